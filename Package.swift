@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+// trackbot: one library of domain modules and a thin executable.
+// The folders under Sources/ follow the one-way data flow:
+//   sources (official-images, git mirrors, registry) -> verification -> tracking -> output,
+// with core (shared vocabulary) below them all and app (config, pipeline, commands) on top.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "trackbot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "trackbot", targets: ["trackbot"]),
+        .library(name: "TrackbotKit", targets: ["TrackbotKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries, each a system-library target with a small shim header.
+        .systemLibrary(name: "CGit2", path: "Sources/system/CGit2", pkgConfig: "libgit2",
+                       providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/system/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/system/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLzma", path: "Sources/system/CLzma", pkgConfig: "liblzma",
+                       providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/system/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+
+        // core: the shared vocabulary (Digest, Architecture, Finding, URL rewriting, secrets).
+        .target(name: "TrackbotCore",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/core/TrackbotCore", swiftSettings: strict),
+
+        // sources
+        .target(name: "OfficialImages", dependencies: ["TrackbotCore"],
+                path: "Sources/sources/OfficialImages", swiftSettings: strict),
+        .target(name: "GitMirror", dependencies: ["TrackbotCore", "CGit2"],
+                path: "Sources/sources/GitMirror", swiftSettings: strict),
+        .target(name: "HTTPTransport", dependencies: ["TrackbotCore", "CCurl"],
+                path: "Sources/sources/HTTPTransport", swiftSettings: strict),
+        .target(name: "Registry",
+                dependencies: ["TrackbotCore", "HTTPTransport",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/sources/Registry", swiftSettings: strict),
+
+        // verification
+        .target(name: "Verification",
+                dependencies: ["TrackbotCore", "CZlib", "CLzma", "CZstd",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/verification/Verification", swiftSettings: strict),
+
+        // tracking
+        .target(name: "Tracking",
+                dependencies: ["TrackbotCore", "OfficialImages", "Verification", "Registry"],
+                path: "Sources/tracking/Tracking", swiftSettings: strict),
+
+        // output
+        .target(name: "Reporting",
+                dependencies: ["TrackbotCore", "Tracking", "OfficialImages", "HTTPTransport"],
+                path: "Sources/output/Reporting", swiftSettings: strict),
+
+        // app: configuration, the pipeline, one entry point per command; then the thin executable.
+        .target(name: "TrackbotKit",
+                dependencies: ["TrackbotCore", "OfficialImages", "GitMirror", "Registry",
+                               "Verification", "Tracking", "Reporting",
+                               .product(name: "TOMLKit", package: "TOMLKit")],
+                path: "Sources/app/TrackbotKit", swiftSettings: strict),
+        .executableTarget(name: "trackbot",
+                          dependencies: ["TrackbotKit",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/app/trackbot", swiftSettings: strict),
+
+        // tests
+        .target(name: "TestSupport", dependencies: ["TrackbotCore"], path: "Tests/TestSupport",
+                swiftSettings: strict),
+        .testTarget(name: "TrackbotCoreTests", dependencies: ["TrackbotCore", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "OfficialImagesTests", dependencies: ["OfficialImages", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "TrackbotKitTests", dependencies: ["TrackbotKit", "TestSupport"],
+                    swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

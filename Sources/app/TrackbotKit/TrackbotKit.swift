@@ -1,0 +1,2 @@
+// TrackbotKit: see docs/architecture.md.
+import TrackbotCore

@@ -1,0 +1,56 @@
+/// How much a finding needs a person: `alert` sets exit status 1.
+public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
+    case info, warn, alert
+
+    private var rank: Int { self == .info ? 0 : self == .warn ? 1 : 2 }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Every kind of finding trackbot reports (see docs/findings.md).
+public enum FindingKind: String, Codable, Sendable, CaseIterable {
+    case checksumMismatch = "checksum-mismatch"
+    case checksumMissing = "checksum-missing"
+    case layoutInvalid = "layout-invalid"
+    case expectedDigestMismatch = "expected-digest-mismatch"
+    case provenanceMismatch = "provenance-mismatch"
+    case contentMismatch = "content-mismatch"
+    case digestDrift = "digest-drift"
+    case rebuilt
+    case indexChanged = "index-changed"
+    case tagAdded = "tag-added"
+    case tagRemoved = "tag-removed"
+    case tagMoved = "tag-moved"
+    case tagUnpublished = "tag-unpublished"
+    case platformMissing = "platform-missing"
+    case commitNotInRef = "commit-not-in-ref"
+    case upstreamRewritten = "upstream-rewritten"
+    case upstreamAhead = "upstream-ahead"
+    case pullRequest = "pull-request"
+    case historyMismatch = "history-mismatch"
+    case pinMismatch = "pin-mismatch"
+    case checkFailed = "check-failed"
+}
+
+/// One thing trackbot noticed, with the two values it compared when there are two.
+public struct Finding: Hashable, Codable, Sendable {
+    public var kind: FindingKind
+    public var severity: Severity
+    public var image: String?
+    public var tag: String?
+    public var arch: String?
+    public var message: String
+    public var expected: String?
+    public var actual: String?
+
+    public init(kind: FindingKind, severity: Severity, image: String? = nil, tag: String? = nil,
+                arch: String? = nil, message: String, expected: String? = nil, actual: String? = nil) {
+        self.kind = kind
+        self.severity = severity
+        self.image = image
+        self.tag = tag
+        self.arch = arch
+        self.message = message
+        self.expected = expected
+        self.actual = actual
+    }
+}

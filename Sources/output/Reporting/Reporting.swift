@@ -1,0 +1,2 @@
+// Reporting: see docs/architecture.md.
+import TrackbotCore

@@ -1,0 +1,2 @@
+// GitMirror: see docs/architecture.md.
+import TrackbotCore

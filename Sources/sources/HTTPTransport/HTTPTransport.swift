@@ -1,0 +1,2 @@
+// HTTPTransport: see docs/architecture.md.
+import TrackbotCore

@@ -1,0 +1,2 @@
+// OfficialImages: see docs/architecture.md.
+import TrackbotCore

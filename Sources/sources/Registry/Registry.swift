@@ -1,0 +1,2 @@
+// Registry: see docs/architecture.md.
+import TrackbotCore

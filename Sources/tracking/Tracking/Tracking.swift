@@ -1,0 +1,2 @@
+// Tracking: see docs/architecture.md.
+import TrackbotCore

@@ -1,0 +1,2 @@
+// Verification: see docs/architecture.md.
+import TrackbotCore

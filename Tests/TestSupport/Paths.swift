@@ -1,0 +1,44 @@
+import Foundation
+
+/// Where the repository and its sibling `../shared` are, from this file's own path.
+public enum TestPaths {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared` beside the clone (CI puts a copy there); `TRACKBOT_SHARED` overrides.
+    public static var shared: URL {
+        if let env = ProcessInfo.processInfo.environment["TRACKBOT_SHARED"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    }
+
+    public static func corpus(_ name: String) throws -> URL {
+        let url = shared.appendingPathComponent("corpus").appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TestSupportError.missing("corpus file \(url.path) (the tests expect ../shared/corpus beside the clone, or TRACKBOT_SHARED)")
+        }
+        return url
+    }
+
+    public static func fixture(_ relative: String) -> URL {
+        packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative)
+    }
+}
+
+public enum TestSupportError: Error, CustomStringConvertible {
+    case missing(String)
+    case toolMissing(tool: String, package: String)
+    case commandFailed(String, status: Int32, output: String)
+    case timeout(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let what): return "missing \(what)"
+        case .toolMissing(let tool, let package):
+            return "`\(tool)` is not installed: run `apt-get install \(package)` (or .ci/run, which installs everything the tests need)"
+        case .commandFailed(let cmd, let status, let output): return "`\(cmd)` exited \(status): \(output)"
+        case .timeout(let what): return "timed out waiting for \(what)"
+        }
+    }
+}

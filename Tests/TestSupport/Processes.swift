@@ -28,13 +28,19 @@ public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
     let inPipe = Pipe()
     p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
     try p.run()
-    if let input {
-        inPipe.fileHandleForWriting.write(input)
-        try? inPipe.fileHandleForWriting.close()
-    }
-    // Read both pipes before waiting so a chatty command cannot fill a pipe and block.
-    nonisolated(unsafe) var errData = Data()
+    // Feed stdin and drain stderr on other threads, so that neither side can fill a pipe
+    // and wait for the other forever.
     let group = DispatchGroup()
+    if let input {
+        let writer = inPipe.fileHandleForWriting
+        group.enter()
+        DispatchQueue.global().async {
+            writer.write(input)
+            try? writer.close()
+            group.leave()
+        }
+    }
+    nonisolated(unsafe) var errData = Data()
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()

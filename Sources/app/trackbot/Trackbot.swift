@@ -6,5 +6,9 @@ struct Trackbot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackbot",
         abstract: "Checks that Docker Official Images are what their upstream sources say, and keeps watching.",
-        subcommands: [])
+        discussion: """
+        Exit status: 0 nothing needs attention; 1 at least one alert; 2 a usage or configuration \
+        error, or something could not be checked.
+        """,
+        subcommands: [LibrarySubcommand.self])
 }

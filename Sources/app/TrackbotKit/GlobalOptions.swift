@@ -1,0 +1,39 @@
+import Reporting
+import TrackbotCore
+
+/// The options every command shares (see docs/configuration.md).
+public struct GlobalOptions: Sendable {
+    public var configPath: String?
+    public var cacheDirectory: String?
+    public var statePath: String?
+    public var format: OutputFormat = .text
+    public var architectures: [Architecture] = []
+    public var libraryRef: String?
+    public var offline = false
+    public var deep = false
+    public var dryRun = false
+    /// -1 quiet, 0 normal, 1 verbose.
+    public var verbosity = 0
+    public var rewrites: [URLRewriter.Rule] = []
+
+    public init() {}
+}
+
+/// What a command prints and how the process should exit (0 fine, 1 alert, 2 could not check).
+public struct CommandResult: Sendable {
+    public var output: String
+    public var exitCode: Int32
+    public var diagnostics: [String]
+
+    public init(output: String, exitCode: Int32 = 0, diagnostics: [String] = []) {
+        self.output = output
+        self.exitCode = exitCode
+        self.diagnostics = diagnostics
+    }
+}
+
+/// A problem with what the user asked for; exit status 2.
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,2 +1,0 @@
-// TrackbotKit: see docs/architecture.md.
-import TrackbotCore

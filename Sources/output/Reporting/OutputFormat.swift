@@ -1,0 +1,4 @@
+/// How a command prints its result.
+public enum OutputFormat: String, CaseIterable, Sendable, Codable {
+    case text, json, markdown
+}

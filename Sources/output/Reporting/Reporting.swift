@@ -1,2 +1,0 @@
-// Reporting: see docs/architecture.md.
-import TrackbotCore

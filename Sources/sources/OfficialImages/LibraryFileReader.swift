@@ -1,0 +1,135 @@
+import TrackbotCore
+
+/// Reads a library file in whichever format it was written in, with bashbrew's rules.
+public enum LibraryFileReader {
+    /// - Parameters:
+    ///   - text: the file's content.
+    ///   - name: the image name (`alpine`).
+    ///   - path: how errors name the file (`library/alpine`, or a path on disk).
+    public static func read(_ text: String, name: String, path: String? = nil) throws(LibraryFileError) -> LibraryFile {
+        let label = path ?? "library/\(name)"
+        switch sniffFormat(text) {
+        case .rfc2822: return try RFC2822Reader(file: label).read(text, name: name)
+        case .lineBased: return try LineBasedReader(file: label).read(text, name: name)
+        case .stackbrew: return try StackbrewReader(file: label).read(text, name: name)
+        }
+    }
+
+    /// Reads bytes, refusing what is not UTF-8.
+    public static func read(bytes: [UInt8], name: String, path: String? = nil) throws(LibraryFileError) -> LibraryFile {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw LibraryFileError(file: path ?? "library/\(name)", line: 0, problem: .notUTF8)
+        }
+        return try read(text, name: name, path: path)
+    }
+
+    /// bashbrew tried RFC 2822 first and fell back to the line-based reader; RFC 2822 can only
+    /// succeed with a `Maintainers:` field, so its presence decides. The 2013 stackbrew lists have
+    /// neither `Key:` fields nor `tag: repo@commit` lines. Anything else is read as RFC 2822, whose
+    /// errors are the most useful for a file being written today.
+    static func sniffFormat(_ text: String) -> LibraryFile.Format {
+        var legacy = false
+        var firstLine: Substring?
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let line = Substring(decoding: rawLine, as: UTF8.self)
+            if let colon = line.firstIndex(of: ":"), line[..<colon].trimmed == "Maintainers" { return .rfc2822 }
+            let t = Substring(line.trimmed)
+            if t.isEmpty { continue }
+            if t.hasPrefix("# maintainer:") { legacy = true; continue }
+            if t.hasPrefix("#") { continue }
+            if firstLine == nil { firstLine = t }
+            if let colon = t.firstIndex(of: ":"), t[colon...].contains("@"),
+               !t[..<colon].contains(where: { $0 == " " || $0 == "\t" }) {
+                legacy = true
+            }
+        }
+        if legacy { return .lineBased }
+        if let first = firstLine {
+            let words = first.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if words.count >= 2, !words[0].contains(":"), words[1].contains("://") { return .stackbrew }
+        }
+        return .rfc2822
+    }
+}
+
+/// The rules every format shares once an entry is assembled (bashbrew's AddEntry).
+struct EntryCollector {
+    let file: String
+    var entries: [Entry] = []
+    /// Legacy formats had no duplicate check: a repeated tag moved to the later line.
+    var laterLineWins = false
+    var warnings: [String] = []
+
+    /// - Parameters:
+    ///   - architectures: as written, validated here.
+    ///   - lines: where the fields were, for error messages.
+    mutating func add(_ draft: Entry, architectures: [String], lines: FieldLines) throws(LibraryFileError) {
+        var entry = draft
+        let tags = entry.tagsString
+        func fail(_ key: String, _ p: LibraryFileError.Problem) -> LibraryFileError {
+            LibraryFileError(file: file, line: lines[key], problem: p)
+        }
+        guard !entry.tags.isEmpty else { throw fail("Tags", .missingTags) }
+        guard !entry.gitRepo.isEmpty, !entry.gitFetch.isEmpty, !entry.gitCommit.isEmpty else {
+            throw fail("GitRepo", .missingSource(tags: tags))
+        }
+        var seenShared = Set<String>()
+        entry.sharedTags = entry.sharedTags.filter { seenShared.insert($0).inserted }
+        entry.directory = Rules.cleanPath(entry.directory)
+        for (key, value) in entry.archValues where key.hasSuffix("-Directory") && !value.isEmpty {
+            entry.archValues[key] = Rules.cleanPath(value)
+        }
+        let invalidTags = entry.allTags.filter { !Rules.isValidTag($0) }
+        guard invalidTags.isEmpty else {
+            throw fail(entry.tags.contains(where: invalidTags.contains) ? "Tags" : "SharedTags",
+                       .invalidTags(tags: tags, invalid: invalidTags))
+        }
+        let invalidArches = architectures.filter { Architecture(rawValue: $0) == nil }
+        guard invalidArches.isEmpty else {
+            throw fail("Architectures", .invalidArchitectures(tags: tags, invalid: invalidArches))
+        }
+        entry.architectures = architectures.compactMap(Architecture.init(rawValue:))
+
+        if laterLineWins {
+            for tag in entry.tags where entries.contains(where: { $0.tags.contains(tag) }) {
+                warnings.append("\(file):\(lines["Tags"]): tag \"\(tag)\" repeated; the later line wins, as the tools of the time did")
+                entries = entries.compactMap { e in
+                    var e = e
+                    e.tags.removeAll { $0 == tag }
+                    return e.tags.isEmpty ? nil : e
+                }
+            }
+        }
+        var seen = Set<String>()
+        for tag in entry.tags {
+            if let other = entries.first(where: { $0.tags.contains(tag) }) {
+                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            }
+            if let other = entries.first(where: { $0.sharedTags.contains(tag) }) {
+                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            }
+            guard seen.insert(tag).inserted else { throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: nil)) }
+        }
+        for tag in entry.sharedTags {
+            if let other = entries.first(where: { $0.tags.contains(tag) }) {
+                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            }
+            guard seen.insert(tag).inserted else { throw fail("SharedTags", .duplicateTagInSharedTags(tags: tags, tag: tag)) }
+        }
+        if let i = entries.firstIndex(where: { $0.sameBuildInputs(as: entry) }) {
+            entries[i].tags += entry.tags
+            var s = Set<String>()
+            entries[i].sharedTags = (entries[i].sharedTags + entry.sharedTags).filter { s.insert($0).inserted }
+            return
+        }
+        entries.append(entry)
+    }
+}
+
+/// Line numbers of the fields of one paragraph, falling back to the paragraph's first line.
+struct FieldLines {
+    var paragraph: ControlParagraph?
+    var fallback: Int
+
+    subscript(key: String) -> Int { paragraph?.line(of: key) ?? fallback }
+}

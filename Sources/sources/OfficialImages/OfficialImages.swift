@@ -1,2 +1,0 @@
-// OfficialImages: see docs/architecture.md.
-import TrackbotCore

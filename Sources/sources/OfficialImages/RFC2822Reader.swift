@@ -1,0 +1,85 @@
+import TrackbotCore
+
+/// Library files as paragraphs of `Key: value` fields: the first paragraph global, each later one
+/// an entry that starts from it.
+struct RFC2822Reader {
+    let file: String
+
+    func read(_ text: String, name: String) throws(LibraryFileError) -> LibraryFile {
+        let paragraphs = try ControlParagraph.parse(text, file: file)
+        guard let first = paragraphs.first else {
+            throw LibraryFileError(file: file, line: 0, problem: .missingMaintainers)
+        }
+        var global = Entry.defaults
+        var globalArches = Entry.defaults.architectures.map(\.rawValue)
+        try decode(first, into: &global, architectures: &globalArches)
+        global.line = first.line
+        guard !global.maintainers.isEmpty else {
+            throw LibraryFileError(file: file, line: first.line, problem: .missingMaintainers)
+        }
+        guard global.tags.isEmpty else {
+            throw LibraryFileError(file: file, line: first.line(of: "Tags") ?? first.line, problem: .globalTagsNotPermitted)
+        }
+        let invalid = globalArches.filter { Architecture(rawValue: $0) == nil }
+        guard invalid.isEmpty else {
+            throw LibraryFileError(file: file, line: first.line(of: "Architectures") ?? first.line,
+                                   problem: .invalidGlobalArchitectures(invalid))
+        }
+        global.architectures = globalArches.compactMap(Architecture.init(rawValue:))
+
+        var collector = EntryCollector(file: file)
+        for paragraph in paragraphs.dropFirst() {
+            var entry = global
+            entry.line = paragraph.line
+            var arches = globalArches
+            try decode(paragraph, into: &entry, architectures: &arches)
+            let lines = FieldLines(paragraph: paragraph, fallback: paragraph.line)
+            // bashbrew checks these two before anything else about the entry.
+            guard Rules.isValidGitFetch(entry.gitFetch) else {
+                throw LibraryFileError(file: file, line: lines["GitFetch"],
+                                       problem: .invalidGitFetch(tags: entry.tagsString, value: entry.gitFetch))
+            }
+            guard Rules.isValidGitCommit(entry.gitCommit) else {
+                throw LibraryFileError(file: file, line: lines["GitCommit"],
+                                       problem: .invalidGitCommit(tags: entry.tagsString, value: entry.gitCommit))
+            }
+            try collector.add(entry, architectures: arches, lines: lines)
+        }
+        return LibraryFile(name: name, format: .rfc2822, global: global, entries: collector.entries)
+    }
+
+    /// Applies one paragraph: scalars override, `SharedTags` and `Architectures` replace,
+    /// `Maintainers`, `Tags` and `Constraints` append, `<arch>-<Field>` keys override per arch.
+    private func decode(_ paragraph: ControlParagraph, into entry: inout Entry,
+                        architectures: inout [String]) throws(LibraryFileError) {
+        let inheritedShared = entry.sharedTags
+        let inheritedArches = architectures
+        entry.sharedTags = []
+        architectures = []
+        for field in paragraph.fields {
+            switch field.key {
+            case "Maintainers":
+                for text in field.value.listElements {
+                    guard let m = Maintainer(parsing: text) else {
+                        throw LibraryFileError(file: file, line: field.line, problem: .invalidMaintainers([text]))
+                    }
+                    entry.maintainers.append(m)
+                }
+            case "Tags": entry.tags += field.value.listElements
+            case "SharedTags": entry.sharedTags += field.value.listElements
+            case "Architectures": architectures += field.value.listElements
+            case "Constraints": entry.constraints += field.value.listElements
+            default:
+                if let scalar = SourceField(rawValue: field.key) {
+                    entry.set(scalar, field.value)
+                } else if Rules.isArchField(field.key) {
+                    entry.archValues[field.key] = field.value
+                }
+                // Unknown keys are ignored, as bashbrew ignores them.
+            }
+        }
+        if entry.sharedTags.isEmpty { entry.sharedTags = inheritedShared }
+        if architectures.isEmpty { architectures = inheritedArches }
+        architectures = Array(Set(architectures)).sorted()
+    }
+}

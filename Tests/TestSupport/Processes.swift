@@ -6,7 +6,8 @@ import Glibc
 /// Fails with the Debian package to install when a tool the test needs is missing.
 public func requireTool(_ tool: String, package: String) throws -> String {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for dir in path.split(separator: ":") + ["/usr/sbin", "/usr/lib/git-core"] {
+    let dirs: [String] = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/lib/git-core"]
+    for dir in dirs {
         let candidate = "\(dir)/\(tool)"
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }

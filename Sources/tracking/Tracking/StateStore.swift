@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads and writes the state file: atomically (temp file in the same directory, fsync, rename,
+/// fsync of the directory) under an exclusive lock, refusing a corrupt or newer file rather than
+/// overwriting it.
+public struct StateStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The recorded state; an empty one when the file does not exist yet.
+    public func load() throws(StateError) -> State {
+        guard FileManager.default.fileExists(atPath: path) else { return State() }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        struct Version: Decodable { var schemaVersion: Int? }
+        let version: Version
+        do { version = try JSONDecoder().decode(Version.self, from: data) } catch {
+            throw .corrupt(path, String(describing: error))
+        }
+        guard let schema = version.schemaVersion else { throw .corrupt(path, "no schemaVersion") }
+        guard schema <= State.currentSchema else { throw .newerSchema(path, found: schema, supported: State.currentSchema) }
+        do { return try JSONDecoder().decode(State.self, from: data) } catch {
+            throw .corrupt(path, Self.describe(error))
+        }
+    }
+
+    /// Runs `body` holding the state lock, so two runs never interleave a read-modify-write.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lockPath = path + ".lock"
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StateError.unwritable(lockPath, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw StateError.unwritable(lockPath, String(cString: strerror(errno))) }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    /// Writes the state atomically: a reader (or a crash) sees the old file or the new one.
+    public func save(_ state: State) throws(StateError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(state) + Data("\n".utf8) } catch { throw .unwritable(path, "\(error)") }
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .unwritable(tmp, String(cString: strerror(errno))) }
+        var ok = data.withUnsafeBytes { buf -> Bool in
+            var offset = 0
+            while offset < buf.count {
+                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .unwritable(path, reason)
+        }
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        switch e {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+            let path = c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return "\(path.isEmpty ? "" : "at \(path): ")\(c.debugDescription)"
+        @unknown default: return "\(e)"
+        }
+    }
+}
+
+public enum StateError: Error, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case corrupt(String, String)
+    case newerSchema(String, found: Int, supported: Int)
+    case unwritable(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p):
+            return "cannot read state file \(p): check its permissions"
+        case .corrupt(let p, let detail):
+            return "state file \(p) is not valid trackbot state (\(detail)); it was left as it is: restore it from git or move it aside to start afresh"
+        case .newerSchema(let p, let found, let supported):
+            return "state file \(p) has schema version \(found), newer than this trackbot understands (\(supported)); it was left as it is: upgrade trackbot"
+        case .unwritable(let p, let reason):
+            return "cannot write state file \(p): \(reason)"
+        }
+    }
+}

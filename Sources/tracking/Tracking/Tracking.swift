@@ -1,2 +1,0 @@
-// Tracking: see docs/architecture.md.
-import TrackbotCore

@@ -66,7 +66,8 @@ actor Authenticator {
 
     private func fetchToken(challenge: Challenge, scope: String) async throws -> Secret {
         let realm = challenge.realm ?? ""
-        var query = ["scope=" + Self.encode(scope)]
+        // An empty scope (the `/v2/` ping) asks for a token with no repository access.
+        var query = scope.isEmpty ? [] : ["scope=" + Self.encode(scope)]
         if let service = challenge.service { query.insert("service=" + Self.encode(service), at: 0) }
         let url = realm + (realm.contains("?") ? "&" : "?") + query.joined(separator: "&")
         var request = HTTPRequest(.get, url, headers: HTTPHeaders([("Accept", "application/json")]), bodyLimit: 1 << 20)

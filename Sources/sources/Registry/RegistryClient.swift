@@ -55,7 +55,7 @@ public final class RegistryClient: Sendable {
 
     /// `GET /v2/`: checks the registry answers the distribution API, and learns how it authenticates.
     public func ping(registry: String) async throws {
-        _ = try await exchange(endpoint(registry), scope: nil, .get, "/v2/", kind: "ping", accept: [])
+        _ = try await exchange(endpoint(registry), scope: "", .get, "/v2/", kind: "ping", accept: [])
     }
 
     /// The digest a tag (or digest) currently points at: one HEAD, no download.
@@ -230,7 +230,7 @@ public final class RegistryClient: Sendable {
                     }
                     guard !reauthenticated, let scope else {
                         throw RegistryError.unauthorized(registry: ep.description, request: what,
-                                                         detail: Redaction.scrub(response.bodyText(), secrets: request.secrets))
+                                                         detail: "still refused after a fresh token: " + Redaction.scrub(response.bodyText(), secrets: request.secrets))
                     }
                     // The token expired or was revoked early: one fresh token, once.
                     reauthenticated = true

@@ -4,7 +4,7 @@ import TrackbotCore
 /// Why a registry operation failed. Messages name the registry, the request, and what to do.
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidReference(String, reason: String)
-    /// Still 401 after authenticating (and re-authenticating once).
+    /// 401 with no way to authenticate, or still 401 after re-authenticating once.
     case unauthorized(registry: String, request: String, detail: String)
     case authenticationFailed(registry: String, realm: String, status: Int, detail: String)
     case insecureRealm(registry: String, realm: String)
@@ -25,7 +25,7 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidReference(let text, let reason):
             return "invalid image reference \"\(text)\": \(reason) (expected [registry/]name[:tag][@sha256:…])"
         case .unauthorized(let r, let req, let detail):
-            return "registry \(r): \(req) was refused (401) even after authenticating again: \(detail); check the credentials (TRACKBOT_REGISTRY_USER/TRACKBOT_REGISTRY_PASSWORD or docker config auths) and that the repository exists"
+            return "registry \(r): \(req) was refused (401): \(detail); check the credentials (TRACKBOT_REGISTRY_USER/TRACKBOT_REGISTRY_PASSWORD or docker config auths) and that the repository exists"
         case .authenticationFailed(let r, let realm, let status, let detail):
             return "registry \(r): the token service \(realm) answered \(status): \(detail); check the credentials for this registry"
         case .insecureRealm(let r, let realm):

@@ -14,6 +14,7 @@ applies to; -1 = always) and "action":
   huge        answer 200 with a 9 MiB JSON body
   redirect    answer 307 to "target" + path ("target" may be another host, e.g. localhost:P/__cdn)
   headers     forward and add "headers" to the answer
+  stall       wait "seconds" before forwarding
   expire      answer 401 (with the registry's last challenge) to requests whose Authorization was
               already seen when the rule was installed: a token the registry suddenly refuses
 Requests under /__cdn/ are forwarded to --cdn-upstream (or --upstream) without Authorization.
@@ -100,6 +101,9 @@ def main():
                 with lock:
                     state["seen_auth"].add(auth)
             action = rule and rule.get("action")
+            if action == "stall":
+                import time
+                time.sleep(rule.get("seconds", 5))
             if action == "status":
                 return self.send_json(rule.get("status", 503), {"errors": [{"code": "FAULT", "message": "injected"}]},
                                       list(rule.get("headers", {}).items()))

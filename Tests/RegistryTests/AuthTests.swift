@@ -138,6 +138,26 @@ struct AuthTests {
         #expect(!otherSeen.isEmpty && otherSeen.allSatisfy { !$0.authorization })
     }
 
+    @Test func basicAuthWhenTheRegistryAsksForIt() async throws {
+        let world = try RegistryWorld()
+        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        try proxy.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"test\""}}]"#)
+        let anonymous = RegistryWorld.client(proxy.url)
+        do {
+            _ = try await anonymous.headDigest(ImageReference(parsing: "multi:1.0"))
+            Issue.record("expected unauthorized")
+        } catch let error as RegistryError {
+            guard case .unauthorized(_, _, let detail) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(detail.contains("none are configured"))
+        }
+        let store = CredentialStore(entries: [proxy.host: RegistryCredentials(username: "u", password: Secret("basic-pw-123"))])
+        let client = RegistryWorld.client(proxy.url, credentials: store)
+        let head = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
+        #expect(head.digest == world.images.multiIndex)
+        let seen = try proxy.requests().filter { $0.method == "HEAD" }
+        #expect(seen.map(\.authorization) == [false, false, true])
+    }
+
     @Test func anHTTPSRegistryRefusesAPlainHTTPRealm() async throws {
         let endpoint = RegistryEndpoint(registry: "registry.example")
         #expect(endpoint.baseURL == "https://registry.example")

@@ -6,8 +6,8 @@ Usage: fault_proxy.py --port P --upstream http://127.0.0.1:R [--cdn-upstream htt
 Control API (JSON):
   POST /__control/rules   [rule, ...]   replaces the rules
   GET  /__control/log                    every request seen: method, path, host, authorization
-Rule fields: "match" (substring of the path), "method" (optional), "times" (how many requests it
-applies to; -1 = always) and "action":
+Rule fields: "match" (substring of the path), "method" (optional), "anonymous" (true: only requests
+without Authorization), "times" (how many requests it applies to; -1 = always) and "action":
   status      answer "status" with "headers" and a small JSON error body
   truncate    forward, but send only half the body (Content-Length announces all of it) and close
   corrupt     forward with the last byte of the body changed (headers, digest included, kept)
@@ -79,6 +79,8 @@ def main():
                     if r["times"] == 0 or r.get("match", "") not in self.path:
                         continue
                     if r.get("method") and r["method"] != self.command:
+                        continue
+                    if r.get("anonymous") and auth:
                         continue
                     if r.get("action") == "expire" and auth not in r.get("stale", []):
                         continue

@@ -43,6 +43,24 @@ struct TransportTests {
         }
     }
 
+    @Test func connectionsAreReused() async throws {
+        let world = try RegistryWorld()
+        let http = HTTPClient()
+        let url = "\(world.registry.url)/v2/"
+        let first = try await http.send(HTTPRequest(.get, url))
+        #expect(first.status == 200 && first.newConnections == 1)
+        for _ in 0..<5 {
+            let again = try await http.send(HTTPRequest(.head, url))
+            #expect(again.status == 200 && again.newConnections == 0)
+        }
+        // Eight at once: at most eight connections, and afterwards they are all reused.
+        let opened = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 { group.addTask { try await http.send(HTTPRequest(.get, url)).newConnections } }
+            return try await group.reduce(0, +)
+        }
+        #expect(opened <= 8)
+    }
+
     @Test func bodiesStreamToTheSinkAndAreCapped() async throws {
         let world = try RegistryWorld()
         let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)

@@ -27,6 +27,7 @@ final class CurlEasy: @unchecked Sendable {
         var body: [UInt8]
         var redirectURL: String?
         var effectiveURL: String
+        var newConnections: Int
     }
 
     /// Performs one request hop. The body of a 2xx response goes to `sink` when given; otherwise
@@ -91,11 +92,13 @@ final class CurlEasy: @unchecked Sendable {
         _ = trackbot_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var redirect: UnsafeMutablePointer<CChar>? = nil
         _ = trackbot_curl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect)
+        var connects = 0
+        _ = trackbot_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         var effective: UnsafeMutablePointer<CChar>? = nil
         _ = trackbot_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         return Hop(status: status, headers: state.headers, body: state.collected,
                    redirectURL: redirect.map { String(cString: $0) },
-                   effectiveURL: effective.map { String(cString: $0) } ?? url)
+                   effectiveURL: effective.map { String(cString: $0) } ?? url, newConnections: connects)
     }
 }
 

@@ -73,12 +73,15 @@ public final class HTTPClient: Sendable {
         var url = original.url
         var headers = original.headers
         var hops = 0
+        var connections = 0
         while true {
             let hop = try easy.perform(request, url: url, headers: headers, share: share, sink: sink)
+            connections += hop.newConnections
             let isRedirect = [301, 302, 303, 307, 308].contains(hop.status)
             guard isRedirect, let next = hop.redirectURL, !next.isEmpty else {
                 return HTTPResponse(status: hop.status, headers: hop.headers,
-                                    finalURL: displayURL(hop.effectiveURL, request.secrets), body: hop.body, redirects: hops)
+                                    finalURL: displayURL(hop.effectiveURL, request.secrets), body: hop.body, redirects: hops,
+                                    newConnections: connections)
             }
             hops += 1
             guard hops <= maxRedirects else {

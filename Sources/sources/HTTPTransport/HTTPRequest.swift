@@ -49,13 +49,16 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// How many redirects were followed.
     public var redirects: Int
+    /// How many new connections the exchange opened (0 when a kept-alive one was reused).
+    public var newConnections: Int
 
-    public init(status: Int, headers: HTTPHeaders, finalURL: String, body: [UInt8], redirects: Int) {
+    public init(status: Int, headers: HTTPHeaders, finalURL: String, body: [UInt8], redirects: Int, newConnections: Int = 0) {
         self.status = status
         self.headers = headers
         self.finalURL = finalURL
         self.body = body
         self.redirects = redirects
+        self.newConnections = newConnections
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }

@@ -35,6 +35,17 @@ struct ResolveTests {
         #expect(client.requests.snapshot == ["HEAD manifest": 1])
     }
 
+    @Test func tagsSharingContentCostOneGet() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let images = try await withThrowingTaskGroup(of: PublishedImage.self) { group in
+            for _ in 0..<12 { group.addTask { try await client.resolve("multi:1.0") } }
+            return try await group.reduce(into: [PublishedImage]()) { $0.append($1) }
+        }
+        #expect(Set(images).count == 1)
+        #expect(client.requests.snapshot["GET manifest"] == 1)
+        #expect(client.requests.snapshot["HEAD manifest"] == 12)
+    }
+
     @Test func dockerManifestList() async throws {
         let client = RegistryWorld.client(world.registry.url)
         let image = try await client.resolve("dockerlist:1.0")

@@ -78,7 +78,15 @@ public final class RegistryClient: Sendable {
     /// The manifest at `reference` (by digest when it has one), verified: its bytes must hash to
     /// the digest asked for and to `Docker-Content-Digest`. Manifests fetched by digest are cached.
     public func manifest(_ reference: ImageReference) async throws -> FetchedManifest {
-        if let digest = reference.digest, let cached = state.cachedManifest(digest) { return cached }
+        guard let digest = reference.digest else { return try await fetchManifest(reference) }
+        if let cached = state.cachedManifest(digest) { return cached }
+        // Concurrent requests for the same digest share one GET.
+        let (task, created) = state.manifestTask(digest) { Task { try await self.fetchManifest(reference) } }
+        defer { if created { state.finishTask(digest) } }
+        return try await task.value
+    }
+
+    private func fetchManifest(_ reference: ImageReference) async throws -> FetchedManifest {
         let ep = endpoint(reference.registry)
         let path = "/v2/\(reference.repository)/manifests/\(reference.manifestReference)"
         let request = "GET \(path)"
@@ -317,6 +325,7 @@ final class ClientState: @unchecked Sendable {
     private var limits: [String: RateLimit] = [:]
     private var manifests: [Digest: FetchedManifest] = [:]
     private var configs: [Digest: ImageConfig] = [:]
+    private var manifestTasks: [Digest: Task<FetchedManifest, any Error>] = [:]
     private let cacheLimit = 1024
 
     func authenticator(_ ep: RegistryEndpoint, make: () -> Authenticator) -> Authenticator {
@@ -338,6 +347,17 @@ final class ClientState: @unchecked Sendable {
             manifests[m.digest] = m
         }
     }
+
+    func manifestTask(_ d: Digest, make: () -> Task<FetchedManifest, any Error>) -> (Task<FetchedManifest, any Error>, Bool) {
+        lock.withLock {
+            if let t = manifestTasks[d] { return (t, false) }
+            let t = make()
+            manifestTasks[d] = t
+            return (t, true)
+        }
+    }
+
+    func finishTask(_ d: Digest) { lock.withLock { manifestTasks[d] = nil } }
 
     func cachedConfig(_ d: Digest) -> ImageConfig? { lock.withLock { configs[d] } }
     func cache(_ c: ImageConfig, _ d: Digest) {

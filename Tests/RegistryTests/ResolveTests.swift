@@ -118,6 +118,11 @@ struct ResolveTests {
         let platforms = try #require(object["platforms"] as? [[String: Any]])
         #expect(platforms.count == 3)
         #expect((object["attestations"] as? [[String: Any]])?.count == 2)
+        let md = try await DigestsCommand.run(reference: "multi:1.0", format: "markdown", rewriter: rewriter, configuration: config)
+        #expect(md.output.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
+        await #expect(throws: RegistryError.self) {
+            _ = try await DigestsCommand.run(reference: "multi:1.0", format: "yaml", rewriter: rewriter, configuration: config)
+        }
         let single = try await DigestsCommand.run(reference: "single:1.0", format: "text", rewriter: rewriter, configuration: config)
         #expect(single.output.contains("single-platform image"))
         let missing = try await DigestsCommand.run(reference: "multi:absent", format: "text", rewriter: rewriter, configuration: config)

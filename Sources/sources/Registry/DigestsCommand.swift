@@ -9,14 +9,18 @@ public enum DigestsCommand {
     public static func run(reference: String, format: String, rewriter: URLRewriter,
                            configuration: RegistryConfiguration? = nil) async throws -> (output: String, exitCode: Int32) {
         guard format == "text" || format == "json" || format == "markdown" else {
-            throw RegistryError.invalidReference(reference, reason: "unknown format \"\(format)\" (text, json or markdown)")
+            throw RegistryError.unknownFormat(format)
         }
         var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
         config.rewriter = rewriter
         let client = RegistryClient(configuration: config)
         do {
             let image = try await client.resolve(reference)
-            return (format == "json" ? try json(image) : text(image), 0)
+            switch format {
+            case "json": return (try json(image), 0)
+            case "markdown": return (markdown(image), 0)
+            default: return (text(image), 0)
+            }
         } catch let error as RegistryError {
             return ("error: \(error.description)\n", 2)
         }
@@ -42,6 +46,25 @@ public enum DigestsCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"
+    }
+
+    /// The Markdown rendering (for issues and reports).
+    public static func markdown(_ image: PublishedImage) -> String {
+        var out = "### `\(image.reference)`\n\n"
+        if image.isIndex {
+            out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
+        } else {
+            out += "- **manifest digest** (single-platform image: what `docker pull` shows and the per-platform digest): `\(image.digest)`\n"
+        }
+        out += "- media type: `\(image.mediaType)`\n\n"
+        out += "| arch | platform | per-platform digest (Docker Hub's tag page) | revision |\n|---|---|---|---|\n"
+        for p in image.platforms {
+            out += "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
+        }
+        if !image.attestations.isEmpty {
+            out += "\nAttestations: " + image.attestations.map { "`\($0.digest.short)` → `\($0.references.short)`" }.joined(separator: ", ") + "\n"
+        }
+        return out
     }
 
     /// The text rendering.

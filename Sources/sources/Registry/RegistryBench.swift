@@ -15,7 +15,7 @@ public enum RegistryBench {
         var i = 0
         while i < arguments.count {
             guard arguments[i].hasPrefix("--"), i + 1 < arguments.count else {
-                throw RegistryError.invalidReference(arguments[i], reason: "bench arguments are --registry, --repository, --prefix, --count, --concurrency")
+                throw RegistryError.invalidReference(arguments[i], reason: "not a bench option: the options are --registry, --repository, --prefix, --count, --concurrency, each with a value")
             }
             options[String(arguments[i].dropFirst(2))] = arguments[i + 1]
             i += 2

@@ -156,6 +156,17 @@ struct FaultTests {
         _ = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
     }
 
+    @Test func cancellingTheTaskAbortsTheTransfer() async throws {
+        try f.proxy.rules(#"[{"action":"stall","seconds":4,"match":"/manifests/"}]"#)
+        let http = HTTPClient()
+        let url = f.proxy.url + tagPath
+        let task = Task { try await http.send(HTTPRequest(.head, url, totalTimeout: 30)) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+    }
+
     @Test func aStalledServerTimesOut() async throws {
         try f.proxy.rules(#"[{"action":"stall","seconds":3,"match":"/manifests/"}]"#)
         let http = HTTPClient()

@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 import TrackbotCore
 
 /// Receives body bytes as they arrive (on the transfer's thread); throwing aborts the transfer.
@@ -33,9 +34,10 @@ final class CurlEasy: @unchecked Sendable {
     /// Performs one request hop. The body of a 2xx response goes to `sink` when given; otherwise
     /// (and for every other status) it is collected up to `request.bodyLimit`.
     func perform(_ request: HTTPRequest, url: String, headers: HTTPHeaders, share: UnsafeMutablePointer<trackbot_curl_share>?,
-                 sink: BodySink?) throws -> Hop {
+                 sink: BodySink?, cancel: CancelFlag) throws -> Hop {
+        if cancel.isSet { throw CancellationError() }
         curl_easy_reset(handle)
-        let state = TransferState(limit: request.bodyLimit, sink: sink, isHead: request.method == .head)
+        let state = TransferState(limit: request.bodyLimit, sink: sink, isHead: request.method == .head, cancel: cancel)
         errorBuffer.initialize(to: 0)
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
@@ -72,10 +74,16 @@ final class CurlEasy: @unchecked Sendable {
         _ = trackbot_curl_setopt_header_callback(handle, curlHeaderCallback)
         _ = trackbot_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, unmanaged.toOpaque())
         _ = trackbot_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
+        // The progress callback is how a cancelled task stops a transfer (libcurl calls it at
+        // least once a second, also while waiting).
+        set(CURLOPT_NOPROGRESS, 0)
+        _ = trackbot_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, unmanaged.toOpaque())
+        _ = trackbot_curl_setopt_xferinfo_callback(handle, curlProgressCallback)
 
         let code = curl_easy_perform(handle)
         let shown = displayURL(url, request.secrets)
         if let sinkError = state.sinkError { throw sinkError }
+        if code == CURLE_ABORTED_BY_CALLBACK && cancel.isSet { throw CancellationError() }
         if state.overLimit {
             throw HTTPError.bodyTooLarge(method: request.method.rawValue, url: shown, limit: request.bodyLimit)
         }
@@ -111,13 +119,15 @@ final class TransferState {
     let limit: Int
     let sink: BodySink?
     let isHead: Bool
+    let cancel: CancelFlag
     var overLimit = false
     var sinkError: (any Error)?
 
-    init(limit: Int, sink: BodySink?, isHead: Bool) {
+    init(limit: Int, sink: BodySink?, isHead: Bool, cancel: CancelFlag) {
         self.limit = limit
         self.sink = sink
         self.isHead = isHead
+        self.cancel = cancel
     }
 
     /// Header lines arrive one at a time; a status line starts a new response (after a 100 or a
@@ -166,6 +176,19 @@ private let curlHeaderCallback: trackbot_curl_header_callback = { buffer, size, 
     let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
     state.header(line)
     return length
+}
+
+private let curlProgressCallback: trackbot_curl_xferinfo_callback = { userdata, _, _, _, _ in
+    guard let userdata else { return 0 }
+    return Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue().cancel.isSet ? 1 : 0
+}
+
+/// Set when the task waiting for a transfer is cancelled; read by the transfer's thread.
+final class CancelFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 private let curlWriteCallback: trackbot_curl_data_callback = { buffer, size, count, userdata in

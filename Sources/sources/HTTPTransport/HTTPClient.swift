@@ -7,7 +7,8 @@ import TrackbotCore
 /// checked against the system store, proxies taken from `http_proxy`/`https_proxy`/`no_proxy` by
 /// libcurl itself. Redirects are followed here, hop by hop, so that `Authorization` is dropped as
 /// soon as a hop leaves the original scheme, host and port. Blocking transfers run on dedicated
-/// threads, at most `maxPerHost` at once per host.
+/// threads, at most `maxPerHost` at once per host; cancelling the calling task aborts the transfer
+/// (within about a second) with `CancellationError`.
 public final class HTTPClient: Sendable {
     /// Upper bound on redirects followed for one request.
     public let maxRedirects: Int
@@ -55,27 +56,33 @@ public final class HTTPClient: Sendable {
         // The sink is only called during the transfer, which this call awaits.
         nonisolated(unsafe) let sink = sink
         let pool = self.pool, maxRedirects = self.maxRedirects
-        return try await runBlocking("trackbot.http") {
-            guard let easy = pool.take(origin.key) else {
-                throw HTTPError.transport(method: request.method.rawValue, url: displayURL(request.url, request.secrets),
-                                          code: 2, message: "curl_easy_init failed")
+        let cancel = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try await runBlocking("trackbot.http") {
+                guard let easy = pool.take(origin.key) else {
+                    throw HTTPError.transport(method: request.method.rawValue, url: displayURL(request.url, request.secrets),
+                                              code: 2, message: "curl_easy_init failed")
+                }
+                defer { pool.give(easy, origin.key) }
+                return try HTTPClient.follow(request, origin: origin, easy: easy, share: pool.share, sink: sink,
+                                             maxRedirects: maxRedirects, cancel: cancel)
             }
-            defer { pool.give(easy, origin.key) }
-            return try HTTPClient.follow(request, origin: origin, easy: easy, share: pool.share, sink: sink,
-                                         maxRedirects: maxRedirects)
+        } onCancel: {
+            cancel.set()
         }
     }
 
     /// Performs the request and its redirects on one handle.
     static func follow(_ original: HTTPRequest, origin: Origin, easy: CurlEasy,
-                       share: UnsafeMutablePointer<trackbot_curl_share>?, sink: BodySink?, maxRedirects: Int) throws -> HTTPResponse {
+                       share: UnsafeMutablePointer<trackbot_curl_share>?, sink: BodySink?, maxRedirects: Int,
+                       cancel: CancelFlag) throws -> HTTPResponse {
         var request = original
         var url = original.url
         var headers = original.headers
         var hops = 0
         var connections = 0
         while true {
-            let hop = try easy.perform(request, url: url, headers: headers, share: share, sink: sink)
+            let hop = try easy.perform(request, url: url, headers: headers, share: share, sink: sink, cancel: cancel)
             connections += hop.newConnections
             let isRedirect = [301, 302, 303, 307, 308].contains(hop.status)
             guard isRedirect, let next = hop.redirectURL, !next.isEmpty else {

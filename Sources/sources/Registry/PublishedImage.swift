@@ -53,9 +53,9 @@ extension RegistryClient {
     /// digest (cached, so tags sharing content are fetched once); for a single image manifest
     /// also its config, which names the platform.
     public func resolve(_ reference: ImageReference) async throws -> PublishedImage {
-        var digest = reference.digest
-        if digest == nil { digest = try await headDigest(reference).digest }
-        let pinned = reference.at(digest!)
+        let digest: Digest
+        if let pinned = reference.digest { digest = pinned } else { digest = try await headDigest(reference).digest }
+        let pinned = reference.at(digest)
         let fetched = try await manifest(pinned)
         return try await published(fetched, reference: reference)
     }

@@ -18,6 +18,8 @@ static inline CURLSHcode trackbot_curl_share_setopt_long(CURLSH *s, CURLSHoption
 static inline CURLMcode trackbot_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 typedef size_t (*trackbot_curl_header_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
 static inline CURLcode trackbot_curl_setopt_header_callback(CURL *h, trackbot_curl_header_callback v) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, v); }
+typedef int (*trackbot_curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode trackbot_curl_setopt_xferinfo_callback(CURL *h, trackbot_curl_xferinfo_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 static inline CURLcode trackbot_curl_setopt_share(CURL *h, CURLSH *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s); }
 static inline long trackbot_curl_version_num(void) { return (long)curl_version_info(CURLVERSION_NOW)->version_num; }
 

@@ -42,6 +42,7 @@ struct ParsingTests {
         #expect(RegistryEndpoint(registry: "docker.io", rewriter: rewriter).authority == "127.0.0.1:5000")
         #expect(RegistryEndpoint(registry: "ghcr.io", rewriter: rewriter).baseURL == "https://mirror.example:8443")
         #expect(RegistryEndpoint(registry: "quay.io", rewriter: rewriter).baseURL == "https://quay.io")
+        #expect(RegistryEndpoint(registry: "docker.io.example", rewriter: rewriter).baseURL == "https://docker.io.example")
     }
 
     @Test func challenges() throws {

@@ -21,12 +21,6 @@ actor Authenticator {
         self.counter = counter
     }
 
-    var secrets: [Secret] {
-        var s = tokens.values.map(\.token)
-        if let credentials { s += [credentials.password, credentials.basic] }
-        return s
-    }
-
     /// Remembers the challenge from a 401; throws when trackbot cannot answer it.
     func learn(from headers: HTTPHeaders) throws {
         let offered = headers.values("WWW-Authenticate").compactMap(Challenge.init(header:))

@@ -12,10 +12,10 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public init(registry: String, rewriter: URLRewriter = URLRewriter()) {
         name = registry
-        let rewritten = rewriter.rewrite(registry)
-        if rewritten.rewritten {
-            let target = rewritten.url
-            baseURL = RegistryEndpoint.trimSlash(target.contains("://") ? target : "https://" + target)
+        // A rule for the registry name must name all of it (`docker.io` must not rewrite
+        // `docker.io.example`); URL rules below are prefix rules, as for git.
+        if let rule = rewriter.rules.last(where: { RegistryEndpoint.trimSlash($0.from) == registry }) {
+            baseURL = RegistryEndpoint.trimSlash(rule.to.contains("://") ? rule.to : "https://" + rule.to)
             return
         }
         let host = registry == ImageReference.dockerHub ? "registry-1.docker.io" : registry

@@ -97,6 +97,33 @@ struct TransportTests {
         await #expect(throws: HTTPError.invalidURL("ftp://host/x")) { _ = try await HTTPClient().send(HTTPRequest(.get, "ftp://host/x")) }
     }
 
+    @Test func certificatesAreVerified() async throws {
+        let dir = try TemporaryDirectory("trackbot-tls")
+        let openssl = try registryTool("openssl", package: "openssl")
+        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+                          "-keyout", dir.appending("key.pem").path, "-out", dir.appending("cert.pem").path])
+        let port = try freePort()
+        let script = """
+        import http.server, ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain("\(dir.appending("cert.pem").path)", "\(dir.appending("key.pem").path)")
+        s = http.server.HTTPServer(("127.0.0.1", \(port)), http.server.SimpleHTTPRequestHandler)
+        s.socket = ctx.wrap_socket(s.socket, server_side=True)
+        s.serve_forever()
+        """
+        let server = try ServerProcess(name: "tls", executable: registryTool("python3", package: "python3"), arguments: ["-c", script],
+                                       port: port, cwd: dir.url, logDirectory: dir.url)
+        defer { server.stop() }
+        do {
+            _ = try await HTTPClient().send(HTTPRequest(.get, "https://127.0.0.1:\(port)/", connectTimeout: 5, totalTimeout: 10))
+            Issue.record("a self-signed certificate was accepted")
+        } catch let error as HTTPError {
+            guard case .transport(_, _, let code, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(code == 60) // CURLE_PEER_FAILED_VERIFICATION
+            #expect(!error.isRetryable)
+        }
+    }
+
     @Test func concurrencyIsBoundedPerHost() async throws {
         let limiter = HostLimiter(limit: 3)
         let gauge = Gauge()

@@ -37,7 +37,7 @@ final class CurlEasy: @unchecked Sendable {
                  sink: BodySink?, cancel: CancelFlag) throws -> Hop {
         if cancel.isSet { throw CancellationError() }
         curl_easy_reset(handle)
-        let state = TransferState(limit: request.bodyLimit, sink: sink, isHead: request.method == .head, cancel: cancel)
+        let state = TransferState(limit: request.bodyLimit, sink: sink, cancel: cancel)
         errorBuffer.initialize(to: 0)
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
@@ -118,15 +118,13 @@ final class TransferState {
     var received = 0
     let limit: Int
     let sink: BodySink?
-    let isHead: Bool
     let cancel: CancelFlag
     var overLimit = false
     var sinkError: (any Error)?
 
-    init(limit: Int, sink: BodySink?, isHead: Bool, cancel: CancelFlag) {
+    init(limit: Int, sink: BodySink?, cancel: CancelFlag) {
         self.limit = limit
         self.sink = sink
-        self.isHead = isHead
         self.cancel = cancel
     }
 

@@ -38,18 +38,15 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `3`, `0.25`: seconds without trailing zeros.
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(format3(seconds))
+        let ms = Int((seconds * 1000).rounded())
+        if ms % 1000 == 0 { return String(ms / 1000) }
+        var fraction = String(ms % 1000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(ms / 1000).\(fraction)"
     }
-
-    private static func format3(_ x: Double) -> String {
-        let ms = Int((x * 1000).rounded())
-        return "\(ms / 1000).\(String(ms % 1000).leftPadded(3))"
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// A URL fit for a message: credentials stripped, known secrets scrubbed.

@@ -1,2 +1,0 @@
-// HTTPTransport: see docs/architecture.md.
-import TrackbotCore

@@ -1,0 +1,104 @@
+import Foundation
+import TrackbotCore
+
+/// `trackbot digests REF`: the index digest and the per-platform digests of a published
+/// reference, each labelled with where people see it.
+public enum DigestsCommand {
+    /// Resolves `reference` and renders it as `text` or `json`. Registry failures become exit
+    /// status 2 with the error as output; a bad format is thrown as a usage error.
+    public static func run(reference: String, format: String, rewriter: URLRewriter,
+                           configuration: RegistryConfiguration? = nil) async throws -> (output: String, exitCode: Int32) {
+        guard format == "text" || format == "json" || format == "markdown" else {
+            throw RegistryError.unknownFormat(format)
+        }
+        var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
+        config.rewriter = rewriter
+        let client = RegistryClient(configuration: config)
+        do {
+            let image = try await client.resolve(reference)
+            switch format {
+            case "json": return (try json(image), 0)
+            case "markdown": return (markdown(image), 0)
+            default: return (text(image), 0)
+            }
+        } catch let error as RegistryError {
+            return ("error: \(error.description)\n", 2)
+        }
+    }
+
+    /// The JSON rendering: `{"reference","mediaType","digest","platforms":[…],"attestations":[…]}`.
+    public static func json(_ image: PublishedImage) throws -> String {
+        struct Platform: Encodable {
+            var architecture: String, os: String, variant: String?, digest: String, bashbrewArch: String?, annotations: [String: String]
+        }
+        struct Attestation: Encodable { var digest: String, references: String, annotations: [String: String] }
+        struct Document: Encodable {
+            var reference: String, mediaType: String, digest: String, platforms: [Platform], attestations: [Attestation]
+        }
+        let doc = Document(reference: image.reference, mediaType: image.mediaType, digest: image.digest.description,
+                           platforms: image.platforms.map {
+                               Platform(architecture: $0.architecture, os: $0.os, variant: $0.variant, digest: $0.digest.description,
+                                        bashbrewArch: $0.bashbrewArch, annotations: $0.annotations)
+                           },
+                           attestations: image.attestations.map {
+                               Attestation(digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations)
+                           })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"
+    }
+
+    /// The Markdown rendering (for issues and reports).
+    public static func markdown(_ image: PublishedImage) -> String {
+        var out = "### `\(image.reference)`\n\n"
+        if image.isIndex {
+            out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
+        } else {
+            out += "- **manifest digest** (single-platform image: what `docker pull` shows and the per-platform digest): `\(image.digest)`\n"
+        }
+        out += "- media type: `\(image.mediaType)`\n\n"
+        out += "| arch | platform | per-platform digest (Docker Hub's tag page) | revision |\n|---|---|---|---|\n"
+        for p in image.platforms {
+            out += "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
+        }
+        if !image.attestations.isEmpty {
+            out += "\nAttestations: " + image.attestations.map { "`\($0.digest.short)` → `\($0.references.short)`" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    /// The text rendering.
+    public static func text(_ image: PublishedImage) -> String {
+        var out = "\(image.reference)\n"
+        out += "  media type: \(image.mediaType)\n"
+        if image.isIndex {
+            out += "  index digest (what `docker pull` and `docker image ls --digests` show):\n"
+            out += "    \(image.digest)\n"
+            out += "  per-platform manifest digests (what the registry's per-platform pages, e.g. Docker Hub's tag page, show):\n"
+        } else {
+            out += "  manifest digest (single-platform image: what `docker pull` shows AND the per-platform digest):\n"
+            out += "    \(image.digest)\n"
+            out += "  platform:\n"
+        }
+        let width = max(8, image.platforms.map { ($0.bashbrewArch ?? "-").count }.max() ?? 0)
+        let pwidth = image.platforms.map { $0.platform.description.count }.max() ?? 0
+        for p in image.platforms {
+            let arch = (p.bashbrewArch ?? "-").padding(toLength: width, withPad: " ", startingAt: 0)
+            let plat = p.platform.description.padding(toLength: pwidth, withPad: " ", startingAt: 0)
+            out += "    \(arch)  \(plat)  \(p.digest)\n"
+            for key in AnnotationKey.shown {
+                if let value = p.annotations[key] {
+                    out += "      \(key.replacingOccurrences(of: "org.opencontainers.image.", with: "")): \(value)\n"
+                }
+            }
+        }
+        if !image.attestations.isEmpty {
+            out += "  attestations (provenance/SBOM manifests, not platforms):\n"
+            let archOf = Dictionary(image.platforms.map { ($0.digest, $0.bashbrewArch ?? $0.platform.description) }) { a, _ in a }
+            for a in image.attestations {
+                out += "    \(a.digest)  for \(a.references)" + (archOf[a.references].map { " (\($0))" } ?? "") + "\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,113 @@
+import TrackbotCore
+
+/// What a registry publishes under one reference: the digest `docker pull` shows, one manifest
+/// digest per platform (what Docker Hub's tag page shows), and the attestations kept apart.
+public struct PublishedImage: Codable, Sendable, Hashable {
+    /// The reference as resolved (`docker.io/library/alpine:3.20`).
+    public var reference: String
+    /// The media type of the top-level manifest (an index, a manifest list, or one image manifest).
+    public var mediaType: String
+    /// The top-level digest: the index digest, or for a single-platform image its manifest digest
+    /// (which is then also its one platform's digest).
+    public var digest: Digest
+    public var platforms: [PublishedPlatform]
+    public var attestations: [PublishedAttestation]
+
+    /// Whether the reference points at an index / manifest list (several platforms possible).
+    public var isIndex: Bool { MediaType.isIndex(mediaType) }
+
+    /// The platform published for a bashbrew architecture, if any.
+    public func platform(_ arch: Architecture) -> PublishedPlatform? {
+        platforms.first { $0.bashbrewArch == arch.rawValue }
+    }
+}
+
+/// One platform's image manifest.
+public struct PublishedPlatform: Codable, Sendable, Hashable {
+    public var architecture: String
+    public var os: String
+    public var variant: String?
+    /// The per-platform manifest digest.
+    public var digest: Digest
+    /// The bashbrew architecture this platform is (nil for platforms bashbrew has no name for).
+    public var bashbrewArch: String?
+    public var annotations: [String: String]
+    /// Size of the platform manifest in bytes.
+    public var size: Int64
+    public var mediaType: String
+
+    public var platform: Platform { Platform(os: os, architecture: architecture, variant: variant) }
+}
+
+/// An attestation manifest (provenance, SBOM) and the platform manifest it is about.
+public struct PublishedAttestation: Codable, Sendable, Hashable {
+    public var digest: Digest
+    /// The platform manifest digest it refers to (`vnd.docker.reference.digest`).
+    public var references: Digest
+    public var annotations: [String: String]
+    public var size: Int64
+}
+
+extension RegistryClient {
+    /// Resolves a reference to everything it publishes: HEAD for the digest, then the manifest by
+    /// digest (cached, so tags sharing content are fetched once); for a single image manifest
+    /// also its config, which names the platform.
+    public func resolve(_ reference: ImageReference) async throws -> PublishedImage {
+        let digest: Digest
+        if let pinned = reference.digest { digest = pinned } else { digest = try await headDigest(reference).digest }
+        let pinned = reference.at(digest)
+        let fetched = try await manifest(pinned)
+        return try await published(fetched, reference: reference)
+    }
+
+    /// Parses the reference text first (`alpine:3.20`, `ghcr.io/o/r@sha256:…`).
+    public func resolve(_ reference: String) async throws -> PublishedImage {
+        try await resolve(ImageReference(parsing: reference))
+    }
+
+    func published(_ fetched: FetchedManifest, reference: ImageReference) async throws -> PublishedImage {
+        switch fetched.content {
+        case .index(let index):
+            let (platforms, attestations) = try Self.split(index, registry: endpoint(reference.registry).description,
+                                                          reference: reference.description)
+            return PublishedImage(reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
+                                  platforms: platforms, attestations: attestations)
+        case .image(let image):
+            let config = try await config(for: image, in: reference)
+            let p = config.platform
+            let platform = PublishedPlatform(architecture: p.architecture, os: p.os, variant: p.variant, digest: fetched.digest,
+                                             bashbrewArch: Architecture(platform: p)?.rawValue, annotations: image.annotations ?? [:],
+                                             size: Int64(fetched.bytes.count), mediaType: fetched.mediaType)
+            return PublishedImage(reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
+                                  platforms: [platform], attestations: [])
+        }
+    }
+
+    /// Separates platform manifests from attestation manifests, and checks every attestation
+    /// refers to a platform of the same index.
+    static func split(_ index: ImageIndex, registry: String, reference: String) throws -> ([PublishedPlatform], [PublishedAttestation]) {
+        var platforms: [PublishedPlatform] = []
+        var attestations: [PublishedAttestation] = []
+        for d in index.manifests {
+            let annotations = d.annotations ?? [:]
+            let unknown = d.platform.map { $0.os == "unknown" && $0.architecture == "unknown" } ?? false
+            if annotations[AnnotationKey.referenceType] == AnnotationKey.attestationManifest || unknown {
+                let refers = annotations[AnnotationKey.referenceDigest].flatMap { try? Digest(parsing: $0) }
+                guard let refers else {
+                    throw RegistryError.attestationWithoutSubject(registry: registry, reference: reference, attestation: d.digest, references: nil)
+                }
+                attestations.append(PublishedAttestation(digest: d.digest, references: refers, annotations: annotations, size: d.size))
+                continue
+            }
+            let p = d.platform ?? DescriptorPlatform(architecture: "unknown", os: "unknown")
+            let bashbrew = annotations[AnnotationKey.bashbrewArch] ?? Architecture(platform: p.platform)?.rawValue
+            platforms.append(PublishedPlatform(architecture: p.architecture, os: p.os, variant: p.variant, digest: d.digest,
+                                               bashbrewArch: bashbrew, annotations: annotations, size: d.size, mediaType: d.mediaType))
+        }
+        let platformDigests = Set(platforms.map(\.digest))
+        for a in attestations where !platformDigests.contains(a.references) {
+            throw RegistryError.attestationWithoutSubject(registry: registry, reference: reference, attestation: a.digest, references: a.references)
+        }
+        return (platforms, attestations)
+    }
+}

@@ -1,2 +1,0 @@
-// Registry: see docs/architecture.md.
-import TrackbotCore

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TestSupport
+import TrackbotCore
+@testable import Registry
+
+@Suite("Resolving published images against a real docker-registry", .serialized)
+struct ResolveTests {
+    let world: RegistryWorld
+
+    init() throws { world = try RegistryWorld() }
+
+    @Test func multiPlatformIndexWithAttestations() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let image = try await client.resolve("multi:1.0")
+        #expect(image.reference == "docker.io/library/multi:1.0")
+        #expect(image.mediaType == MediaType.ociIndex)
+        #expect(image.digest == world.images.multiIndex)
+        #expect(image.isIndex)
+        #expect(Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) }) == world.images.multiPlatforms)
+        let arm = try #require(image.platform(.arm32v7))
+        #expect(arm.architecture == "arm" && arm.variant == "v7" && arm.os == "linux")
+        #expect(arm.annotations[AnnotationKey.revision] == RegistryWorld.revision)
+        #expect(Dictionary(uniqueKeysWithValues: image.attestations.map { ($0.digest, $0.references) }) == world.images.multiAttestations)
+        #expect(!image.platforms.contains { $0.os == "unknown" })
+    }
+
+    @Test func headDigestIsOneRequestOnceAuthenticated() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let head = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
+        #expect(head.digest == world.images.multiIndex)
+        #expect(head.mediaType == MediaType.ociIndex)
+        client.requests.reset()
+        _ = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
+        #expect(client.requests.snapshot == ["HEAD manifest": 1])
+    }
+
+    @Test func tagsSharingContentCostOneGet() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let images = try await withThrowingTaskGroup(of: PublishedImage.self) { group in
+            for _ in 0..<12 { group.addTask { try await client.resolve("multi:1.0") } }
+            return try await group.reduce(into: [PublishedImage]()) { $0.append($1) }
+        }
+        #expect(Set(images).count == 1)
+        #expect(client.requests.snapshot["GET manifest"] == 1)
+        #expect(client.requests.snapshot["HEAD manifest"] == 12)
+    }
+
+    @Test func dockerManifestList() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let image = try await client.resolve("dockerlist:1.0")
+        #expect(image.mediaType == MediaType.dockerManifestList)
+        #expect(image.digest == world.images.dockerList)
+        #expect(Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) }) == world.images.dockerPlatforms)
+        #expect(image.platforms.allSatisfy { $0.mediaType == MediaType.dockerManifest })
+    }
+
+    @Test func singlePlatformImageHasOnePlatformWithTheSameDigest() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let image = try await client.resolve("\(world.registry.host)/library/single:1.0")
+        #expect(image.mediaType == MediaType.ociManifest)
+        #expect(image.digest == world.images.single)
+        #expect(image.platforms.count == 1)
+        #expect(image.platforms.first?.digest == world.images.single)
+        #expect(image.platforms.first?.bashbrewArch == "amd64")
+        #expect(image.platforms.first?.annotations[AnnotationKey.revision] == RegistryWorld.revision)
+    }
+
+    @Test func attestationWithoutItsSubjectIsAnIntegrityError() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        await #expect(throws: RegistryError.self) { _ = try await client.resolve("orphan:1.0") }
+        do { _ = try await client.resolve("orphan:1.0") } catch let error as RegistryError {
+            guard case .attestationWithoutSubject = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.description.contains("not a platform of the index"))
+        }
+    }
+
+    @Test func configAndBlobsAreVerified() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        let ref = try ImageReference(parsing: "multi@\(world.images.multiPlatforms["arm64v8"]!)")
+        let manifest = try #require(try await client.manifest(ref).image)
+        let config = try await client.config(for: manifest, in: ref)
+        #expect(config.architecture == "arm64" && config.variant == "v8")
+        #expect(config.rootfs?.diffIDs.count == 1)
+        #expect(config.history?.last?.emptyLayer == true)
+        #expect(config.config?.labels?["org.opencontainers.image.version"] == "3.20.3")
+        // The layer streams through a sink; its gunzipped content is the tar whose diff ID the config records.
+        let layer = manifest.layers[0]
+        let collected = BytesBox()
+        let size = try await client.blob(ref.at(layer.digest)) { collected.append($0) }
+        #expect(size == layer.size)
+        #expect(StreamingHasher.digest(collected.data) == layer.digest)
+    }
+
+    @Test func unknownTagIsNotFound() async throws {
+        let client = RegistryWorld.client(world.registry.url)
+        do {
+            _ = try await client.headDigest(ImageReference(parsing: "multi:nope"))
+            Issue.record("expected notFound")
+        } catch let error as RegistryError {
+            guard case .notFound = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.description.contains("/v2/library/multi/manifests/nope"))
+        }
+    }
+
+    @Test func digestsCommandRendersBothKindsOfDigest() async throws {
+        var rewriter = URLRewriter()
+        rewriter.add(.init(from: "docker.io", to: world.registry.url))
+        let config = RegistryConfiguration(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01))
+        let text = try await DigestsCommand.run(reference: "multi:1.0", format: "text", rewriter: rewriter, configuration: config)
+        #expect(text.exitCode == 0)
+        #expect(text.output.contains("index digest (what `docker pull` and `docker image ls --digests` show):\n    \(world.images.multiIndex)"))
+        #expect(text.output.contains("amd64     linux/amd64     \(world.images.multiPlatforms["amd64"]!)"))
+        #expect(text.output.contains("revision: \(RegistryWorld.revision)"))
+        let json = try await DigestsCommand.run(reference: "multi:1.0", format: "json", rewriter: rewriter, configuration: config)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["digest"] as? String == world.images.multiIndex.description)
+        let platforms = try #require(object["platforms"] as? [[String: Any]])
+        #expect(platforms.count == 3)
+        #expect((object["attestations"] as? [[String: Any]])?.count == 2)
+        let md = try await DigestsCommand.run(reference: "multi:1.0", format: "markdown", rewriter: rewriter, configuration: config)
+        #expect(md.output.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
+        await #expect(throws: RegistryError.self) {
+            _ = try await DigestsCommand.run(reference: "multi:1.0", format: "yaml", rewriter: rewriter, configuration: config)
+        }
+        let single = try await DigestsCommand.run(reference: "single:1.0", format: "text", rewriter: rewriter, configuration: config)
+        #expect(single.output.contains("single-platform image"))
+        let missing = try await DigestsCommand.run(reference: "multi:absent", format: "text", rewriter: rewriter, configuration: config)
+        #expect(missing.exitCode == 2)
+    }
+}
+
+final class BytesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+    var data: Data { lock.withLock { bytes } }
+    func append(_ chunk: UnsafeRawBufferPointer) { lock.withLock { bytes.append(contentsOf: chunk) } }
+}

@@ -62,7 +62,7 @@ let package = Package(
 
         // output
         .target(name: "Reporting",
-                dependencies: ["TrackbotCore", "Tracking", "OfficialImages", "HTTPTransport"],
+                dependencies: ["TrackbotCore", "Tracking", "OfficialImages", "Registry", "HTTPTransport"],
                 path: "Sources/output/Reporting", swiftSettings: strict),
 
         // app: configuration, the pipeline, one entry point per command; then the thin executable.
@@ -72,7 +72,7 @@ let package = Package(
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/app/TrackbotKit", swiftSettings: strict),
         .executableTarget(name: "trackbot",
-                          dependencies: ["TrackbotKit",
+                          dependencies: ["TrackbotKit", "Registry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/app/trackbot", swiftSettings: strict),
 
@@ -85,7 +85,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "TestSupport"],
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "TrackbotKit", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"],
                     swiftSettings: strict),

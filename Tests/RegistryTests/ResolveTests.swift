@@ -3,6 +3,8 @@ import Testing
 import TestSupport
 import TrackbotCore
 @testable import Registry
+import Reporting
+import TrackbotKit
 
 @Suite("Resolving published images against a real docker-registry", .serialized)
 struct ResolveTests {
@@ -104,29 +106,28 @@ struct ResolveTests {
     }
 
     @Test func digestsCommandRendersBothKindsOfDigest() async throws {
-        var rewriter = URLRewriter()
-        rewriter.add(.init(from: "docker.io", to: world.registry.url))
+        var options = GlobalOptions()
+        options.rewrites = [.init(from: "docker.io", to: world.registry.url)]
         let config = RegistryConfiguration(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01))
-        let text = try await DigestsCommand.run(reference: "multi:1.0", format: "text", rewriter: rewriter, configuration: config)
-        #expect(text.exitCode == 0)
-        #expect(text.output.contains("index digest (what `docker pull` and `docker image ls --digests` show):\n    \(world.images.multiIndex)"))
-        #expect(text.output.contains("amd64     linux/amd64     \(world.images.multiPlatforms["amd64"]!)"))
-        #expect(text.output.contains("revision: \(RegistryWorld.revision)"))
-        let json = try await DigestsCommand.run(reference: "multi:1.0", format: "json", rewriter: rewriter, configuration: config)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        func digests(_ ref: String, _ format: OutputFormat) async throws -> String {
+            options.format = format
+            return try await DigestsCommand.run(reference: ref, options: options, configuration: config).output
+        }
+        let text = try await digests("multi:1.0", .text)
+        #expect(text.contains("index digest (what `docker pull` and `docker image ls --digests` show):\n    \(world.images.multiIndex)"))
+        #expect(text.contains("amd64     linux/amd64     \(world.images.multiPlatforms["amd64"]!)"))
+        #expect(text.contains("revision: \(RegistryWorld.revision)"))
+        let json = try await digests("multi:1.0", .json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["digest"] as? String == world.images.multiIndex.description)
         let platforms = try #require(object["platforms"] as? [[String: Any]])
         #expect(platforms.count == 3)
         #expect((object["attestations"] as? [[String: Any]])?.count == 2)
-        let md = try await DigestsCommand.run(reference: "multi:1.0", format: "markdown", rewriter: rewriter, configuration: config)
-        #expect(md.output.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
-        await #expect(throws: RegistryError.self) {
-            _ = try await DigestsCommand.run(reference: "multi:1.0", format: "yaml", rewriter: rewriter, configuration: config)
-        }
-        let single = try await DigestsCommand.run(reference: "single:1.0", format: "text", rewriter: rewriter, configuration: config)
-        #expect(single.output.contains("single-platform image"))
-        let missing = try await DigestsCommand.run(reference: "multi:absent", format: "text", rewriter: rewriter, configuration: config)
-        #expect(missing.exitCode == 2)
+        let md = try await digests("multi:1.0", .markdown)
+        #expect(md.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
+        let single = try await digests("single:1.0", .text)
+        #expect(single.contains("single-platform image"))
+        await #expect(throws: RegistryError.self) { _ = try await digests("multi:absent", .text) }
     }
 }
 

@@ -5,7 +5,6 @@ import TrackbotCore
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidReference(String, reason: String)
     /// An output format `trackbot digests` does not know (a usage error).
-    case unknownFormat(String)
     /// 401 with no way to authenticate, or still 401 after re-authenticating once.
     case unauthorized(registry: String, request: String, detail: String)
     case authenticationFailed(registry: String, realm: String, status: Int, detail: String)
@@ -26,8 +25,6 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidReference(let text, let reason):
             return "invalid image reference \"\(text)\": \(reason) (expected [registry/]name[:tag][@sha256:…])"
-        case .unknownFormat(let format):
-            return "unknown format \"\(format)\" (expected text, json or markdown)"
         case .unauthorized(let r, let req, let detail):
             return "registry \(r): \(req) was refused (401): \(detail); check the credentials (TRACKBOT_REGISTRY_USER/TRACKBOT_REGISTRY_PASSWORD or docker config auths) and that the repository exists"
         case .authenticationFailed(let r, let realm, let status, let detail):

@@ -1,28 +1,16 @@
 import Foundation
+import Registry
 import TrackbotCore
 
-/// `trackbot digests REF`: the index digest and the per-platform digests of a published
-/// reference, each labelled with where people see it.
-public enum DigestsCommand {
-    /// Resolves `reference` and renders it as `text` or `json`. Registry failures become exit
-    /// status 2 with the error as output; a bad format is thrown as a usage error.
-    public static func run(reference: String, format: String, rewriter: URLRewriter,
-                           configuration: RegistryConfiguration? = nil) async throws -> (output: String, exitCode: Int32) {
-        guard format == "text" || format == "json" || format == "markdown" else {
-            throw RegistryError.unknownFormat(format)
-        }
-        var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
-        config.rewriter = rewriter
-        let client = RegistryClient(configuration: config)
-        do {
-            let image = try await client.resolve(reference)
-            switch format {
-            case "json": return (try json(image), 0)
-            case "markdown": return (markdown(image), 0)
-            default: return (text(image), 0)
-            }
-        } catch let error as RegistryError {
-            return ("error: \(error.description)\n", 2)
+/// `trackbot digests` output: the index digest and the per-platform digests of a published
+/// reference, each labelled with where people see it (the seed's puzzle: `docker pull` shows the
+/// index digest, Docker Hub's tag page the per-platform ones).
+public enum DigestsReport {
+    public static func render(_ image: PublishedImage, format: OutputFormat) throws -> String {
+        switch format {
+        case .json: return try json(image)
+        case .markdown: return markdown(image)
+        case .text: return text(image)
         }
     }
 

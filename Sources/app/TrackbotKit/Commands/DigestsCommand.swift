@@ -1,0 +1,14 @@
+import Registry
+import Reporting
+import TrackbotCore
+
+/// `trackbot digests REF`: what a reference publishes, index and per platform.
+public enum DigestsCommand {
+    public static func run(reference: String, options: GlobalOptions,
+                           configuration: RegistryConfiguration? = nil) async throws -> CommandResult {
+        var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
+        for rule in options.rewrites { config.rewriter.add(rule) }
+        let image = try await RegistryClient(configuration: config).resolve(reference)
+        return CommandResult(output: try DigestsReport.render(image, format: options.format))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import TrackbotCore
+
+/// Everything a run needs to know besides the command line (see docs/configuration.md).
+public struct Configuration: Sendable, Equatable {
+    public struct Registry: Sendable, Equatable {
+        /// Where official images are published.
+        public var host = "docker.io"
+        /// Requests in flight per registry host.
+        public var concurrency = 8
+        /// Stop cleanly when `ratelimit-remaining` falls below this (0: never).
+        public var rateLimitFloor = 0
+    }
+
+    public struct Upstream: Sendable, Equatable {
+        /// The upstream git repository whose tags to watch.
+        public var repository: String
+        /// A regular expression the interesting tags match.
+        public var tagPattern: String?
+    }
+
+    public struct WatchedImage: Sendable, Equatable {
+        public var name: String
+        /// Only these tags (or shared tags); nil for all.
+        public var tags: [String]?
+        /// Only these architectures; nil for all.
+        public var architectures: [Architecture]?
+        public var upstream: Upstream?
+    }
+
+    public struct GitHub: Sendable, Equatable {
+        /// `OWNER/NAME` where issues are opened.
+        public var repository: String?
+        public var labels: [String] = ["trackbot"]
+        /// Comment on and close an issue when its finding is gone.
+        public var closeResolved = true
+    }
+
+    public static let officialImages = "https://github.com/docker-library/official-images.git"
+
+    public var librarySource = Configuration.officialImages
+    public var libraryRef = "refs/heads/master"
+    public var cacheDirectory: String?
+    public var statePath = "trackbot-state.json"
+    public var rewrites: [URLRewriter.Rule] = []
+    public var registry = Registry()
+    public var images: [WatchedImage] = []
+    public var github = GitHub()
+
+    public init() {}
+
+    /// The built-in watch list, the same as config/trackbot.toml.
+    public static var defaults: Configuration {
+        var c = Configuration()
+        c.images = ["alpine", "busybox", "debian", "node", "ubuntu"].map {
+            WatchedImage(name: $0, tags: nil, architectures: nil, upstream: nil)
+        }
+        return c
+    }
+
+    /// `$XDG_CACHE_HOME/trackbot`, else `~/.cache/trackbot`.
+    public var resolvedCacheDirectory: String {
+        if let dir = cacheDirectory { return (dir as NSString).expandingTildeInPath }
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/trackbot" }
+        return (env["HOME"] ?? NSTemporaryDirectory()) + "/.cache/trackbot"
+    }
+}

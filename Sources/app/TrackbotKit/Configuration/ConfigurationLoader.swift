@@ -1,0 +1,186 @@
+import Foundation
+import TOMLKit
+import TrackbotCore
+
+/// Reads the TOML configuration, naming the key and line of anything wrong.
+public enum ConfigurationLoader {
+    /// `--config FILE`, else `./trackbot.toml` when it exists, else the built-in defaults.
+    public static func load(explicitPath: String?) throws(ConfigurationError) -> Configuration {
+        let path = explicitPath ?? (FileManager.default.fileExists(atPath: "trackbot.toml") ? "trackbot.toml" : nil)
+        guard let path else { return .defaults }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> Configuration {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw .syntax(path: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw .syntax(path: path, line: 0, message: "\(error)")
+        }
+        let doc = Document(text: text, path: path)
+        var c = Configuration()
+        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github"], in: nil)
+        if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
+        if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
+        if let lib = try doc.table(root, "library", in: nil) {
+            try doc.allow(lib, ["source", "ref"], in: "library")
+            if let v = try doc.string(lib, "source", in: "library") { c.librarySource = v }
+            if let v = try doc.string(lib, "ref", in: "library") { c.libraryRef = v }
+        }
+        if let rw = try doc.table(root, "rewrite", in: nil) {
+            for key in rw.keys.sorted() {
+                guard let to = try doc.string(rw, key, in: "rewrite"), !to.isEmpty, !key.isEmpty else {
+                    throw doc.error("rewrite", key, "must map a URL prefix to a non-empty replacement")
+                }
+                c.rewrites.append(.init(from: key, to: to))
+            }
+        }
+        if let reg = try doc.table(root, "registry", in: nil) {
+            try doc.allow(reg, ["host", "concurrency", "rate-limit-floor"], in: "registry")
+            if let v = try doc.string(reg, "host", in: "registry") { c.registry.host = v }
+            if let v = try doc.int(reg, "concurrency", in: "registry", range: 1...64) { c.registry.concurrency = v }
+            if let v = try doc.int(reg, "rate-limit-floor", in: "registry", range: 0...100_000) { c.registry.rateLimitFloor = v }
+        }
+        if let gh = try doc.table(root, "github", in: nil) {
+            try doc.allow(gh, ["repository", "labels", "close-resolved"], in: "github")
+            if let v = try doc.string(gh, "repository", in: "github") {
+                guard v.split(separator: "/").count == 2 else { throw doc.error("github", "repository", "must be OWNER/NAME, got \"\(v)\"") }
+                c.github.repository = v
+            }
+            if let v = try doc.strings(gh, "labels", in: "github") { c.github.labels = v }
+            if let v = try doc.bool(gh, "close-resolved", in: "github") { c.github.closeResolved = v }
+        }
+        if let list = root["images"] {
+            guard let array = list.array else { throw doc.error(nil, "images", "must be an array of tables ([[images]])") }
+            var seen = Set<String>()
+            for item in array {
+                guard let t = item.table else { throw doc.error(nil, "images", "must be an array of tables ([[images]])") }
+                try doc.allow(t, ["name", "tags", "architectures", "upstream"], in: "images")
+                guard let name = try doc.string(t, "name", in: "images"), !name.isEmpty else {
+                    throw doc.error(nil, "images", "every [[images]] table needs name = \"IMAGE\"")
+                }
+                guard seen.insert(name).inserted else { throw doc.error("images", "name", "image \"\(name)\" is listed twice", value: name) }
+                var image = Configuration.WatchedImage(name: name, tags: try doc.strings(t, "tags", in: "images"),
+                                                       architectures: nil, upstream: nil)
+                if let arches = try doc.strings(t, "architectures", in: "images") {
+                    image.architectures = try arches.map { a throws(ConfigurationError) in
+                        guard let arch = Architecture(rawValue: a) else {
+                            throw doc.error("images", "architectures", "unknown architecture \"\(a)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        }
+                        return arch
+                    }
+                }
+                if let up = try doc.table(t, "upstream", in: "images") {
+                    try doc.allow(up, ["repository", "tag-pattern"], in: "images.upstream")
+                    guard let repo = try doc.string(up, "repository", in: "images.upstream") else {
+                        throw doc.error("images.upstream", "repository", "is required in an upstream table")
+                    }
+                    let pattern = try doc.string(up, "tag-pattern", in: "images.upstream")
+                    if let pattern, (try? Regex(pattern)) == nil {
+                        throw doc.error("images.upstream", "tag-pattern", "is not a valid regular expression: \(pattern)")
+                    }
+                    image.upstream = .init(repository: repo, tagPattern: pattern)
+                }
+                c.images.append(image)
+            }
+        }
+        return c
+    }
+
+    /// Finds lines for keys by reading the text, since the TOML library keeps no positions.
+    struct Document {
+        let lines: [Substring]
+        let path: String
+
+        init(text: String, path: String) {
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            self.path = path
+        }
+
+        func line(of key: String, in table: String?, value: String? = nil) -> Int {
+            var current: String?
+            var fallback = 0
+            for (i, raw) in lines.enumerated() {
+                let l = raw.trimmingCharacters(in: .whitespaces)
+                if l.hasPrefix("[") {
+                    current = l.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    continue
+                }
+                let k = l.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                if k == key, current == table {
+                    if let value, !l.contains(value) { if fallback == 0 { fallback = i + 1 }; continue }
+                    return i + 1
+                }
+            }
+            return fallback
+        }
+
+        func error(_ table: String?, _ key: String, _ message: String, value: String? = nil) -> ConfigurationError {
+            .invalid(path: path, line: line(of: key, in: table, value: value),
+                     key: table.map { "\($0).\(key)" } ?? key, message: message)
+        }
+
+        func allow(_ t: TOMLTable, _ known: Set<String>, in table: String?) throws(ConfigurationError) {
+            for key in t.keys where !known.contains(key) {
+                throw error(table, key, "unknown key (known here: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
+
+        func string(_ t: TOMLTable, _ key: String, in table: String?) throws(ConfigurationError) -> String? {
+            guard let v = t[key] else { return nil }
+            guard let s = v.string else { throw error(table, key, "must be a string (quote it: \(key) = \"…\")") }
+            return s
+        }
+
+        func bool(_ t: TOMLTable, _ key: String, in table: String?) throws(ConfigurationError) -> Bool? {
+            guard let v = t[key] else { return nil }
+            guard let b = v.bool else { throw error(table, key, "must be true or false") }
+            return b
+        }
+
+        func int(_ t: TOMLTable, _ key: String, in table: String?, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let v = t[key] else { return nil }
+            guard let i = v.int, range.contains(i) else {
+                throw error(table, key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return i
+        }
+
+        func table(_ t: TOMLTable, _ key: String, in table: String?) throws(ConfigurationError) -> TOMLTable? {
+            guard let v = t[key] else { return nil }
+            guard let tt = v.table else { throw error(table, key, "must be a table ([\(key)])") }
+            return tt
+        }
+
+        /// A list of strings; tags must be quoted ("3.20"), or TOML would read a number.
+        func strings(_ t: TOMLTable, _ key: String, in table: String?) throws(ConfigurationError) -> [String]? {
+            guard let v = t[key] else { return nil }
+            guard let a = v.array else { throw error(table, key, "must be a list of strings, e.g. [\"3.20\", \"latest\"]") }
+            var out: [String] = []
+            for item in a {
+                guard let s = item.string else {
+                    throw error(table, key, "must be a list of strings; quote every element (\"3.20\", not 3.20)")
+                }
+                out.append(s)
+            }
+            return out
+        }
+    }
+}
+
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case syntax(path: String, line: Int, message: String)
+    case invalid(path: String, line: Int, key: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p): return "cannot read configuration \(p): check the path given to --config"
+        case .syntax(let p, let line, let m): return "\(p):\(line): TOML syntax error: \(m)"
+        case .invalid(let p, let line, let key, let m): return "\(p):\(line): \(key) \(m)"
+        }
+    }
+}

@@ -15,6 +15,15 @@ public struct ArchitectureSource: Hashable, Codable, Sendable {
     public var file: String
     public var builder: String
 
+    public init(gitRepo: String, gitFetch: String, gitCommit: String, directory: String, file: String, builder: String) {
+        self.gitRepo = gitRepo
+        self.gitFetch = gitFetch
+        self.gitCommit = gitCommit
+        self.directory = directory
+        self.file = file
+        self.builder = builder
+    }
+
     public subscript(field: SourceField) -> String {
         switch field {
         case .gitRepo: gitRepo

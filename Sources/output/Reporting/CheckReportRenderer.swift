@@ -1,0 +1,133 @@
+import Foundation
+import Tracking
+import TrackbotCore
+
+/// `check`/`watch` output: text grouped image → tag → architecture, a section of what changed
+/// since the last run (old and new digests, each labelled), JSON, or Markdown.
+public enum CheckReportRenderer {
+    public static func render(_ report: CheckReport, format: OutputFormat, color: Bool = false) throws -> String {
+        switch format {
+        case .json: return try JSONOutput.encode(report)
+        case .markdown: return markdown(report)
+        case .text: return text(report, style: Style(enabled: color))
+        }
+    }
+
+    struct Style {
+        var enabled: Bool
+        func paint(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func severity(_ s: Severity?) -> String {
+            switch s {
+            case nil: return paint("✓", "32")
+            case .info?: return paint("i", "36")
+            case .warn?: return paint("!", "33")
+            case .alert?: return paint("✗", "31;1")
+            }
+        }
+    }
+
+    static func text(_ r: CheckReport, style: Style) -> String {
+        var out: [String] = []
+        for image in r.images {
+            out.append(style.paint(image.name, "1") + (image.libraryCommit.map { " (library at \($0.prefix(12)))" } ?? ""))
+            if let error = image.error {
+                out.append("  " + style.paint("could not be checked: \(error)", "31") + " (recorded state kept)")
+            }
+            for tag in image.tags {
+                out.append("  \(tag.tag)" + (tag.entryTags.count > 1 ? "  [\(tag.entryTags.joined(separator: ", "))]" : ""))
+                if let index = tag.indexDigest {
+                    out.append("    index \(index)  (what `docker pull` shows)")
+                }
+                let width = tag.platforms.map(\.arch.count).max() ?? 0
+                for p in tag.platforms {
+                    let arch = p.arch.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let digest = p.digest.map { "\($0)" } ?? "(not published)"
+                    out.append("    \(style.severity(p.worst)) \(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)")
+                    for v in p.verified { out.append("        verified \(v)") }
+                    for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
+                        out.append("        \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)")
+                    }
+                }
+                for f in image.findings where f.tag == tag.tag && f.arch == nil {
+                    out.append("    \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)")
+                }
+                for n in tag.notes { out.append("    note: \(n)") }
+            }
+            for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
+                out.append("  \(style.severity(f.severity)) \(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? ""): \(f.message)")
+            }
+            for n in image.notes { out.append("  note: \(n)") }
+        }
+        let changes = changeLines(r)
+        if !changes.isEmpty {
+            out.append("")
+            out.append(style.paint("Changed since the last run:", "1"))
+            out += changes.map { "  " + $0 }
+        }
+        out.append("")
+        let s = r.summary
+        out.append("\(s.images) image\(s.images == 1 ? "" : "s"), \(s.tags) tag\(s.tags == 1 ? "" : "s"), \(s.platforms) platform\(s.platforms == 1 ? "" : "s"): "
+                   + "\(s.alerts) alert\(s.alerts == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info"
+                   + (s.errors > 0 ? ", \(s.errors) could not be checked" : ""))
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Old and new digests, each labelled: index (docker pull) and per platform (tag pages).
+    static func changeLines(_ r: CheckReport) -> [String] {
+        var out: [String] = []
+        for image in r.images {
+            for tag in image.tags {
+                if let old = tag.previousIndexDigest, let new = tag.indexDigest, old != new {
+                    out.append("\(image.name):\(tag.tag) index digest (docker pull): \(old) → \(new)")
+                }
+                for p in tag.platforms {
+                    if let old = p.previousDigest, let new = p.digest, old != new {
+                        let kinds = image.findings.filter { $0.tag == tag.tag && $0.arch == p.arch && [.digestDrift, .rebuilt].contains($0.kind) }
+                        out.append("\(image.name):\(tag.tag) \(p.arch) platform digest: \(old) → \(new)"
+                                   + (kinds.first.map { " (\($0.kind.rawValue), \($0.severity.rawValue))" } ?? ""))
+                    }
+                }
+            }
+            for f in image.findings where [.tagAdded, .tagRemoved, .tagMoved].contains(f.kind) {
+                out.append("\(image.name):\(f.tag ?? "") \(f.kind.rawValue): \(f.message)")
+            }
+        }
+        return out
+    }
+
+    static func markdown(_ r: CheckReport) -> String {
+        var out = ["## trackbot", ""]
+        let s = r.summary
+        out.append("**\(s.alerts) alert(s), \(s.warnings) warning(s)** across \(s.images) image(s), \(s.tags) tag(s), \(s.platforms) platform(s)"
+                   + (s.errors > 0 ? "; \(s.errors) image(s) could not be checked" : "") + ".")
+        out.append("")
+        if !r.findings.isEmpty {
+            out += ["| severity | kind | image:tag | arch | message | expected | actual |", "|---|---|---|---|---|---|---|"]
+            for f in r.findings.sorted(by: { ($0.severity, $0.image ?? "") > ($1.severity, $1.image ?? "") }) {
+                out.append("| \(f.severity.rawValue) | `\(f.kind.rawValue)` | \(f.image ?? "")\(f.tag.map { ":\($0)" } ?? "") | \(f.arch ?? "") | "
+                           + "\(f.message.replacingOccurrences(of: "|", with: "\\|")) | \(f.expected.map { "`\($0)`" } ?? "") | \(f.actual.map { "`\($0)`" } ?? "") |")
+            }
+            out.append("")
+        }
+        for image in r.images {
+            out.append("### \(image.name)" + (image.libraryCommit.map { " (library at `\($0.prefix(12))`)" } ?? ""))
+            if let e = image.error { out += ["", "Could not be checked: \(e)"] }
+            out.append("")
+            out += ["| tag | arch | platform digest | index digest (docker pull) | source |", "|---|---|---|---|---|"]
+            for tag in image.tags {
+                for p in tag.platforms {
+                    out.append("| \(tag.tag) | \(p.arch) | \(p.digest.map { "`\($0.short)`" } ?? "not published") | "
+                               + "\(tag.indexDigest.map { "`\($0.short)`" } ?? "") | `\(p.source.gitCommit.prefix(7))`:\(p.source.directory) |")
+                }
+            }
+            out.append("")
+        }
+        let changes = changeLines(r)
+        if !changes.isEmpty { out += ["### Changed since the last run", ""] + changes.map { "- \($0)" } + [""] }
+        return out.joined(separator: "\n")
+    }
+}
+
+extension Severity {
+    static func > (a: Severity, b: Severity) -> Bool { b < a }
+}

@@ -1,0 +1,114 @@
+import OfficialImages
+import TrackbotCore
+
+/// Everything one `check` or `watch` run found, for every output format.
+public struct CheckReport: Codable, Sendable {
+    public var findings: [Finding]
+    public var images: [ImageReport]
+    public var summary: Summary
+
+    public init(images: [ImageReport]) {
+        self.images = images
+        findings = images.flatMap(\.findings)
+        summary = Summary(images: images, findings: findings)
+    }
+
+    /// 2 when something could not be checked, else 1 when a finding is an alert, else 0.
+    public var exitCode: Int32 { summary.exitCode }
+}
+
+public struct Summary: Codable, Sendable {
+    public var images: Int
+    public var tags: Int
+    public var platforms: Int
+    public var alerts: Int
+    public var warnings: Int
+    public var infos: Int
+    public var errors: Int
+    public var exitCode: Int32
+
+    init(images: [ImageReport], findings: [Finding]) {
+        self.images = images.count
+        tags = images.reduce(0) { $0 + $1.tags.count }
+        platforms = images.reduce(0) { $0 + $1.tags.reduce(0) { $0 + $1.platforms.count } }
+        alerts = findings.filter { $0.severity == .alert }.count
+        warnings = findings.filter { $0.severity == .warn }.count
+        infos = findings.filter { $0.severity == .info }.count
+        errors = images.filter { $0.error != nil }.count
+        exitCode = errors > 0 ? 2 : alerts > 0 ? 1 : 0
+    }
+}
+
+public struct ImageReport: Codable, Sendable {
+    public var name: String
+    public var libraryCommit: String?
+    public var previousLibraryCommit: String?
+    public var tags: [TagReport]
+    /// Findings about the image as a whole (library tag changes, upstream rewrites) and all of its tags'.
+    public var findings: [Finding]
+    /// Why the image could not be checked; its recorded state was kept as it was.
+    public var error: String?
+    public var notes: [String]
+
+    public init(name: String, libraryCommit: String? = nil, previousLibraryCommit: String? = nil,
+                tags: [TagReport] = [], findings: [Finding] = [], error: String? = nil, notes: [String] = []) {
+        self.name = name
+        self.libraryCommit = libraryCommit
+        self.previousLibraryCommit = previousLibraryCommit
+        self.tags = tags
+        self.findings = findings
+        self.error = error
+        self.notes = notes
+    }
+}
+
+public struct TagReport: Codable, Sendable {
+    public var tag: String
+    /// The entry's tags (the tag checked is one of them).
+    public var entryTags: [String]
+    /// The index digest: what `docker pull` and `docker image ls --digests` show.
+    public var indexDigest: Digest?
+    public var previousIndexDigest: Digest?
+    public var platforms: [PlatformReport]
+    public var notes: [String]
+
+    public init(tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,
+                platforms: [PlatformReport], notes: [String]) {
+        self.tag = tag
+        self.entryTags = entryTags
+        self.indexDigest = indexDigest
+        self.previousIndexDigest = previousIndexDigest
+        self.platforms = platforms
+        self.notes = notes
+    }
+}
+
+public struct PlatformReport: Codable, Sendable {
+    public var arch: String
+    public var platform: String
+    public var source: ArchitectureSource
+    /// The platform manifest digest: what the registry's per-platform pages show.
+    public var digest: Digest?
+    public var previousDigest: Digest?
+    public var expectedDigest: Digest?
+    public var parent: String?
+    public var parentDigest: Digest?
+    /// What verified at the source (`x86_64/alpine-minirootfs….tar.gz sha512 (checksums.sha512:1)`).
+    public var verified: [String]
+    /// The worst severity of this platform's findings, nil when all is well.
+    public var worst: Severity?
+
+    public init(arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
+                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [String], worst: Severity?) {
+        self.arch = arch
+        self.platform = platform
+        self.source = source
+        self.digest = digest
+        self.previousDigest = previousDigest
+        self.expectedDigest = expectedDigest
+        self.parent = parent
+        self.parentDigest = parentDigest
+        self.verified = verified
+        self.worst = worst
+    }
+}

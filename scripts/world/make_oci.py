@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Builds an OCI image layout the way official images are published, for the demo and the tests.
+
+Each platform's layer is its rootfs tarball re-packed (as a builder's ADD would produce), the
+config records the layer's diff_id, and the index carries the annotations the official-images
+build system sets (revision, source, bashbrew arch, base name/digest) plus, optionally, one
+attestation manifest per platform.
+
+  make_oci.py --out DIR --tag TAG \
+      --platform amd64=ROOTFS.tar.gz[,extra=PATH:CONTENT] ... \
+      [--annotation KEY=VALUE ...] [--platform-annotation ARCH:KEY=VALUE ...] [--attestations]
+      [--single]   (write a plain image manifest instead of an index; first platform only)
+"""
+import argparse, gzip, hashlib, io, json, os, tarfile, time
+
+PLATFORMS = {
+    "amd64": ("linux", "amd64", None), "arm64v8": ("linux", "arm64", "v8"), "arm32v7": ("linux", "arm", "v7"),
+    "arm32v6": ("linux", "arm", "v6"), "arm32v5": ("linux", "arm", "v5"), "i386": ("linux", "386", None),
+    "ppc64le": ("linux", "ppc64le", None), "s390x": ("linux", "s390x", None), "riscv64": ("linux", "riscv64", None),
+    "mips64le": ("linux", "mips64le", None), "windows-amd64": ("windows", "amd64", None),
+}
+
+
+def blob(out, data):
+    digest = hashlib.sha256(data).hexdigest()
+    os.makedirs(os.path.join(out, "blobs", "sha256"), exist_ok=True)
+    with open(os.path.join(out, "blobs", "sha256", digest), "wb") as f:
+        f.write(data)
+    return "sha256:" + digest, len(data)
+
+
+def layer_from_rootfs(path, extras):
+    """Re-tar the rootfs (what a builder's ADD produces), optionally with extra files; return (gz, tar)."""
+    raw = io.BytesIO()
+    with tarfile.open(path, "r:*") as src, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member) if member.isfile() else None
+            dst.addfile(member, data)
+        for name, content in extras:
+            info = tarfile.TarInfo(name)
+            payload = content.encode()
+            info.size, info.mode, info.mtime = len(payload), 0o644, 0
+            dst.addfile(info, io.BytesIO(payload))
+    tar = raw.getvalue()
+    gz = io.BytesIO()
+    with gzip.GzipFile(fileobj=gz, mode="wb", mtime=0) as g:
+        g.write(tar)
+    return gz.getvalue(), tar
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--tag", required=True)
+    ap.add_argument("--platform", action="append", required=True)
+    ap.add_argument("--annotation", action="append", default=[])
+    ap.add_argument("--platform-annotation", action="append", default=[])
+    ap.add_argument("--attestations", action="store_true")
+    ap.add_argument("--single", action="store_true")
+    ap.add_argument("--created", default="2024-09-06T00:00:00Z")
+    a = ap.parse_args()
+
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "oci-layout"), "w") as f:
+        json.dump({"imageLayoutVersion": "1.0.0"}, f)
+    common = dict(kv.split("=", 1) for kv in a.annotation)
+    per_arch = {}
+    for item in a.platform_annotation:
+        arch, kv = item.split(":", 1)
+        k, v = kv.split("=", 1)
+        per_arch.setdefault(arch, {})[k] = v
+
+    descriptors = []
+    for spec in a.platform:
+        arch, rest = spec.split("=", 1)
+        parts = rest.split(",")
+        rootfs, extras = parts[0], []
+        for p in parts[1:]:
+            if p.startswith("extra="):
+                name, content = p[len("extra="):].split(":", 1)
+                extras.append((name, content))
+        os_, cpu, variant = PLATFORMS[arch]
+        gz, tar = layer_from_rootfs(rootfs, extras)
+        layer_digest, layer_size = blob(a.out, gz)
+        config = {"architecture": cpu, "os": os_, "created": a.created,
+                  "config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
+                  "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]},
+                  "history": [{"created": a.created, "created_by": "ADD %s / # buildkit" % os.path.basename(rootfs)},
+                              {"created": a.created, "created_by": 'CMD ["/bin/sh"]', "empty_layer": True}]}
+        if variant:
+            config["variant"] = variant
+        cfg_digest, cfg_size = blob(a.out, json.dumps(config, sort_keys=True).encode())
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg_digest, "size": cfg_size},
+                    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}]}
+        m_digest, m_size = blob(a.out, json.dumps(manifest, sort_keys=True).encode())
+        platform = {"architecture": cpu, "os": os_}
+        if variant:
+            platform["variant"] = variant
+        ann = dict(common)
+        ann["com.docker.official-images.bashbrew.arch"] = arch
+        ann.update(per_arch.get(arch, {}))
+        descriptors.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": m_digest,
+                            "size": m_size, "platform": platform, "annotations": ann})
+        if a.attestations:
+            att_cfg_digest, att_cfg_size = blob(a.out, b"{}")
+            statement = json.dumps({"_type": "https://in-toto.io/Statement/v0.1", "subject": [{"digest": {"sha256": m_digest[7:]}}]}).encode()
+            st_digest, st_size = blob(a.out, statement)
+            att = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                   "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": att_cfg_digest, "size": att_cfg_size},
+                   "layers": [{"mediaType": "application/vnd.in-toto+json", "digest": st_digest, "size": st_size,
+                               "annotations": {"in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"}}]}
+            a_digest, a_size = blob(a.out, json.dumps(att, sort_keys=True).encode())
+            descriptors.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": a_digest, "size": a_size,
+                                "platform": {"architecture": "unknown", "os": "unknown"},
+                                "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                                                "vnd.docker.reference.digest": m_digest}})
+
+    if a.single:
+        top = dict(descriptors[0])
+        top["annotations"] = {"org.opencontainers.image.ref.name": a.tag}
+        index = {"schemaVersion": 2, "manifests": [top]}
+    else:
+        inner = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": descriptors}
+        i_digest, i_size = blob(a.out, json.dumps(inner, sort_keys=True).encode())
+        index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json", "digest": i_digest,
+                                                     "size": i_size, "annotations": {"org.opencontainers.image.ref.name": a.tag}}]}
+    with open(os.path.join(a.out, "index.json"), "w") as f:
+        json.dump(index, f, sort_keys=True)
+    top = index["manifests"][0]
+    print(top["digest"])
+
+
+if __name__ == "__main__":
+    main()

@@ -39,12 +39,11 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
         let named: Digest.Algorithm? = name.contains("sha512") ? .sha512 : name.contains("sha256") ? .sha256 : nil
         var entries: [ChecksumEntry] = []
         var problems: [ChecksumFileProblem] = []
-        let text = String(decoding: bytes, as: UTF8.self)
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split bytes, not Characters: Swift treats "\r\n" as one Character.
+        for raw in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            let line = String(decoding: raw.last == 0x0d ? raw.dropLast() : raw, as: UTF8.self)
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             switch parseLine(trimmed) {

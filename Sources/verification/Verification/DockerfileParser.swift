@@ -3,10 +3,10 @@ import Foundation
 extension Dockerfile {
     /// Parses a Dockerfile (nothing is executed). `path` is used in error messages.
     public static func parse(_ bytes: [UInt8], path: String = "Dockerfile") throws(VerificationError) -> Dockerfile {
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? bytes.dropFirst(3) : bytes[...]
+        // Split bytes, not Characters: Swift treats "\r\n" as one Character.
+        let lines = body.split(separator: 0x0a, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0d ? line.dropLast() : line, as: UTF8.self)
         }
         var parser = DockerfileParser(lines: lines, path: path)
         try parser.readDirectives()
@@ -243,7 +243,7 @@ struct DockerfileSemantics {
             switch ins.keyword {
             case "ARG" where current == nil:
                 for (name, value) in Self.assignments(ins.arguments, escape: escape, legacy: false) {
-                    globalArgs[name] = value.map { ShellWords.expand($0, escape: escape, lookupGlobal) }
+                    globalArgs.updateValue(value.map { ShellWords.expand($0, escape: escape, lookupGlobal) }, forKey: name)
                 }
             case "FROM":
                 let words = ShellWords.split(ins.arguments, escape: escape)

@@ -57,75 +57,103 @@ struct PinScanner {
         }
     }
 
+    struct Assignment { var name: String; var value: String; var location: Int }
+
     func scan() -> [Pin] {
         let text = ([instruction.json?.joined(separator: " ") ?? instruction.arguments]
                     + instruction.heredocs.map(\.content)).joined(separator: "\n")
+        let ns = text as NSString
         // Values assigned inside this RUN: used for substitution only when unambiguous.
+        var assignments: [Assignment] = []
+        for m in Self.assignment.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            func group(_ i: Int) -> String? {
+                let r = m.range(at: i)
+                return r.location == NSNotFound ? nil : ns.substring(with: r)
+            }
+            guard let name = group(1) else { continue }
+            assignments.append(Assignment(name: name, value: group(2) ?? group(3) ?? group(4) ?? "", location: m.range.location))
+        }
         var local: [String: [String]] = [:]
-        var localOrder: [(String, String)] = []
-        for g in Self.groups(Self.assignment, in: text) {
-            guard let name = g[1] else { continue }
-            let value = g[2] ?? g[3] ?? g[4] ?? ""
-            if !(local[name]?.contains(value) ?? false) { local[name, default: []].append(value) }
-            localOrder.append((name, value))
+        for a in assignments where !(local[a.name]?.contains(a.value) ?? false) { local[a.name, default: []].append(a.value) }
+        let variables = self.variables
+        func lookup(_ scope: [Assignment]) -> (String) -> String? {
+            { name in
+                let here = scope.filter { $0.name == name }.map(\.value)
+                if let v = here.last, Set(here).count == 1, !v.contains("$") { return v }
+                if let values = local[name], values.count == 1, !values[0].contains("$") { return values[0] }
+                if local[name] != nil { return nil }
+                return variables[name]
+            }
         }
-        let lookup = { (name: String) -> String? in
-            if let values = local[name], values.count == 1, !values[0].contains("$") { return values[0] }
-            if local[name] != nil { return nil }
-            return variables[name]
+        /// Assignments in the same `case` branch as `location` (between `case`/`;;` and `;;`).
+        func branch(around location: Int) -> [Assignment] {
+            let before = NSRange(location: 0, length: location)
+            let semi = ns.range(of: ";;", options: .backwards, range: before)
+            let kase = ns.range(of: "case ", options: .backwards, range: before)
+            let start = max(semi.location == NSNotFound ? -1 : semi.location, kase.location == NSNotFound ? -1 : kase.location)
+            guard start >= 0 else { return [] }
+            let after = ns.range(of: ";;", range: NSRange(location: location, length: ns.length - location))
+            let end = after.location == NSNotFound ? ns.length : after.location
+            return assignments.filter { $0.location > start && $0.location < end }
         }
-        let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
-
-        let downloads = self.downloads(in: text, expand: expand)
-        func url(for file: String) -> String? {
+        let global = lookup([])
+        let downloads = self.downloads(in: text)
+        func url(for file: String, _ lookup: @escaping (String) -> String?) -> String? {
+            let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
             let name = TreePath.base(expand(file))
-            return downloads.first { $0.output == name }?.url ?? downloads.first { TreePath.base($0.url) == name }?.url
+            let hit = downloads.first { $0.output.map { TreePath.base(expand($0)) } == name }
+                ?? downloads.first { TreePath.base(expand($0.url)) == name }
+            return hit.map { expand($0.url) }
         }
+        let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, global) }
 
         var pins: [Pin] = []
         var checkedVariables: Set<String> = []
         for g in Self.groups(Self.echoCheck, in: text) {
             guard let hash = g[1], let file = g[2], let tool = g[3] else { continue }
             let algorithm = tool == "sha512sum" ? "sha512" : "sha256"
-            let expandedFile = expand(file)
             if hash.hasPrefix("$") {
                 let name = hash.trimmingCharacters(in: CharacterSet(charactersIn: "${}"))
                 checkedVariables.insert(name)
-                if let values = local[name] {
-                    for value in values {
-                        pins.append(Pin(kind: .variable, url: url(for: file), file: expandedFile,
-                                        algorithm: Self.algorithm(of: value) ?? algorithm,
-                                        expected: Self.hex(value), variable: name, checksumList: nil, checksumListURL: nil,
-                                        line: instruction.line, sourceLine: Self.lineContaining(name + "=", in: instruction)))
-                    }
-                } else {
-                    pins.append(Pin(kind: .inlineCheck, url: url(for: file), file: expandedFile, algorithm: algorithm,
+                let sets = assignments.filter { $0.name == name }
+                for a in sets where Self.hex(a.value) != nil {
+                    let scoped = lookup(branch(around: a.location))
+                    pins.append(Pin(kind: .variable, url: url(for: file, scoped),
+                                    file: ShellWords.expand(file, escape: escape, keepUnknown: true, scoped),
+                                    algorithm: Self.algorithm(of: a.value) ?? algorithm,
+                                    expected: Self.hex(a.value), variable: name, checksumList: nil, checksumListURL: nil,
+                                    line: instruction.line, sourceLine: Self.lineContaining(a.value, in: instruction)))
+                }
+                if sets.isEmpty {
+                    pins.append(Pin(kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
                                     expected: variables[name].flatMap(Self.hex), variable: name, checksumList: nil,
                                     checksumListURL: nil, line: instruction.line,
                                     sourceLine: Self.lineContaining(tool, in: instruction)))
                 }
             } else {
-                pins.append(Pin(kind: .inlineCheck, url: url(for: file), file: expandedFile, algorithm: algorithm,
+                pins.append(Pin(kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
                                 expected: Self.hex(hash), variable: nil, checksumList: nil, checksumListURL: nil,
                                 line: instruction.line, sourceLine: Self.lineContaining(hash, in: instruction)))
             }
         }
         // Hash variables set here but checked some other way still pin something.
-        for (name, value) in localOrder where !checkedVariables.contains(name) {
-            guard let algorithm = Self.hashAlgorithm(of: value, named: name) else { continue }
-            checkedVariables.insert(name)
-            pins.append(Pin(kind: .variable, url: nil, file: nil, algorithm: algorithm, expected: value.lowercased(),
-                            variable: name, checksumList: nil, checksumListURL: nil, line: instruction.line,
-                            sourceLine: Self.lineContaining(value, in: instruction)))
+        for a in assignments where !checkedVariables.contains(a.name) {
+            guard let algorithm = Self.hashAlgorithm(of: a.value, named: a.name) else { continue }
+            pins.append(Pin(kind: .variable, url: nil, file: nil, algorithm: algorithm, expected: a.value.lowercased(),
+                            variable: a.name, checksumList: nil, checksumListURL: nil, line: instruction.line,
+                            sourceLine: Self.lineContaining(a.value, in: instruction)))
         }
         for g in Self.groups(Self.listCheck, in: text) {
             guard let file = g[1], let list = g[2], let tool = g[3] else { continue }
             let listName = TreePath.base(expand(list))
-            let listURL = downloads.first { TreePath.base($0.url) == listName || TreePath.base($0.url) == listName + ".asc" || $0.output == listName }?.url
-            pins.append(Pin(kind: .checksumList, url: url(for: file), file: expand(file),
+            let listURL = downloads.first {
+                let base = TreePath.base(expand($0.url))
+                return base == listName || base == listName + ".asc" || $0.output.map { TreePath.base(expand($0)) } == listName
+            }.map { expand($0.url) }
+            pins.append(Pin(kind: .checksumList, url: url(for: file, global), file: expand(file),
                             algorithm: tool == "sha512sum" ? "sha512" : "sha256", expected: nil, variable: nil,
                             checksumList: listName, checksumListURL: listURL, line: instruction.line,
-                            sourceLine: Self.lineContaining(list, in: instruction)))
+                            sourceLine: Self.lineContaining(list + " |", in: instruction)))
         }
         return pins
     }
@@ -142,7 +170,7 @@ struct PinScanner {
     struct Download { var url: String; var output: String? }
 
     /// curl/wget URLs with the file name they are saved as (`-o`, `-O`, or the URL's last part).
-    private func downloads(in text: String, expand: (String) -> String) -> [Download] {
+    private func downloads(in text: String) -> [Download] {
         var result: [Download] = []
         // Commands are separated by `&&`, `||`, `;`, `|` and newlines.
         let commands = text.replacingOccurrences(of: "&&", with: "\n").replacingOccurrences(of: "||", with: "\n")
@@ -165,12 +193,11 @@ struct PinScanner {
                 } else if tool == "wget" && w.hasPrefix("-O") && w.count > 2 {
                     output = String(w.dropFirst(2))
                 } else if Self.isURL(w) {
-                    urls.append(expand(w))
+                    urls.append(w)
                 }
                 i += 1
             }
-            let name = output.map { TreePath.base(expand($0)) }
-            for u in urls { result.append(Download(url: u, output: name == "-" ? nil : name)) }
+            for u in urls { result.append(Download(url: u, output: output == "-" ? nil : output)) }
         }
         return result
     }

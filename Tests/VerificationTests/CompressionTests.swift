@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+import TrackbotCore
+@testable import Verification
+
+@Suite struct CompressionTests {
+    let tmp: TemporaryDirectory
+    init() throws { tmp = try TemporaryDirectory("verify-compress") }
+
+    func write(_ name: String, _ text: String) throws -> URL {
+        let url = tmp.appending(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func decompress(_ url: URL, limits: StreamLimits = .default) throws -> (String, DecompressingStream) {
+        let stream = try DecompressingStream(try FileStream(path: url.path), path: url.lastPathComponent, limits: limits)
+        var out = [UInt8]()
+        try stream.drain(bufferSize: 4096) { out += $0 }
+        return (String(decoding: out, as: UTF8.self), stream)
+    }
+
+    @Test func magicBytes() {
+        #expect(Compression.detect([0x1f, 0x8b, 8, 0]) == .gzip)
+        #expect(Compression.detect([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) == .xz)
+        #expect(Compression.detect([0x28, 0xb5, 0x2f, 0xfd]) == .zstd)
+        #expect(Compression.detect(Array("BZh9".utf8)) == .bzip2)
+        #expect(Compression.detect(Array("./etc".utf8)) == .none)
+    }
+
+    @Test(arguments: [("gzip", ".gz", Compression.gzip), ("xz", ".xz", .xz), ("zstd", ".zst", .zstd)])
+    func concatenatedMembersAreAllRead(tool: String, suffix: String, format: Compression) throws {
+        let a = try write("a", String(repeating: "first member\n", count: 1000))
+        let b = try write("b", "second member\n")
+        try runTool(tool, ["-q", "-k", a.path])
+        try runTool(tool, ["-q", "-k", b.path])
+        let joined = tmp.appending("joined" + suffix)
+        var data = try Data(contentsOf: URL(fileURLWithPath: a.path + suffix))
+        data += try Data(contentsOf: URL(fileURLWithPath: b.path + suffix))
+        try data.write(to: joined)
+        let (text, stream) = try decompress(joined)
+        #expect(stream.format == format)
+        #expect(text == String(repeating: "first member\n", count: 1000) + "second member\n")
+        // The peer tool agrees.
+        #expect(text == (try runTool(tool, ["-dc", joined.path])))
+    }
+
+    @Test func aBombStopsAtTheCap() throws {
+        let zeros = tmp.appending("zeros")
+        try runTool("/bin/sh", ["-c", "head -c 67108864 /dev/zero | gzip -9 > '\(zeros.path).gz'"])
+        let bomb = URL(fileURLWithPath: zeros.path + ".gz")
+        let compressedSize = try Data(contentsOf: bomb).count
+        #expect(compressedSize < 200_000)
+        let limits = StreamLimits(maxDecompressedBytes: 1 << 20, bufferSize: 256 << 10)
+        #expect(throws: VerificationError.decompressedTooLarge(path: "zeros.gz", limit: 1 << 20)) {
+            _ = try decompress(bomb, limits: limits)
+        }
+        // The same file under the default cap expands fully.
+        let stream = try DecompressingStream(try FileStream(path: bomb.path), path: "zeros.gz")
+        try stream.drain()
+        #expect(stream.produced == 64 << 20)
+    }
+
+    @Test func aTruncatedFileIsAnError() throws {
+        let a = try write("t", String(repeating: "some text that compresses\n", count: 5000))
+        for (tool, suffix, name) in [("gzip", ".gz", "gzip"), ("xz", ".xz", "xz"), ("zstd", ".zst", "zstd")] {
+            try runTool(tool, ["-q", "-k", "-f", a.path])
+            let url = URL(fileURLWithPath: a.path + suffix)
+            let data = try Data(contentsOf: url)
+            try data.prefix(data.count / 2).write(to: url)
+            #expect(throws: VerificationError.corruptCompressed(path: "t" + suffix, format: name, reason: "unexpected end of data (truncated file)")) {
+                _ = try decompress(url)
+            }
+        }
+    }
+
+    @Test func hashingInOnePass() throws {
+        let a = try write("h", String(repeating: "layer content\n", count: 20000))
+        try runTool("gzip", ["-k", a.path])
+        let gz = URL(fileURLWithPath: a.path + ".gz")
+        let file = HashingStream(try FileStream(path: gz.path))
+        let plain = HashingStream(try DecompressingStream(file, path: "h.gz"))
+        try plain.drain()
+        #expect(file.finalize().hex == (try VerificationFixtures.sha256sum(gz)))
+        #expect(plain.finalize().hex == (try VerificationFixtures.sha256sum(a)))
+        #expect(plain.count == UInt64(14 * 20000))
+    }
+}

@@ -22,10 +22,10 @@ public enum Compression: String, Codable, Sendable, CaseIterable {
 public struct StreamLimits: Sendable, Codable, Equatable {
     /// Most uncompressed bytes one artefact may expand to.
     public var maxDecompressedBytes: UInt64
-    /// Size of each I/O buffer (input and output are read in chunks of this size).
+    /// Size of each buffer in a decompression pipeline (compressed input, uncompressed output).
     public var bufferSize: Int
 
-    public init(maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 1 << 20) {
+    public init(maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 256 << 10) {
         self.maxDecompressedBytes = maxDecompressedBytes
         self.bufferSize = bufferSize
     }
@@ -302,7 +302,7 @@ public final class DecompressingStream: ByteStream {
 
 extension ByteStream {
     /// Reads to the end, handing each chunk to `body`, using one buffer of `bufferSize` bytes.
-    public func drain(bufferSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws {
+    public func drain(bufferSize: Int = 256 << 10, _ body: (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -13,7 +13,7 @@ public final class TarReader {
     public private(set) var offset: UInt64 = 0
     private var globalPax: [String: String] = [:]
 
-    public init(_ source: any ByteStream, path: String, bufferSize: Int = 1 << 20) {
+    public init(_ source: any ByteStream, path: String, bufferSize: Int = 256 << 10) {
         self.source = source
         self.path = path
         buffer = .allocate(byteCount: max(bufferSize, 4096), alignment: 16)

@@ -106,7 +106,7 @@ public struct Verifier {
                 }
                 var algorithms: [Digest.Algorithm] = [.sha256]
                 for m in matches where !algorithms.contains(m.expected.algorithm) { algorithms.append(m.expected.algorithm) }
-                let digests = try ArtefactHasher.hash(try tree.open(path), algorithms: algorithms, bufferSize: limits.bufferSize)
+                let digests = try ArtefactHasher.hash(try tree.open(path), algorithms: algorithms)
                 var checks: [ChecksumCheck] = []
                 for m in matches {
                     let actual = digests.digest(m.expected.algorithm)!
@@ -160,7 +160,7 @@ public struct Verifier {
         for e in try tree.list(directory) {
             switch e.kind {
             case .file where !ChecksumSearch.isChecksumFile(e.name): out.append(e.path)
-            case .directory: out += try files(under: e.path)
+            case .directory where e.name != ".git": out += try files(under: e.path)
             default: break
             }
         }

@@ -87,3 +87,22 @@ import TrackbotCore
         #expect(plain.count == UInt64(14 * 20000))
     }
 }
+
+@Suite struct HashingTests {
+    @Test func systemAndPortableSha512Agree() throws {
+        let tmp = try TemporaryDirectory("verify-hash")
+        let url = tmp.appending("data")
+        var bytes = [UInt8](repeating: 0, count: 3 << 20)
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 13) }
+        try Data(bytes).write(to: url)
+        #expect(SystemSHA512.isAvailable, "libcrypto.so.3 (libssl3) should be loadable on Debian")
+        let fast = try ArtefactHasher.hash(try FileStream(path: url.path), algorithms: [.sha512, .sha256])
+        let portable = StreamingHasher.digest(bytes, .sha512)
+        #expect(fast.digest(.sha512) == portable)
+        #expect(fast.digest(.sha512)?.hex == (try VerificationFixtures.sha512sum(url)))
+        #expect(fast.digest(.sha256)?.hex == (try VerificationFixtures.sha256sum(url)))
+        #expect(fast.size == UInt64(3 << 20))
+        let many = try ArtefactHasher.hashFiles([url.path, url.path, url.path], algorithms: [.sha512])
+        #expect(many.map { $0.digests } == Array(repeating: [portable], count: 3))
+    }
+}

@@ -17,7 +17,7 @@ public enum ArtefactHasher {
 
     public static func hash(_ stream: any ByteStream, algorithms: [Digest.Algorithm],
                             bufferSize: Int = readBufferSize) throws -> ArtefactDigests {
-        var hashers = algorithms.map { StreamingHasher($0) }
+        var hashers = algorithms.map { ArtefactHash($0) }
         var size: UInt64 = 0
         var head: [UInt8] = []
         try stream.drain(bufferSize: bufferSize) { chunk in

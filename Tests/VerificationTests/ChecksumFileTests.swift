@@ -60,3 +60,38 @@ import TrackbotCore
         #expect(try tree.read("missing") == nil)
     }
 }
+
+@Suite struct VerifierTests {
+    @Test func globsBsdListsAndAJsonRoundTrip() throws {
+        let tmp = try TemporaryDirectory("verify-glob")
+        let dir = tmp.appending("3.1/amd64")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "one".write(to: dir.appendingPathComponent("rootfs-a.tar.gz"), atomically: true, encoding: .utf8)
+        try "two".write(to: dir.appendingPathComponent("rootfs-b.tar.gz"), atomically: true, encoding: .utf8)
+        try "#!/bin/sh\n".write(to: dir.appendingPathComponent("entrypoint.sh"), atomically: true, encoding: .utf8)
+        let a = try VerificationFixtures.sha512sum(dir.appendingPathComponent("rootfs-a.tar.gz"))
+        try "SHA512 (amd64/rootfs-a.tar.gz) = \(a)\n".write(to: tmp.appending("3.1/SHA512SUMS"), atomically: true, encoding: .utf8)
+        // A global ARG is not visible inside a stage until redeclared: the pattern names nothing.
+        try "ARG FLAVOR=rootfs\nFROM scratch\nADD ${FLAVOR}-*.tar.gz /\n"
+            .write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let unset = try Verifier(tree: try LocalSourceTree(root: tmp.path)).verify(directory: "3.1/amd64")
+        #expect(unset.findings == [Finding(kind: .checkFailed, severity: .warn,
+                                           message: "3.1/amd64/Dockerfile:3: ADD -*.tar.gz names nothing in 3.1/amd64")])
+        try "ARG FLAVOR=rootfs\nFROM scratch\nARG FLAVOR\nADD ${FLAVOR}-*.tar.gz /\nCOPY --chmod=755 entrypoint.sh /\n"
+            .write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let report = try Verifier(tree: try LocalSourceTree(root: tmp.path)).verify(directory: "3.1/amd64")
+        #expect(report.artefacts.map(\.path) == ["3.1/amd64/rootfs-a.tar.gz", "3.1/amd64/rootfs-b.tar.gz", "3.1/amd64/entrypoint.sh"])
+        #expect(report.artefacts.map(\.status) == [.verified, .missing, .unchecked])
+        #expect(report.artefacts[0].checks.map(\.file) == ["3.1/SHA512SUMS"])
+        #expect(report.findings.map(\.kind) == [.checksumMissing])
+        let json = try JSONEncoder().encode(report)
+        #expect(try JSONDecoder().decode(VerificationReport.self, from: json) == report)
+    }
+
+    @Test func aMissingDockerfileIsAnError() throws {
+        let tmp = try TemporaryDirectory("verify-nodf")
+        #expect(throws: VerificationError.notFound(path: "x/Dockerfile", in: tmp.url.resolvingSymlinksInPath().path)) {
+            _ = try Verifier(tree: try LocalSourceTree(root: tmp.path)).verify(directory: "x")
+        }
+    }
+}

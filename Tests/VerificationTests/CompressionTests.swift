@@ -106,3 +106,22 @@ import TrackbotCore
         #expect(many.map { $0.digests } == Array(repeating: [portable], count: 3))
     }
 }
+
+@Suite struct GzipTrailerTests {
+    @Test func zeroPaddingIsToleratedGarbageIsNot() throws {
+        let tmp = try TemporaryDirectory("verify-trailer")
+        let text = tmp.appending("t")
+        try "padded member\n".write(to: text, atomically: true, encoding: .utf8)
+        try runTool("gzip", ["-k", text.path])
+        let gz = try Data(contentsOf: URL(fileURLWithPath: text.path + ".gz"))
+        let padded = tmp.appending("padded.gz"), garbage = tmp.appending("garbage.gz")
+        try (gz + Data(repeating: 0, count: 1024)).write(to: padded)
+        try (gz + Data("junk".utf8)).write(to: garbage)
+        var out = [UInt8]()
+        try DecompressingStream(try FileStream(path: padded.path), path: "padded.gz").drain { out += $0 }
+        #expect(String(decoding: out, as: UTF8.self) == "padded member\n")
+        #expect(throws: VerificationError.self) {
+            try DecompressingStream(try FileStream(path: garbage.path), path: "garbage.gz").drain()
+        }
+    }
+}

@@ -125,3 +125,22 @@ import TrackbotCore
         }
     }
 }
+
+@Suite struct TinyBufferTests {
+    /// Output buffers of a few bytes: the decoder often stops with output pending and no input left.
+    @Test(arguments: [("gzip", ".gz"), ("xz", ".xz"), ("zstd", ".zst")])
+    func tinyOutputBuffers(tool: String, suffix: String) throws {
+        let tmp = try TemporaryDirectory("verify-tiny")
+        let text = String((0..<3000).map { "row \($0)\n" }.joined())
+        let url = tmp.appending("f")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        try runTool(tool, ["-q", "-k", url.path])
+        for size in [1, 3, 4096] {
+            var out = [UInt8]()
+            let stream = try DecompressingStream(try FileStream(path: url.path + suffix), path: "f" + suffix,
+                                                 limits: StreamLimits(bufferSize: 4096))
+            try stream.drain(bufferSize: size) { out += $0 }
+            #expect(String(decoding: out, as: UTF8.self) == text, "\(tool) with \(size)-byte reads")
+        }
+    }
+}

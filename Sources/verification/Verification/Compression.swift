@@ -199,9 +199,9 @@ public final class DecompressingStream: ByteStream {
     private func readGzip(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let s = zlib!
         while true {
-            guard try fill() else {
-                throw VerificationError.corruptCompressed(path: path, format: "gzip", reason: "unexpected end of data (truncated file)")
-            }
+            // With no input left zlib may still hold output (the buffer filled up last time):
+            // one more call with no input drains it, or shows the data is truncated.
+            let hasInput = try fill()
             let room = min(buffer.count, Int(UInt32.max))
             s.pointee.next_in = (input.baseAddress! + inputStart).assumingMemoryBound(to: Bytef.self)
             s.pointee.avail_in = uInt(inputEnd - inputStart)
@@ -213,6 +213,9 @@ public final class DecompressingStream: ByteStream {
             switch rc {
             case Z_OK, Z_BUF_ERROR:
                 if out > 0 { return out }
+                if !hasInput {
+                    throw VerificationError.corruptCompressed(path: path, format: "gzip", reason: "unexpected end of data (truncated file)")
+                }
             case Z_STREAM_END:
                 // Another member may follow (pigz, concatenated gzip files): reset and go on.
                 guard try fill(), try !onlyZerosLeft() else {
@@ -279,14 +282,8 @@ public final class DecompressingStream: ByteStream {
         let d = zstd!
         while true {
             let hasInput = try fill()
-            if !hasInput {
-                // zstd returns 0 exactly when a frame is complete and fully flushed.
-                if zstdLastResult != 0 {
-                    throw VerificationError.corruptCompressed(path: path, format: "zstd", reason: "unexpected end of data (truncated file)")
-                }
-                finished = true
-                return 0
-            }
+            // 0 means every frame so far is complete and flushed.
+            if !hasInput && zstdLastResult == 0 { finished = true; return 0 }
             var inb = ZSTD_inBuffer(src: input.baseAddress! + inputStart, size: inputEnd - inputStart, pos: 0)
             var outb = ZSTD_outBuffer(dst: buffer.baseAddress!, size: buffer.count, pos: 0)
             let rc = ZSTD_decompressStream(d, &outb, &inb)
@@ -296,6 +293,9 @@ public final class DecompressingStream: ByteStream {
             zstdLastResult = rc
             inputStart += inb.pos
             if outb.pos > 0 { return outb.pos }
+            if !hasInput && rc != 0 {
+                throw VerificationError.corruptCompressed(path: path, format: "zstd", reason: "unexpected end of data (truncated file)")
+            }
         }
     }
 }

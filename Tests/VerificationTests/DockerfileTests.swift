@@ -171,3 +171,21 @@ import TrackbotCore
         }
     }
 }
+
+@Suite struct DockerfileFormTests {
+    @Test func jsonFormSourcesAndLowercaseKeywords() throws {
+        let df = try Dockerfile.parse("from debian:12\nadd [\"root fs.tar.gz\", \"./b.tar\", \"/\"]\nCOPY --link=true [\"x\", \"/x\"]\n")
+        #expect(df.instructions.map(\.keyword) == ["FROM", "ADD", "COPY"])
+        #expect(df.instructions[1].json == ["root fs.tar.gz", "./b.tar", "/"])
+        #expect(df.contextSources.map(\.path) == ["root fs.tar.gz", "b.tar", "x"])
+        #expect(df.contextSources.map(\.destination) == ["/", "/", "/x"])
+        #expect(df.instructions[2].flags == [InstructionFlag(name: "link", value: "true")])
+    }
+
+    @Test func windowsLineEndingsAndTrailingContinuation() throws {
+        let df = try Dockerfile.parse("FROM alpine\r\nRUN echo a \\\r\n  && echo b\r\n")
+        #expect(df.instructions.count == 2)
+        #expect(df.instructions[1].arguments == "echo a   && echo b")
+        #expect(df.instructions[1].line == 2 && df.instructions[1].endLine == 3)
+    }
+}

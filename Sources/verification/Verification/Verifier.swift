@@ -139,6 +139,11 @@ public struct Verifier {
                                   artefacts: artefacts, pins: dockerfile.pins, layout: nil, findings: findings)
     }
 
+    /// The entries of a (compressed) tarball in the tree, for comparing it with a published layer.
+    public func listing(of path: String) throws -> TarListing {
+        try TarReader.list(try tree.open(path), path: path, limits: limits)
+    }
+
     /// The files a context source names (directories are walked; a pattern in the last part is matched).
     func expand(_ source: ContextSource, in directory: String) throws -> [String] {
         let path = TreePath.join(directory, source.path)

@@ -189,3 +189,33 @@ import TrackbotCore
         #expect(df.instructions[1].line == 2 && df.instructions[1].endLine == 3)
     }
 }
+
+@Suite struct RustShapedPinTests {
+    /// rust's Dockerfile: the hash and the target triple are set per `case` branch, the URL in a variable.
+    @Test func hashPerBranchAndUrlInAVariable() throws {
+        let text = #"""
+        FROM buildpack-deps:bookworm
+        ENV RUST_VERSION=1.82.0
+        RUN set -eux; \
+            dpkgArch="$(dpkg --print-architecture)"; \
+            case "${dpkgArch##*-}" in \
+                amd64) rustArch='x86_64-unknown-linux-gnu'; rustupSha256='6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d' ;; \
+                arm64) rustArch='aarch64-unknown-linux-gnu'; rustupSha256='1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2' ;; \
+                *) echo >&2 "unsupported architecture: ${dpkgArch}"; exit 1 ;; \
+            esac; \
+            url="https://static.rust-lang.org/rustup/archive/1.27.1/${rustArch}/rustup-init"; \
+            wget "$url"; \
+            echo "${rustupSha256} *rustup-init" | sha256sum -c -; \
+            chmod +x rustup-init
+        """#
+        let df = try Dockerfile.parse(text)
+        #expect(df.pins.map(\.kind) == [.variable, .variable])
+        #expect(df.pins.map(\.expected) == ["6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d",
+                                            "1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2"])
+        #expect(df.pins.map(\.url) == ["https://static.rust-lang.org/rustup/archive/1.27.1/x86_64-unknown-linux-gnu/rustup-init",
+                                       "https://static.rust-lang.org/rustup/archive/1.27.1/aarch64-unknown-linux-gnu/rustup-init"])
+        #expect(df.pins.map(\.file) == ["rustup-init", "rustup-init"])
+        #expect(df.pins.map(\.sourceLine) == [6, 7])
+        #expect(df.pins.allSatisfy { $0.variable == "rustupSha256" && $0.line == 3 })
+    }
+}

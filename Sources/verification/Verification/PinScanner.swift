@@ -76,11 +76,18 @@ struct PinScanner {
         var local: [String: [String]] = [:]
         for a in assignments where !(local[a.name]?.contains(a.value) ?? false) { local[a.name, default: []].append(a.value) }
         let variables = self.variables
-        func lookup(_ scope: [Assignment]) -> (String) -> String? {
+        let escape = self.escape
+        func lookup(_ scope: [Assignment], depth: Int = 0) -> (String) -> String? {
             { name in
+                // A value that refers to other variables (`url="…/${rustArch}/rustup-init"`) is
+                // expanded in the same scope, a few levels deep at most.
+                func resolve(_ v: String) -> String? {
+                    guard v.contains("$") else { return v }
+                    return depth < 4 ? ShellWords.expand(v, escape: escape, keepUnknown: true, lookup(scope, depth: depth + 1)) : nil
+                }
                 let here = scope.filter { $0.name == name }.map(\.value)
-                if let v = here.last, Set(here).count == 1, !v.contains("$") { return v }
-                if let values = local[name], values.count == 1, !values[0].contains("$") { return values[0] }
+                if let v = here.last, Set(here).count == 1 { return resolve(v) }
+                if let values = local[name], values.count == 1 { return resolve(values[0]) }
                 if local[name] != nil { return nil }
                 return variables[name]
             }
@@ -101,8 +108,9 @@ struct PinScanner {
         func url(for file: String, _ lookup: @escaping (String) -> String?) -> String? {
             let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
             let name = TreePath.base(expand(file))
-            let hit = downloads.first { $0.output.map { TreePath.base(expand($0)) } == name }
-                ?? downloads.first { TreePath.base(expand($0.url)) == name }
+            let candidates = downloads.filter { Self.isURL(expand($0.url).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))) }
+            let hit = candidates.first { $0.output.map { TreePath.base(expand($0)) } == name }
+                ?? candidates.first { TreePath.base(expand($0.url)) == name }
             return hit.map { expand($0.url) }
         }
         let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, global) }
@@ -192,7 +200,8 @@ struct PinScanner {
                     output = String(w.dropFirst("--output-document=".count))
                 } else if tool == "wget" && w.hasPrefix("-O") && w.count > 2 {
                     output = String(w.dropFirst(2))
-                } else if Self.isURL(w) {
+                } else if Self.isURL(w) || (w.hasPrefix("$") && !w.contains(" ")) {
+                    // `wget "$url"`: a variable that may hold the URL, resolved when matched.
                     urls.append(w)
                 }
                 i += 1

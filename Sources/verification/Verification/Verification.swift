@@ -1,2 +1,0 @@
-// Verification: see docs/architecture.md.
-import TrackbotCore

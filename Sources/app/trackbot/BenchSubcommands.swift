@@ -1,9 +1,17 @@
 import ArgumentParser
 import Registry
+import Verification
 
 /// Hidden: the trackbot side of scripts/bench.d/registry.
 struct BenchRegistrySubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-registry", shouldDisplay: false)
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     func run() async throws { print(try await RegistryBench.run(arguments: arguments), terminator: "") }
+}
+
+/// Hidden: the trackbot side of scripts/bench.d/verify.
+struct BenchVerifySubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-verify", shouldDisplay: false)
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    func run() async throws { print(try VerifyBench.run(arguments: arguments), terminator: "") }
 }

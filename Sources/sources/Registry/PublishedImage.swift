@@ -14,6 +14,15 @@ public struct PublishedImage: Codable, Sendable, Hashable {
     public var attestations: [PublishedAttestation]
 
     /// Whether the reference points at an index / manifest list (several platforms possible).
+    public init(reference: String, mediaType: String, digest: Digest, platforms: [PublishedPlatform],
+                attestations: [PublishedAttestation]) {
+        self.reference = reference
+        self.mediaType = mediaType
+        self.digest = digest
+        self.platforms = platforms
+        self.attestations = attestations
+    }
+
     public var isIndex: Bool { MediaType.isIndex(mediaType) }
 
     /// The platform published for a bashbrew architecture, if any.
@@ -35,6 +44,18 @@ public struct PublishedPlatform: Codable, Sendable, Hashable {
     /// Size of the platform manifest in bytes.
     public var size: Int64
     public var mediaType: String
+
+    public init(architecture: String, os: String, variant: String?, digest: Digest, bashbrewArch: String?,
+                annotations: [String: String], size: Int64, mediaType: String) {
+        self.architecture = architecture
+        self.os = os
+        self.variant = variant
+        self.digest = digest
+        self.bashbrewArch = bashbrewArch
+        self.annotations = annotations
+        self.size = size
+        self.mediaType = mediaType
+    }
 
     public var platform: Platform { Platform(os: os, architecture: architecture, variant: variant) }
 }

@@ -62,9 +62,13 @@ public struct PlatformState: Codable, Equatable, Sendable {
     public var expectedDigest: Digest?
     /// Since when the index has lacked this architecture (RFC 3339).
     public var missingSince: String?
+    /// The annotations the comparison reads (revision, source, base name and digest), so an
+    /// unchanged tag needs only a HEAD request next time.
+    public var annotations: [String: String]?
 
     public init(digest: Digest?, source: ArchitectureSource, parent: String? = nil, parentDigest: Digest? = nil,
-                expectedDigest: Digest? = nil, missingSince: String? = nil) {
+                expectedDigest: Digest? = nil, missingSince: String? = nil, annotations: [String: String]? = nil) {
+        self.annotations = annotations
         self.digest = digest
         self.source = source
         self.parent = parent

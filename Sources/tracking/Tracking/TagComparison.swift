@@ -54,7 +54,8 @@ public enum TagComparison {
             // The parent's digest: resolved now when we could, else what the build system annotated.
             let parentDigest = p.parentDigest ?? pub.annotations[AnnotationKey.baseDigest].flatMap { try? Digest(parsing: $0) }
             state.platforms[key] = PlatformState(digest: pub.digest, source: p.source, parent: p.parent ?? pub.annotations[AnnotationKey.baseName],
-                                                 parentDigest: parentDigest, expectedDigest: p.expectedDigest)
+                                                 parentDigest: parentDigest, expectedDigest: p.expectedDigest,
+                                                 annotations: pub.annotations.filter { AnnotationKey.shown.contains($0.key) })
 
             if let expected = p.expectedDigest, expected != pub.digest {
                 finding(.expectedDigestMismatch, .alert, p.arch,
@@ -126,5 +127,22 @@ public enum TagComparison {
         }
         func normDir(_ d: Substring) -> String { d.isEmpty || d == "." ? "." : (d.hasSuffix("/") ? String(d.dropLast()) : String(d)) }
         return norm(repo) == norm(s.gitRepo) && commit == s.gitCommit && normDir(dir) == normDir(Substring(s.directory))
+    }
+}
+
+extension TagState {
+    /// What the registry published as recorded, for a tag whose index digest has not changed
+    /// (so only a HEAD request was needed this run).
+    public func republished(reference: String) -> PublishedImage? {
+        guard let index = indexDigest else { return nil }
+        let platforms: [PublishedPlatform] = self.platforms.sorted { $0.key < $1.key }.compactMap { key, p in
+            guard let digest = p.digest, p.missingSince == nil, let arch = Architecture(rawValue: key) else { return nil }
+            let platform = arch.platform
+            return PublishedPlatform(architecture: platform.architecture, os: platform.os, variant: platform.variant,
+                                     digest: digest, bashbrewArch: key, annotations: p.annotations ?? [:], size: 0,
+                                     mediaType: MediaType.ociManifest)
+        }
+        return PublishedImage(reference: reference, mediaType: mediaType ?? MediaType.ociIndex, digest: index,
+                              platforms: platforms, attestations: [])
     }
 }

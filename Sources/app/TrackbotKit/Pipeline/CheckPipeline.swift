@@ -1,0 +1,134 @@
+import Foundation
+import OfficialImages
+import Registry
+import TrackbotCore
+import Tracking
+import Verification
+
+/// One way through: library → upstream (fetch, verify) → registry → comparison → report and state.
+struct CheckPipeline: Sendable {
+    struct Target: Sendable {
+        var image: String
+        /// Tags (or shared tags) to check; nil for every tag.
+        var tags: [String]?
+        var architectures: [Architecture]?
+    }
+
+    let library: LibrarySource
+    let verification: SourceVerification
+    /// nil with --offline.
+    let registry: PublishedDigests?
+    let now: String
+
+    /// Checks one image. Never throws: a failure becomes the report's error and no new state.
+    func check(_ target: Target, previous: ImageState?, libraryCommit: String?) async -> (ImageReport, ImageState?) {
+        var report = ImageReport(name: target.image, libraryCommit: libraryCommit, previousLibraryCommit: previous?.libraryCommit)
+        do {
+            let file = try await library.file(target.image, at: libraryCommit)
+            report.notes += file.warnings
+            if let old = previous?.libraryCommit, let new = libraryCommit, old != new,
+               let oldFile = try? await library.file(target.image, at: old) {
+                report.findings += LibraryFindings.findings(LibraryDiff(old: oldFile, new: file), fromCommit: old, toCommit: new)
+            }
+            let tags = try selectTags(file, target)
+            var state = ImageState(libraryCommit: libraryCommit, checkedAt: now)
+            var failures: [String] = []
+            for tag in tags {
+                let (tagReport, tagState, findings, failure) = await checkTag(tag, in: file, target: target,
+                                                                             previous: previous?.tags[tag])
+                report.tags.append(tagReport)
+                report.findings += findings
+                if let failure { failures.append("\(target.image):\(tag): \(failure)") }
+                if let tagState { state.tags[tag] = tagState } else if let old = previous?.tags[tag] { state.tags[tag] = old }
+            }
+            if !failures.isEmpty {
+                report.error = failures.joined(separator: "; ")
+                // Keep what was recorded for the tags that failed, and record the rest.
+            }
+            // Findings about the whole image (rewrites) are reported once.
+            report.findings = dedupe(report.findings)
+            return (report, state)
+        } catch {
+            report.error = "\(error)"
+            return (report, nil)
+        }
+    }
+
+    private func selectTags(_ file: LibraryFile, _ target: Target) throws -> [String] {
+        guard let wanted = target.tags else { return file.allTags }
+        let all = Set(file.allTags)
+        let unknown = wanted.filter { !all.contains($0) }
+        guard unknown.isEmpty else {
+            throw UsageError("library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); its tags are: \(file.allTags.joined(separator: ", "))")
+        }
+        return wanted
+    }
+
+    private func checkTag(_ tag: String, in file: LibraryFile, target: Target, previous: TagState?)
+        async -> (TagReport, TagState?, [Finding], String?) {
+        let entries = file.entries(for: tag)
+        var observations: [PlatformObservation] = []
+        var verifiedLines: [String: [String]] = [:]
+        var findings: [Finding] = []
+        var failure: String?
+        for entry in entries {
+            for arch in entry.architectures where target.architectures?.contains(arch) ?? true {
+                let source = entry.source(for: arch)
+                let outcome = await verification.verify(source, image: target.image)
+                findings += outcome.findings.map { var f = $0; f.tag = f.kind == .upstreamRewritten ? nil : tag; f.arch = f.kind == .upstreamRewritten ? nil : arch.rawValue; return f }
+                if let e = outcome.error { failure = e }
+                verifiedLines[arch.rawValue] = outcome.verified
+                var obs = PlatformObservation(arch: arch, source: source,
+                                              expectedDigest: outcome.report?.layout?.expectedManifestDigest,
+                                              parent: outcome.report?.parent.flatMap { $0 == "scratch" ? nil : $0 })
+                if let parent = obs.parent, let registry {
+                    obs.parentDigest = await registry.parentDigest(parent, arch: arch)
+                }
+                observations.append(obs)
+            }
+        }
+        var tagState: TagState?
+        var published: PublishedImage?
+        var notes: [String] = []
+        if let registry {
+            do {
+                switch try await registry.lookup(image: target.image, tag: tag, previous: previous) {
+                case .unpublished:
+                    published = nil
+                case .published(let image, let unchanged):
+                    published = image
+                    if unchanged { notes.append("index digest unchanged since the last run (one HEAD request)") }
+                }
+                var outcome = TagComparison.compare(image: target.image, tag: tag, platforms: observations,
+                                                    published: published, previous: previous, now: now)
+                if published != nil, published?.attestations.isEmpty == true, previous?.indexDigest == published?.digest {
+                    outcome.state.attestations = previous?.attestations
+                }
+                findings += outcome.findings
+                notes += outcome.notes
+                tagState = failure == nil ? outcome.state : nil
+            } catch {
+                failure = "registry: \(error)"
+            }
+        } else {
+            notes.append("offline: the registry was not asked")
+            if failure == nil, let previous { tagState = previous }
+        }
+        let worstByArch = Dictionary(grouping: findings.filter { $0.arch != nil }, by: { $0.arch! })
+            .mapValues { $0.map(\.severity).max()! }
+        let platforms = observations.map { o in
+            PlatformReport(arch: o.arch.rawValue, platform: o.arch.platform.description, source: o.source,
+                           digest: published?.platform(o.arch)?.digest, previousDigest: previous?.platforms[o.arch.rawValue]?.digest,
+                           expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
+                           verified: verifiedLines[o.arch.rawValue] ?? [], worst: worstByArch[o.arch.rawValue])
+        }
+        let report = TagReport(tag: tag, entryTags: entries.first?.tags ?? [], indexDigest: published?.digest,
+                               previousIndexDigest: previous?.indexDigest, platforms: platforms, notes: notes)
+        return (report, tagState, findings, failure)
+    }
+
+    private func dedupe(_ findings: [Finding]) -> [Finding] {
+        var seen = Set<Finding>()
+        return findings.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GitMirror
+import TrackbotCore
+import Verification
+
+/// The upstream repositories as the pipeline uses them: fetched into the mirror cache, checked
+/// for reachability, read without checkout.
+struct GitSources: Sendable {
+    let cache: MirrorCache
+
+    init(options: GlobalOptions, configuration: Configuration = .defaults) {
+        var rewriter = URLRewriter(rules: configuration.rewrites)
+        for rule in options.rewrites { rewriter.add(rule) }
+        let dir = options.cacheDirectory.map { ($0 as NSString).expandingTildeInPath } ?? configuration.resolvedCacheDirectory
+        cache = MirrorCache(directory: URL(fileURLWithPath: dir).appendingPathComponent("git"), rewriter: rewriter,
+                            credentials: GitCredentials.fromEnvironment(ProcessInfo.processInfo.environment),
+                            progress: Progress.gitHandler(verbosity: options.verbosity))
+    }
+
+    /// Fetches what `verify REPO#COMMIT:DIR` needs and verifies that directory at that commit.
+    func verify(repo: String, commit: String, directory: String, file: String?, builder: String?) async throws -> VerificationReport {
+        guard let id = ObjectID(commit) else {
+            throw UsageError("\"\(commit)\" is not a full commit id (40 or 64 hex digits)")
+        }
+        let mirror: Mirror
+        if let existing = try? cache.mirror(repo, isUserOwned: true), (try? await existing.resolve(id.hex)) != nil {
+            mirror = existing
+        } else {
+            let fetched = try await cache.fetch(repo, refs: [id.hex], isUserOwned: true)
+            mirror = try cache.mirror(repo, isUserOwned: true)
+            if (try? await mirror.resolve(id.hex)) == nil {
+                // The server would not give the commit by id: take every branch and tag.
+                _ = fetched
+                _ = try await cache.mirrorBranchesAndTags(repo, isUserOwned: true)
+            }
+        }
+        return try await verify(mirror: mirror, commit: id.hex, directory: directory, file: file, builder: builder)
+    }
+
+    func verify(mirror: Mirror, commit: String, directory: String, file: String?, builder: String?) async throws -> VerificationReport {
+        let tree = GitSourceTree(mirror: mirror, commit: commit)
+        let builderName = builder ?? ""
+        return try await runBlocking("trackbot.verify") {
+            try Verifier(tree: tree).verify(directory: directory == "." ? "" : directory, file: file, builder: builderName)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GitMirror
+import OfficialImages
+import TrackbotCore
+
+/// official-images as the pipeline reads it: a git repository at a ref (the default), or a
+/// local folder of library files (no history, so no tag-change findings).
+enum LibrarySource: Sendable {
+    case git(cache: MirrorCache, url: String, ref: String)
+    case folder(LibraryDirectory)
+
+    static func make(source: String, ref: String, sources: GitSources) -> LibrarySource {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue,
+           !FileManager.default.fileExists(atPath: source + "/HEAD") || FileManager.default.fileExists(atPath: source + "/library") {
+            return .folder(LibraryDirectory(path: source))
+        }
+        return .git(cache: sources.cache, url: source, ref: ref)
+    }
+
+    /// Fetches the ref and returns the commit to read; nil for a folder.
+    func resolveCommit() async throws -> String? {
+        guard case .git(let cache, let url, let ref) = self else { return nil }
+        let candidates: [String]
+        if ObjectID(ref) != nil {
+            candidates = [ref]
+        } else if ref.hasPrefix("refs/") {
+            candidates = [ref]
+        } else {
+            candidates = ["refs/heads/\(ref)", "refs/tags/\(ref)"]
+        }
+        var lastError: (any Error)?
+        for candidate in candidates {
+            do {
+                let result = try await cache.fetch(url, refs: [candidate], isUserOwned: true)
+                if result.missingRefs.contains(candidate) { continue }
+                return try await cache.mirror(url, isUserOwned: true).resolve(candidate).hex
+            } catch {
+                lastError = error
+            }
+        }
+        if let ref = ObjectID(ref) {
+            // The server would not serve the commit by id: take the branches and look again.
+            _ = try await cache.fetch(url, refs: ["refs/heads/*"], isUserOwned: true)
+            return try await cache.mirror(url, isUserOwned: true).resolve(ref.hex).hex
+        }
+        throw lastError ?? UsageError("official-images at \(Redaction.stripCredentials(url)) has no branch or tag \"\(ref)\" (--library-ref)")
+    }
+
+    func file(_ name: String, at commit: String?) async throws -> LibraryFile {
+        switch self {
+        case .folder(let dir):
+            return try dir.read(name)
+        case .git(let cache, let url, _):
+            guard let commit else { throw UsageError("no official-images commit to read library/\(name) at") }
+            let data = try await cache.mirror(url, isUserOwned: true).libraryFile(name, at: commit)
+            return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: "library/\(name)@\(commit.prefix(7))")
+        }
+    }
+}

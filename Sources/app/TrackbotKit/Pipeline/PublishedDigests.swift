@@ -1,0 +1,52 @@
+import Foundation
+import Registry
+import TrackbotCore
+import Tracking
+
+/// What the registry publishes for the tags being checked: one HEAD per tag, and a GET only when
+/// the index digest differs from the one recorded (so an unchanged tag costs one request).
+actor PublishedDigests {
+    enum Lookup: Sendable {
+        case published(PublishedImage, unchanged: Bool)
+        case unpublished
+    }
+
+    let client: RegistryClient
+    let host: String
+    private var parents: [String: Task<PublishedImage?, Never>] = [:]
+
+    init(client: RegistryClient, host: String) {
+        self.client = client
+        self.host = host
+    }
+
+    func lookup(image: String, tag: String, previous: TagState?) async throws -> Lookup {
+        let reference = try ImageReference(parsing: "\(host)/library/\(image):\(tag)")
+        let head: ManifestHead
+        do { head = try await client.headDigest(reference) } catch RegistryError.notFound {
+            return .unpublished
+        }
+        if let previous, previous.indexDigest == head.digest, previous.unpublishedSince == nil,
+           let recorded = previous.republished(reference: reference.description) {
+            return .published(recorded, unchanged: true)
+        }
+        return .published(try await client.resolve(reference.at(head.digest)), unchanged: false)
+    }
+
+    /// The parent image's platform digest for `arch`, resolved once per parent per run.
+    func parentDigest(_ parent: String, arch: Architecture) async -> Digest? {
+        guard parent != "scratch" else { return nil }
+        let task: Task<PublishedImage?, Never>
+        if let existing = parents[parent] {
+            task = existing
+        } else {
+            let client = client, host = host
+            task = Task {
+                let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
+                return try? await client.resolve(name)
+            }
+            parents[parent] = task
+        }
+        return await task.value?.platform(arch)?.digest
+    }
+}

@@ -105,12 +105,17 @@ import TrackbotCore
         #expect(check.refTip.hex == (try world.revParse("master")))
         #expect(check.fetch.created)
 
-        // A pull request's head is never in master's history (official-images squash-merges).
+        // A pull request whose head is not in master's history (git CLI says so), and one whose head is.
         let prs = try await cache.remotePullRequests(world.url)
-        let pr = try #require(prs.first { $0.head != nil })
+        func inMaster(_ pr: PullRequestRef) -> Bool {
+            (try? git(["merge-base", "--is-ancestor", pr.head!.hex, "master"], in: world.repository)) != nil
+        }
+        let pr = try #require(prs.first { $0.head != nil && !inMaster($0) })
+        let merged = try #require(prs.first { $0.head != nil && inMaster($0) })
         let head = try #require(pr.head)
-        let isAncestor = (try? git(["merge-base", "--is-ancestor", head.hex, "master"], in: world.repository)) != nil
-        #expect(!isAncestor)
+        _ = try await cache.fetchPullRequests([merged.number], of: world.url)
+        let mergedCheck = try await cache.ensureCommit(merged.head!, reachableFrom: "refs/heads/master", of: world.url)
+        #expect(mergedCheck.status == .reachable)
         _ = try await cache.fetchPullRequests([pr.number], of: world.url)
         let notInRef = try await cache.ensureCommit(head, reachableFrom: "refs/heads/master", of: world.url)
         #expect(notInRef.status == .notReachable)

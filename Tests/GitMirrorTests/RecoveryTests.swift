@@ -92,7 +92,7 @@ import TrackbotCore
         let held = world.temp.appending("held"), released = world.temp.appending("released")
         // Another process takes the mirror's lock, holds it a while, then notes its release.
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: try requireTool("flock", package: "util-linux"))
+        holder.executableURL = URL(fileURLWithPath: try findTool("flock", package: "util-linux"))
         holder.arguments = [lockFile, "sh", "-c", "touch '\(held.path)'; sleep 1; touch '\(released.path)'"]
         try holder.run()
         while !FileManager.default.fileExists(atPath: held.path) { try await Task.sleep(for: .milliseconds(10)) }

@@ -4,13 +4,25 @@ import Foundation
 /// the same git everywhere.
 @discardableResult
 public func git(_ arguments: [String], in directory: URL? = nil) throws -> String {
-    let gitPath = try requireTool("git", package: "git")
+    let gitPath = try findTool("git", package: "git")
     return try run(gitPath, arguments, cwd: directory, environment: [
         "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
         "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
         "GIT_TERMINAL_PROMPT": "0",
     ])
+}
+
+/// Finds a tool on PATH (then /usr/sbin, /usr/lib/git-core), failing with the Debian package to
+/// install. (TestSupport's `requireTool` splits PATH into character arrays and so only ever finds
+/// tools in its two fallback directories.)
+public func findTool(_ tool: String, package: String) throws -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    let directories: [String] = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/lib/git-core"]
+    for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + tool) {
+        return directory + "/" + tool
+    }
+    throw TestSupportError.toolMissing(tool: tool, package: package)
 }
 
 /// Bare repositories served by the git servers below.
@@ -51,7 +63,7 @@ public final class GitDaemon: @unchecked Sendable {
 
     public init(base: URL, logDirectory: URL) throws {
         // git-daemon itself: `git daemon` runs it as a child that would outlive `stop()`.
-        let daemonPath = try requireTool("git-daemon", package: "git")
+        let daemonPath = try findTool("git-daemon", package: "git")
         let port = try freePort()
         self.base = base
         server = try ServerProcess(name: "git-daemon-\(port)", executable: daemonPath,
@@ -75,8 +87,8 @@ public final class SmartHTTPServer: @unchecked Sendable {
     public let requestLog: URL
 
     public init(projectRoot: URL, token: String? = nil, logDirectory: URL) throws {
-        let python = try requireTool("python3", package: "python3")
-        _ = try requireTool("git", package: "git")
+        let python = try findTool("python3", package: "python3")
+        _ = try findTool("git", package: "git")
         let port = try freePort()
         let script = logDirectory.appendingPathComponent("git-http-\(port).py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)

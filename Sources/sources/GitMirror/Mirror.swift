@@ -64,6 +64,20 @@ public struct Mirror: Sendable {
         }
     }
 
+    /// Files at several revisions, in the order asked, with one open of the mirror and one
+    /// resolve per distinct revision (for reading a file's versions across history).
+    public func blobs(_ requests: [(revision: String, path: String)]) async throws -> [Data] {
+        let items = requests.map { [$0.revision, $0.path] }
+        return try await read { r in
+            var resolved: [String: ObjectID] = [:]
+            return try items.map { item in
+                let commit = try resolved[item[0]] ?? r.resolve(item[0])
+                resolved[item[0]] = commit
+                return try r.blob(item[1], at: commit)
+            }
+        }
+    }
+
     /// Hands the file at `revision:path` to `sink` in chunks of `chunkSize` bytes and returns its
     /// size. libgit2 inflates the blob in memory once; the sink never needs a second copy.
     public func streamBlob(_ path: String, at revision: String, chunkSize: Int = 1 << 20,

@@ -2,8 +2,14 @@ import CGit2
 import Foundation
 
 /// libgit2 is initialised once per process, on first use (a global `let` is initialised lazily
-/// and atomically).
-private let libgit2Initialised: Bool = git_libgit2_init() > 0
+/// and atomically). Objects are hashed when they arrive (the indexer checks every object of a
+/// fetched pack), so, like the git CLI, reads do not hash them again: re-hashing every blob read
+/// with libgit2's collision-detecting SHA-1 doubled the cost of reading history.
+private let libgit2Initialised: Bool = {
+    guard git_libgit2_init() > 0 else { return false }
+    _ = trackbot_git_opt_enable_strict_hash_verification(0)
+    return true
+}()
 
 /// Makes sure libgit2 is initialised before any other libgit2 call.
 func ensureLibgit2() {

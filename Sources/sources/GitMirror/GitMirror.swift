@@ -1,2 +1,0 @@
-// GitMirror: see docs/architecture.md.
-import TrackbotCore

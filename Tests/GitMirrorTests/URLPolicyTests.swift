@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TrackbotCore
+@testable import GitMirror
+
+@Suite struct URLPolicyTests {
+    @Test func allowsTheNetworkSchemes() throws {
+        for (url, scheme, host) in [("https://github.com/alpinelinux/docker-alpine.git", RemoteLocation.Scheme.https, "github.com"),
+                                    ("http://127.0.0.1:8080/x.git", .http, "127.0.0.1:8080"),
+                                    ("git://example.org/x.git", .git, "example.org"),
+                                    ("ssh://git@example.org:2222/x.git", .ssh, "example.org:2222"),
+                                    ("git@github.com:owner/repo.git", .ssh, "github.com")] {
+            let location = try RemoteLocation(url)
+            #expect(location.scheme == scheme)
+            #expect(location.host == host)
+            #expect(!location.rewritten)
+        }
+    }
+
+    @Test func refusesOtherSchemesAndTransportHelpers() {
+        #expect(throws: MirrorError.disallowedScheme(url: "ftp://example.org/x.git", scheme: "ftp")) {
+            try RemoteLocation("ftp://example.org/x.git")
+        }
+        #expect(throws: MirrorError.disallowedScheme(url: "ext::sh -c touch% /tmp/pwned", scheme: "ext")) {
+            try RemoteLocation("ext::sh -c touch% /tmp/pwned")
+        }
+        #expect(throws: MirrorError.invalidURL(url: "--upload-pack=touch", reason: "it starts with \"-\"")) {
+            try RemoteLocation("--upload-pack=touch")
+        }
+        // A refused URL's message never shows its credentials.
+        do {
+            _ = try RemoteLocation("ftp://user:hunter2secret@example.org/x.git")
+            Issue.record("ftp was accepted")
+        } catch {
+            #expect(!"\(error)".contains("hunter2secret"))
+            #expect("\(error)".contains("ftp://example.org/x.git"))
+        }
+    }
+
+    @Test func localURLsOnlyFromARewriteOrTheUser() throws {
+        #expect(throws: MirrorError.localURLNotAllowed(url: "file:///srv/git/x.git")) {
+            try RemoteLocation("file:///srv/git/x.git")
+        }
+        #expect(throws: MirrorError.localURLNotAllowed(url: "/srv/git/x.git")) {
+            try RemoteLocation("/srv/git/x.git")
+        }
+        let own = try RemoteLocation("/srv/git/x.git", isUserOwned: true)
+        #expect(own.scheme == .file)
+        #expect(own.effective == "file:///srv/git/x.git")
+
+        let rewriter = URLRewriter(rules: [.init(from: "https://github.com/", to: "file:///srv/mirrors/")])
+        let rewritten = try RemoteLocation("https://github.com/alpinelinux/docker-alpine.git", rewriter: rewriter)
+        #expect(rewritten.rewritten)
+        #expect(rewritten.effective == "file:///srv/mirrors/alpinelinux/docker-alpine.git")
+        #expect(rewritten.original == "https://github.com/alpinelinux/docker-alpine.git")
+    }
+
+    @Test func mirrorNamesAreReadableAndDistinct() throws {
+        let a = MirrorName.directoryName(for: "https://github.com/alpinelinux/docker-alpine.git")
+        let b = MirrorName.directoryName(for: "https://github.com/alpinelinux/docker-alpine")
+        let c = MirrorName.directoryName(for: "https://x-access-token:abcd1234@github.com/alpinelinux/docker-alpine.git")
+        #expect(a.hasPrefix("github.com_alpinelinux_docker-alpine-"))
+        #expect(a.hasSuffix(".git"))
+        #expect(a != b)
+        #expect(a == c, "credentials never name a mirror")
+        #expect(!c.contains("abcd1234"))
+        #expect(MirrorName.directoryName(for: "https://example.org/../../etc").contains("/") == false)
+    }
+
+    @Test func tokensGoOnlyToTheirHostOverASafeTransport() {
+        let credentials = GitCredentials(tokens: ["GitHub.com": Secret("t1"), "127.0.0.1:8080": Secret("t2")])
+        #expect(credentials.token(for: "github.com")?.value == "t1")
+        #expect(credentials.token(for: "github.com:443")?.value == "t1")
+        #expect(credentials.token(for: "127.0.0.1:8080")?.value == "t2")
+        #expect(credentials.token(for: "127.0.0.1:9090") == nil)
+        #expect(credentials.token(for: "evil.example") == nil)
+        #expect(CallbackState.mayCarryToken(scheme: .https, host: "github.com"))
+        #expect(CallbackState.mayCarryToken(scheme: .http, host: "127.0.0.1:8080"))
+        #expect(!CallbackState.mayCarryToken(scheme: .http, host: "example.org"))
+        #expect(!CallbackState.mayCarryToken(scheme: .git, host: "github.com"))
+        #expect(GitCredentials.fromEnvironment(["GITHUB_TOKEN": "abc"]).token(for: "github.com")?.value == "abc")
+        #expect(GitCredentials.fromEnvironment([:]).tokens.isEmpty)
+    }
+
+    @Test func refusesRefNamesThatAreNotPlainRefs() {
+        #expect(throws: MirrorError.self) { try MirrorCache.validate(["master"]) }
+        #expect(throws: MirrorError.self) { try MirrorCache.validate(["refs/heads/a:refs/heads/b"]) }
+        #expect(throws: MirrorError.self) { try MirrorCache.validate(["refs/pull/*/head"]) }
+        #expect(throws: MirrorError.self) { try MirrorCache.validate(["refs/heads/../x"]) }
+        #expect(throws: Never.self) {
+            try MirrorCache.validate(["refs/heads/v3.20", "refs/tags/*", "refs/pull/12/head", alpineCommit])
+        }
+    }
+}

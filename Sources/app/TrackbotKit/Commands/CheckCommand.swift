@@ -89,7 +89,7 @@ public enum CheckCommand {
         }
         var byImage: [(String, [String]?)] = []
         for ref in request.references {
-            let (image, tag) = try ImageReference.split(ref)
+            let (image, tag) = try ImageArgument.split(ref)
             if let i = byImage.firstIndex(where: { $0.0 == image }) {
                 if let tag, byImage[i].1 != nil { byImage[i].1!.append(tag) } else { byImage[i].1 = nil }
             } else {

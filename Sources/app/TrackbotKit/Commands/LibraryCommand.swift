@@ -19,7 +19,7 @@ public enum LibraryCommand {
     }
 
     public static func run(_ request: Request, options: GlobalOptions) async throws -> CommandResult {
-        let (image, tag) = try ImageReference.split(request.reference)
+        let (image, tag) = try ImageArgument.split(request.reference)
         let file = try LibraryDirectory(path: request.library).read(image)
         if let oldPath = request.diffAgainst {
             guard let data = FileManager.default.contents(atPath: oldPath) else {
@@ -49,7 +49,7 @@ public enum LibraryCommand {
 }
 
 /// `name[:tag]` as the commands take it (official-images names have no registry or slash).
-public enum ImageReference {
+public enum ImageArgument {
     public static func split(_ text: String) throws -> (image: String, tag: String?) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let image = parts.first, !image.isEmpty,

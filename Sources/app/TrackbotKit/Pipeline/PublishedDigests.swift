@@ -21,7 +21,7 @@ actor PublishedDigests {
     }
 
     func lookup(image: String, tag: String, previous: TagState?) async throws -> Lookup {
-        let reference = try ImageReference(parsing: "\(host)/library/\(image):\(tag)")
+        let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image):\(tag)")
         let head: ManifestHead
         do { head = try await client.headDigest(reference) } catch RegistryError.notFound {
             return .unpublished

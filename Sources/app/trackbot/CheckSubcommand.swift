@@ -1,0 +1,54 @@
+import ArgumentParser
+import TrackbotKit
+
+struct CheckSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Trace, verify and compare images with the recorded state (the manual run).",
+        discussion: "Exit status: 0 nothing needs attention, 1 an alert, 2 something could not be checked.")
+
+    @Argument(help: "IMAGE or IMAGE:TAG, one or more.")
+    var references: [String]
+    @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
+    var library: String?
+    @OptionGroup var global: GlobalOptionsGroup
+
+    func run() async throws {
+        let options = try global.resolved()
+        await finish { try await CheckCommand.run(.init(references: references, library: library), options: options) }
+    }
+}
+
+struct WatchSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Check every image in the configuration (the scheduled run).")
+
+    @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
+    var library: String?
+    @OptionGroup var global: GlobalOptionsGroup
+
+    func run() async throws {
+        let options = try global.resolved()
+        await finish { try await CheckCommand.run(.init(references: [], library: library), options: options) }
+    }
+}
+
+struct VerifySubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Checksums and OCI layouts of one upstream directory (a folder, or REPO#COMMIT:DIR).")
+
+    @Argument(help: "A local folder, or REPO#COMMIT:DIR as in the org.opencontainers.image.source annotation.")
+    var source: String
+    @Option(help: "The library entry's File (default Dockerfile; index.json for oci-import).")
+    var file: String?
+    @Option(help: "The library entry's Builder (oci-import verifies an OCI layout).")
+    var builder: String?
+    @OptionGroup var global: GlobalOptionsGroup
+
+    func run() async throws {
+        let options = try global.resolved()
+        await finish { try await VerifyCommand.run(.init(source: source, file: file, builder: builder), options: options) }
+    }
+}

@@ -91,7 +91,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "TrackbotKitTests", dependencies: ["TrackbotKit", "TestSupport"],
+        .testTarget(name: "TrackbotKitTests", dependencies: ["TrackbotKit", "Tracking", "Reporting", "TestSupport"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -67,6 +67,10 @@ import TrackbotCore
         // And a commit lost in the rewrite is no longer reachable from the branch.
         let check = try await world.cache.ensureCommit(ObjectID(c2)!, reachableFrom: "refs/heads/v3.20", of: world.url)
         #expect(check.status == .notReachable)
+        // An annotated tag is peeled to its commit.
+        let tagged = try await world.cache.ensureCommit(ObjectID(c1)!, reachableFrom: "refs/tags/v1", of: world.url)
+        #expect(tagged.refTip.hex == c3)
+        #expect(tagged.status == .reachable)
         try fsck(rewritten.directory)
     }
 

@@ -113,6 +113,30 @@ import TrackbotCore
     }
 }
 
+extension SmartHTTPTests {
+    @Test func theTokenNeverFollowsARedirectToAnotherHost() async throws {
+        let world = try World()
+        let token = "tok-" + UUID().uuidString
+        try GitRepositories.working(at: world.temp.appending("work"), files: ["README": "hello\n"])
+        try git(["clone", "--quiet", "--bare", world.temp.appending("work").path, world.served.appendingPathComponent("private.git").path])
+        // B serves the repository and wants a token of its own; A takes A's token, then redirects to B.
+        let other = try SmartHTTPServer(projectRoot: world.served, token: "tok-other-" + UUID().uuidString, logDirectory: world.temp.url)
+        let first = try SmartHTTPServer(projectRoot: world.served, token: token,
+                                        redirectTo: "http://localhost:\(other.server.port)", logDirectory: world.temp.url)
+        let url = first.url("private.git")
+        let cache = world.cache(GitCredentials(tokens: ["127.0.0.1:\(first.server.port)": Secret(token)]))
+        do {
+            _ = try await cache.mirrorBranchesAndTags(url)
+            Issue.record("fetched through a redirect without B's token")
+        } catch {
+            #expect(!"\(error)".contains(token))
+        }
+        #expect(first.requests().contains { $0.hasPrefix("redirect") }, "A was asked and redirected")
+        #expect(!other.requests().isEmpty, "libgit2 followed the redirect to B")
+        #expect(other.requests().allSatisfy { $0.hasPrefix("auth none") }, "B never received A's token: \(other.requests())")
+    }
+}
+
 final class HasherBox: @unchecked Sendable {
     private var hasher = StreamingHasher(.sha512)
     func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bytes) }

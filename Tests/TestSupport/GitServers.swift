@@ -86,7 +86,9 @@ public final class SmartHTTPServer: @unchecked Sendable {
     public let server: ServerProcess
     public let requestLog: URL
 
-    public init(projectRoot: URL, token: String? = nil, logDirectory: URL) throws {
+    /// With `redirectTo` (`http://host:port`), every authorised request is answered with a 302 to
+    /// the same path there (to test that credentials never follow a redirect to another host).
+    public init(projectRoot: URL, token: String? = nil, redirectTo: String? = nil, logDirectory: URL) throws {
         let python = try findTool("python3", package: "python3")
         _ = try findTool("git", package: "git")
         let port = try freePort()
@@ -98,7 +100,8 @@ public final class SmartHTTPServer: @unchecked Sendable {
         try "[safe]\n\tdirectory = *\n[http]\n\tuploadpack = true\n".write(to: config, atomically: true, encoding: .utf8)
         server = try ServerProcess(name: "git-http-\(port)", executable: python,
                                    arguments: [script.path, String(port), projectRoot.path, requestLog.path, token ?? ""],
-                                   port: port, environment: ["GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1"],
+                                   port: port, environment: ["GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1",
+                                                             "TRACKBOT_TEST_REDIRECT": redirectTo ?? ""],
                                    logDirectory: logDirectory)
     }
 
@@ -140,6 +143,14 @@ class Handler(BaseHTTPRequestHandler):
             log.write("auth ok %s\n" % self.path)
         else:
             log.write("auth %s %s\n" % ("sent" if auth else "none", self.path))
+        redirect = os.environ.get("TRACKBOT_TEST_REDIRECT", "")
+        if redirect:
+            log.write("redirect %s\n" % self.path)
+            self.send_response(302)
+            self.send_header("Location", redirect + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             body = b""
             while True:

@@ -11,7 +11,7 @@ public struct CommitCheck: Sendable, Hashable, Codable {
 
     public var ref: String
     public var commit: ObjectID
-    /// The ref's commit after the fetch.
+    /// The ref's commit after the fetch (annotated tags peeled).
     public var refTip: ObjectID
     public var status: Status
     /// True when the commit only arrived by fetching its id directly.

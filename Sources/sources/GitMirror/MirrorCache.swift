@@ -65,9 +65,11 @@ public struct MirrorCache: Sendable {
         return try await runBlocking("trackbot.git.ensure") {
             try job.withLockedMirror(location) { repository, notes, created in
                 var result = try job.fetchLocked(repository, location: location, refs: [ref], notes: notes, created: created)
-                guard !result.missingRefs.contains(ref), let tip = repository.referenceTarget(ref) else {
+                guard !result.missingRefs.contains(ref), let target = repository.referenceTarget(ref) else {
                     throw MirrorError.refNotFound(url: location.display, ref: ref)
                 }
+                // An annotated tag names a tag object; entries care about its commit.
+                let tip = try repository.peelToCommit(target)
                 var fetchedByID = false
                 var detail: String?
                 if !repository.contains(commit) {

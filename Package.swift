@@ -72,7 +72,7 @@ let package = Package(
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/app/TrackbotKit", swiftSettings: strict),
         .executableTarget(name: "trackbot",
-                          dependencies: ["TrackbotKit", "Registry", "Verification",
+                          dependencies: ["TrackbotKit", "Registry", "Verification", "GitMirror",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/app/trackbot", swiftSettings: strict),
 

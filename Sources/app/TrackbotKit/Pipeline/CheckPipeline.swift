@@ -41,12 +41,14 @@ struct CheckPipeline: Sendable {
                 if let failure { failures.append("\(target.image):\(tag): \(failure)") }
                 if let tagState { state.tags[tag] = tagState } else if let old = previous?.tags[tag] { state.tags[tag] = old }
             }
-            if !failures.isEmpty {
-                report.error = failures.joined(separator: "; ")
-                // Keep what was recorded for the tags that failed, and record the rest.
-            }
             // Findings about the whole image (rewrites) are reported once.
             report.findings = dedupe(report.findings)
+            if !failures.isEmpty {
+                // Something could not be checked: keep the recorded state as it was, so the next
+                // run compares with the same baseline and reports the library changes again.
+                report.error = failures.joined(separator: "; ")
+                return (report, nil)
+            }
             return (report, state)
         } catch {
             report.error = "\(error)"

@@ -70,6 +70,12 @@ public struct StateStore: Sendable {
         }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
+        // Temp files of writers that were killed before their rename (callers hold the lock, so
+        // no other writer is between its write and its rename now).
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(prefix) {
+            unlink("\(dir)/\(name)")
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+import TrackbotCore
+import Reporting
+@testable import TrackbotKit
+
+@Suite struct VerifyCommandTests {
+    @Test func verifiesAnUpstreamDirectoryThroughTheGitMirrors() async throws {
+        let dir = try TemporaryDirectory("verify-cmd")
+        let git = dir.appending("git")
+        try FileManager.default.createDirectory(at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
+        try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
+        let daemon = try GitDaemon(base: git, logDirectory: dir.url)
+        var options = GlobalOptions()
+        options.cacheDirectory = dir.appending("cache").path
+        options.rewrites = [.init(from: "https://github.com/", to: "git://127.0.0.1:\(daemon.server.port)/")]
+        options.format = .json
+        let source = "https://github.com/alpinelinux/docker-alpine.git#7d63673353bd39d92ba42f6effcc199aeebd45ee:aarch64"
+        let result = try await VerifyCommand.run(.init(source: source), options: options)
+        #expect(result.exitCode == 0)
+        struct R: Decodable {
+            struct A: Decodable { var path: String; var status: String }
+            var parent: String?; var artefacts: [A]; var findings: [Finding]
+        }
+        let report = try JSONDecoder().decode(R.self, from: Data(result.output.utf8))
+        #expect(report.parent == "scratch")
+        #expect(report.artefacts.map(\.path) == ["aarch64/alpine-minirootfs-3.20.3-aarch64.tar.gz"])
+        #expect(report.artefacts.map(\.status) == ["verified"])
+        #expect(report.findings.isEmpty)
+
+        options.format = .text
+        let text = try await VerifyCommand.run(.init(source: source), options: options)
+        #expect(text.output.contains("✓ aarch64/alpine-minirootfs-3.20.3-aarch64.tar.gz  verified against checksums.sha512:1"))
+    }
+
+    @Test func localFolderWithATamperedTarballIsAnAlert() async throws {
+        let dir = try TemporaryDirectory("verify-local")
+        let checkout = dir.appending("alpine")
+        try TestSupport.git(["clone", "--quiet", "-b", "v3.20", try TestPaths.corpus("docker-alpine-v3.20.bundle").path, checkout.path])
+        let tarball = checkout.appendingPathComponent("x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz")
+        var bytes = try Data(contentsOf: tarball)
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: tarball)
+        // A folder holding the checksum list and the directory, as the repository root does.
+        var options = GlobalOptions()
+        options.format = .json
+        let result = try await VerifyCommand.run(.init(source: checkout.appendingPathComponent("x86_64").path), options: options)
+        // Run from the directory alone, the root's checksums.sha512 is out of reach: missing, not mismatch.
+        #expect(result.output.contains("checksum-missing"))
+        #expect(throws: UsageError.self) { try SourceSpec(parsing: "https://example.com/x.git#") }
+        #expect(try SourceSpec(parsing: "https://h/r.git#abc:dir") == .git(repo: "https://h/r.git", commit: "abc", directory: "dir"))
+        #expect(try SourceSpec(parsing: "./local") == .local("./local"))
+    }
+}

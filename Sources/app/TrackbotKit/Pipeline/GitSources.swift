@@ -22,17 +22,18 @@ struct GitSources: Sendable {
         guard let id = ObjectID(commit) else {
             throw UsageError("\"\(commit)\" is not a full commit id (40 or 64 hex digits)")
         }
-        let mirror: Mirror
         if let existing = try? cache.mirror(repo, isUserOwned: true), (try? await existing.resolve(id.hex)) != nil {
-            mirror = existing
-        } else {
-            let fetched = try await cache.fetch(repo, refs: [id.hex], isUserOwned: true)
-            mirror = try cache.mirror(repo, isUserOwned: true)
-            if (try? await mirror.resolve(id.hex)) == nil {
-                // The server would not give the commit by id: take every branch and tag.
-                _ = fetched
-                _ = try await cache.mirrorBranchesAndTags(repo, isUserOwned: true)
-            }
+            return try await verify(mirror: existing, commit: id.hex, directory: directory, file: file, builder: builder)
+        }
+        // Ask for the commit by id; servers that refuse that (most do) get every branch and tag fetched.
+        var haveCommit = false
+        if (try? await cache.fetch(repo, refs: [id.hex], isUserOwned: true)) != nil {
+            haveCommit = (try? await cache.mirror(repo, isUserOwned: true).resolve(id.hex)) != nil
+        }
+        if !haveCommit { _ = try await cache.mirrorBranchesAndTags(repo, isUserOwned: true) }
+        let mirror = try cache.mirror(repo, isUserOwned: true)
+        guard (try? await mirror.resolve(id.hex)) != nil else {
+            throw UsageError("commit \(id.hex) is not in any branch or tag of \(Redaction.stripCredentials(repo))")
         }
         return try await verify(mirror: mirror, commit: id.hex, directory: directory, file: file, builder: builder)
     }

@@ -108,8 +108,8 @@ struct ParsingTests {
             Descriptor(mediaType: MediaType.ociManifest, digest: a, size: 10, platform: DescriptorPlatform(architecture: "amd64", os: "linux")),
             Descriptor(mediaType: MediaType.ociManifest, digest: b, size: 11, platform: DescriptorPlatform(architecture: "arm64", os: "linux")),
             Descriptor(mediaType: MediaType.ociManifest, digest: att, size: 12,
-                       annotations: [AnnotationKey.referenceType: AnnotationKey.attestationManifest, AnnotationKey.referenceDigest: b.description],
-                       platform: DescriptorPlatform(architecture: "unknown", os: "unknown")),
+                       platform: DescriptorPlatform(architecture: "unknown", os: "unknown"),
+                       annotations: [AnnotationKey.referenceType: AnnotationKey.attestationManifest, AnnotationKey.referenceDigest: b.description]),
         ], annotations: nil)
         let (platforms, attestations) = try RegistryClient.split(index, registry: "r", reference: "x")
         #expect(platforms.map(\.bashbrewArch) == ["amd64", "arm64v8"])

@@ -96,7 +96,7 @@ public struct OCILayoutVerifier {
             manifestDescriptor = descriptor
         }
         result.manifest = manifestDescriptor
-        result.platform = manifestDescriptor.platform
+        result.platform = manifestDescriptor.platform?.platform
         guard MediaType.manifests.contains(manifestDescriptor.mediaType) else {
             invalid("\(entryPath) points at media type \(manifestDescriptor.mediaType), not an image manifest",
                     expected: MediaType.ociManifest, actual: manifestDescriptor.mediaType)
@@ -120,7 +120,7 @@ public struct OCILayoutVerifier {
             config = decode(ImageConfig.self, bytes, blobPath(directory, manifest.config.digest), invalid)
         }
         if result.platform == nil, let config {
-            result.platform = Platform(os: config.os, architecture: config.architecture, variant: config.variant)
+            result.platform = config.platform
         }
 
         for (i, layer) in manifest.layers.enumerated() {
@@ -159,17 +159,17 @@ public struct OCILayoutVerifier {
                 continue
             }
             if let config {
-                if i < config.rootfs.diffIDs.count {
-                    if config.rootfs.diffIDs[i] != lv.diffID {
-                        invalid("layer \(i) (\(layer.digest)) uncompresses to \(lv.diffID!) but the config's rootfs.diff_ids[\(i)] says \(config.rootfs.diffIDs[i])",
-                                expected: config.rootfs.diffIDs[i].description, actual: lv.diffID?.description)
+                if i < config.diffIDs.count {
+                    if config.diffIDs[i] != lv.diffID {
+                        invalid("layer \(i) (\(layer.digest)) uncompresses to \(lv.diffID!) but the config's rootfs.diff_ids[\(i)] says \(config.diffIDs[i])",
+                                expected: config.diffIDs[i].description, actual: lv.diffID?.description)
                     }
                 }
             }
         }
-        if let config, config.rootfs.diffIDs.count != manifest.layers.count {
-            invalid("the config lists \(config.rootfs.diffIDs.count) diff_ids for \(manifest.layers.count) layers",
-                    expected: String(manifest.layers.count), actual: String(config.rootfs.diffIDs.count))
+        if let config, config.diffIDs.count != manifest.layers.count {
+            invalid("the config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers",
+                    expected: String(manifest.layers.count), actual: String(config.diffIDs.count))
         }
         return result
     }

@@ -17,7 +17,9 @@ final class FaultWorld: @unchecked Sendable {
     }
 
     func client(attempts: Int = 4, floor: Int = 1) -> RegistryClient {
-        RegistryWorld.client(proxy.url, retry: RetryPolicy(maxAttempts: attempts, budget: 30, baseDelay: 0.01, maxDelay: 0.05, sleep: sleeps.sleep),
+        // The budget is wall-clock time and CI runs every suite at once on two cores: keep it far
+        // above a slow first request; the waits themselves are recorded, not slept.
+        RegistryWorld.client(proxy.url, retry: RetryPolicy(maxAttempts: attempts, budget: 600, baseDelay: 0.01, maxDelay: 0.05, sleep: sleeps.sleep),
                              floor: floor)
     }
 

@@ -108,7 +108,7 @@ final class RegistryWorld: @unchecked Sendable {
     }
 
     /// A client whose `docker.io` points at `url`, with a retry policy that records its waits.
-    static func client(_ url: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, budget: 20, baseDelay: 0.01, maxDelay: 0.05),
+    static func client(_ url: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, budget: 300, baseDelay: 0.01, maxDelay: 0.05),
                        credentials: CredentialStore = .anonymous, floor: Int = 1) -> RegistryClient {
         var rewriter = URLRewriter()
         rewriter.add(.init(from: "docker.io", to: url))

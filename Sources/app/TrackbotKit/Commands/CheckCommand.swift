@@ -40,7 +40,10 @@ public enum CheckCommand {
         let now = ISO8601DateFormatter().string(from: Date())
         var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
                                      registry: registry, now: now)
-        if options.deep { pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites), sources: sources) }
+        if options.deep {
+            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
+                                           sources: sources)
+        }
 
         var reports: [ImageReport] = []
         var newStates: [String: ImageState] = [:]

@@ -38,8 +38,12 @@ public enum CheckCommand {
             registry = PublishedDigests(client: RegistryClient(configuration: rc), host: config.registry.host)
         }
         let now = ISO8601DateFormatter().string(from: Date())
-        let pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
+        var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
                                      registry: registry, now: now)
+        if options.deep {
+            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
+                                           sources: sources)
+        }
 
         var reports: [ImageReport] = []
         var newStates: [String: ImageState] = [:]

@@ -19,6 +19,8 @@ struct CheckPipeline: Sendable {
     /// nil with --offline.
     let registry: PublishedDigests?
     let now: String
+    /// `--deep`: layer content and `ADD --checksum` downloads; nil without it.
+    var deep: DeepInspection? = nil
 
     /// Checks one image. Never throws: a failure becomes the report's error and no new state.
     func check(_ target: Target, previous: ImageState?, libraryCommit: String?) async -> (ImageReport, ImageState?) {
@@ -71,6 +73,7 @@ struct CheckPipeline: Sendable {
         let entries = file.entries(for: tag)
         var observations: [PlatformObservation] = []
         var verifiedLines: [String: [String]] = [:]
+        var verifiedReports: [Architecture: (ArchitectureSource, VerificationReport)] = [:]
         var findings: [Finding] = []
         var failure: String?
         for entry in entries {
@@ -80,6 +83,7 @@ struct CheckPipeline: Sendable {
                 findings += outcome.findings.map { var f = $0; f.tag = f.kind == .upstreamRewritten ? nil : tag; f.arch = f.kind == .upstreamRewritten ? nil : arch.rawValue; return f }
                 if let e = outcome.error { failure = e }
                 verifiedLines[arch.rawValue] = outcome.verified
+                if let r = outcome.report { verifiedReports[arch] = (source, r) }
                 var obs = PlatformObservation(arch: arch, source: source,
                                               expectedDigest: outcome.report?.layout?.expectedManifestDigest,
                                               parent: outcome.report?.parent.flatMap { $0 == "scratch" ? nil : $0 })
@@ -116,6 +120,16 @@ struct CheckPipeline: Sendable {
             notes.append("offline: the registry was not asked")
             if failure == nil, let previous { tagState = previous }
         }
+        if let deep {
+            let (deepFindings, deepNotes, deepFailure) = await inspect(deep, tag: tag, image: target.image, reports: verifiedReports,
+                                                                       published: published)
+            findings += deepFindings
+            notes += deepNotes
+            if let deepFailure {
+                failure = failure ?? deepFailure
+                tagState = nil
+            }
+        }
         let worstByArch = Dictionary(grouping: findings.filter { $0.arch != nil }, by: { $0.arch! })
             .mapValues { $0.map(\.severity).max()! }
         let platforms = observations.map { o in
@@ -127,6 +141,36 @@ struct CheckPipeline: Sendable {
         let report = TagReport(tag: tag, entryTags: entries.first?.tags ?? [], indexDigest: published?.digest,
                                previousIndexDigest: previous?.indexDigest, platforms: platforms, notes: notes)
         return (report, tagState, findings, failure)
+    }
+
+    /// `--deep` for one tag: each platform's layer against its rootfs tarball, and each
+    /// `ADD --checksum` URL downloaded and hashed.
+    private func inspect(_ deep: DeepInspection, tag: String, image: String,
+                         reports: [Architecture: (ArchitectureSource, VerificationReport)],
+                         published: PublishedImage?) async -> ([Finding], [String], String?) {
+        var findings: [Finding] = []
+        var notes: [String] = []
+        var failure: String?
+        for (arch, (source, report)) in reports.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for pin in report.pins where pin.kind == .addChecksum {
+                switch await deep.pin(pin, image: image, dockerfile: TreePath.join(report.directory, report.file)) {
+                case .success(let f): if var f { f.tag = tag; f.arch = arch.rawValue; findings.append(f) }
+                case .failure(let e): failure = "\(e)"
+                }
+            }
+            guard let tarball = DeepInspection.rootfsTarball(of: report) else { continue }
+            guard let platform = published?.platform(arch) else {
+                notes.append("\(arch.rawValue): --deep: nothing published to compare \(tarball) with")
+                continue
+            }
+            switch await deep.content(image: image, tag: tag, arch: arch, source: source, tarball: tarball, platform: platform) {
+            case .success(let outcome):
+                findings += outcome.findings
+                notes += outcome.notes
+            case .failure(let e): failure = "\(e)"
+            }
+        }
+        return (findings, notes, failure)
     }
 
     private func dedupe(_ findings: [Finding]) -> [Finding] {

@@ -46,7 +46,13 @@ actor SourceVerification {
         do { check = try await ensure(source) } catch {
             return Outcome(report: nil, findings: [], verified: [], error: "\(error)")
         }
-        for update in check.fetch.rewrites where update.old != nil && rewritesReported.insert("\(source.gitRepo) \(update.name)").inserted {
+        // Only the upstream's own branches and tags: the mirror's refs/trackbot/commits/<id> (a
+        // commit fetched by id) is new on every such fetch, yet libgit2 1.5 reports it with a
+        // garbage old id.
+        let upstreamRewrites = check.fetch.rewrites.filter {
+            $0.old != nil && ($0.name.hasPrefix("refs/heads/") || $0.name.hasPrefix("refs/tags/"))
+        }
+        for update in upstreamRewrites where rewritesReported.insert("\(source.gitRepo) \(update.name)").inserted {
             let isTag = update.name.hasPrefix("refs/tags/")
             findings.append(Finding(kind: .upstreamRewritten, severity: isTag ? .alert : .info, image: image,
                                     message: isTag

@@ -1,0 +1,27 @@
+import Verification
+
+/// A tar comparison as a finding reads it: one line per differing entry, the archive root left
+/// out (builders set its mode and owner as they like).
+struct ContentDifference: Sendable {
+    /// `+ path` only in the published layer, `- path` only in the tarball, `~ path (fields)` changed.
+    let lines: [String]
+
+    init(_ comparison: TarComparison) {
+        var lines: [String] = []
+        for e in comparison.added where e.path != "." { lines.append("+ \(e.path)") }
+        for e in comparison.removed where e.path != "." { lines.append("- \(e.path)") }
+        for c in comparison.changed where c.path != "." {
+            lines.append("~ \(c.path) (\(c.fields.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.lines = lines
+    }
+
+    var isEmpty: Bool { lines.isEmpty }
+
+    /// "N entries differ: + a, - b, … and M more".
+    func summary(limit: Int) -> String {
+        let shown = lines.prefix(limit).joined(separator: ", ")
+        let more = lines.count > limit ? " and \(lines.count - limit) more" : ""
+        return "\(lines.count) \(lines.count == 1 ? "entry differs" : "entries differ"): \(shown)\(more)"
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTransport
+import OfficialImages
+import Registry
+import TrackbotCore
+import Verification
+
+/// `--deep`: downloads what a normal check only names. For a `FROM scratch` image that ADDs a
+/// rootfs tarball, the published layer's content is listed and compared with the tarball's
+/// (both streamed, nothing extracted); for `ADD --checksum=<digest> <url>` the URL is downloaded
+/// and hashed. Each layer and each URL is inspected once per run.
+actor DeepInspection {
+    /// At most this many differing entries are named in a finding (the rest are counted).
+    static let listedEntries = 20
+
+    /// nil with --offline: then only downloads pinned by `ADD --checksum` are checked.
+    private let registry: PublishedDigests?
+    private let http: HTTPClient
+    private let rewriter: URLRewriter
+    private let sources: GitSources
+    private var layers: [String: Task<Result<Outcome, DeepError>, Never>] = [:]
+    private var pins: [String: Task<Result<Finding?, DeepError>, Never>] = [:]
+
+    /// Why something could not be inspected (the check then cannot vouch for it: exit 2).
+    struct DeepError: Error, CustomStringConvertible, Sendable {
+        var description: String
+    }
+
+    /// Findings, and notes on what was compared or why it could not be.
+    struct Outcome: Sendable {
+        var findings: [Finding] = []
+        var notes: [String] = []
+    }
+
+    init(registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient()) {
+        self.registry = registry
+        self.rewriter = rewriter
+        self.sources = sources
+        self.http = http
+    }
+
+    /// The rootfs tarball a scratch image ADDs to `/`, when there is exactly one.
+    static func rootfsTarball(of report: VerificationReport) -> String? {
+        guard let dockerfile = report.dockerfile, dockerfile.parentIsScratch else { return nil }
+        let last = dockerfile.stages.count - 1
+        let adds = dockerfile.contextSources.filter {
+            $0.keyword.uppercased() == "ADD" && ["/", "/."].contains($0.destination) && $0.stage == last && !$0.isPattern
+        }
+        let paths = adds.map { TreePath.join(report.directory, $0.path) }
+        let suffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2"]
+        let archives = report.artefacts.filter { a in
+            paths.contains(a.path) && (a.compression != .none || suffixes.contains { a.path.lowercased().hasSuffix($0) })
+        }
+        return archives.count == 1 ? archives[0].path : nil
+    }
+
+    /// Compares the published platform's single layer with the rootfs tarball at the source's commit.
+    func content(image: String, tag: String, arch: Architecture, source: ArchitectureSource,
+                 tarball: String, platform: PublishedPlatform) async -> Result<Outcome, DeepError> {
+        let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
+        let task: Task<Result<Outcome, DeepError>, Never>
+        if let existing = layers[key] {
+            task = existing
+        } else if let registry {
+            let client = registry.client, host = registry.host, sources = sources
+            task = Task {
+                do {
+                    return .success(try await Self.compareLayer(client: client, host: host, sources: sources, image: image,
+                                                                source: source, tarball: tarball, platform: platform))
+                } catch let error as DeepError {
+                    return .failure(error)
+                } catch {
+                    return .failure(DeepError(description: "--deep \(image) \(arch.rawValue): \(error)"))
+                }
+            }
+            layers[key] = task
+        } else {
+            return .success(Outcome())
+        }
+        return await task.value.map { outcome in
+            var outcome = outcome
+            outcome.findings = outcome.findings.map { var f = $0; f.tag = tag; f.arch = arch.rawValue; return f }
+            outcome.notes = outcome.notes.map { "\(arch.rawValue): \($0)" }
+            return outcome
+        }
+    }
+
+    private static func compareLayer(client: RegistryClient, host: String, sources: GitSources, image: String,
+                                     source: ArchitectureSource, tarball: String, platform: PublishedPlatform) async throws -> Outcome {
+        let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image)@\(platform.digest)")
+        guard let manifest = try await client.manifest(reference).image else {
+            throw DeepError(description: "\(reference) is not an image manifest")
+        }
+        guard manifest.layers.count == 1, let layer = manifest.layers.first else {
+            return Outcome(notes: ["--deep: the published manifest has \(manifest.layers.count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
+        }
+        let published = try await listLayer(client: client, reference.at(layer.digest))
+        let mirror = try sources.cache.mirror(source.gitRepo)
+        let tree = GitSourceTree(mirror: mirror, commit: source.gitCommit)
+        let upstream = try await runBlocking("trackbot.deep.tarball") { try Verifier(tree: tree).listing(of: tarball) }
+        let difference = ContentDifference(upstream.compare(with: published))
+        guard !difference.isEmpty else {
+            return Outcome(notes: ["--deep: layer \(layer.digest.short) holds the same \(published.entries.count) entries as \(tarball)"])
+        }
+        return Outcome(findings: [Finding(kind: .contentMismatch, severity: .alert, image: image,
+                        message: "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
+                            + difference.summary(limit: listedEntries),
+                        expected: "\(tarball) (\(upstream.entries.count) entries)",
+                        actual: "\(layer.digest) (\(published.entries.count) entries)")])
+    }
+
+    /// Streams a layer blob through the decompressor and tar reader; the listing is returned only
+    /// after the blob's digest was checked at the end of the download.
+    static func listLayer(client: RegistryClient, _ reference: Registry.ImageReference) async throws -> TarListing {
+        let pipe = BytePipe()
+        let producer = Task {
+            do {
+                _ = try await client.blob(reference) { try pipe.write($0) }
+                pipe.finish()
+            } catch {
+                pipe.finish(error)
+                throw error
+            }
+        }
+        let name = "layer \(reference.digest?.description ?? "")"
+        do {
+            let listing = try await runBlocking("trackbot.deep.layer") {
+                defer { pipe.closeReader() }
+                let listing = try TarReader.list(pipe, path: name)
+                try pipe.drain()
+                return listing
+            }
+            try await producer.value
+            return listing
+        } catch {
+            _ = try? await producer.value
+            throw error
+        }
+    }
+
+    /// Downloads an `ADD --checksum` URL (after rewrites), hashing as it arrives; a finding when
+    /// the content is not what the Dockerfile pins.
+    func pin(_ pin: Pin, image: String, dockerfile: String) async -> Result<Finding?, DeepError> {
+        guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
+              let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased()) else { return .success(nil) }
+        let key = "\(url) \(algorithm.rawValue):\(expected)"
+        let task: Task<Result<Finding?, DeepError>, Never>
+        if let existing = pins[key] {
+            task = existing
+        } else {
+            let http = http, target = rewriter.rewrite(url).url
+            task = Task {
+                let hasher = HashingSink(algorithm)
+                do {
+                    let response = try await http.stream(HTTPRequest(.get, target, totalTimeout: 3600)) { hasher.update($0) }
+                    guard response.isSuccess else {
+                        return .failure(DeepError(description: "--deep: \(Redaction.stripCredentials(url)) answered \(response.status) (\(dockerfile):\(pin.line))"))
+                    }
+                } catch {
+                    return .failure(DeepError(description: "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"))
+                }
+                let actual = hasher.finalize()
+                guard actual.hex != expected.lowercased() else { return .success(nil) }
+                return .success(Finding(kind: .pinMismatch, severity: .alert, image: image,
+                                        message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(hasher.count) bytes hashed)",
+                                        expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: actual.description))
+            }
+            pins[key] = task
+        }
+        return await task.value
+    }
+}
+
+/// A hasher the download's sink (on libcurl's thread) feeds; read after the download ends.
+private final class HashingSink: @unchecked Sendable {
+    private var hasher: StreamingHasher
+    private var bytes: Int64 = 0
+    init(_ algorithm: Digest.Algorithm) { hasher = StreamingHasher(algorithm) }
+    func update(_ buffer: UnsafeRawBufferPointer) {
+        hasher.update(buffer)
+        bytes += Int64(buffer.count)
+    }
+    var count: Int64 { bytes }
+    func finalize() -> Digest { hasher.finalize() }
+}

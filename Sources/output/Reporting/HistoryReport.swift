@@ -1,0 +1,162 @@
+import Foundation
+import TrackbotCore
+
+/// `trackbot history IMAGE:TAG`: the published image config's history beside the Dockerfile's
+/// instructions at the library's commit, per platform.
+public struct HistoryReport: Codable, Sendable {
+    public var image: String
+    public var tag: String
+    /// The official-images commit the library file was read at (nil for a folder).
+    public var libraryCommit: String?
+    public var platforms: [HistoryPlatform]
+    public var findings: [Finding]
+    /// Why something could not be compared (exit status 2).
+    public var errors: [String]
+
+    public init(image: String, tag: String, libraryCommit: String?, platforms: [HistoryPlatform] = [],
+                findings: [Finding] = [], errors: [String] = []) {
+        self.image = image
+        self.tag = tag
+        self.libraryCommit = libraryCommit
+        self.platforms = platforms
+        self.findings = findings
+        self.errors = errors
+    }
+
+    /// 2 when something could not be compared, 1 for an alert, else 0 (as for `check`).
+    public var exitCode: Int32 {
+        if !errors.isEmpty { return 2 }
+        return findings.contains { $0.severity == .alert } ? 1 : 0
+    }
+}
+
+/// One platform: its manifest digest, where its Dockerfile is, and the aligned rows.
+public struct HistoryPlatform: Codable, Sendable {
+    public var arch: String
+    public var platform: String
+    /// The per-platform manifest digest (not the index digest).
+    public var digest: String?
+    /// `<repo>#<commit>:<dir>/<file>`.
+    public var dockerfile: String
+    public var rows: [HistoryRow]
+    public var notes: [String]
+
+    public init(arch: String, platform: String, digest: String?, dockerfile: String, rows: [HistoryRow], notes: [String] = []) {
+        self.arch = arch
+        self.platform = platform
+        self.digest = digest
+        self.dockerfile = dockerfile
+        self.rows = rows
+        self.notes = notes
+    }
+}
+
+/// One line of the side-by-side view.
+public struct HistoryRow: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// The history entry is the instruction.
+        case match
+        /// Both sides have an entry at this place and they differ.
+        case differs
+        /// From the parent image (before the Dockerfile's first instruction): not compared.
+        case inherited
+        /// A history entry no instruction explains.
+        case onlyInImage = "only-in-image"
+        /// An instruction the history does not record.
+        case onlyInDockerfile = "only-in-dockerfile"
+        /// An instruction builders do not record in history (ARG): not a difference.
+        case notRecorded = "not-recorded"
+
+        /// Whether the row is a difference worth a finding.
+        public var isMismatch: Bool { self == .differs || self == .onlyInImage || self == .onlyInDockerfile }
+    }
+
+    public var status: Status
+    /// The history entry's `created_by` as recorded, and normalised for comparison.
+    public var createdBy: String?
+    public var history: String?
+    public var emptyLayer: Bool?
+    /// The instruction (normalised) and its line in the Dockerfile.
+    public var instruction: String?
+    public var line: Int?
+
+    public init(status: Status, createdBy: String? = nil, history: String? = nil, emptyLayer: Bool? = nil,
+                instruction: String? = nil, line: Int? = nil) {
+        self.status = status
+        self.createdBy = createdBy
+        self.history = history
+        self.emptyLayer = emptyLayer
+        self.instruction = instruction
+        self.line = line
+    }
+}
+
+/// Renders a `HistoryReport` as text, JSON or Markdown.
+public enum HistoryReportRenderer {
+    public static func render(_ report: HistoryReport, format: OutputFormat) throws -> String {
+        switch format {
+        case .json: return try JSONOutput.encode(report)
+        case .markdown: return markdown(report)
+        case .text: return text(report)
+        }
+    }
+
+    static func mark(_ status: HistoryRow.Status) -> String {
+        switch status {
+        case .match: return "="
+        case .differs: return "≠"
+        case .inherited: return "^"
+        case .onlyInImage: return "+"
+        case .onlyInDockerfile: return "-"
+        case .notRecorded: return "·"
+        }
+    }
+
+    static func text(_ report: HistoryReport) -> String {
+        var out = "\(report.image):\(report.tag)" + (report.libraryCommit.map { " (official-images \($0.prefix(12)))" } ?? "") + "\n"
+        for p in report.platforms {
+            out += "\n\(p.arch) (\(p.platform)) manifest \(p.digest ?? "not published")\n"
+            out += "  Dockerfile: \(p.dockerfile)\n"
+            for r in p.rows {
+                let left = r.line.map { "line \($0): \(r.instruction ?? "")" } ?? (r.instruction ?? "")
+                let right = r.history ?? ""
+                switch r.status {
+                case .match: out += "  = \(left)\n"
+                case .inherited: out += "  ^ (parent) \(right)\n"
+                case .notRecorded: out += "  · \(left) (not recorded in history)\n"
+                case .onlyInImage: out += "  + (history only) \(right)\n"
+                case .onlyInDockerfile: out += "  - \(left) (missing from history)\n"
+                case .differs: out += "  ≠ \(left)\n      history: \(right)\n"
+                }
+            }
+            for n in p.notes { out += "  note: \(n)\n" }
+        }
+        if !report.findings.isEmpty {
+            out += "\nfindings:\n"
+            for f in report.findings { out += "  [\(f.severity.rawValue)] \(f.kind.rawValue) \(f.arch ?? ""): \(f.message)\n" }
+        }
+        for e in report.errors { out += "error: \(e)\n" }
+        out += "\n= same  ≠ differs  + only in the image's history  - only in the Dockerfile  ^ from the parent  · not recorded\n"
+        return out
+    }
+
+    static func markdown(_ report: HistoryReport) -> String {
+        func cell(_ s: String?) -> String { s.map { "`" + $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" } ?? "" }
+        var out = "## \(report.image):\(report.tag) history\n"
+        if let c = report.libraryCommit { out += "\nofficial-images commit `\(c)`\n" }
+        for p in report.platforms {
+            out += "\n### \(p.arch) (\(p.platform))\n\nmanifest `\(p.digest ?? "not published")`, Dockerfile `\(p.dockerfile)`\n\n"
+            out += "| | line | Dockerfile | history |\n| --- | --- | --- | --- |\n"
+            for r in p.rows {
+                out += "| \(mark(r.status)) | \(r.line.map(String.init) ?? "") | \(cell(r.instruction)) | \(cell(r.history)) |\n"
+            }
+            for n in p.notes { out += "\n> \(n)\n" }
+        }
+        if !report.findings.isEmpty {
+            out += "\n### Findings\n\n"
+            for f in report.findings { out += "- **\(f.severity.rawValue)** `\(f.kind.rawValue)` \(f.arch ?? ""): \(f.message)\n" }
+        }
+        for e in report.errors { out += "\n**error:** \(e)\n" }
+        return out
+    }
+}

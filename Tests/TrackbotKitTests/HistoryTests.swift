@@ -1,0 +1,92 @@
+import Foundation
+import Registry
+import Reporting
+import Testing
+import TestSupport
+import TrackbotCore
+import Verification
+@testable import TrackbotKit
+
+@Suite("history: normalising created_by and aligning it with the Dockerfile")
+struct HistoryAlignmentTests {
+    @Test func builderDecorationsAreStripped() {
+        #expect(HistoryAlignment.normalise(createdBy: #"/bin/sh -c #(nop)  CMD ["/bin/sh"]"#) == #"CMD ["/bin/sh"]"#)
+        #expect(HistoryAlignment.normalise(createdBy: "|2 A=1 B=two /bin/sh -c apk add  x") == "RUN apk add x")
+        #expect(HistoryAlignment.normalise(createdBy: "RUN /bin/sh -c set -eux;   true # buildkit") == "RUN set -eux; true")
+        #expect(HistoryAlignment.normalise(createdBy: "ADD rootfs.tar.gz / # buildkit") == "ADD rootfs.tar.gz /")
+        #expect(HistoryAlignment.normalise(createdBy: "/bin/sh -c #(nop) ENV A=1") == "ENV A=1")
+        #expect(HistoryAlignment.same(HistoryAlignment.normalise(createdBy: "/bin/sh -c #(nop) ADD file:0123abcd in / "), "ADD rootfs.tar.gz /"))
+        #expect(!HistoryAlignment.same("ADD file:0123abcd in /usr", "ADD rootfs.tar.gz /"))
+    }
+
+    @Test func parentEntriesAreInheritedAndDifferencesPaired() throws {
+        let dockerfile = try Dockerfile.parse("FROM base:1\nARG V=1\nRUN make \\\n  install\nENV X=1\nCMD [ \"node\" ]\n")
+        func h(_ s: String) -> Registry.ImageConfig.History {
+            try! JSONDecoder().decode(Registry.ImageConfig.History.self, from: Data(#"{"created_by": \#(String(reflecting: s))}"#.utf8))
+        }
+        let rows = HistoryAlignment.align(history: [h("/bin/sh -c #(nop) ADD file:ab in / "), h(#"/bin/sh -c #(nop)  CMD ["sh"]"#),
+                                                    h("|1 V=1 /bin/sh -c make install"), h(#"CMD ["npm"] # buildkit"#)],
+                                          dockerfile: dockerfile)
+        #expect(rows.map(\.status) == [.inherited, .inherited, .notRecorded, .match, .onlyInDockerfile, .differs])
+        #expect(rows[3].line == 3 && rows[3].instruction == "RUN make install")
+        #expect(rows[4].instruction == "ENV X=1" && rows[4].line == 5)
+        #expect(rows[5].instruction == #"CMD ["node"]"# && rows[5].history == #"CMD ["npm"]"#)
+    }
+}
+
+@Suite("trackbot history against real git and registry servers", .serialized)
+struct HistoryCommandTests {
+    struct Report: Decodable {
+        struct F: Decodable { var kind: String; var severity: String; var arch: String?; var expected: String?; var actual: String? }
+        struct Row: Decodable { var status: String; var line: Int?; var instruction: String?; var history: String? }
+        struct P: Decodable { var arch: String; var digest: String?; var rows: [Row] }
+        var findings: [F]
+        var platforms: [P]
+        var errors: [String]
+    }
+
+    @Test func matchingAndMismatchingHistories() async throws {
+        let world = try SyntheticWorld()
+        let commit = try world.commit("hist", files: [
+            "match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
+            "other/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nENV A=1\nCMD [\"/bin/bash\"]\n",
+        ])
+        try world.upstreamGit("hist", ["push", "--quiet", "origin", "main"])
+        try world.library("hist", SyntheticWorld.libraryFile(repo: "hist", entries: [
+            ("match", "refs/heads/main", commit, "Directory: match\n"), ("other", "refs/heads/main", commit, "Directory: other\n"),
+        ]))
+        // make_oci.py records `ADD rootfs.tar.gz / # buildkit` and `CMD ["/bin/sh"]`.
+        let rootfs = try world.rootfs(["bin/sh": "#!fake\n"])
+        try world.publish("hist", tag: "match", rootfs: rootfs)
+        try world.publish("hist", tag: "other", rootfs: rootfs)
+
+        let good = try await HistoryCommand.run(.init(reference: "hist:match"), options: world.options())
+        let rg = try JSONDecoder().decode(Report.self, from: Data(good.output.utf8))
+        #expect(good.exitCode == 0, "\(good.output)")
+        #expect(rg.findings.isEmpty && rg.errors.isEmpty)
+        #expect(rg.platforms.map(\.arch) == ["amd64"])
+        #expect(rg.platforms[0].digest?.hasPrefix("sha256:") == true)
+        #expect(rg.platforms[0].rows.map(\.status) == ["match", "match"])
+        #expect(rg.platforms[0].rows.map(\.line) == [2, 3])
+
+        let bad = try await HistoryCommand.run(.init(reference: "hist:other"), options: world.options())
+        let rb = try JSONDecoder().decode(Report.self, from: Data(bad.output.utf8))
+        #expect(bad.exitCode == 0, "history-mismatch is a warning: \(bad.output)")
+        #expect(rb.platforms[0].rows.map(\.status) == ["match", "only-in-dockerfile", "differs"])
+        #expect(rb.findings.map(\.kind) == ["history-mismatch", "history-mismatch"])
+        #expect(rb.findings.allSatisfy { $0.severity == "warn" && $0.arch == "amd64" })
+        #expect(rb.findings[0].expected == "ENV A=1" && rb.findings[0].actual == nil)
+        #expect(rb.findings[1].expected == #"CMD ["/bin/bash"]"# && rb.findings[1].actual == #"CMD ["/bin/sh"]"#)
+
+        var textOptions = world.options(.text)
+        textOptions.format = .text
+        let text = try await HistoryCommand.run(.init(reference: "hist:other"), options: textOptions)
+        #expect(text.output.contains("≠ line 4: CMD [\"/bin/bash\"]"), "\(text.output)")
+        #expect(text.output.contains("history: CMD [\"/bin/sh\"]"))
+        let markdown = try await HistoryCommand.run(.init(reference: "hist:other"), options: world.options(.markdown))
+        #expect(markdown.output.contains("| ≠ | 4 |"), "\(markdown.output)")
+
+        // A tag the library does not have is a usage error (exit 2 through the CLI).
+        await #expect(throws: UsageError.self) { _ = try await HistoryCommand.run(.init(reference: "hist:nope"), options: world.options()) }
+    }
+}

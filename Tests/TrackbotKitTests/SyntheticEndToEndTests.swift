@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TestSupport
+import TrackbotCore
+import Tracking
+@testable import TrackbotKit
+
+@Suite("check in a synthetic world: oci-import, parents, rewritten upstreams", .serialized)
+struct SyntheticEndToEndTests {
+    static let shellRootfs = ["bin/sh": "#!fake shell\n", "etc/os-release": "ID=synthetic\n"]
+
+    @Test func ociImportPublishedManifestMustBeTheLayouts() async throws {
+        let world = try SyntheticWorld()
+        let rootfs = try world.rootfs(Self.shellRootfs)
+        // The upstream holds an OCI layout with one image manifest, in oci/.
+        let work = try world.upstream("distro")
+        let (_, expected) = try world.layout(rootfs: rootfs, single: true, into: work.appendingPathComponent("oci"))
+        let commit = try world.commit("distro", message: "oci layout")
+        try world.upstreamGit("distro", ["push", "--quiet", "origin", "main"])
+        try world.library("distro", SyntheticWorld.libraryFile(repo: "distro", entries: [
+            ("good", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
+            ("bad", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
+        ]))
+        // Same inputs: the same manifest bytes. With an extra file: another manifest.
+        try world.publish("distro", tag: "good", rootfs: rootfs)
+        try world.publish("distro", tag: "bad", rootfs: rootfs, extra: "etc/extra")
+
+        let (good, rg) = try await world.check(["distro:good"])
+        #expect(good.exitCode == 0, "\(good.output)")
+        #expect(rg.findings.isEmpty, "\(rg.findings)")
+
+        let (bad, rb) = try await world.check(["distro:bad"])
+        #expect(bad.exitCode == 1)
+        #expect(rb.findings.map(\.kind) == ["expected-digest-mismatch"])
+        let f = try #require(rb.findings.first)
+        #expect(f.severity == "alert" && f.tag == "bad" && f.arch == "amd64")
+        #expect(f.expected == expected)
+        #expect(f.actual != nil && f.actual != expected)
+    }
+
+    @Test func parentRepushedExplainsTheChildsNewDigest() async throws {
+        let world = try SyntheticWorld()
+        let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
+        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
+        try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        let rootfs = try world.rootfs(Self.shellRootfs)
+        try world.publish("base", tag: "1", rootfs: rootfs)
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child")
+
+        let (first, r1) = try await world.check(["child:1"])
+        #expect(first.exitCode == 0, "\(first.output)")
+        #expect(r1.findings.isEmpty, "\(r1.findings)")
+        let before = try #require(try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
+
+        // The parent is rebuilt, then the child on top of it.
+        try world.publish("base", tag: "1", rootfs: rootfs, extra: "etc/base-update")
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/base-update-and-child")
+        let (second, r2) = try await world.check(["child:1"])
+        #expect(second.exitCode == 0, "\(second.output)")
+        #expect(r2.findings.map(\.kind) == ["rebuilt"])
+        let f = try #require(r2.findings.first)
+        #expect(f.severity == "info" && f.arch == "amd64" && f.tag == "1")
+        #expect(f.message.contains("base:1"))
+        #expect(f.expected == before.digest?.description)
+        let after = try #require(try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
+        #expect(f.actual == after.digest?.description && after.digest != before.digest)
+        #expect(after.parentDigest != before.parentDigest)
+    }
+
+    @Test func forcePushedBranchIsInfoAndMovedTagIsAlert() async throws {
+        let world = try SyntheticWorld()
+        let dockerfile = ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"]
+        // forced: main = c1 → c2; the entry pins c1.
+        let c1 = try world.commit("forced", files: dockerfile)
+        let c2 = try world.commit("forced", files: ["NEWS": "two\n"])
+        try world.upstreamGit("forced", ["push", "--quiet", "origin", "main"])
+        // tagged: v1 → t1; the entry pins t1 through the tag.
+        let t1 = try world.commit("tagged", files: dockerfile)
+        let t2 = try world.commit("tagged", files: ["NEWS": "later\n"])
+        try world.upstreamGit("tagged", ["tag", "v1", t1])
+        try world.upstreamGit("tagged", ["push", "--quiet", "origin", "main", "v1"])
+        try world.library("forced", SyntheticWorld.libraryFile(repo: "forced", entries: [("1", "refs/heads/main", c1, "")]))
+        try world.library("tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
+
+        let (first, r1) = try await world.check(["forced", "tagged"], offline: true)
+        #expect(first.exitCode == 0, "\(first.output)")
+        #expect(r1.findings.isEmpty, "\(r1.findings)")
+
+        // main is rewritten (c2 replaced by c3, c1 kept); v1 moves to t2.
+        try world.upstreamGit("forced", ["reset", "--quiet", "--hard", c1])
+        let c3 = try world.commit("forced", files: ["NEWS": "rewritten\n"])
+        try world.upstreamGit("forced", ["push", "--quiet", "--force", "origin", "main"])
+        try world.upstreamGit("tagged", ["tag", "-f", "v1", t2])
+        try world.upstreamGit("tagged", ["push", "--quiet", "--force", "origin", "v1"])
+
+        let (second, r2) = try await world.check(["forced", "tagged"], offline: true)
+        #expect(second.exitCode == 1, "\(second.output)")
+        #expect(r2.findings.count == 2, "\(r2.findings)")
+        let branch = try #require(r2.findings.first { $0.image == "forced" })
+        #expect(branch.kind == "upstream-rewritten" && branch.severity == "info")
+        #expect(branch.expected == c2 && branch.actual == c3)
+        #expect(branch.message.contains("refs/heads/main"))
+        let tag = try #require(r2.findings.first { $0.image == "tagged" })
+        #expect(tag.kind == "upstream-rewritten" && tag.severity == "alert")
+        #expect(tag.expected == t1 && tag.actual == t2)
+        #expect(tag.message.contains("refs/tags/v1"))
+    }
+
+    @Test func commitOutsideGitFetchIsCommitNotInRef() async throws {
+        let world = try SyntheticWorld()
+        try world.commit("stray", files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
+        try world.upstreamGit("stray", ["push", "--quiet", "origin", "main"])
+        try world.upstreamGit("stray", ["checkout", "--quiet", "-b", "other"])
+        let x = try world.commit("stray", files: ["Dockerfile": "FROM scratch\nCMD [\"false\"]\n"])
+        try world.upstreamGit("stray", ["push", "--quiet", "origin", "other"])
+        try world.library("stray", SyntheticWorld.libraryFile(repo: "stray", entries: [("1", "refs/heads/main", x, "")]))
+
+        let (result, report) = try await world.check(["stray:1"], offline: true)
+        #expect(result.exitCode == 0, "\(result.output)")
+        #expect(report.images.first?.error == nil)
+        #expect(report.findings.map(\.kind) == ["commit-not-in-ref"], "\(report.findings)")
+        let f = try #require(report.findings.first)
+        #expect(f.severity == "warn" && f.tag == "1" && f.arch == "amd64")
+        #expect(f.expected == "refs/heads/main" && f.actual == x)
+    }
+}

@@ -67,7 +67,7 @@ let package = Package(
 
         // app: configuration, the pipeline, one entry point per command; then the thin executable.
         .target(name: "TrackbotKit",
-                dependencies: ["TrackbotCore", "OfficialImages", "GitMirror", "Registry",
+                dependencies: ["TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry",
                                "Verification", "Tracking", "Reporting",
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/app/TrackbotKit", swiftSettings: strict),

@@ -21,8 +21,8 @@ struct HistoryAlignmentTests {
 
     @Test func parentEntriesAreInheritedAndDifferencesPaired() throws {
         let dockerfile = try Dockerfile.parse("FROM base:1\nARG V=1\nRUN make \\\n  install\nENV X=1\nCMD [ \"node\" ]\n")
-        func h(_ s: String) -> Registry.ImageConfig.History {
-            try! JSONDecoder().decode(Registry.ImageConfig.History.self, from: Data(#"{"created_by": \#(String(reflecting: s))}"#.utf8))
+        func h(_ s: String) -> TrackbotCore.ImageConfig.History {
+            try! JSONDecoder().decode(TrackbotCore.ImageConfig.History.self, from: Data(#"{"created_by": \#(String(reflecting: s))}"#.utf8))
         }
         let rows = HistoryAlignment.align(history: [h("/bin/sh -c #(nop) ADD file:ab in / "), h(#"/bin/sh -c #(nop)  CMD ["sh"]"#),
                                                     h("|1 V=1 /bin/sh -c make install"), h(#"CMD ["npm"] # buildkit"#)],

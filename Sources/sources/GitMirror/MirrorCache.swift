@@ -209,12 +209,20 @@ public struct MirrorCache: Sendable {
             }
         }
         var statistics = TransferProgress()
+        // What each ref pointed at before the fetch, read from the mirror itself: libgit2 1.5's
+        // update_tips hands over an uninitialised "old" id for refs fetched by object id.
+        var before: [String: ObjectID] = [:]
+        for name in (try? repository.referenceNames()) ?? [] {
+            if let target = repository.referenceTarget(name) { before[name] = target }
+        }
         if !refspecs.isEmpty {
             try session.fetch(refspecs: refspecs)
             statistics = session.statistics
         }
         var updates: [RefUpdate] = []
-        for (name, old, new) in session.state.updates {
+        for (name, _, new) in session.state.updates {
+            let old = before[name]
+            if old == new { continue }
             var fastForward = true
             if let old, let new {
                 if name.hasPrefix("refs/tags/") {

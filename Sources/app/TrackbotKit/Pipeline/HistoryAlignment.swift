@@ -1,3 +1,4 @@
+import TrackbotCore
 import Foundation
 import Registry
 import Reporting
@@ -65,7 +66,7 @@ enum HistoryAlignment {
     }
 
     /// Aligns `history` (oldest first) with the final stage's instructions (FROM left out).
-    static func align(history: [Registry.ImageConfig.History], dockerfile: Dockerfile) -> [HistoryRow] {
+    static func align(history: [ImageConfig.History], dockerfile: Dockerfile) -> [HistoryRow] {
         let last = dockerfile.stages.count - 1
         let instructions = dockerfile.instructions.filter { $0.stage == last && $0.keyword.uppercased() != "FROM" }
         let h = history.map { normalise(createdBy: $0.createdBy ?? "") }

@@ -7,6 +7,8 @@ import Verification
 
 /// One way through: library → upstream (fetch, verify) → registry → comparison → report and state.
 struct CheckPipeline: Sendable {
+    typealias TagOutcome = (TagReport, TagState?, [Finding], String?)
+
     struct Target: Sendable {
         var image: String
         /// Tags (or shared tags) to check; nil for every tag.
@@ -35,9 +37,17 @@ struct CheckPipeline: Sendable {
             let tags = try selectTags(file, target)
             var state = ImageState(libraryCommit: libraryCommit, checkedAt: now)
             var failures: [String] = []
-            for tag in tags {
-                let (tagReport, tagState, findings, failure) = await checkTag(tag, in: file, target: target,
-                                                                             previous: previous?.tags[tag])
+            // Tags are checked side by side (the registry client bounds requests per host, and each
+            // distinct upstream source is fetched and verified once); reported in file order.
+            let checked = await withTaskGroup(of: (Int, TagOutcome).self) { group in
+                for (i, tag) in tags.enumerated() {
+                    group.addTask { (i, await self.checkTag(tag, in: file, target: target, previous: previous?.tags[tag])) }
+                }
+                var results: [(Int, TagOutcome)] = []
+                for await result in group { results.append(result) }
+                return results.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+            for (tag, (tagReport, tagState, findings, failure)) in zip(tags, checked) {
                 report.tags.append(tagReport)
                 report.findings += findings
                 if let failure { failures.append("\(target.image):\(tag): \(failure)") }

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `scripts/demo`, the README's first command, run whole against the debug `trackbot` that
+/// `swift build --build-tests` (and so `swift test`) builds beside the test bundle.
+@Suite("scripts/demo (the offline demo)")
+struct DemoScriptTests {
+    @Test func demoChecksCleanTwiceThenReportsTheRePushAsDriftAndCleansUp() throws {
+        for (tool, package) in [("git", "git"), ("docker-registry", "docker-registry"), ("skopeo", "skopeo"),
+                                ("python3", "python3"), ("bash", "bash")] {
+            _ = try registryTool(tool, package: package)
+        }
+        let binary = try Self.trackbotBinary()
+        let tmp = try TemporaryDirectory("demo-script")
+
+        let (status, output) = try Self.runDemo(binary: binary, tmpdir: tmp.url)
+        #expect(status == 0, "scripts/demo exited \(status):\n\(output)")
+        #expect(output.contains("demo: OK"), "\(output)")
+
+        // The digests the script read from the OCI layouts it pushed (not from trackbot).
+        let published = try #require(Self.firstMatch(#"amd64    (sha256:[0-9a-f]{64})"#, in: output), "\(output)")
+        let drifted = try #require(Self.firstMatch(#"digest is now (sha256:[0-9a-f]{64})"#, in: output), "\(output)")
+        #expect(published != drifted)
+
+        // The third `trackbot check demo` (the one after the re-push) is the drift alert, exit 1.
+        let checks = output.components(separatedBy: "$ trackbot check demo\n").dropFirst()
+        #expect(checks.count == 3, "\(output)")
+        let first = checks.first ?? "", drift = checks.dropFirst(2).first ?? ""
+        #expect(first.contains("(exit status 0)"))
+        #expect(first.contains(published))
+        #expect(!first.contains("digest-drift"))
+        let driftRun = drift.components(separatedBy: "(exit status").first ?? ""
+        #expect(drift.contains("(exit status 1)"), "\(drift)")
+        #expect(driftRun.contains("digest-drift"), "\(driftRun)")
+        #expect(driftRun.contains(published), "the alert should name the recorded digest \(published):\n\(driftRun)")
+        #expect(driftRun.contains(drifted), "the alert should name the new digest \(drifted):\n\(driftRun)")
+
+        // Cleaned up: no process still runs from the world (both servers name its directory in
+        // their arguments; ports are not checked, another suite may reuse them), and it is gone.
+        #expect(output.contains("git daemon        git://127.0.0.1:") && output.contains("docker-registry   http://127.0.0.1:"))
+        let survivors = Self.processes(mentioning: tmp.path)
+        #expect(survivors.isEmpty, "scripts/demo left these running: \(survivors)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "scripts/demo left \(left) in its TMPDIR")
+    }
+
+    /// The debug trackbot: beside this test bundle (`<scratch>/debug/`), else `.build/debug/`.
+    static func trackbotBinary() throws -> String {
+        var candidates: [String] = []
+        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("trackbot").path)
+        }
+        candidates.append(TestPaths.packageRoot.appendingPathComponent(".build/debug/trackbot").path)
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestSupportError.missing("the debug trackbot binary (looked at \(candidates.joined(separator: ", "))); "
+                + "`swift build --build-tests` builds it, as `swift test` and scripts/test do")
+        }
+        return found
+    }
+
+    /// Runs `bash scripts/demo` with TRACKBOT_DEMO_BIN and TMPDIR set; stdout and stderr together.
+    /// After five minutes it is interrupted (its trap still cleans up) and the test fails.
+    static func runDemo(binary: String, tmpdir: URL) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try registryTool("bash", package: "bash"))
+        process.arguments = [TestPaths.packageRoot.appendingPathComponent("scripts/demo").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["TRACKBOT_DEMO_BIN": binary, "TMPDIR": tmpdir.path]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var data = Data()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        if done.wait(timeout: .now() + 300) == .timedOut {
+            kill(process.processIdentifier, SIGINT)
+            done.wait()
+            process.waitUntilExit()
+            throw TestSupportError.timeout("scripts/demo (5 minutes): \(String(decoding: data, as: UTF8.self))")
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Command lines of running processes (from /proc) that contain `text`.
+    static func processes(mentioning text: String) -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
+        return pids.compactMap { pid in
+            guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty else { return nil }
+            let line = String(decoding: raw.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            return line.contains(text) ? "\(pid): \(line)" : nil
+        }
+    }
+
+    static func firstMatch(_ pattern: String, in text: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text) else { return nil }
+        return String(text[range])
+    }
+}

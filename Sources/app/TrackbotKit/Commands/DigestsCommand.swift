@@ -6,8 +6,11 @@ import TrackbotCore
 public enum DigestsCommand {
     public static func run(reference: String, options: GlobalOptions,
                            configuration: RegistryConfiguration? = nil) async throws -> CommandResult {
+        // The configuration file's rewrites apply too: an air-gapped user's mirror must never be
+        // bypassed for the public registry.
+        let file = try ConfigurationLoader.load(explicitPath: options.configPath)
         var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
-        for rule in options.rewrites { config.rewriter.add(rule) }
+        for rule in file.rewrites + options.rewrites { config.rewriter.add(rule) }
         let image = try await RegistryClient(configuration: config).resolve(reference)
         return CommandResult(output: try DigestsReport.render(image, format: options.format))
     }

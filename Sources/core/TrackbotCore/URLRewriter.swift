@@ -29,7 +29,8 @@ public struct URLRewriter: Sendable, Equatable {
     public func rewrite(_ url: String) -> (url: String, rewritten: Bool) {
         var best: Rule?
         for rule in rules where url.hasPrefix(rule.from) {
-            if best == nil || rule.from.count > best!.from.count { best = rule }
+            // On equal length the later rule wins, so --rewrite overrides the configuration file.
+            if best == nil || rule.from.count >= best!.from.count { best = rule }
         }
         guard let rule = best else { return (url, false) }
         return (rule.to + url.dropFirst(rule.from.count), true)

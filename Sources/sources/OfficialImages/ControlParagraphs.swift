@@ -30,7 +30,7 @@ struct ControlParagraph {
         var current: ControlParagraph?
         var lineNumber = 0
         // Split bytes, not Characters: Swift treats "\r\n" as one Character.
-        for rawBytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             // ASCII lines (nearly all) are read as bytes; a line with other text is read as
             // Characters, whose grapheme rules can differ from bytes (a combining mark joins the
@@ -68,7 +68,7 @@ struct ControlParagraph {
     }
 
     /// One line of ASCII bytes (without its "\n").
-    private static func classifyASCII(_ raw: Substring.UTF8View.SubSequence, file: String, line: Int) throws(LibraryFileError) -> Line {
+    private static func classifyASCII(_ raw: ArraySlice<UInt8>, file: String, line: Int) throws(LibraryFileError) -> Line {
         var end = raw.endIndex
         if end > raw.startIndex, raw[raw.index(before: end)] == 0x0D { end = raw.index(before: end) }
         let bytes = raw[raw.startIndex..<end]
@@ -112,7 +112,9 @@ struct ControlParagraph {
 extension StringProtocol {
     /// Trims what Go's strings.TrimSpace trims for ASCII text.
     var trimmed: String {
-        if ASCII.isASCII(utf8) { return ASCII.trimmedString(utf8) }
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.trimmedString($0) : nil }), let fast {
+            return fast
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r\n" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!
@@ -121,7 +123,9 @@ extension StringProtocol {
 
     /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ".
     var listElements: [String] {
-        if ASCII.isASCII(utf8) { return ASCII.listElements(utf8) }
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.listElements($0) : nil }), let fast {
+            return fast
+        }
         if trimmed.isEmpty { return [] }
         return split(separator: ",", omittingEmptySubsequences: false).map {
             let isStrip: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }

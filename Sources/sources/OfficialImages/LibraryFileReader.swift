@@ -30,7 +30,14 @@ public enum LibraryFileReader {
     static func sniffFormat(_ text: String) -> LibraryFile.Format {
         var legacy = false
         var firstLine: Substring?
-        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n")) {
+        let bytes = Array(text.utf8)
+        var next = bytes.startIndex
+        while next < bytes.endIndex {
+            // Lines one at a time (no split of the whole file: the answer is usually on line 1).
+            let lineEnd = bytes[next...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let rawLine = bytes[next..<lineEnd]
+            next = lineEnd + 1
+            if rawLine.isEmpty { continue }
             if ASCII.isASCII(rawLine) {
                 // The same steps on bytes (for ASCII a byte is a Character).
                 if let colon = rawLine.firstIndex(of: 0x3A), ASCII.trimmed(rawLine[..<colon]).elementsEqual("Maintainers".utf8) {

@@ -108,7 +108,7 @@ struct EntryCollector {
         var seenShared = Set<String>()
         entry.sharedTags = entry.sharedTags.filter { seenShared.insert($0).inserted }
         entry.directory = Rules.cleanPath(entry.directory)
-        for (key, value) in entry.archValues where key.hasSuffix("-Directory") && !value.isEmpty {
+        for (key, value) in entry.archValues where !value.isEmpty && Rules.isArchField(key, .directory) {
             entry.archValues[key] = Rules.cleanPath(value)
         }
         let invalidTags = entry.allTags.filter { !Rules.isValidTag($0) }
@@ -116,11 +116,12 @@ struct EntryCollector {
             throw fail(entry.tags.contains(where: invalidTags.contains) ? "Tags" : "SharedTags",
                        .invalidTags(tags: tags, invalid: invalidTags))
         }
-        let invalidArches = architectures.filter { Architecture(rawValue: $0) == nil }
-        guard invalidArches.isEmpty else {
+        let parsed = architectures.map(Architecture.init(rawValue:))
+        guard !parsed.contains(nil) else {
+            let invalidArches = zip(architectures, parsed).filter { $0.1 == nil }.map(\.0)
             throw fail("Architectures", .invalidArchitectures(tags: tags, invalid: invalidArches))
         }
-        entry.architectures = architectures.compactMap(Architecture.init(rawValue:))
+        entry.architectures = parsed.compactMap { $0 }
 
         if laterLineWins {
             for tag in entry.tags where tagOwner[tag] != nil {

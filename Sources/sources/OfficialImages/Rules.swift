@@ -59,6 +59,12 @@ enum Rules {
     static let archFieldSuffixes = SourceField.allCases.map { "-" + $0.rawValue }
     private static let archFieldSuffixBytes = archFieldSuffixes.map { Array($0.utf8) }
 
+    /// Whether `key` is `<anything>-<field>` (`arm64v8-Directory` for `.directory`).
+    static func isArchField(_ key: String, _ field: SourceField) -> Bool {
+        if ASCII.isASCII(key.utf8) { return ASCII.hasSuffix(key.utf8, archFieldSuffixBytes[SourceField.allCases.firstIndex(of: field)!]) }
+        return key.hasSuffix(archFieldSuffixes[SourceField.allCases.firstIndex(of: field)!])
+    }
+
     static func isArchField(_ key: String) -> Bool {
         if ASCII.isASCII(key.utf8) { return archFieldSuffixBytes.contains { ASCII.hasSuffix(key.utf8, $0) } }
         return archFieldSuffixes.contains { key.hasSuffix($0) }

@@ -102,6 +102,14 @@ struct LibraryCommandTests {
         #expect(lines.first == "# library/alpine at official-images \(Self.commit87) (\(Self.commit87), https://github.com/docker-library/official-images.git)")
         #expect(lines.contains("Tags: 3.20.3, 3.20, 3, latest"))
         #expect(lines.contains("arm64v8-Directory: aarch64"))
+
+        // --arch keeps those architectures and their per-arch values only.
+        var options = world.options(.text, libraryRef: Self.commit87)
+        options.architectures = [.amd64, .arm64v8]
+        let some = try await LibraryCommand.run(.init(reference: "alpine:3.20"), options: options).output
+        let someLines = some.split(separator: "\n").map(String.init)
+        #expect(someLines.contains("Architectures: amd64, arm64v8"))
+        #expect(someLines.filter { $0.contains("-Directory: ") } == ["amd64-Directory: x86_64", "arm64v8-Directory: aarch64"])
     }
 
     @Test func defaultRefIsMaster() async throws {

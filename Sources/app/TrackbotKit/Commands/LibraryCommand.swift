@@ -74,6 +74,11 @@ public enum LibraryCommand {
             only = (only ?? file.entries).compactMap { e in
                 var e = e
                 e.architectures = e.architectures.filter(options.architectures.contains)
+                // Per-arch values of the other architectures would only be noise (`<arch>-<Field>`).
+                let kept = Set(e.architectures.map(\.rawValue))
+                e.archValues = e.archValues.filter { key, _ in
+                    key.lastIndex(of: "-").map { kept.contains(String(key[..<$0])) } ?? true
+                }
                 return e.architectures.isEmpty ? nil : e
             }
         }

@@ -17,60 +17,104 @@ struct ControlParagraph {
     func line(of key: String) -> Int? { fields.first { $0.key == key }?.line }
     func value(_ key: String) -> String? { fields.first { $0.key == key }?.value }
 
+    /// What one line of the file is, once read.
+    private enum Line {
+        case skipped
+        case blank
+        case continuation(String)
+        case field(key: String, value: String)
+    }
+
     static func parse(_ text: String, file: String) throws(LibraryFileError) -> [ControlParagraph] {
         var paragraphs: [ControlParagraph] = []
         var current: ControlParagraph?
         var lineNumber = 0
         // Split bytes, not Characters: Swift treats "\r\n" as one Character.
-        for rawBytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let raw = String(decoding: rawBytes, as: UTF8.self)
-            var line = raw[...]
-            if line.last == "\r" { line = line.dropLast() }
-            // Comment lines disappear before paragraphs are found, so they never split one.
-            if line.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0B}" || $0 == "\u{0C}" }).first == "#" {
+            // ASCII lines (nearly all) are read as bytes; a line with other text is read as
+            // Characters, whose grapheme rules can differ from bytes (a combining mark joins the
+            // character before it).
+            let kind = try rawBytes.allSatisfy({ $0 < 0x80 })
+                ? classifyASCII(rawBytes, file: file, line: lineNumber)
+                : classify(String(decoding: rawBytes, as: UTF8.self), file: file, line: lineNumber)
+            switch kind {
+            case .skipped:
                 continue
-            }
-            if line.isEmpty {
+            case .blank:
                 if let p = current { paragraphs.append(p) }
                 current = nil
-                continue
-            }
-            if line.first == " " || line.first == "\t" {
-                // Continuation: drop the first character, trim the right; " ." is an empty line.
-                var piece = line.dropFirst()
-                while let l = piece.last, l == " " || l == "\t" || l == "\r" { piece = piece.dropLast() }
-                guard var p = current, !p.fields.isEmpty else {
-                    throw LibraryFileError(file: file, line: lineNumber, problem: .continuationWithoutKey(String(raw)))
+            case .continuation(let piece):
+                guard current != nil, !current!.fields.isEmpty else {
+                    throw LibraryFileError(file: file, line: lineNumber,
+                                           problem: .continuationWithoutKey(String(decoding: rawBytes, as: UTF8.self)))
                 }
-                p.fields[p.fields.count - 1].value += "\n" + (piece == "." ? "" : piece)
-                current = p
-                continue
+                current!.fields[current!.fields.count - 1].value += "\n" + piece
+            case .field(let key, let value):
+                if current == nil { current = ControlParagraph(line: lineNumber) }
+                if let i = current!.fields.firstIndex(where: { $0.key == key }) {
+                    var field = current!.fields.remove(at: i)
+                    field.value = value
+                    field.line = lineNumber
+                    // Keep the repeated key last so that continuation lines attach to it.
+                    current!.fields.append(field)
+                } else {
+                    current!.fields.append(Field(key: key, value: value, line: lineNumber))
+                }
             }
-            guard let colon = line.firstIndex(of: ":") else {
-                throw LibraryFileError(file: file, line: lineNumber, problem: .notKeyValue(String(raw)))
-            }
-            let key = String(line[..<colon]).trimmed
-            let value = String(line[line.index(after: colon)...]).trimmed
-            var p = current ?? ControlParagraph(line: lineNumber)
-            if let i = p.fields.firstIndex(where: { $0.key == key }) {
-                p.fields[i].value = value
-                p.fields[i].line = lineNumber
-                // Keep the repeated key last so that continuation lines attach to it.
-                p.fields.append(p.fields.remove(at: i))
-            } else {
-                p.fields.append(Field(key: key, value: value, line: lineNumber))
-            }
-            current = p
         }
         if let p = current { paragraphs.append(p) }
         return paragraphs
+    }
+
+    /// One line of ASCII bytes (without its "\n").
+    private static func classifyASCII(_ raw: ArraySlice<UInt8>, file: String, line: Int) throws(LibraryFileError) -> Line {
+        var end = raw.endIndex
+        if end > raw.startIndex, raw[raw.index(before: end)] == 0x0D { end = raw.index(before: end) }
+        let bytes = raw[raw.startIndex..<end]
+        // Comment lines disappear before paragraphs are found, so they never split one.
+        if let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0B && $0 != 0x0C }), bytes[first] == 0x23 {
+            return .skipped
+        }
+        guard let head = bytes.first else { return .blank }
+        if head == 0x20 || head == 0x09 {
+            // Continuation: drop the first character, trim the right; " ." is an empty line.
+            var piece = bytes.dropFirst()
+            while let l = piece.last, l == 0x20 || l == 0x09 || l == 0x0D { piece = piece.dropLast() }
+            return .continuation(piece.elementsEqual(CollectionOfOne(0x2E)) ? "" : String(decoding: piece, as: UTF8.self))
+        }
+        guard let colon = bytes.firstIndex(of: 0x3A) else {
+            throw LibraryFileError(file: file, line: line, problem: .notKeyValue(String(decoding: raw, as: UTF8.self)))
+        }
+        return .field(key: ASCII.trimmedString(bytes[..<colon]), value: ASCII.trimmedString(bytes[bytes.index(after: colon)...]))
+    }
+
+    /// One line of any text, read as Characters.
+    private static func classify(_ raw: String, file: String, line lineNumber: Int) throws(LibraryFileError) -> Line {
+        var line = raw[...]
+        if line.last == "\r" { line = line.dropLast() }
+        if line.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{0B}" || $0 == "\u{0C}" }).first == "#" {
+            return .skipped
+        }
+        if line.isEmpty { return .blank }
+        if line.first == " " || line.first == "\t" {
+            var piece = line.dropFirst()
+            while let l = piece.last, l == " " || l == "\t" || l == "\r" { piece = piece.dropLast() }
+            return .continuation(piece == "." ? "" : String(piece))
+        }
+        guard let colon = line.firstIndex(of: ":") else {
+            throw LibraryFileError(file: file, line: lineNumber, problem: .notKeyValue(raw))
+        }
+        return .field(key: String(line[..<colon]).trimmed, value: String(line[line.index(after: colon)...]).trimmed)
     }
 }
 
 extension StringProtocol {
     /// Trims what Go's strings.TrimSpace trims for ASCII text.
     var trimmed: String {
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.trimmedString($0) : nil }), let fast {
+            return fast
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r\n" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!
@@ -79,6 +123,9 @@ extension StringProtocol {
 
     /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ".
     var listElements: [String] {
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.listElements($0) : nil }), let fast {
+            return fast
+        }
         if trimmed.isEmpty { return [] }
         return split(separator: ",", omittingEmptySubsequences: false).map {
             let isStrip: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }

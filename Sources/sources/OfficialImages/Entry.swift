@@ -106,10 +106,13 @@ public struct Entry: Hashable, Codable, Sendable {
 
     /// Whether two entries build the same thing, so their tags can be merged (bashbrew's SameBuildArtifacts).
     public func sameBuildInputs(as other: Entry) -> Bool {
-        let keys = Set(archValues.filter { !$0.value.isEmpty }.keys).union(other.archValues.filter { !$0.value.isEmpty }.keys)
-        for key in keys where (archValues[key] ?? "") != (other.archValues[key] ?? "") { return false }
-        return architectures == other.architectures && gitRepo == other.gitRepo && gitFetch == other.gitFetch
-            && gitCommit == other.gitCommit && directory == other.directory && file == other.file
-            && builder == other.builder && constraints == other.constraints
+        // The cheap comparisons first: this runs against every earlier entry for each new one.
+        guard gitCommit == other.gitCommit && directory == other.directory && architectures == other.architectures
+            && gitRepo == other.gitRepo && gitFetch == other.gitFetch && file == other.file
+            && builder == other.builder && constraints == other.constraints else { return false }
+        // Every non-empty arch value on either side must be the same on the other (missing = empty).
+        for (key, value) in archValues where !value.isEmpty && other.archValues[key] ?? "" != value { return false }
+        for (key, value) in other.archValues where !value.isEmpty && archValues[key] ?? "" != value { return false }
+        return true
     }
 }

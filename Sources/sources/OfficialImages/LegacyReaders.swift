@@ -13,7 +13,7 @@ struct LineBasedReader {
         global.line = 1
         var collector = EntryCollector(file: file, laterLineWins: true)
         var lineNumber = 0
-        for rawBytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = String(decoding: rawBytes, as: UTF8.self).trimmed
             if line.isEmpty { continue }
@@ -74,7 +74,7 @@ struct StackbrewReader {
         global.line = 1
         var collector = EntryCollector(file: file, laterLineWins: true)
         var lineNumber = 0
-        for rawBytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = String(decoding: rawBytes, as: UTF8.self).trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -30,7 +30,30 @@ public enum LibraryFileReader {
     static func sniffFormat(_ text: String) -> LibraryFile.Format {
         var legacy = false
         var firstLine: Substring?
-        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n")) {
+        let bytes = Array(text.utf8)
+        var next = bytes.startIndex
+        while next < bytes.endIndex {
+            // Lines one at a time (no split of the whole file: the answer is usually on line 1).
+            let lineEnd = bytes[next...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let rawLine = bytes[next..<lineEnd]
+            next = lineEnd + 1
+            if rawLine.isEmpty { continue }
+            if ASCII.isASCII(rawLine) {
+                // The same steps on bytes (for ASCII a byte is a Character).
+                if let colon = rawLine.firstIndex(of: 0x3A), ASCII.trimmed(rawLine[..<colon]).elementsEqual("Maintainers".utf8) {
+                    return .rfc2822
+                }
+                let t = ASCII.trimmed(rawLine)
+                if t.isEmpty { continue }
+                if t.starts(with: "# maintainer:".utf8) { legacy = true; continue }
+                if t.first == 0x23 { continue }
+                if firstLine == nil { firstLine = Substring(String(decoding: t, as: UTF8.self)) }
+                if let colon = t.firstIndex(of: 0x3A), t[colon...].contains(0x40),
+                   !t[..<colon].contains(where: { $0 == 0x20 || $0 == 0x09 }) {
+                    legacy = true
+                }
+                continue
+            }
             let line = Substring(decoding: rawLine, as: UTF8.self)
             if let colon = line.firstIndex(of: ":"), line[..<colon].trimmed == "Maintainers" { return .rfc2822 }
             let t = Substring(line.trimmed)
@@ -55,10 +78,19 @@ public enum LibraryFileReader {
 /// The rules every format shares once an entry is assembled (bashbrew's AddEntry).
 struct EntryCollector {
     let file: String
-    var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// Legacy formats had no duplicate check: a repeated tag moved to the later line.
     var laterLineWins = false
     var warnings: [String] = []
+    /// The first entry holding each tag in its `Tags`, and in its `SharedTags`: the duplicate
+    /// checks look tags up here instead of scanning every entry for every tag.
+    private var tagOwner: [String: Int] = [:]
+    private var sharedTagOwner: [String: Int] = [:]
+
+    init(file: String, laterLineWins: Bool = false) {
+        self.file = file
+        self.laterLineWins = laterLineWins
+    }
 
     /// - Parameters:
     ///   - architectures: as written, validated here.
@@ -76,7 +108,7 @@ struct EntryCollector {
         var seenShared = Set<String>()
         entry.sharedTags = entry.sharedTags.filter { seenShared.insert($0).inserted }
         entry.directory = Rules.cleanPath(entry.directory)
-        for (key, value) in entry.archValues where key.hasSuffix("-Directory") && !value.isEmpty {
+        for (key, value) in entry.archValues where !value.isEmpty && Rules.isArchField(key, .directory) {
             entry.archValues[key] = Rules.cleanPath(value)
         }
         let invalidTags = entry.allTags.filter { !Rules.isValidTag($0) }
@@ -84,35 +116,37 @@ struct EntryCollector {
             throw fail(entry.tags.contains(where: invalidTags.contains) ? "Tags" : "SharedTags",
                        .invalidTags(tags: tags, invalid: invalidTags))
         }
-        let invalidArches = architectures.filter { Architecture(rawValue: $0) == nil }
-        guard invalidArches.isEmpty else {
+        let parsed = architectures.map(Architecture.init(rawValue:))
+        guard !parsed.contains(nil) else {
+            let invalidArches = zip(architectures, parsed).filter { $0.1 == nil }.map(\.0)
             throw fail("Architectures", .invalidArchitectures(tags: tags, invalid: invalidArches))
         }
-        entry.architectures = architectures.compactMap(Architecture.init(rawValue:))
+        entry.architectures = parsed.compactMap { $0 }
 
         if laterLineWins {
-            for tag in entry.tags where entries.contains(where: { $0.tags.contains(tag) }) {
+            for tag in entry.tags where tagOwner[tag] != nil {
                 warnings.append("\(file):\(lines["Tags"]): tag \"\(tag)\" repeated; the later line wins, as the tools of the time did")
                 entries = entries.compactMap { e in
                     var e = e
                     e.tags.removeAll { $0 == tag }
                     return e.tags.isEmpty ? nil : e
                 }
+                reindex()
             }
         }
         var seen = Set<String>()
         for tag in entry.tags {
-            if let other = entries.first(where: { $0.tags.contains(tag) }) {
-                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            if let other = tagOwner[tag] {
+                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
             }
-            if let other = entries.first(where: { $0.sharedTags.contains(tag) }) {
-                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            if let other = sharedTagOwner[tag] {
+                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
             }
             guard seen.insert(tag).inserted else { throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: nil)) }
         }
         for tag in entry.sharedTags {
-            if let other = entries.first(where: { $0.tags.contains(tag) }) {
-                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: other.tagsString))
+            if let other = tagOwner[tag] {
+                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
             }
             guard seen.insert(tag).inserted else { throw fail("SharedTags", .duplicateTagInSharedTags(tags: tags, tag: tag)) }
         }
@@ -120,9 +154,23 @@ struct EntryCollector {
             entries[i].tags += entry.tags
             var s = Set<String>()
             entries[i].sharedTags = (entries[i].sharedTags + entry.sharedTags).filter { s.insert($0).inserted }
+            index(entries[i], at: i)
             return
         }
         entries.append(entry)
+        index(entry, at: entries.count - 1)
+    }
+
+    /// Records the tags of the entry at `i` (keeping the first entry for each).
+    private mutating func index(_ entry: Entry, at i: Int) {
+        for tag in entry.tags where tagOwner[tag].map({ $0 > i }) ?? true { tagOwner[tag] = i }
+        for tag in entry.sharedTags where sharedTagOwner[tag].map({ $0 > i }) ?? true { sharedTagOwner[tag] = i }
+    }
+
+    private mutating func reindex() {
+        tagOwner = [:]
+        sharedTagOwner = [:]
+        for (i, e) in entries.enumerated() { index(e, at: i) }
     }
 }
 

@@ -30,6 +30,7 @@ enum Rules {
     /// Go's `path.Clean`: the shortest equivalent path (`aarch64/` → `aarch64`, `` → `.`).
     static func cleanPath(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isCleanRelativeASCII(path) { return path }
         let rooted = path.hasPrefix("/")
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -45,9 +46,27 @@ enum Rules {
         return joined.isEmpty ? "." : joined
     }
 
+    /// Already what `cleanPath` returns (the common case: `x86_64`, `8/alpine`): ASCII, relative,
+    /// no empty, `.` or `..` part, no trailing slash.
+    private static func isCleanRelativeASCII(_ path: String) -> Bool {
+        let u = path.utf8
+        guard ASCII.isASCII(u), u.first != 0x2F else { return false }
+        return u.split(separator: 0x2F, omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && !part.elementsEqual(CollectionOfOne(0x2E)) && !part.elementsEqual([0x2E, 0x2E])
+        }
+    }
+
     static let archFieldSuffixes = SourceField.allCases.map { "-" + $0.rawValue }
+    private static let archFieldSuffixBytes = archFieldSuffixes.map { Array($0.utf8) }
+
+    /// Whether `key` is `<anything>-<field>` (`arm64v8-Directory` for `.directory`).
+    static func isArchField(_ key: String, _ field: SourceField) -> Bool {
+        if ASCII.isASCII(key.utf8) { return ASCII.hasSuffix(key.utf8, archFieldSuffixBytes[SourceField.allCases.firstIndex(of: field)!]) }
+        return key.hasSuffix(archFieldSuffixes[SourceField.allCases.firstIndex(of: field)!])
+    }
 
     static func isArchField(_ key: String) -> Bool {
-        archFieldSuffixes.contains { key.hasSuffix($0) }
+        if ASCII.isASCII(key.utf8) { return archFieldSuffixBytes.contains { ASCII.hasSuffix(key.utf8, $0) } }
+        return archFieldSuffixes.contains { key.hasSuffix($0) }
     }
 }

@@ -40,7 +40,7 @@ struct WatchSubcommand: AsyncParsableCommand {
         do {
             request = .init(references: [], library: library, shard: try shard.map(Shard.parse))
             interval = try every.map(WatchLoop.parseDuration)
-        } catch { throw ValidationError("\(error)") }
+        } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }
         Foundation.exit(await WatchLoop.run(every: interval) { try await CheckCommand.run(request, options: options) })
     }

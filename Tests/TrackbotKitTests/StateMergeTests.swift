@@ -17,8 +17,8 @@ import Tracking
             "debian": Self.image("2026-11-27T09:00:00Z", commit: "debian-a"),
         ]))
         try StateStore(path: b).save(State(images: [
-            // Later by instant though earlier as text would not tell: fractional seconds and a later hour.
-            "alpine": Self.image("2026-11-27T11:30:00.5Z", commit: "new"),
+            // Half a second later, though "…00.500Z" sorts before "…00Z" as text: compared as instants.
+            "alpine": Self.image("2026-11-27T10:00:00.500Z", commit: "new"),
             "node": Self.image("2026-11-27T08:00:00Z", commit: "node-b"),
         ]))
         let result = try StateMergeCommand.run(.init(output: out, inputs: [b, a]))

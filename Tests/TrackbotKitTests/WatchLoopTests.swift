@@ -57,8 +57,8 @@ import Tracking
         try FileManager.default.removeItem(atPath: world.statePath)
 
         let outURL = world.dir.appending("loop.out"), errURL = world.dir.appending("loop.err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["watch", "--every", "1s"] + common

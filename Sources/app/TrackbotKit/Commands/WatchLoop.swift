@@ -66,9 +66,7 @@ public enum WatchLoop {
                 status = 2
             }
             if stop.isRequested { break }
-            let pause = jittered(interval)
-            if stop.isRequested { break }
-            await stop.wait(upTo: pause)
+            await stop.wait(upTo: jittered(interval))
             if stop.isRequested { break }
         }
         FileHandle.standardError.write(Data("trackbot: stopping (signal received); the last run finished and its state is written\n".utf8))

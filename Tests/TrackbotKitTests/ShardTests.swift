@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import TrackbotKit
 
 @Suite struct ShardTests {
@@ -35,5 +37,22 @@ import Testing
         }
         let error = #expect(throws: UsageError.self) { try Shard.parse("5/4") }
         #expect(error?.description.contains("between 1 and 4") == true)
+    }
+
+    /// `watch --shard I/N` checks exactly the configured images of shard I; together the shards
+    /// cover the watch list once (the shipped config/trackbot.toml).
+    @Test func watchTargetsOfEachShard() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("config/trackbot.toml").path
+        let config = try ConfigurationLoader.load(explicitPath: path)
+        let all = try CheckCommand.targets(.init(references: []), config: config, options: GlobalOptions()).map(\.image)
+        #expect(all.sorted() == Self.images)
+        var seen: [String] = []
+        for i in 1...4 {
+            let request = CheckCommand.Request(references: [], shard: try Shard(index: i, count: 4))
+            let names = try CheckCommand.targets(request, config: config, options: GlobalOptions()).map(\.image)
+            #expect(names.allSatisfy { Self.expected[$0] == i }, "shard \(i): \(names)")
+            seen += names
+        }
+        #expect(seen.sorted() == all.sorted())
     }
 }

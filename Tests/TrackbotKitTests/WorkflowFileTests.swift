@@ -58,7 +58,12 @@ import TestSupport
         #expect(w["permissions"] != nil, "\(file): no top-level permissions")
         let jobs = try #require(w["jobs"] as? [String: Any])
         for (name, job) in jobs {
-            #expect((job as? [String: Any])?["permissions"] != nil, "\(file): job \(name) has no permissions")
+            let perms = try #require((job as? [String: Any])?["permissions"] as? [String: String], "\(file): job \(name) has no permissions")
+            // Least privilege: write access only for the job that needs it.
+            let script = Self.runText(Self.steps(w, job: name))
+            #expect(perms["contents"] != "write" || script.contains("git push"), "\(file): job \(name) can write contents but pushes nothing")
+            #expect(perms["issues"] != "write" || script.contains("--open-issues"), "\(file): job \(name) can write issues but opens none")
+            #expect(perms.keys.allSatisfy { ["contents", "issues"].contains($0) }, "\(file): job \(name) asks for \(perms)")
         }
 
         let all = Self.uses(w)

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TrackbotKit
 
@@ -26,11 +27,22 @@ struct WatchSubcommand: AsyncParsableCommand {
 
     @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
     var library: String?
+    @Option(help: "Check only shard I of N of the watched images (e.g. 2/4), a deterministic split for CI matrices.")
+    var shard: String?
+    @Option(help: "Repeat every DURATION (90s, 30m, 6h, 1h30m) with ±10% jitter until SIGTERM or SIGINT.")
+    var every: String?
     @OptionGroup var global: GlobalOptionsGroup
 
     func run() async throws {
         let options = try global.resolved()
-        await finish { try await CheckCommand.run(.init(references: [], library: library), options: options) }
+        let request: CheckCommand.Request
+        let interval: Duration?
+        do {
+            request = .init(references: [], library: library, shard: try shard.map(Shard.parse))
+            interval = try every.map(WatchLoop.parseDuration)
+        } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
+        guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }
+        Foundation.exit(await WatchLoop.run(every: interval) { try await CheckCommand.run(request, options: options) })
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrackbotKit
 
 @main
@@ -12,8 +13,26 @@ struct Trackbot: AsyncParsableCommand {
         """,
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
-            DigestsSubcommand.self, HistorySubcommand.self,
+            DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self,
             // Hidden: the trackbot side of scripts/bench.d/*.
             BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self, LibraryBenchSubcommand.self,
         ])
+
+    /// Usage errors exit 2, as the command-line contract says (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -11,10 +11,13 @@ public enum CheckCommand {
         public var references: [String]
         /// Overrides the configured official-images source (a git URL or a folder).
         public var library: String?
+        /// Only the watched images of this shard (`watch --shard I/N`).
+        public var shard: Shard?
 
-        public init(references: [String], library: String? = nil) {
+        public init(references: [String], library: String? = nil, shard: Shard? = nil) {
             self.references = references
             self.library = library
+            self.shard = shard
         }
     }
 
@@ -87,7 +90,8 @@ public enum CheckCommand {
         let arches = options.architectures.isEmpty ? nil : options.architectures
         if request.references.isEmpty {
             guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
-            return config.images.map {
+            let images = request.shard.map { shard in config.images.filter { shard.contains($0.name) } } ?? config.images
+            return images.map {
                 CheckPipeline.Target(image: $0.name, tags: $0.tags, architectures: arches ?? $0.architectures)
             }
         }

@@ -10,5 +10,5 @@ struct Trackbot: AsyncParsableCommand {
         Exit status: 0 nothing needs attention; 1 at least one alert; 2 a usage or configuration \
         error, or something could not be checked.
         """,
-        subcommands: [CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self, DigestsSubcommand.self, HistorySubcommand.self, BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self])
+        subcommands: [CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self, DigestsSubcommand.self, HistorySubcommand.self, PullRequestsSubcommand.self, UpstreamSubcommand.self, BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self])
 }

@@ -103,11 +103,19 @@ struct PullRequestDiffs: Sendable {
             } else {
                 do {
                     let mirror = try cache.mirror(key.repo)
-                    var seen: [ObjectID: CommitInfo] = [:]
+                    // The union of each directory's log, newest first; ties keep the walk's order.
+                    var seen: [ObjectID: Int] = [:]
+                    var found: [CommitInfo] = []
                     for dir in dirs {
-                        for c in try await mirror.commits(touching: dir == "." ? "" : dir, from: key.old, to: key.new) { seen[c.id] = c }
+                        for c in try await mirror.commits(touching: dir == "." ? "" : dir, from: key.old, to: key.new)
+                        where seen[c.id] == nil {
+                            seen[c.id] = found.count
+                            found.append(c)
+                        }
                     }
-                    let sorted = seen.values.sorted { $0.time != $1.time ? $0.time > $1.time : $0.id < $1.id }
+                    let sorted = found.indices.sorted { a, b in
+                        found[a].time != found[b].time ? found[a].time > found[b].time : a < b
+                    }.map { found[$0] }
                     log.total = sorted.count
                     log.commits = sorted.prefix(PullRequestsReport.logLimit).map { "\($0.id.short.prefix(7)) \($0.summary)" }
                 } catch {

@@ -13,7 +13,8 @@ struct Trackbot: AsyncParsableCommand {
         """,
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
-            DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self,
+            DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,
+            UpstreamSubcommand.self,
             // Hidden: the trackbot side of scripts/bench.d/*.
             BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self, LibraryBenchSubcommand.self,
         ])

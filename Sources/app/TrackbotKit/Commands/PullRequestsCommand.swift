@@ -1,0 +1,68 @@
+import Foundation
+import GitMirror
+import Reporting
+import TrackbotCore
+
+/// `trackbot prs [IMAGE...]`: open pull requests of official-images, each as the library diff of
+/// the watched images against its merge base, with the upstream log of every changed commit.
+public enum PullRequestsCommand {
+    public struct Request: Sendable {
+        /// Image names; empty means the configured watch list.
+        public var images: [String]
+        /// `--pr N`: look at these pull requests whatever their state, instead of listing open ones.
+        public var numbers: [Int]
+        /// Overrides the configured official-images source (a git URL).
+        public var library: String?
+        /// Read the upstream log of changed commits (fetches each upstream's GitFetch ref).
+        public var upstreamLogs: Bool
+
+        public init(images: [String] = [], numbers: [Int] = [], library: String? = nil, upstreamLogs: Bool = true) {
+            self.images = images
+            self.numbers = numbers
+            self.library = library
+            self.upstreamLogs = upstreamLogs
+        }
+    }
+
+    /// `source`: where open pull requests come from; nil means the approximate `RemoteMergeRefs`
+    /// (the seam for a GitHub-API source). Ignored when `--pr` numbers are given.
+    public static func run(_ request: Request, options: GlobalOptions,
+                           source: (any OpenPullRequestSource)? = nil) async throws -> CommandResult {
+        let report = try await report(request, options: options, source: source)
+        let output = try PullRequestsRenderer.render(report, format: options.format)
+        return CommandResult(output: output, exitCode: report.errors.isEmpty ? 0 : 2)
+    }
+
+    /// The report as a value (for tests and other callers).
+    public static func report(_ request: Request, options: GlobalOptions,
+                              source: (any OpenPullRequestSource)? = nil) async throws -> PullRequestsReport {
+        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let images = try imageNames(request.images, config: config)
+        if let bad = request.numbers.first(where: { $0 <= 0 }) { throw UsageError("--pr \(bad): a pull request number is positive") }
+        let sources = GitSources(options: options, configuration: config)
+        let url = request.library ?? config.librarySource
+        let library = LibrarySource.git(cache: sources.cache, url: url, ref: options.libraryRef ?? config.libraryRef)
+        guard let commit = try await library.resolveCommit() else { throw UsageError("no official-images commit") }
+        let chosen: any OpenPullRequestSource = request.numbers.isEmpty
+            ? (source ?? RemoteMergeRefs(cache: sources.cache, url: url)) : GivenPullRequests(numbers: request.numbers)
+        let numbers = try await chosen.openPullRequests()
+        var diffs = PullRequestDiffs(cache: sources.cache, url: url, images: images)
+        diffs.upstreamLogs = request.upstreamLogs
+        let (prs, errors) = try await diffs.diff(numbers, libraryCommit: commit)
+        return PullRequestsReport(source: chosen.name, approximate: chosen.isApproximate, libraryCommit: commit,
+                                  examined: numbers.count, pullRequests: prs, errors: errors)
+    }
+
+    /// Named images (checked) or the configured watch list.
+    static func imageNames(_ names: [String], config: Configuration) throws -> [String] {
+        if names.isEmpty {
+            guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
+            return config.images.map(\.name)
+        }
+        return try names.map { name in
+            let (image, tag) = try ImageArgument.split(name)
+            if tag != nil { throw UsageError("\"\(name)\": give image names without a tag") }
+            return image
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// `trackbot prs` as text, Markdown or JSON; each image's diff is `LibraryDiffReport`'s.
+public enum PullRequestsRenderer {
+    public static func render(_ report: PullRequestsReport, format: OutputFormat) throws -> String {
+        switch format {
+        case .json: return try JSONOutput.encode(report)
+        case .text: return text(report)
+        case .markdown: return markdown(report)
+        }
+    }
+
+    static func heading(_ r: PullRequestsReport) -> String {
+        var line = "\(r.pullRequests.count) of \(r.examined) pull request(s) from \(r.source) change the images"
+            + " (library at \(r.libraryCommit.prefix(7)))"
+        if r.approximate {
+            line += ". Approximate: without the GitHub API, open pull requests are guessed from the refs/pull/N/merge"
+                + " refs GitHub still advertises; official-images squash-merges, so ancestry cannot tell open from merged"
+        }
+        return line
+    }
+
+    static func text(_ r: PullRequestsReport) -> String {
+        var out = [heading(r)]
+        for pr in r.pullRequests {
+            out.append("")
+            out.append("pull request #\(pr.number) head \(pr.head.prefix(7)) merge base \(pr.mergeBase.prefix(7))")
+            for image in pr.images {
+                out += LibraryDiffReport.lines(image.diff, title: "  library/\(image.image)", bullet: "    ")
+                out += image.upstream.flatMap { log("      ", $0) }
+            }
+        }
+        out += r.errors.map { "error: \($0)" }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func markdown(_ r: PullRequestsReport) -> String {
+        var out = ["## Pull requests", "", heading(r)]
+        for pr in r.pullRequests {
+            out += ["", "### #\(pr.number) (head `\(pr.head.prefix(7))`, merge base `\(pr.mergeBase.prefix(7))`)"]
+            for image in pr.images {
+                out += ["", "#### library/\(image.image)", ""]
+                out += LibraryDiffReport.lines(image.diff, title: nil, bullet: "- ")
+                out += image.upstream.flatMap { log("  ", $0).map { "- " + $0.drop(while: { $0 == " " }) } }
+            }
+        }
+        if !r.errors.isEmpty { out += [""] + r.errors.map { "- error: \($0)" } }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func log(_ indent: String, _ l: PullRequestsReport.UpstreamLog) -> [String] {
+        var out = ["\(indent)upstream \(l.gitRepo) \(l.old.prefix(7))..\(l.new.prefix(7))"
+                   + (l.error == nil ? " (\(l.total) commit(s) in \(l.directories.joined(separator: ", ")))" : "")]
+        if let error = l.error { out.append("\(indent)  not read: \(error)") }
+        out += l.commits.map { "\(indent)  \($0)" }
+        if l.total > l.commits.count { out.append("\(indent)  … and \(l.total - l.commits.count) more") }
+        return out
+    }
+}

@@ -26,11 +26,16 @@ struct WatchSubcommand: AsyncParsableCommand {
 
     @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
     var library: String?
+    @Flag(help: "Open, update and close one GitHub issue per alert group (needs GITHUB_TOKEN; see docs/github-issues.md).")
+    var openIssues = false
+    @Option(help: "The GitHub repository for --open-issues, OWNER/NAME (default: github.repository in the config).")
+    var githubRepo: String?
     @OptionGroup var global: GlobalOptionsGroup
 
     func run() async throws {
         let options = try global.resolved()
-        await finish { try await CheckCommand.run(.init(references: [], library: library), options: options) }
+        let request = CheckCommand.Request(references: [], library: library, openIssues: openIssues, githubRepository: githubRepo)
+        await finish { try await CheckCommand.run(request, options: options) }
     }
 }
 

@@ -24,6 +24,8 @@ public final class GitHubStandIn: @unchecked Sendable {
         public var path: String
         public var body: String
         public var authorized: Bool
+        /// When the stand-in received it (seconds since 1970).
+        public var time: Double
     }
 
     /// A stored issue as the stand-in keeps it, with its comments.
@@ -51,9 +53,10 @@ public final class GitHubStandIn: @unchecked Sendable {
     }
 
     /// Makes the next `count` API requests with `method` (any when nil) fail in `mode`:
-    /// create-then-stall, create-then-502, rate-limit, 502.
-    public func fail(_ mode: String, method: String? = nil, count: Int = 1, stall: Double = 5) throws {
-        var rule: [String: Any] = ["mode": mode, "count": count, "stall": stall]
+    /// create-then-stall, create-then-502, rate-limit (`retry-after: retry`), primary-rate-limit
+    /// (`x-ratelimit-reset` `retry` seconds from now), 502.
+    public func fail(_ mode: String, method: String? = nil, count: Int = 1, stall: Double = 5, retry: Int = 1) throws {
+        var rule: [String: Any] = ["mode": mode, "count": count, "stall": stall, "retry": retry]
         if let method { rule["method"] = method }
         let json = try JSONSerialization.data(withJSONObject: rule)
         _ = try control("POST", "/_control/fail", body: String(decoding: json, as: UTF8.self))

@@ -219,6 +219,41 @@ import TrackbotCore
         #expect(Date().timeIntervalSince(started) >= 0.95)
     }
 
+    @Test func anExhaustedRateLimitWaitsForItsResetTime() async throws {
+        let s = try Setup()
+        try s.github.fail("primary-rate-limit", method: "GET", retry: 1)
+        let result = try await s.run([Self.drift()])
+        #expect(result.actions.map(\.kind) == [.create])
+        let gets = try s.requests("GET", "/repos/\(Self.repo)/issues")
+        #expect(gets.count == 2)
+        // Waited until x-ratelimit-reset had passed (a lower bound only).
+        if gets.count == 2 { #expect(gets[1].time - gets[0].time >= 0.95) }
+    }
+
+    @Test func aRateLimitLongerThanTheBoundStopsTheRun() async throws {
+        let s = try Setup()
+        try s.github.fail("rate-limit", method: "POST", retry: 3600)
+        await #expect(throws: GitHubError.rateLimited(method: "POST", path: "/repos/\(Self.repo)/issues", waitSeconds: 3600)) {
+            _ = try await s.run([Self.drift()])
+        }
+        #expect(try s.issues().isEmpty)
+    }
+
+    @Test func mutationsAreSpaced() async throws {
+        let s = try Setup()
+        var settings = GitHubSettings(apiURL: s.github.url, token: Secret(s.token))
+        settings.mutationSpacing = 0.3
+        let spaced = GitHubClient(settings: settings)
+        let findings = [Self.drift(), Self.drift(image: "node"), Self.drift(image: "busybox")]
+        _ = try await s.sync.run(findings: findings, checkedImages: [], client: spaced)
+        _ = try await s.sync.run(findings: [], checkedImages: ["alpine", "node", "busybox"], client: spaced)
+        let mutations = try s.github.requests().filter { $0.method != "GET" }
+        // 3 creates, then a comment and a close for each.
+        #expect(mutations.count == 9)
+        for (a, b) in zip(mutations, mutations.dropFirst()) { #expect(b.time - a.time >= 0.28) }
+        #expect(try s.issues().allSatisfy { $0.state == "closed" })
+    }
+
     @Test func aListAnswered502IsRetried() async throws {
         let s = try Setup()
         try s.github.fail("502", method: "GET")

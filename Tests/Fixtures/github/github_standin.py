@@ -8,8 +8,9 @@ Keeps issues in memory, paginates lists at 30 per page with Link headers, requir
 Control endpoints (no auth):
   GET  /_control/requests           every recorded request: [{method, path, body}]
   POST /_control/seed   {"repo", "issues": [{title, body, state, labels}]}
-  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"rate-limit"|"502",
-                         "method": "POST"|"GET"|"PATCH"|null, "count": N, "stall": seconds}
+  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"rate-limit"|"primary-rate-limit"|"502",
+                         "method": "POST"|"GET"|"PATCH"|null, "count": N, "stall": seconds,
+                         "retry": seconds (retry-after, or x-ratelimit-reset from now)}
   GET  /_control/issues?repo=o/r  every stored issue, all fields
 """
 import json
@@ -98,6 +99,10 @@ class Handler(BaseHTTPRequestHandler):
         if rule and rule["mode"] == "rate-limit":
             return self.send_json(403, {"message": "You have exceeded a secondary rate limit"},
                                   {"retry-after": str(rule.get("retry", 1))})
+        if rule and rule["mode"] == "primary-rate-limit":
+            return self.send_json(403, {"message": "API rate limit exceeded"},
+                                  {"x-ratelimit-remaining": "0",
+                                   "x-ratelimit-reset": str(int(time.time()) + int(rule.get("retry", 1)))})
         if rule and rule["mode"] == "502":
             return self.send_json(502, {"message": "Server Error"})
         body = json.loads(raw) if raw else {}

@@ -239,6 +239,18 @@ import TrackbotCore
         #expect(try s.issues().isEmpty)
     }
 
+    @Test func aNextPageOffTheAPIHostIsRefused() async throws {
+        let s = try Setup()
+        try s.github.seed(repo: Self.repo, (1...40).map { ("other \($0)", "", "open", ["trackbot", "alert"]) })
+        try s.github.fail("foreign-link", method: "GET")
+        await #expect(throws: GitHubError.self) { _ = try await s.run([Self.drift()]) }
+        do { _ = try await s.run([]) } catch { Issue.record("a second, ordinary run failed: \(error)") }
+        let gets = try s.requests("GET", "/repos/\(Self.repo)/issues")
+        // The first run stopped after page 1; the second read both pages.
+        #expect(gets.count == 3)
+        #expect(try s.requests("POST", "/").isEmpty)
+    }
+
     @Test func mutationsAreSpaced() async throws {
         let s = try Setup()
         var settings = GitHubSettings(apiURL: s.github.url, token: Secret(s.token))

@@ -8,7 +8,7 @@ Keeps issues in memory, paginates lists at 30 per page with Link headers, requir
 Control endpoints (no auth):
   GET  /_control/requests           every recorded request: [{method, path, body}]
   POST /_control/seed   {"repo", "issues": [{title, body, state, labels}]}
-  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"rate-limit"|"primary-rate-limit"|"502",
+  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"rate-limit"|"primary-rate-limit"|"502"|"foreign-link",
                          "method": "POST"|"GET"|"PATCH"|null, "count": N, "stall": seconds,
                          "retry": seconds (retry-after, or x-ratelimit-reset from now)}
   GET  /_control/issues?repo=o/r  every stored issue, all fields
@@ -108,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else {}
         with lock:
             if self.command == "GET" and len(parts) == 4:
-                return self.list_issues(repo, url)
+                return self.list_issues(repo, url, foreign=bool(rule and rule["mode"] == "foreign-link"))
             if self.command == "POST" and len(parts) == 4:
                 issue = new_issue(repo, body["title"], body.get("body", ""), body.get("labels", []))
                 answer = issue_json(repo, issue)
@@ -139,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
                 return issue
         return None
 
-    def list_issues(self, repo, url):
+    def list_issues(self, repo, url, foreign=False):
         q = parse_qs(url.query)
         state = q.get("state", ["open"])[0]
         labels = [l for l in q.get("labels", [""])[0].split(",") if l]
@@ -153,7 +153,8 @@ class Handler(BaseHTTPRequestHandler):
         if page * per_page < len(matching):
             params = {k: v[0] for k, v in q.items()}
             params["page"] = str(page + 1)
-            headers["Link"] = '<http://127.0.0.1:%d%s?%s>; rel="next"' % (PORT, url.path, urlencode(params))
+            host = "127.0.0.2" if foreign else "127.0.0.1"  # foreign: a next link off the API host
+            headers["Link"] = '<http://%s:%d%s?%s>; rel="next"' % (host, PORT, url.path, urlencode(params))
         self.send_json(200, [issue_json(repo, i) for i in chunk], headers)
 
     def control(self, url, raw):

@@ -31,6 +31,10 @@ struct WatchSubcommand: AsyncParsableCommand {
     var shard: String?
     @Option(help: "Repeat every DURATION (90s, 30m, 6h, 1h30m) with ±10% jitter until SIGTERM or SIGINT.")
     var every: String?
+    @Flag(help: "Open, update and close one GitHub issue per alert group (needs GITHUB_TOKEN; see docs/github-issues.md).")
+    var openIssues = false
+    @Option(help: "The GitHub repository for --open-issues, OWNER/NAME (default: github.repository in the config).")
+    var githubRepo: String?
     @OptionGroup var global: GlobalOptionsGroup
 
     func run() async throws {
@@ -38,7 +42,8 @@ struct WatchSubcommand: AsyncParsableCommand {
         let request: CheckCommand.Request
         let interval: Duration?
         do {
-            request = .init(references: [], library: library, shard: try shard.map(Shard.parse))
+            request = .init(references: [], library: library, shard: try shard.map(Shard.parse),
+                            openIssues: openIssues, githubRepository: githubRepo)
             interval = try every.map(WatchLoop.parseDuration)
         } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }

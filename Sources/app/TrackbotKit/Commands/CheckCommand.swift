@@ -14,10 +14,21 @@ public enum CheckCommand {
         /// Only the watched images of this shard (`watch --shard I/N`).
         public var shard: Shard?
 
-        public init(references: [String], library: String? = nil, shard: Shard? = nil) {
+        /// `watch --open-issues`: sync one GitHub issue per alert group after the report is built.
+        public var openIssues = false
+        /// `--github-repo OWNER/NAME`, over the config's `github.repository`.
+        public var githubRepository: String?
+        /// GitHub API settings; nil reads `GITHUB_TOKEN` and `GITHUB_API_URL`.
+        public var github: GitHubSettings?
+
+        public init(references: [String], library: String? = nil, shard: Shard? = nil, openIssues: Bool = false,
+                    githubRepository: String? = nil, github: GitHubSettings? = nil) {
             self.references = references
             self.library = library
             self.shard = shard
+            self.openIssues = openIssues
+            self.githubRepository = githubRepository
+            self.github = github
         }
     }
 
@@ -83,7 +94,13 @@ public enum CheckCommand {
         if options.verbosity < 0 && options.format == .text {
             output = report.findings.isEmpty ? "" : output
         }
-        return CommandResult(output: output, exitCode: report.exitCode, diagnostics: diagnostics)
+        var exitCode = report.exitCode
+        if request.openIssues {
+            let (lines, failed) = await CheckIssues.sync(report, request: request, config: config, options: options)
+            diagnostics += lines
+            if failed { exitCode = 2 }
+        }
+        return CommandResult(output: output, exitCode: exitCode, diagnostics: diagnostics)
     }
 
     static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline.Target] {

@@ -1,0 +1,69 @@
+import Foundation
+import Reporting
+import Testing
+import TestSupport
+import TrackbotCore
+@testable import TrackbotKit
+
+/// `watch --open-issues` through `CheckCommand.run`: a moved upstream tag opens one issue, the
+/// next run (finding gone) closes it, and a GitHub failure exits 2 with the report still printed.
+@Suite struct GitHubIssuesCheckTests {
+    @Test func checkWithOpenIssuesOpensOneIssueAndAGitHubFailureExitsTwo() async throws {
+        let world = try SyntheticWorld()
+        let token = "ghp_check" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        let github = try GitHubStandIn(token: token, logDirectory: world.dir.url)
+        try Data("\n[github]\nrepository = \"acme/images\"\nlabels = [\"trackbot\"]\n".utf8)
+            .append(to: world.configPath)
+
+        let t1 = try world.commit("tagged", files: ["Dockerfile": "FROM scratch\n"])
+        let t2 = try world.commit("tagged", files: ["NEWS": "later\n"])
+        try world.upstreamGit("tagged", ["tag", "v1", t1])
+        try world.upstreamGit("tagged", ["push", "--quiet", "origin", "main", "v1"])
+        try world.library("tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
+
+        var settings = GitHubSettings(apiURL: github.url, token: Secret(token))
+        settings.mutationSpacing = 0
+        let request = CheckCommand.Request(references: ["tagged"], openIssues: true, github: settings)
+        let quiet = try await CheckCommand.run(request, options: world.options(offline: true))
+        #expect(quiet.exitCode == 0, "\(quiet.diagnostics)")
+        #expect(try github.issues(repo: "acme/images").isEmpty)
+
+        try world.upstreamGit("tagged", ["tag", "-f", "v1", t2])
+        try world.upstreamGit("tagged", ["push", "--quiet", "--force", "origin", "v1"])
+        let moved = try await CheckCommand.run(request, options: world.options(offline: true))
+        #expect(moved.exitCode == 1, "\(moved.diagnostics)")
+        #expect(moved.diagnostics.contains("GitHub: created issue #1: trackbot: tagged upstream-rewritten"), "\(moved.diagnostics)")
+        var issues = try github.issues(repo: "acme/images")
+        #expect(issues.count == 1)
+        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=tagged; kind=upstream-rewritten -->") == true)
+        #expect(issues.first?.body.contains(t2) == true)
+
+        // A moved tag is reported once (the mirror has the new tip now): the next run closes the issue.
+        let after = try await CheckCommand.run(request, options: world.options(offline: true))
+        #expect(after.exitCode == 0, "\(after.diagnostics)")
+        #expect(after.diagnostics.contains("GitHub: closed issue #1: trackbot: tagged upstream-rewritten"), "\(after.diagnostics)")
+        issues = try github.issues(repo: "acme/images")
+        #expect(issues.map(\.state) == ["closed"])
+        #expect(issues.first?.comments.count == 1)
+
+        // A bad token: the report is still there, the exit status is 2, the token is not shown.
+        var bad = request
+        bad.github?.token = Secret("ghp_wrong" + token)
+        let failed = try await CheckCommand.run(bad, options: world.options(offline: true))
+        #expect(failed.exitCode == 2)
+        #expect(failed.output.contains("\"tagged\""))
+        #expect(failed.diagnostics.contains { $0.contains("GitHub issues:") && $0.contains("401") }, "\(failed.diagnostics)")
+        #expect(!(failed.diagnostics + [failed.output, moved.output] + moved.diagnostics + after.diagnostics).joined().contains(token))
+        #expect(try github.requests().allSatisfy { !$0.body.contains(token) && !$0.path.contains(token) })
+    }
+}
+
+extension Data {
+    /// Appends to an existing file.
+    fileprivate func append(to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: self)
+    }
+}

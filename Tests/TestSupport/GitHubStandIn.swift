@@ -52,6 +52,13 @@ public final class GitHubStandIn: @unchecked Sendable {
         _ = try control("POST", "/_control/seed", body: String(decoding: json, as: UTF8.self))
     }
 
+    /// Sets the pull requests `GET /repos/REPO/pulls` answers with: `(number, state)`.
+    public func setPulls(repo: String, _ pulls: [(number: Int, state: String)]) throws {
+        let list = pulls.map { ["number": $0.number, "state": $0.state] as [String: Any] }
+        let json = try JSONSerialization.data(withJSONObject: ["repo": repo, "pulls": list])
+        _ = try control("POST", "/_control/pulls", body: String(decoding: json, as: UTF8.self))
+    }
+
     /// Makes the next `count` API requests with `method` (any when nil) fail in `mode`:
     /// create-then-stall, create-then-502, rate-limit (`retry-after: retry`), primary-rate-limit
     /// (`x-ratelimit-reset` `retry` seconds from now), 502.

@@ -29,6 +29,7 @@ repos = {}          # "o/r" -> list of issue dicts
 requests_log = []   # {method, path, body}
 failures = []       # pending failure rules
 comments = {}       # ("o/r", number) -> [body]
+pulls = {}          # "o/r" -> [{"number", "state"}] for GET /repos/o/r/pulls
 
 
 def issue_json(repo, issue):
@@ -91,6 +92,8 @@ class Handler(BaseHTTPRequestHandler):
         if not authorized:
             return self.send_json(401, {"message": "Bad credentials"})
         parts = url.path.strip("/").split("/")
+        if self.command == "GET" and len(parts) == 4 and parts[0] == "repos" and parts[3] == "pulls":
+            return self.list_pulls(parts[1] + "/" + parts[2], url)
         if len(parts) < 4 or parts[0] != "repos" or parts[3] != "issues":
             return self.send_json(404, {"message": "Not Found"})
         repo = parts[1] + "/" + parts[2]
@@ -157,6 +160,21 @@ class Handler(BaseHTTPRequestHandler):
             headers["Link"] = '<http://%s:%d%s?%s>; rel="next"' % (host, PORT, url.path, urlencode(params))
         self.send_json(200, [issue_json(repo, i) for i in chunk], headers)
 
+    def list_pulls(self, repo, url):
+        q = parse_qs(url.query)
+        state = q.get("state", ["open"])[0]
+        per_page = min(int(q.get("per_page", ["30"])[0]), PER_PAGE_MAX)
+        page = int(q.get("page", ["1"])[0])
+        with lock:
+            matching = [p for p in pulls.get(repo, []) if state == "all" or p["state"] == state]
+        chunk = matching[(page - 1) * per_page: page * per_page]
+        headers = {}
+        if page * per_page < len(matching):
+            params = {k: v[0] for k, v in q.items()}
+            params["page"] = str(page + 1)
+            headers["Link"] = '<http://127.0.0.1:%d%s?%s>; rel="next"' % (PORT, url.path, urlencode(params))
+        self.send_json(200, [{"number": p["number"], "state": p["state"]} for p in chunk], headers)
+
     def control(self, url, raw):
         with lock:
             if url.path == "/_control/requests":
@@ -171,6 +189,9 @@ class Handler(BaseHTTPRequestHandler):
                 for i in body["issues"]:
                     new_issue(body["repo"], i["title"], i.get("body", ""), i.get("labels", []), i.get("state", "open"))
                 return self.send_json(200, {"count": len(repos[body["repo"]])})
+            if url.path == "/_control/pulls":
+                pulls[body["repo"]] = body["pulls"]
+                return self.send_json(200, {"count": len(body["pulls"])})
             if url.path == "/_control/fail":
                 body.setdefault("count", 1)
                 failures.append(body)

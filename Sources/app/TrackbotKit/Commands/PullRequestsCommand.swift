@@ -43,8 +43,13 @@ public enum PullRequestsCommand {
         let url = request.library ?? config.librarySource
         let library = LibrarySource.git(cache: sources.cache, url: url, ref: options.libraryRef ?? config.libraryRef)
         guard let commit = try await library.resolveCommit() else { throw UsageError("no official-images commit") }
+        // The API is the truth when a token is there; without one, the merge refs approximate it.
+        let github = GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+        let fallback: any OpenPullRequestSource = github.token != nil
+            ? GitHubPullRequests(settings: github, repository: GitHubPullRequests.repository(of: url))
+            : RemoteMergeRefs(cache: sources.cache, url: url)
         let chosen: any OpenPullRequestSource = request.numbers.isEmpty
-            ? (source ?? RemoteMergeRefs(cache: sources.cache, url: url)) : GivenPullRequests(numbers: request.numbers)
+            ? (source ?? fallback) : GivenPullRequests(numbers: request.numbers)
         let numbers = try await chosen.openPullRequests()
         var diffs = PullRequestDiffs(cache: sources.cache, url: url, images: images)
         diffs.upstreamLogs = request.upstreamLogs

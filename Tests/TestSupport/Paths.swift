@@ -21,6 +21,18 @@ public enum TestPaths {
         return url
     }
 
+    /// The debug trackbot the tests run as a separate process: beside this test bundle
+    /// (`<scratch>/debug/`), else `.build/debug/`. `swift build` (scripts/test runs it) builds it.
+    public static func trackbotBinary() throws -> String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let candidates = [exe.deletingLastPathComponent().appendingPathComponent("trackbot").path,
+                          packageRoot.appendingPathComponent(".build/debug/trackbot").path]
+        guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw TestSupportError.missing("the debug trackbot binary (looked at \(candidates.joined(separator: ", "))): run `swift build` (scripts/test does) before the tests")
+        }
+        return found
+    }
+
     public static func fixture(_ relative: String) -> URL {
         packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative)
     }

@@ -11,7 +11,7 @@ struct DemoScriptTests {
                                 ("python3", "python3"), ("bash", "bash")] {
             _ = try registryTool(tool, package: package)
         }
-        let binary = try Self.trackbotBinary()
+        let binary = try TestPaths.trackbotBinary()
         let tmp = try TemporaryDirectory("demo-script")
 
         let (status, output) = try Self.runDemo(binary: binary, tmpdir: tmp.url)
@@ -43,20 +43,6 @@ struct DemoScriptTests {
         #expect(survivors.isEmpty, "scripts/demo left these running: \(survivors)")
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
         #expect(left.isEmpty, "scripts/demo left \(left) in its TMPDIR")
-    }
-
-    /// The debug trackbot: beside this test bundle (`<scratch>/debug/`), else `.build/debug/`.
-    static func trackbotBinary() throws -> String {
-        var candidates: [String] = []
-        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("trackbot").path)
-        }
-        candidates.append(TestPaths.packageRoot.appendingPathComponent(".build/debug/trackbot").path)
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw TestSupportError.missing("the debug trackbot binary (looked at \(candidates.joined(separator: ", "))); "
-                + "`swift build --build-tests` builds it, as `swift test` and scripts/test do")
-        }
-        return found
     }
 
     /// Runs `bash scripts/demo` with TRACKBOT_DEMO_BIN and TMPDIR set; stdout and stderr together.

@@ -7,11 +7,7 @@ import Tracking
 /// A trackbot process killed at any moment leaves the old state or the new one, never a broken file.
 @Suite struct StateKillTests {
     @Test func killedRunsNeverLeaveABrokenStateFile() async throws {
-        let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/trackbot").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("\(binary) is missing: run `swift build` (scripts/test does) before the tests")
-            return
-        }
+        let binary = try TestPaths.trackbotBinary()
         let world = try AlpineWorld()
         try world.publish(tags: ["3.20"])
         let (first, _) = try await world.check()

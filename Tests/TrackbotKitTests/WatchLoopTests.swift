@@ -20,23 +20,11 @@ import Tracking
         }
     }
 
-    /// The trackbot built beside the test bundle (swift build --scratch-path X puts both in X/debug),
-    /// else the default .build/debug one.
-    static func binary() throws -> String {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidates = [exe.deletingLastPathComponent().appendingPathComponent("trackbot").path,
-                          TestPaths.packageRoot.appendingPathComponent(".build/debug/trackbot").path]
-        guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw TestSupportError.missing("trackbot binary at \(candidates.joined(separator: " or ")): run `swift build` (scripts/test does) before the tests")
-        }
-        return found
-    }
-
     /// A signal stops the loop between runs: the run in progress finishes (complete output, state
     /// written) and the process exits promptly with that run's status.
     @Test(arguments: [(SIGTERM, 2_500_000 as useconds_t), (SIGINT, 300_000 as useconds_t)])
     func signalStopsBetweenRuns(signo: Int32, after delay: useconds_t) async throws {
-        let binary = try Self.binary()
+        let binary = try TestPaths.trackbotBinary()
         let world = try AlpineWorld()
         let libraryDir = world.dir.appending("official-images")
         try FileManager.default.createDirectory(at: libraryDir.appendingPathComponent("library"), withIntermediateDirectories: true)

@@ -1,3 +1,6 @@
+import Foundation
+import TrackbotCore
+
 /// What is wrong with a library file, and where: `library/foo:14: Tags "1.2, 1" has invalid GitCommit …`.
 public struct LibraryFileError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Problem: Equatable, Sendable {
@@ -94,25 +97,5 @@ extension LibraryFileError.Problem {
 
     private var knownArchitectures: String {
         Architecture.allCases.map(\.rawValue).joined(separator: ", ")
-    }
-}
-
-import TrackbotCore
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return components(separatedBy: target).joined(separator: replacement)
-    }
-
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = self[...]
-        while let r = rest.firstRange(of: separator) {
-            parts.append(String(rest[..<r.lowerBound]))
-            rest = rest[r.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }

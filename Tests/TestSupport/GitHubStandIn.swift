@@ -52,6 +52,12 @@ public final class GitHubStandIn: @unchecked Sendable {
         _ = try control("POST", "/_control/seed", body: String(decoding: json, as: UTF8.self))
     }
 
+    /// Closes an issue as another user would (a person answering the alert).
+    public func close(repo: String, number: Int, by: String) throws {
+        let json = try JSONSerialization.data(withJSONObject: ["repo": repo, "number": number, "by": by] as [String: Any])
+        _ = try control("POST", "/_control/close", body: String(decoding: json, as: UTF8.self))
+    }
+
     /// Sets the pull requests `GET /repos/REPO/pulls` answers with: `(number, state)`.
     public func setPulls(repo: String, _ pulls: [(number: Int, state: String)]) throws {
         let list = pulls.map { ["number": $0.number, "state": $0.state] as [String: Any] }

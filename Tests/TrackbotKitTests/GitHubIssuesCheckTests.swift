@@ -5,8 +5,9 @@ import TestSupport
 import TrackbotCore
 @testable import TrackbotKit
 
-/// `watch --open-issues` through `CheckCommand.run`: a moved upstream tag opens one issue, the
-/// next run (finding gone) closes it, and a GitHub failure exits 2 with the report still printed.
+/// `watch --open-issues` through `CheckCommand.run`: a moved upstream tag opens one issue, which
+/// stays open (and unchanged) on the next runs until a person answers the alert, then closes; a
+/// GitHub failure exits 2 with the report still printed.
 @Suite struct GitHubIssuesCheckTests {
     @Test func checkWithOpenIssuesOpensOneIssueAndAGitHubFailureExitsTwo() async throws {
         let world = try SyntheticWorld()
@@ -35,13 +36,31 @@ import TrackbotCore
         #expect(moved.diagnostics.contains("GitHub: created issue #1: trackbot: tagged upstream-rewritten"), "\(moved.diagnostics)")
         var issues = try github.issues(repo: "acme/images")
         #expect(issues.count == 1)
-        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=tagged; kind=upstream-rewritten -->") == true)
+        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=tagged; kind=upstream-rewritten; instance=") == true)
         #expect(issues.first?.body.contains(t2) == true)
+        let body = issues.first?.body
 
-        // A moved tag is reported once (the mirror has the new tip now): the next run closes the issue.
+        // The mirror has the new tip now, so the move is not seen again; the alert is kept all the
+        // same, and its issue stays open and unchanged, on the second and third run.
+        for _ in 0..<2 {
+            let again = try await CheckCommand.run(request, options: world.options(offline: true))
+            #expect(again.exitCode == 1, "\(again.diagnostics)")
+            #expect(!again.diagnostics.contains { $0.contains("created") || $0.contains("closed") || $0.contains("updated") }, "\(again.diagnostics)")
+        }
+        issues = try github.issues(repo: "acme/images")
+        #expect(issues.map(\.state) == ["open"])
+        #expect(issues.first?.body == body)
+        #expect(try github.requests().filter { $0.method == "PATCH" }.isEmpty)
+
+        // A person answers it: the next run closes the issue with a comment.
+        var ackOptions = world.options()
+        ackOptions.format = .text
+        _ = try AckCommand.run(.init(reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
+                               options: ackOptions)
         let after = try await CheckCommand.run(request, options: world.options(offline: true))
         #expect(after.exitCode == 0, "\(after.diagnostics)")
         #expect(after.diagnostics.contains("GitHub: closed issue #1: trackbot: tagged upstream-rewritten"), "\(after.diagnostics)")
+        #expect(after.output.contains("upstream retagged v1 on purpose"))
         issues = try github.issues(repo: "acme/images")
         #expect(issues.map(\.state) == ["closed"])
         #expect(issues.first?.comments.count == 1)

@@ -3,6 +3,7 @@ import Reporting
 import TestSupport
 import Testing
 import TrackbotCore
+import Tracking
 
 /// Issue syncing against the GitHub API stand-in: one issue per alert group, never duplicated.
 @Suite struct GitHubIssuesTests {
@@ -66,7 +67,7 @@ import TrackbotCore
         let issues = try s.issues()
         #expect(issues.count == 1)
         #expect(issues.first?.title == "trackbot: alpine digest-drift (3.20, 3.21)")
-        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=alpine; kind=digest-drift -->") == true)
+        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=alpine; kind=digest-drift; instance=") == true)
         #expect(issues.first?.body.contains("| alpine | 3.21 | amd64 |") == true)
         #expect(issues.first?.body.contains("tag-added") == false)
         let posts = try s.requests("POST", "/repos/\(Self.repo)/issues")
@@ -104,7 +105,7 @@ import TrackbotCore
         let issues = try s.issues().sorted { $0.number < $1.number }
         #expect(issues.map(\.state) == ["closed", "open"])
         #expect(issues.first?.comments.count == 1)
-        #expect(issues.first?.comments.first?.contains("no longer finds") == true)
+        #expect(issues.first?.comments.first?.contains("no open `digest-drift` alert") == true)
 
         // Closed stays closed, and nothing more is said, while the finding stays away.
         let again = try await s.run([], checked: ["alpine"])
@@ -122,7 +123,12 @@ import TrackbotCore
         #expect(try s.requests("POST", "/repos/\(Self.repo)/issues/1/comments").isEmpty)
     }
 
-    @Test func flappingUpdatesOneIssueAndAReturningFindingReopensIt() async throws {
+    /// Alert records as the state holds them (no issue yet).
+    static func records(_ findings: [Finding]) -> [AlertRecord] {
+        findings.map { AlertRecord($0, image: $0.image ?? "-", now: "") }
+    }
+
+    @Test func flappingUpdatesOneIssueAndAReturningAlertGetsANewIssueNeverAReopen() async throws {
         let s = try Setup()
         let a = [Self.drift()]
         let b = [Self.drift("3.21", actual: "sha256:dddd")]
@@ -133,24 +139,24 @@ import TrackbotCore
         let gone = try await s.run([])
         let back = try await s.run(a)
         #expect(gone.actions.map(\.kind) == [.close])
-        #expect(back.actions.map(\.kind) == [.reopen])
+        // A closed issue is never reopened: an alert that comes back is a new alert, with a new issue.
+        #expect(back.actions.map(\.kind) == [.create])
 
-        let issues = try s.issues()
-        #expect(issues.count == 1)
-        #expect(issues.first?.state == "open")
-        #expect(issues.first?.title == "trackbot: alpine digest-drift (3.20)")
-        #expect(issues.first?.body == IssueContent(AlertGroup.groups(a)[0]).body)
-        #expect(try s.requests("POST", "/repos/\(Self.repo)/issues").filter { !$0.path.contains("comments") }.count == 1)
+        let issues = try s.issues().sorted { $0.number < $1.number }
+        #expect(issues.map(\.state) == ["closed", "open"])
+        #expect(issues.last?.title == "trackbot: alpine digest-drift (3.20)")
+        #expect(issues.last?.body == IssueContent(AlertGroup.groups(Self.records(a))[0]).body)
+        #expect(try s.requests("POST", "/repos/\(Self.repo)/issues").filter { !$0.path.contains("comments") }.count == 2)
     }
 
     @Test func everyPageOf150IssuesIsSearchedAndTheMatchOnPageFiveIsUpdated() async throws {
         let s = try Setup()
-        let old = IssueContent(AlertGroup.groups([Self.drift(actual: "sha256:0000")])[0])
+        let old = IssueContent(AlertGroup.groups(Self.records([Self.drift(actual: "sha256:0000")]))[0])
         var seed: [(title: String, body: String, state: String, labels: [String])] = []
         for n in 1...150 {
             // Lists come newest first, 30 a page: issue 7 is on page 5.
             if n == 7 {
-                seed.append((old.title, old.body, "closed", ["trackbot", "alert"]))
+                seed.append((old.title, old.body, "open", ["trackbot", "alert"]))
             } else {
                 seed.append(("other \(n)", "<!-- trackbot:v1 image=other\(n); kind=rebuilt -->", n % 3 == 0 ? "closed" : "open",
                              ["trackbot", "alert"]))
@@ -159,7 +165,7 @@ import TrackbotCore
         try s.github.seed(repo: Self.repo, seed)
         let result = try await s.run([Self.drift()], checked: ["alpine"])
 
-        #expect(result.actions.map(\.kind) == [.reopen])
+        #expect(result.actions.map(\.kind) == [.update])
         #expect(result.actions.first?.number == 7)
         let gets = try s.requests("GET", "/repos/\(Self.repo)/issues")
         #expect(gets.count == 5)
@@ -333,8 +339,9 @@ import TrackbotCore
         #expect(IssueMarker.key(in: "text\n" + IssueMarker.marker(key) + "\n") == key)
         #expect(IssueMarker.key(in: "an issue a person wrote") == nil)
         #expect(IssueMarker.key(in: nil) == nil)
-        let content = IssueContent(AlertGroup.groups([Self.drift()])[0])
+        let content = IssueContent(AlertGroup.groups(Self.records([Self.drift()]))[0])
         #expect(IssueMarker.hash(in: content.body) == content.hash)
-        #expect(content.hash != IssueContent(AlertGroup.groups([Self.drift(actual: "sha256:eeee")])[0]).hash)
+        #expect(content.hash != IssueContent(AlertGroup.groups(Self.records([Self.drift(actual: "sha256:eeee")]))[0]).hash)
+        #expect(IssueMarker.instance(in: content.body) == AlertGroup.groups(Self.records([Self.drift()]))[0].instance)
     }
 }

@@ -135,6 +135,26 @@ final class SyntheticWorld: @unchecked Sendable {
         return (out, digest)
     }
 
+    /// Builds an index with one platform per `(arch, rootfs, extra file, relabelled platform)` and
+    /// pushes it as `library/NAME:TAG`; returns the platform manifest digests in order.
+    @discardableResult
+    func publish(_ name: String, tag: String, platforms: [(arch: String, rootfs: URL, extra: String?, relabel: String?)]) throws -> [String] {
+        let out = dir.appending("oci-\(UUID().uuidString.prefix(6))")
+        var args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t"]
+        for p in platforms {
+            var spec = "\(p.arch)=\(p.rootfs.path)"
+            if let extra = p.extra { spec += ",extra=\(extra):added" }
+            if let relabel = p.relabel { spec += ",platform=\(relabel)" }
+            args += ["--platform", spec]
+        }
+        _ = try run(try findTool("python3", package: "python3"), args)
+        try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag)
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("index.json"))) as? [String: Any]
+        let top = ((index?["manifests"] as? [[String: Any]])?.first?["digest"] as? String) ?? ""
+        let inner = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("blobs/sha256/" + top.dropFirst(7)))) as? [String: Any]
+        return ((inner?["manifests"] as? [[String: Any]]) ?? []).compactMap { $0["digest"] as? String }
+    }
+
     /// Builds an index for amd64 from `rootfs` (plus an extra file) and pushes it as `library/NAME:TAG`.
     func publish(_ name: String, tag: String, rootfs: URL, extra: String? = nil) throws {
         let (out, _) = try layout(rootfs: rootfs, extra: extra)
@@ -143,17 +163,18 @@ final class SyntheticWorld: @unchecked Sendable {
 
     // MARK: - running trackbot
 
-    func options(_ format: OutputFormat = .json, offline: Bool = false, deep: Bool = false) -> GlobalOptions {
+    func options(_ format: OutputFormat = .json, offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) -> GlobalOptions {
         var o = GlobalOptions()
         o.configPath = configPath
         o.format = format
         o.offline = offline
         o.deep = deep
+        o.architectures = arch
         return o
     }
 
-    func check(_ refs: [String], offline: Bool = false, deep: Bool = false) async throws -> (CommandResult, Report) {
-        let result = try await CheckCommand.run(.init(references: refs), options: options(offline: offline, deep: deep))
+    func check(_ refs: [String], offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) async throws -> (CommandResult, Report) {
+        let result = try await CheckCommand.run(.init(references: refs), options: options(offline: offline, deep: deep, arch: arch))
         do {
             return (result, try JSONDecoder().decode(Report.self, from: Data(result.output.utf8)))
         } catch {
@@ -166,9 +187,19 @@ final class SyntheticWorld: @unchecked Sendable {
         struct F: Decodable {
             var kind: String; var severity: String; var image: String?; var tag: String?; var arch: String?
             var message: String; var expected: String?; var actual: String?
+            var alertStatus: String?; var openSince: String?
         }
-        struct Image: Decodable { var name: String; var error: String? }
+        struct Platform: Decodable { var arch: String; var status: String; var verified: [String]; var digest: String? }
+        struct Tag: Decodable { var tag: String; var platforms: [Platform] }
+        struct Image: Decodable { var name: String; var error: String?; var tags: [Tag] }
+        struct Summary: Decodable { var alerts: Int }
         var findings: [F]
         var images: [Image]
+        var summary: Summary
+
+        var alerts: [F] { findings.filter { $0.severity == "alert" } }
+        func platform(_ image: String, _ tag: String, _ arch: String) -> Platform? {
+            images.first { $0.name == image }?.tags.first { $0.tag == tag }?.platforms.first { $0.arch == arch }
+        }
     }
 }

@@ -26,7 +26,7 @@ import TrackbotCore
         try store.save(state)
         #expect(try store.load() == state)
         let text = try String(contentsOfFile: store.path, encoding: .utf8)
-        #expect(text.contains("\"schemaVersion\" : 1"))
+        #expect(text.contains("\"schemaVersion\" : 2"))
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(keys == keys.sorted())
         // No temp files left behind.
@@ -54,7 +54,30 @@ import TrackbotCore
         let dir = try TemporaryDirectory()
         let path = dir.appending("state.json").path
         try Data("{\"schemaVersion\": 99, \"images\": {}}".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StateError.newerSchema(path, found: 99, supported: 1)) { try StateStore(path: path).load() }
+        #expect(throws: StateError.newerSchema(path, found: 99, supported: 2)) { try StateStore(path: path).load() }
+    }
+
+    /// A version 1 file (no trusted builds, no alerts) is read, and the last digest it saw
+    /// becomes the trusted one.
+    @Test func schemaOneIsMigrated() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.appending("state.json").path
+        let v1 = """
+        {"schemaVersion": 1, "images": {"alpine": {"checkedAt": "2026-11-01T00:00:00Z", "libraryCommit": "\(String(repeating: "8", count: 40))",
+          "tags": {"3.20": {"indexDigest": "sha256:\(String(repeating: "a", count: 64))", "platforms": {"amd64": {
+            "digest": "sha256:\(String(repeating: "b", count: 64))",
+            "source": {"gitRepo": "https://github.com/alpinelinux/docker-alpine.git", "gitFetch": "refs/heads/v3.20",
+                       "gitCommit": "\(String(repeating: "7", count: 40))", "directory": "x86_64", "file": "Dockerfile", "builder": ""}}}}}}}}
+        """
+        try Data(v1.utf8).write(to: URL(fileURLWithPath: path))
+        let state = try StateStore(path: path).load()
+        #expect(state.schemaVersion == 2)
+        let image = try #require(state.images["alpine"])
+        #expect(image.alerts.isEmpty)
+        let trusted = try #require(image.tags["3.20"]?.platforms["amd64"]?.trusted)
+        #expect(trusted.digest.hex == String(repeating: "b", count: 64))
+        #expect(trusted.since == "2026-11-01T00:00:00Z")
+        #expect(trusted.reason == "migrated from schema 1")
     }
 
     @Test func lockSerialisesWriters() async throws {

@@ -77,13 +77,85 @@ private func provenance(_ commit: String = commitA, dir: String = "x86_64") -> [
         #expect(out.findings[0].message.contains("parent alpine:3.20 changed"))
     }
 
-    @Test func parentFromBaseDigestAnnotationWhenNotResolved() {
+    /// The image's own base.digest annotation never explains a change in that image: only
+    /// trackbot's lookup of the parent does.
+    @Test func aMadeUpBaseDigestAnnotationDoesNotExplainADrift() {
         var ann = provenance()
         ann[AnnotationKey.baseDigest] = d("c").description
         let first = compare([PlatformObservation(arch: .amd64, source: source())], published(index: d("1"), [(.amd64, d("a"), ann)]), nil)
         ann[AnnotationKey.baseDigest] = d("d").description
         let out = compare([PlatformObservation(arch: .amd64, source: source())], published(index: d("2"), [(.amd64, d("b"), ann)]), first.state)
-        #expect(out.findings.map(\.kind) == [.rebuilt])
+        #expect(out.findings.map(\.kind) == [.digestDrift])
+        #expect(out.state.platforms["amd64"]?.parentDigest == nil)
+        #expect(out.state.platforms["amd64"]?.trusted?.digest == d("a"))
+    }
+
+    /// The drift is compared with the trusted digest, not the last one seen: it is found again
+    /// on the second and third run, until something explains it.
+    @Test func aDriftIsFoundAgainOnEveryLaterRun() {
+        let obs = [PlatformObservation(arch: .amd64, source: source())]
+        let first = compare(obs, published(index: d("1"), [(.amd64, d("a"), provenance())]), nil)
+        #expect(first.firstSighting == ["amd64"])
+        #expect(first.state.platforms["amd64"]?.trusted?.reason == "first sighting")
+        let second = compare(obs, published(index: d("2"), [(.amd64, d("b"), provenance())]), first.state)
+        let third = compare(obs, published(index: d("2"), [(.amd64, d("b"), provenance())]), second.state)
+        let fourth = compare(obs, published(index: d("2"), [(.amd64, d("b"), provenance())]), third.state)
+        for out in [second, third, fourth] {
+            #expect(out.findings.map(\.kind) == [.digestDrift])
+            #expect(out.findings.first?.expected == d("a").description)
+            #expect(out.state.platforms["amd64"]?.digest == d("b"))  // last seen
+            #expect(out.state.platforms["amd64"]?.trusted?.digest == d("a"))
+        }
+        // Back to the trusted digest: nothing to say, and a match that is said.
+        let back = compare(obs, published(index: d("3"), [(.amd64, d("a"), provenance())]), fourth.state)
+        #expect(back.findings.filter { $0.severity == .alert }.isEmpty)
+        #expect(back.matched["amd64"]?.contains { $0.contains("trusted") } == true)
+    }
+
+    /// The library moves before the registry rebuilds: the old digest is still trusted, and the
+    /// rebuild that follows is explained by the entry's change.
+    @Test func aLibraryChangeAheadOfItsBuildExplainsTheLaterRebuild() {
+        let first = compare([PlatformObservation(arch: .amd64, source: source())], published(index: d("1"), [(.amd64, d("a"), [:])]), nil)
+        let pending = compare([PlatformObservation(arch: .amd64, source: source(commitB))], published(index: d("1"), [(.amd64, d("a"), [:])]), first.state)
+        #expect(pending.findings.isEmpty)
+        let built = compare([PlatformObservation(arch: .amd64, source: source(commitB))], published(index: d("2"), [(.amd64, d("b"), [:])]), pending.state)
+        #expect(built.findings.map(\.kind) == [.rebuilt])
+        #expect(built.state.platforms["amd64"]?.trusted?.digest == d("b"))
+    }
+
+    /// A relabelled platform: the recorded descriptor keeps its amd64 annotation but its platform
+    /// now says linux/386, and a changed manifest is the real linux/amd64. A client gets the
+    /// changed one, so that is what is compared; the relabelled descriptor is an alert too.
+    @Test func aRelabelledPlatformIsComparedByPlatformAndFlagged() {
+        let obs = [PlatformObservation(arch: .amd64, source: source())]
+        var ann = provenance()
+        ann[AnnotationKey.bashbrewArch] = "amd64"
+        let first = compare(obs, published(index: d("1"), [(.amd64, d("a"), ann)]), nil)
+        let relabelled = PublishedImage(
+            reference: "docker.io/library/alpine:3.20", mediaType: MediaType.ociIndex, digest: d("2"),
+            platforms: [PublishedPlatform(architecture: "386", os: "linux", variant: nil, digest: d("a"), bashbrewArch: "i386",
+                                          annotations: ann, size: 1, mediaType: MediaType.ociManifest),
+                        PublishedPlatform(architecture: "amd64", os: "linux", variant: nil, digest: d("b"), bashbrewArch: "amd64",
+                                          annotations: provenance(), size: 1, mediaType: MediaType.ociManifest)],
+            attestations: [])
+        let out = compare(obs, relabelled, first.state)
+        #expect(Set(out.findings.map(\.kind)) == [.digestDrift, .platformMismatch])
+        #expect(out.findings.allSatisfy { $0.severity == .alert })
+        #expect(out.findings.first { $0.kind == .platformMismatch }?.arch == "amd64")
+    }
+
+    @Test func aPlatformGivenTwiceIsAnAlert() {
+        let image = PublishedImage(
+            reference: "docker.io/library/alpine:3.20", mediaType: MediaType.ociIndex, digest: d("2"),
+            platforms: [PublishedPlatform(architecture: "amd64", os: "linux", variant: nil, digest: d("a"), bashbrewArch: "amd64",
+                                          annotations: provenance(), size: 1, mediaType: MediaType.ociManifest),
+                        PublishedPlatform(architecture: "amd64", os: "linux", variant: nil, digest: d("b"), bashbrewArch: "amd64",
+                                          annotations: provenance(), size: 1, mediaType: MediaType.ociManifest)],
+            attestations: [])
+        let out = compare([PlatformObservation(arch: .amd64, source: source())], image, nil)
+        #expect(out.findings.map(\.kind) == [.platformMismatch])
+        #expect(out.findings.first?.expected == d("a").description)
+        #expect(out.state.platforms["amd64"]?.digest == d("a"))  // what a client pulls: the first
     }
 
     @Test func onlyIndexChangedIsInfo() {

@@ -7,9 +7,12 @@ build system sets (revision, source, bashbrew arch, base name/digest) plus, opti
 attestation manifest per platform.
 
   make_oci.py --out DIR --tag TAG \
-      --platform amd64=ROOTFS.tar.gz[,extra=PATH:CONTENT] ... \
+      --platform amd64=ROOTFS.tar.gz[,extra=PATH:CONTENT][,platform=OS/ARCH[/VARIANT]] ... \
       [--annotation KEY=VALUE ...] [--platform-annotation ARCH:KEY=VALUE ...] [--attestations]
       [--single]   (write a plain image manifest instead of an index; first platform only)
+
+  platform= relabels the descriptor only (the manifest, config and bashbrew-arch annotation stay
+  ARCH's): what a registry that relabels a platform serves, for the tests.
 """
 import argparse, gzip, hashlib, io, json, os, tarfile, time
 
@@ -74,11 +77,13 @@ def main():
     for spec in a.platform:
         arch, rest = spec.split("=", 1)
         parts = rest.split(",")
-        rootfs, extras = parts[0], []
+        rootfs, extras, relabel = parts[0], [], None
         for p in parts[1:]:
             if p.startswith("extra="):
                 name, content = p[len("extra="):].split(":", 1)
                 extras.append((name, content))
+            elif p.startswith("platform="):
+                relabel = p[len("platform="):].split("/")
         os_, cpu, variant = PLATFORMS[arch]
         gz, tar = layer_from_rootfs(rootfs, extras)
         layer_digest, layer_size = blob(a.out, gz)
@@ -97,6 +102,10 @@ def main():
         platform = {"architecture": cpu, "os": os_}
         if variant:
             platform["variant"] = variant
+        if relabel:
+            platform = {"os": relabel[0], "architecture": relabel[1]}
+            if len(relabel) > 2:
+                platform["variant"] = relabel[2]
         ann = dict(common)
         ann["com.docker.official-images.bashbrew.arch"] = arch
         ann.update(per_arch.get(arch, {}))

@@ -12,11 +12,16 @@ struct CheckSubcommand: AsyncParsableCommand {
     var references: [String]
     @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
     var library: String?
+    @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
+    var output: [String] = []
     @OptionGroup var global: GlobalOptionsGroup
 
     func run() async throws {
         let options = try global.resolved()
-        await finish { try await CheckCommand.run(.init(references: references, library: library), options: options) }
+        await finish {
+            let outputs = try output.map(ReportDestination.parse)
+            return try await CheckCommand.run(.init(references: references, library: library, outputs: outputs), options: options)
+        }
     }
 }
 
@@ -35,6 +40,8 @@ struct WatchSubcommand: AsyncParsableCommand {
     var openIssues = false
     @Option(help: "The GitHub repository for --open-issues, OWNER/NAME (default: github.repository in the config).")
     var githubRepo: String?
+    @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
+    var output: [String] = []
     @OptionGroup var global: GlobalOptionsGroup
 
     func run() async throws {
@@ -43,7 +50,7 @@ struct WatchSubcommand: AsyncParsableCommand {
         let interval: Duration?
         do {
             request = .init(references: [], library: library, shard: try shard.map(Shard.parse),
-                            openIssues: openIssues, githubRepository: githubRepo)
+                            openIssues: openIssues, githubRepository: githubRepo, outputs: try output.map(ReportDestination.parse))
             interval = try every.map(WatchLoop.parseDuration)
         } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }

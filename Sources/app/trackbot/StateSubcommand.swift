@@ -6,7 +6,7 @@ struct StateSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Work on state files.",
-        subcommands: [StateMergeSubcommand.self])
+        subcommands: [StateMergeSubcommand.self, StateCompareSubcommand.self])
 }
 
 struct StateMergeSubcommand: AsyncParsableCommand {
@@ -21,5 +21,20 @@ struct StateMergeSubcommand: AsyncParsableCommand {
 
     func run() async throws {
         await finish { try StateMergeCommand.run(.init(output: output, inputs: inputs)) }
+    }
+}
+
+struct StateCompareSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Exit 0 when two state files record the same apart from times, 1 when they differ.")
+
+    @Argument(help: "The state before (a missing file differs from any state).")
+    var old: String
+    @Argument(help: "The state after.")
+    var new: String
+
+    func run() async throws {
+        await finish { try StateCompareCommand.run(old: old, new: new) }
     }
 }

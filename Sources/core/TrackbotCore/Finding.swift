@@ -28,6 +28,7 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case pullRequest = "pull-request"
     case historyMismatch = "history-mismatch"
     case pinMismatch = "pin-mismatch"
+    case platformMismatch = "platform-mismatch"
     case checkFailed = "check-failed"
 }
 
@@ -41,9 +42,17 @@ public struct Finding: Hashable, Codable, Sendable {
     public var message: String
     public var expected: String?
     public var actual: String?
+    /// For an alert kept in the state: when it was first raised (RFC 3339).
+    public var openSince: String?
+    /// How the alert stands: `open`, `muted`, `acknowledged`, `resolved`; nil for findings that
+    /// are not alerts kept in the state.
+    public var alertStatus: AlertStatus?
 
     public init(kind: FindingKind, severity: Severity, image: String? = nil, tag: String? = nil,
-                arch: String? = nil, message: String, expected: String? = nil, actual: String? = nil) {
+                arch: String? = nil, message: String, expected: String? = nil, actual: String? = nil,
+                openSince: String? = nil, alertStatus: AlertStatus? = nil) {
+        self.openSince = openSince
+        self.alertStatus = alertStatus
         self.kind = kind
         self.severity = severity
         self.image = image
@@ -53,4 +62,16 @@ public struct Finding: Hashable, Codable, Sendable {
         self.expected = expected
         self.actual = actual
     }
+}
+
+/// Where an alert stands in its life (see docs/findings.md, "The life of an alert").
+public enum AlertStatus: String, Codable, Sendable {
+    /// Raised and not answered: counts (exit status 1) on every run.
+    case open
+    /// Matched by a `[[mute]]` of the configuration that has not expired: reported as info.
+    case muted
+    /// Answered by a person (`trackbot ack`, or the GitHub issue closed by someone else).
+    case acknowledged
+    /// Explained (a library or parent change, or the trusted value is back) on this run.
+    case resolved
 }

@@ -24,6 +24,16 @@ public enum CheckReportRenderer {
             case .alert?: return paint("✗", "31;1")
             }
         }
+        /// ✓ only when something was verified or compared and matched.
+        func mark(_ p: PlatformReport) -> String {
+            switch (p.worst, p.status) {
+            case (.alert?, _): return severity(.alert)
+            case (_, .couldNotBeChecked): return paint("?", "31")
+            case (.warn?, _): return severity(.warn)
+            case (_, .verified): return severity(nil)
+            default: return "·"
+            }
+        }
     }
 
     static func text(_ r: CheckReport, style: Style) -> String {
@@ -41,20 +51,21 @@ public enum CheckReportRenderer {
                 let width = tag.platforms.map(\.arch.count).max() ?? 0
                 for p in tag.platforms {
                     let arch = p.arch.padding(toLength: width, withPad: " ", startingAt: 0)
-                    let digest = p.digest.map { "\($0)" } ?? "(not published)"
-                    out.append("    \(style.severity(p.worst)) \(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)")
+                    let digest = p.digest.map { "\($0)" } ?? "(\(p.status == .registryNotAsked ? "registry not asked" : "not published"))"
+                    let status = p.status == .verified || p.status == .mismatch ? "" : "  " + p.status.phrase + (p.statusDetail.map { ": \($0)" } ?? "")
+                    out.append("    \(style.mark(p)) \(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)")
                     for v in p.verified { out.append("        verified \(v)") }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
-                        out.append("        \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)")
+                        out.append("        \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)\(since(f))")
                     }
                 }
                 for f in image.findings where f.tag == tag.tag && f.arch == nil {
-                    out.append("    \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)")
+                    out.append("    \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)\(since(f))")
                 }
                 for n in tag.notes { out.append("    note: \(n)") }
             }
             for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
-                out.append("  \(style.severity(f.severity)) \(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? ""): \(f.message)")
+                out.append("  \(style.severity(f.severity)) \(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? "")\(f.arch.map { " \($0)" } ?? ""): \(f.message)\(since(f))")
             }
             for n in image.notes { out.append("  note: \(n)") }
         }
@@ -70,6 +81,12 @@ public enum CheckReportRenderer {
                    + "\(s.alerts) alert\(s.alerts == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info"
                    + (s.errors > 0 ? ", \(s.errors) could not be checked" : ""))
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `(open since …)` for an alert that an earlier run raised.
+    static func since(_ f: Finding) -> String {
+        guard f.alertStatus == .open, let since = f.openSince else { return "" }
+        return " (open since \(since))"
     }
 
     /// Old and new digests, each labelled: index (docker pull) and per platform (tag pages).
@@ -102,10 +119,11 @@ public enum CheckReportRenderer {
                    + (s.errors > 0 ? "; \(s.errors) image(s) could not be checked" : "") + ".")
         out.append("")
         if !r.findings.isEmpty {
-            out += ["| severity | kind | image:tag | arch | message | expected | actual |", "|---|---|---|---|---|---|---|"]
+            out += ["| severity | kind | image:tag | arch | message | expected | actual | open since |", "|---|---|---|---|---|---|---|---|"]
             for f in r.findings.sorted(by: { ($0.severity, $0.image ?? "") > ($1.severity, $1.image ?? "") }) {
                 out.append("| \(f.severity.rawValue) | `\(f.kind.rawValue)` | \(f.image ?? "")\(f.tag.map { ":\($0)" } ?? "") | \(f.arch ?? "") | "
-                           + "\(f.message.replacingOccurrences(of: "|", with: "\\|")) | \(f.expected.map { "`\($0)`" } ?? "") | \(f.actual.map { "`\($0)`" } ?? "") |")
+                           + "\(f.message.replacingOccurrences(of: "|", with: "\\|")) | \(f.expected.map { "`\($0)`" } ?? "") | \(f.actual.map { "`\($0)`" } ?? "") | "
+                           + "\(f.alertStatus == .open ? f.openSince ?? "" : f.alertStatus?.rawValue ?? "") |")
             }
             out.append("")
         }
@@ -113,10 +131,10 @@ public enum CheckReportRenderer {
             out.append("### \(image.name)" + (image.libraryCommit.map { " (library at `\($0.prefix(12))`)" } ?? ""))
             if let e = image.error { out += ["", "Could not be checked: \(e)"] }
             out.append("")
-            out += ["| tag | arch | platform digest | index digest (docker pull) | source |", "|---|---|---|---|---|"]
+            out += ["| tag | arch | checked | platform digest | index digest (docker pull) | source |", "|---|---|---|---|---|---|"]
             for tag in image.tags {
                 for p in tag.platforms {
-                    out.append("| \(tag.tag) | \(p.arch) | \(p.digest.map { "`\($0.short)`" } ?? "not published") | "
+                    out.append("| \(tag.tag) | \(p.arch) | \(p.status.rawValue) | \(p.digest.map { "`\($0.short)`" } ?? "") | "
                                + "\(tag.indexDigest.map { "`\($0.short)`" } ?? "") | `\(p.source.gitCommit.prefix(7))`:\(p.source.directory) |")
                 }
             }

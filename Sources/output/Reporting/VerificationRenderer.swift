@@ -37,7 +37,13 @@ public enum VerificationRenderer {
             out.append("\(b)\(f.severity == .alert ? "✗" : f.severity == .warn ? "!" : "i") \(f.kind.rawValue): \(f.message)"
                        + (f.expected.map { "\n\(b)    expected \($0)" } ?? "") + (f.actual.map { "\n\(b)    actual   \($0)" } ?? ""))
         }
-        if r.findings.isEmpty { out.append("\(b)all verified") }
+        // Say exactly what was checked: "all verified" only when something was.
+        let verified = r.artefacts.filter { $0.status == .verified }.count + (r.layout?.isValid == true ? 1 : 0)
+        if r.findings.isEmpty {
+            out.append(verified == 0
+                ? "\(b)nothing to verify: no checksum file, OCI layout or pinned download covers anything here"
+                : "\(b)all verified (\(verified) item\(verified == 1 ? "" : "s"))")
+        }
         return out
     }
 }

@@ -25,10 +25,49 @@ public struct PublishedImage: Codable, Sendable, Hashable {
 
     public var isIndex: Bool { MediaType.isIndex(mediaType) }
 
-    /// The platform published for a bashbrew architecture, if any.
+    /// The platform a client pulling `arch` gets: the first descriptor whose `platform` (os,
+    /// architecture, variant) is that architecture's, as containerd picks it. The bashbrew-arch
+    /// annotation never decides this: it is the registry's word, compared, never trusted.
     public func platform(_ arch: Architecture) -> PublishedPlatform? {
         platforms.first { $0.bashbrewArch == arch.rawValue }
     }
+
+    /// Descriptors whose bashbrew-arch annotation disagrees with their platform, and platforms
+    /// given by more than one descriptor (a client gets only the first): what a relabelled
+    /// platform looks like.
+    public var platformDisagreements: [PlatformDisagreement] {
+        var out: [PlatformDisagreement] = []
+        var seen: [String: Digest] = [:]
+        for p in platforms {
+            let annotated = p.annotations[AnnotationKey.bashbrewArch]
+            if let annotated, annotated != p.bashbrewArch {
+                out.append(PlatformDisagreement(digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
+                                                platformArch: p.bashbrewArch, shadowedBy: nil))
+            }
+            let key = p.bashbrewArch ?? p.platform.description
+            if let first = seen[key] {
+                out.append(PlatformDisagreement(digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
+                                                platformArch: p.bashbrewArch, shadowedBy: first))
+            } else {
+                seen[key] = p.digest
+            }
+        }
+        return out
+    }
+}
+
+/// A platform descriptor that does not say one thing: its annotation names another architecture
+/// than its platform, or an earlier descriptor of the same platform hides it from clients.
+public struct PlatformDisagreement: Sendable, Hashable {
+    public var digest: Digest
+    /// `os/architecture[/variant]` as the descriptor gives it.
+    public var platform: String
+    /// `com.docker.official-images.bashbrew.arch`, when present.
+    public var annotatedArch: String?
+    /// The bashbrew architecture of `platform` (nil when bashbrew has no name for it).
+    public var platformArch: String?
+    /// The digest a client gets for this platform instead, when another descriptor comes first.
+    public var shadowedBy: Digest?
 }
 
 /// One platform's image manifest.
@@ -38,7 +77,8 @@ public struct PublishedPlatform: Codable, Sendable, Hashable {
     public var variant: String?
     /// The per-platform manifest digest.
     public var digest: Digest
-    /// The bashbrew architecture this platform is (nil for platforms bashbrew has no name for).
+    /// The bashbrew architecture of the descriptor's platform (nil for platforms bashbrew has no
+    /// name for); the bashbrew-arch annotation stays in `annotations`, to be compared.
     public var bashbrewArch: String?
     public var annotations: [String: String]
     /// Size of the platform manifest in bytes.
@@ -121,7 +161,8 @@ extension RegistryClient {
                 continue
             }
             let p = d.platform ?? DescriptorPlatform(architecture: "unknown", os: "unknown")
-            let bashbrew = annotations[AnnotationKey.bashbrewArch] ?? Architecture(platform: p.platform)?.rawValue
+            // What a client pulls is decided by the platform, so the architecture is the platform's.
+            let bashbrew = Architecture(platform: p.platform)?.rawValue
             platforms.append(PublishedPlatform(architecture: p.architecture, os: p.os, variant: p.variant, digest: d.digest,
                                                bashbrewArch: bashbrew, annotations: annotations, size: d.size, mediaType: d.mediaType))
         }

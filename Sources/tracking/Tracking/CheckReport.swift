@@ -46,9 +46,13 @@ public struct ImageReport: Codable, Sendable {
     public var tags: [TagReport]
     /// Findings about the image as a whole (library tag changes, upstream rewrites) and all of its tags'.
     public var findings: [Finding]
-    /// Why the image could not be checked; its recorded state was kept as it was.
+    /// Why the image (or some of its tags) could not be checked; what was not checked kept its
+    /// recorded state.
     public var error: String?
     public var notes: [String]
+    /// The image's alert records after this run (open, muted or acknowledged), as the state
+    /// keeps them.
+    public var alerts: [AlertRecord] = []
 
     public init(name: String, libraryCommit: String? = nil, previousLibraryCommit: String? = nil,
                 tags: [TagReport] = [], findings: [Finding] = [], error: String? = nil, notes: [String] = []) {
@@ -93,13 +97,21 @@ public struct PlatformReport: Codable, Sendable {
     public var expectedDigest: Digest?
     public var parent: String?
     public var parentDigest: Digest?
-    /// What verified at the source (`x86_64/alpine-minirootfs….tar.gz sha512 (checksums.sha512:1)`).
+    /// What was verified at the source (`x86_64/alpine-minirootfs….tar.gz sha512 (checksums.sha512:1)`)
+    /// and what was compared with the registry and matched.
     public var verified: [String]
-    /// The worst severity of this platform's findings, nil when all is well.
+    /// The worst severity of this platform's findings, nil when there are none.
     public var worst: Severity?
+    /// What this run could say about the platform: exactly one state.
+    public var status: PlatformCheck
+    /// The reason, for `could-not-be-checked`.
+    public var statusDetail: String?
 
     public init(arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
-                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [String], worst: Severity?) {
+                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [String], worst: Severity?,
+                status: PlatformCheck, statusDetail: String? = nil) {
+        self.status = status
+        self.statusDetail = statusDetail
         self.arch = arch
         self.platform = platform
         self.source = source
@@ -110,5 +122,37 @@ public struct PlatformReport: Codable, Sendable {
         self.parentDigest = parentDigest
         self.verified = verified
         self.worst = worst
+    }
+}
+
+/// What a run could say about one platform. Only `verified` earns a ✓: something was verified
+/// at the source or compared with the registry, and matched.
+public enum PlatformCheck: String, Codable, Sendable {
+    /// Something was verified or compared and matched (the `verified` lines say what).
+    case verified
+    /// Something was compared and did not match (an alert says what).
+    case mismatch
+    /// First sighting: the published digest became the trusted one; nothing else to compare.
+    case baselineRecorded = "baseline-recorded"
+    /// Published and asked, but nothing at the source or in the registry could be compared.
+    case nothingToVerify = "nothing-to-verify"
+    /// The registry does not publish this platform (or the tag).
+    case notPublished = "not-published"
+    /// `--offline`: the registry was not asked.
+    case registryNotAsked = "registry-not-asked"
+    /// A fetch, verification, registry or parent lookup failed (`statusDetail` says which).
+    case couldNotBeChecked = "could-not-be-checked"
+
+    /// What the text report prints after the digest.
+    public var phrase: String {
+        switch self {
+        case .verified: return "verified"
+        case .mismatch: return "mismatch"
+        case .baselineRecorded: return "baseline recorded (first sighting)"
+        case .nothingToVerify: return "nothing to verify at this source"
+        case .notPublished: return "not published"
+        case .registryNotAsked: return "registry not asked (--offline)"
+        case .couldNotBeChecked: return "could not be checked"
+        }
     }
 }

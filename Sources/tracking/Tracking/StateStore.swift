@@ -22,7 +22,11 @@ public struct StateStore: Sendable {
         }
         guard let schema = version.schemaVersion else { throw .corrupt(path, "no schemaVersion") }
         guard schema <= State.currentSchema else { throw .newerSchema(path, found: schema, supported: State.currentSchema) }
-        do { return try JSONDecoder().decode(State.self, from: data) } catch {
+        do {
+            var state = try JSONDecoder().decode(State.self, from: data)
+            if schema < State.currentSchema { state.migrate() }
+            return state
+        } catch {
             throw .corrupt(path, Self.describe(error))
         }
     }

@@ -10,15 +10,22 @@ public enum TagComparison {
         public var state: TagState
         /// Things worth saying that are not findings (absent annotations, first sight).
         public var notes: [String]
+        /// Per architecture: what was compared with the registry and matched (for the report's
+        /// "verified" lines; a ✓ needs at least one).
+        public var matched: [String: [String]] = [:]
+        /// Architectures seen for the first time: their digest became the trusted one.
+        public var firstSighting: Set<String> = []
     }
 
     public static func compare(image: String, tag: String, platforms: [PlatformObservation],
                                published: PublishedImage?, previous: TagState?, now: String) -> Outcome {
         var findings: [Finding] = []
         var notes: [String] = []
-        func finding(_ kind: FindingKind, _ severity: Severity, _ arch: Architecture?, _ message: String,
+        var matched: [String: [String]] = [:]
+        var firstSighting = Set<String>()
+        func finding(_ kind: FindingKind, _ severity: Severity, _ arch: String?, _ message: String,
                      expected: String? = nil, actual: String? = nil) {
-            findings.append(Finding(kind: kind, severity: severity, image: image, tag: tag, arch: arch?.rawValue,
+            findings.append(Finding(kind: kind, severity: severity, image: image, tag: tag, arch: arch,
                                     message: message, expected: expected, actual: actual))
         }
 
@@ -38,50 +45,99 @@ public enum TagComparison {
 
         var state = TagState(indexDigest: published.digest, mediaType: published.mediaType,
                              attestations: published.attestations.map(\.digest).sorted())
+        var descriptors: [String: RecordedDescriptor] = [:]
+        for p in published.platforms {
+            guard let arch = p.bashbrewArch, descriptors[arch] == nil else { continue }  // the first is what a client pulls
+            descriptors[arch] = RecordedDescriptor(digest: p.digest, annotations: p.annotations.filter { AnnotationKey.shown.contains($0.key) })
+        }
+        state.indexPlatforms = descriptors
+        // A descriptor whose annotation names another architecture than its platform, or a platform
+        // given twice: what a client pulls is not what the annotation says.
+        for d in published.platformDisagreements {
+            let arch = d.annotatedArch ?? d.platformArch
+            if let shadow = d.shadowedBy {
+                finding(.platformMismatch, .alert, arch,
+                        "the index lists \(d.platform) twice; a client pulling it gets \(shadow), not \(d.digest)",
+                        expected: shadow.description, actual: d.digest.description)
+            } else {
+                finding(.platformMismatch, .alert, arch,
+                        "descriptor \(d.digest) is annotated \(d.annotatedArch ?? "-") but its platform is \(d.platform) (\(d.platformArch ?? "no bashbrew architecture")); clients pull by platform",
+                        expected: d.annotatedArch, actual: d.platform)
+            }
+        }
         var platformDigestsChanged = false
         for p in platforms {
             let key = p.arch.rawValue
             let before = previous?.platforms[key]
             guard let pub = published.platform(p.arch) else {
                 let since = before?.missingSince ?? now
-                finding(.platformMissing, .warn, p.arch,
+                finding(.platformMissing, .warn, key,
                         "the library lists \(key) (\(p.arch.platform)) but the published index lacks it (since \(since)); normal while a release is building")
                 state.platforms[key] = PlatformState(digest: before?.digest, source: p.source, parent: p.parent,
                                                      parentDigest: p.parentDigest, expectedDigest: p.expectedDigest,
-                                                     missingSince: since)
+                                                     missingSince: since, annotations: before?.annotations, trusted: before?.trusted)
                 continue
             }
-            // The parent's digest: resolved now when we could, else what the build system annotated.
-            let parentDigest = p.parentDigest ?? pub.annotations[AnnotationKey.baseDigest].flatMap { try? Digest(parsing: $0) }
-            state.platforms[key] = PlatformState(digest: pub.digest, source: p.source, parent: p.parent ?? pub.annotations[AnnotationKey.baseName],
-                                                 parentDigest: parentDigest, expectedDigest: p.expectedDigest,
-                                                 annotations: pub.annotations.filter { AnnotationKey.shown.contains($0.key) })
+            var platformState = PlatformState(digest: pub.digest, source: p.source, parent: p.parent,
+                                              parentDigest: p.parentDigest, expectedDigest: p.expectedDigest,
+                                              annotations: pub.annotations.filter { AnnotationKey.shown.contains($0.key) },
+                                              trusted: before?.trusted)
+            var compared: [String] = []
 
-            if let expected = p.expectedDigest, expected != pub.digest {
-                finding(.expectedDigestMismatch, .alert, p.arch,
-                        "the published \(key) manifest is not the one in the upstream OCI layout (oci-import pushes it byte for byte)",
-                        expected: expected.description, actual: pub.digest.description)
+            if let expected = p.expectedDigest {
+                if expected != pub.digest {
+                    finding(.expectedDigestMismatch, .alert, key,
+                            "the published \(key) manifest is not the one in the upstream OCI layout (oci-import pushes it byte for byte)",
+                            expected: expected.description, actual: pub.digest.description)
+                } else {
+                    compared.append("published manifest \(pub.digest.short) is the upstream layout's")
+                }
             }
-            checkProvenance(p, pub.annotations, finding: { finding(.provenanceMismatch, .alert, p.arch, $0, expected: $1, actual: $2) },
+            var provenanceFailed = false
+            checkProvenance(p, pub.annotations, finding: { provenanceFailed = true; finding(.provenanceMismatch, .alert, key, $0, expected: $1, actual: $2) },
                             note: { notes.append("\(key): \($0)") })
-
-            guard let before, let oldDigest = before.digest else { continue }
-            guard oldDigest != pub.digest else { continue }
-            platformDigestsChanged = true
-            let changed = SourceField.allCases.filter { before.source[$0] != p.source[$0] }
-            if !changed.isEmpty {
-                let what = changed.map { "\($0.rawValue) \(before.source[$0]) → \(p.source[$0])" }.joined(separator: ", ")
-                finding(.rebuilt, .info, p.arch, "rebuilt because the library entry changed: \(what)",
-                        expected: oldDigest.description, actual: pub.digest.description)
-            } else if let oldParent = before.parentDigest, let newParent = parentDigest, oldParent != newParent {
-                finding(.rebuilt, .info, p.arch,
-                        "rebuilt because its parent \(p.parent ?? before.parent ?? "image") changed: \(oldParent) → \(newParent)",
-                        expected: oldDigest.description, actual: pub.digest.description)
-            } else {
-                finding(.digestDrift, .alert, p.arch,
-                        "the published \(key) digest changed with no change in the library entry and none in its parent",
-                        expected: oldDigest.description, actual: pub.digest.description)
+            if !provenanceFailed, pub.annotations[AnnotationKey.revision] != nil || pub.annotations[AnnotationKey.source] != nil {
+                compared.append("revision/source annotations name the library's commit")
             }
+            // The image's own word on its parent is compared with trackbot's lookup, never used for it.
+            if let claimed = pub.annotations[AnnotationKey.baseDigest], let looked = p.parentDigest, claimed != looked.description {
+                notes.append("\(key): the base.digest annotation says \(claimed), the parent \(p.parent ?? "image") publishes \(looked) now (a rebuild is due, or the annotation is wrong)")
+            }
+            if before?.digest.map({ $0 != pub.digest }) ?? false { platformDigestsChanged = true }
+
+            if let trusted = before?.trusted {
+                if trusted.digest == pub.digest {
+                    compared.append("digest is the trusted one (since \(trusted.since))")
+                } else {
+                    let changed = SourceField.allCases.filter { trusted.source[$0] != p.source[$0] }
+                    let rebuilt: String?
+                    if !changed.isEmpty {
+                        let what = changed.map { "\($0.rawValue) \(trusted.source[$0]) → \(p.source[$0])" }.joined(separator: ", ")
+                        rebuilt = "rebuilt because the library entry changed: \(what)"
+                    } else if let oldParent = trusted.parentDigest, let newParent = p.parentDigest, oldParent != newParent {
+                        rebuilt = "rebuilt because its parent \(p.parent ?? "image") changed: \(oldParent) → \(newParent) (looked up by trackbot)"
+                    } else {
+                        rebuilt = nil
+                    }
+                    if let rebuilt {
+                        finding(.rebuilt, .info, key, rebuilt, expected: trusted.digest.description, actual: pub.digest.description)
+                        platformState.trusted = TrustedBuild(digest: pub.digest, source: p.source, parentDigest: p.parentDigest,
+                                                             since: now, reason: rebuilt)
+                    } else {
+                        // The trusted build stays: the next run compares with it again, so the alert
+                        // is found again until it is explained or answered.
+                        finding(.digestDrift, .alert, key,
+                                "the published \(key) digest changed with no change in the library entry and none in its parent",
+                                expected: trusted.digest.description, actual: pub.digest.description)
+                    }
+                }
+            } else {
+                firstSighting.insert(key)
+                platformState.trusted = TrustedBuild(digest: pub.digest, source: p.source, parentDigest: p.parentDigest,
+                                                     since: now, reason: "first sighting")
+            }
+            matched[key] = compared
+            state.platforms[key] = platformState
         }
         if let oldIndex = previous?.indexDigest, oldIndex != published.digest, !platformDigestsChanged {
             let oldAtt = Set(previous?.attestations ?? []), newAtt = Set(state.attestations ?? [])
@@ -89,7 +145,7 @@ public enum TagComparison {
             finding(.indexChanged, .info, nil, "only the index changed (\(what) added); every platform digest is the same",
                     expected: oldIndex.description, actual: published.digest.description)
         }
-        return Outcome(findings: findings, state: state, notes: notes)
+        return Outcome(findings: findings, state: state, notes: notes, matched: matched, firstSighting: firstSighting)
     }
 
     /// `org.opencontainers.image.revision` must be the library's commit; `.source`
@@ -135,11 +191,19 @@ extension TagState {
     /// (so only a HEAD request was needed this run).
     public func republished(reference: String) -> PublishedImage? {
         guard let index = indexDigest else { return nil }
-        let platforms: [PublishedPlatform] = self.platforms.sorted { $0.key < $1.key }.compactMap { key, p in
-            guard let digest = p.digest, p.missingSince == nil, let arch = Architecture(rawValue: key) else { return nil }
+        var descriptors: [String: RecordedDescriptor] = indexPlatforms ?? [:]
+        if indexPlatforms == nil {
+            // Recorded before indexPlatforms: the compared platforms are all there is.
+            for (key, p) in platforms {
+                guard let digest = p.digest, p.missingSince == nil else { continue }
+                descriptors[key] = RecordedDescriptor(digest: digest, annotations: p.annotations)
+            }
+        }
+        let platforms: [PublishedPlatform] = descriptors.sorted { $0.key < $1.key }.compactMap { key, d in
+            guard let arch = Architecture(rawValue: key) else { return nil }
             let platform = arch.platform
             return PublishedPlatform(architecture: platform.architecture, os: platform.os, variant: platform.variant,
-                                     digest: digest, bashbrewArch: key, annotations: p.annotations ?? [:], size: 0,
+                                     digest: d.digest, bashbrewArch: key, annotations: d.annotations ?? [:], size: 0,
                                      mediaType: MediaType.ociManifest)
         }
         return PublishedImage(reference: reference, mediaType: mediaType ?? MediaType.ociIndex, digest: index,

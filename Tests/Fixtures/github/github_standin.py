@@ -12,6 +12,9 @@ Control endpoints (no auth):
                          "method": "POST"|"GET"|"PATCH"|null, "count": N, "stall": seconds,
                          "retry": seconds (retry-after, or x-ratelimit-reset from now)}
   GET  /_control/issues?repo=o/r  every stored issue, all fields
+  POST /_control/close  {"repo", "number", "by"}   closes an issue as another user would (closed_by = by)
+Issues closed through the API are closed by "trackbot-token-user"; GET /repos/o/r/issues/N
+answers closed_by and closed_at as the real API does (the list endpoint leaves closed_by out).
 """
 import json
 import sys
@@ -32,12 +35,23 @@ comments = {}       # ("o/r", number) -> [body]
 pulls = {}          # "o/r" -> [{"number", "state"}] for GET /repos/o/r/pulls
 
 
-def issue_json(repo, issue):
-    return {
+def issue_json(repo, issue, single=False):
+    out = {
         "number": issue["number"], "title": issue["title"], "body": issue["body"],
         "state": issue["state"], "labels": [{"name": n} for n in issue["labels"]],
         "url": f"http://127.0.0.1:{PORT}/repos/{repo}/issues/{issue['number']}",
+        "closed_at": issue.get("closed_at"),
     }
+    if single:
+        by = issue.get("closed_by")
+        out["closed_by"] = {"login": by} if by else None
+    return out
+
+
+def close(issue, by):
+    issue["state"] = "closed"
+    issue["closed_by"] = by
+    issue["closed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def new_issue(repo, title, body, labels, state="open"):
@@ -112,6 +126,11 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if self.command == "GET" and len(parts) == 4:
                 return self.list_issues(repo, url, foreign=bool(rule and rule["mode"] == "foreign-link"))
+            if self.command == "GET" and len(parts) == 5:
+                issue = self.find(repo, parts[4])
+                if issue is None:
+                    return self.send_json(404, {"message": "Not Found"})
+                return self.send_json(200, issue_json(repo, issue, single=True))
             if self.command == "POST" and len(parts) == 4:
                 issue = new_issue(repo, body["title"], body.get("body", ""), body.get("labels", []))
                 answer = issue_json(repo, issue)
@@ -119,9 +138,15 @@ class Handler(BaseHTTPRequestHandler):
                 issue = self.find(repo, parts[4])
                 if issue is None:
                     return self.send_json(404, {"message": "Not Found"})
-                for k in ("title", "body", "state"):
+                for k in ("title", "body"):
                     if k in body and body[k] is not None:
                         issue[k] = body[k]
+                if body.get("state") == "closed" and issue["state"] != "closed":
+                    close(issue, "trackbot-token-user")
+                elif body.get("state") == "open":
+                    issue["state"] = "open"
+                    issue.pop("closed_by", None)
+                    issue["closed_at"] = None
                 answer = issue_json(repo, issue)
             elif self.command == "POST" and len(parts) == 6 and parts[5] == "comments":
                 if self.find(repo, parts[4]) is None:
@@ -189,6 +214,12 @@ class Handler(BaseHTTPRequestHandler):
                 for i in body["issues"]:
                     new_issue(body["repo"], i["title"], i.get("body", ""), i.get("labels", []), i.get("state", "open"))
                 return self.send_json(200, {"count": len(repos[body["repo"]])})
+            if url.path == "/_control/close":
+                issue = self.find(body["repo"], str(body["number"]))
+                if issue is None:
+                    return self.send_json(404, {"message": "no such issue"})
+                close(issue, body["by"])
+                return self.send_json(200, issue_json(body["repo"], issue, single=True))
             if url.path == "/_control/pulls":
                 pulls[body["repo"]] = body["pulls"]
                 return self.send_json(200, {"count": len(body["pulls"])})

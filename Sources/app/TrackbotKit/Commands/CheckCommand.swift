@@ -20,9 +20,12 @@ public enum CheckCommand {
         public var githubRepository: String?
         /// GitHub API settings; nil reads `GITHUB_TOKEN` and `GITHUB_API_URL`.
         public var github: GitHubSettings?
+        /// `--output FORMAT=FILE`: the same report written in more formats, in the same pass.
+        public var outputs: [ReportDestination] = []
 
         public init(references: [String], library: String? = nil, shard: Shard? = nil, openIssues: Bool = false,
-                    githubRepository: String? = nil, github: GitHubSettings? = nil) {
+                    githubRepository: String? = nil, github: GitHubSettings? = nil, outputs: [ReportDestination] = []) {
+            self.outputs = outputs
             self.references = references
             self.library = library
             self.shard = shard
@@ -35,6 +38,11 @@ public enum CheckCommand {
     public static func run(_ request: Request, options: GlobalOptions,
                            registryConfiguration: RegistryConfiguration? = nil) async throws -> CommandResult {
         let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        // GitHub settings are checked before any work: a missing token must not cost a run whose
+        // alerts then reach no issue.
+        let issues = try request.openIssues
+            ? CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
+            : nil
         let targets = try targets(request, config: config, options: options)
         let store = StateStore(path: options.statePath ?? config.statePath)
         // A corrupt or newer state file stops the run before anything is fetched or written.
@@ -51,9 +59,10 @@ public enum CheckCommand {
             rc.rateLimitFloor = config.registry.rateLimitFloor
             registry = PublishedDigests(client: RegistryClient(configuration: rc), host: config.registry.host)
         }
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Date()
         var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
                                      registry: registry, now: now)
+        pipeline.mutes = config.mutes
         if options.deep {
             pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
                                            sources: sources)
@@ -62,28 +71,44 @@ public enum CheckCommand {
         var reports: [ImageReport] = []
         var newStates: [String: ImageState] = [:]
         var commit: String?
+        var libraryError: String?
         do {
             commit = try await library.resolveCommit()
         } catch {
-            reports = targets.map { ImageReport(name: $0.image, error: "official-images: \(error)") }
+            libraryError = "official-images: \(error)"
         }
-        if reports.isEmpty {
-            for (i, target) in targets.enumerated() {
-                progress(options, "checking \(target.image) (\(i + 1)/\(targets.count))")
-                let (report, state) = await pipeline.check(target, previous: recorded.images[target.image], libraryCommit: commit)
+        for (i, target) in targets.enumerated() {
+            progress(options, "checking \(target.image) (\(i + 1)/\(targets.count))")
+            let previous = recorded.images[target.image]
+            if let libraryError {
+                // Nothing could be checked: the recorded alerts are still reported, and kept.
+                let (report, state) = await pipeline.unchecked(target, previous: previous, error: libraryError)
                 reports.append(report)
                 if let state { newStates[target.image] = state }
+                continue
             }
-            progress(options, nil)
+            let (report, state) = await pipeline.check(target, previous: previous, libraryCommit: commit)
+            reports.append(report)
+            if let state { newStates[target.image] = state }
         }
+        progress(options, nil)
 
         let report = CheckReport(images: reports)
         var diagnostics: [String] = []
+        var exitCode = report.exitCode
+        var stateWritten = false
         if !options.dryRun, !newStates.isEmpty {
-            try store.withLock {
-                var state = try store.load()
-                for (name, image) in newStates { state.images[name] = image }
-                try store.save(state)
+            // A state that cannot be written never hides the report: it is printed in full below.
+            do {
+                try store.withLock {
+                    var state = try store.load()
+                    for (name, image) in newStates { state.images[name] = image }
+                    try store.save(state)
+                }
+                stateWritten = true
+            } catch {
+                diagnostics.append("error: the state was not written (\(error)); this report is complete, and the next run compares with the state as it was")
+                exitCode = 2
             }
         } else if options.dryRun {
             diagnostics.append("dry run: state not written")
@@ -91,14 +116,27 @@ public enum CheckCommand {
         let color = options.format == .text && isatty(FileHandle.standardOutput.fileDescriptor) != 0
             && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         var output = try CheckReportRenderer.render(report, format: options.format, color: color)
-        if options.verbosity < 0 && options.format == .text {
-            output = report.findings.isEmpty ? "" : output
+        // -q: nothing when all is well; an alert, a warning or an error is never hidden.
+        if options.verbosity < 0 && options.format == .text && report.findings.isEmpty && exitCode == 0 {
+            output = ""
         }
-        var exitCode = report.exitCode
-        if request.openIssues {
-            let (lines, failed) = await CheckIssues.sync(report, request: request, config: config, options: options)
+        for destination in request.outputs {
+            do {
+                try destination.write(try CheckReportRenderer.render(report, format: destination.format))
+            } catch {
+                diagnostics.append("error: could not write the \(destination.format.rawValue) report to \(destination.path): \(error)")
+                exitCode = 2
+            }
+        }
+        if let issues, stateWritten || options.dryRun {
+            let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
+            let alerts = report.images.flatMap(\.alerts)
+            let (lines, failed) = await CheckIssues.sync(issues, alerts: alerts, images: checked, mutes: config.mutes,
+                                                         store: store, now: now)
             diagnostics += lines
             if failed { exitCode = 2 }
+        } else if issues != nil {
+            diagnostics.append("GitHub issues: not synced because the state was not written; the next run syncs them")
         }
         return CommandResult(output: output, exitCode: exitCode, diagnostics: diagnostics)
     }
@@ -131,5 +169,32 @@ public enum CheckCommand {
     private static func progress(_ options: GlobalOptions, _ line: String?) {
         guard options.verbosity >= 0, isatty(FileHandle.standardError.fileDescriptor) != 0 else { return }
         FileHandle.standardError.write(Data((line.map { "\r\($0)\u{1B}[K" } ?? "\r\u{1B}[K").utf8))
+    }
+}
+
+/// `--output FORMAT=FILE`: one more rendering of the run's report, written to a file.
+public struct ReportDestination: Sendable, Equatable {
+    public var format: OutputFormat
+    public var path: String
+
+    public init(format: OutputFormat, path: String) {
+        self.format = format
+        self.path = path
+    }
+
+    /// `json=report.json`.
+    public static func parse(_ text: String) throws -> ReportDestination {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty, let format = OutputFormat(rawValue: parts[0]) else {
+            throw UsageError("--output \"\(text)\" is not FORMAT=FILE with FORMAT one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. json=report.json)")
+        }
+        return ReportDestination(format: format, path: parts[1])
+    }
+
+    /// Written whole or not at all (a temporary file renamed into place).
+    func write(_ text: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
     }
 }

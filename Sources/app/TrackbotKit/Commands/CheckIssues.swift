@@ -3,26 +3,72 @@ import Reporting
 import TrackbotCore
 import Tracking
 
-/// `watch --open-issues`: the GitHub issue step after a check run (see docs/github-issues.md).
+/// The GitHub issue step of `watch --open-issues` and `trackbot issues sync` (see
+/// docs/github-issues.md): issues follow the open alerts recorded in the state, and what GitHub
+/// says back (issue numbers, issues closed by a person) is recorded there too.
 enum CheckIssues {
-    /// Syncs issues with the report's alerts. Returns diagnostics lines, and whether GitHub failed
-    /// (which makes the run exit 2; the report and state are unaffected).
-    static func sync(_ report: CheckReport, request: CheckCommand.Request, config: Configuration,
-                     options: GlobalOptions) async -> (lines: [String], failed: Bool) {
-        guard let repository = request.githubRepository ?? config.github.repository else {
-            return (["GitHub issues: no repository; set github.repository in the config or pass --github-repo OWNER/NAME"], true)
+    /// Where issues go, checked before any other work so that a missing token or repository
+    /// stops the run before anything is fetched.
+    struct Setup: Sendable {
+        var repository: String
+        var settings: GitHubSettings
+        var labels: [String]
+        var closeResolved: Bool
+        var dryRun: Bool
+    }
+
+    static func prepare(repository: String?, settings: GitHubSettings?, config: Configuration, dryRun: Bool) throws -> Setup {
+        guard let repository = repository ?? config.github.repository else {
+            throw UsageError("GitHub issues: no repository; set github.repository in the config or pass --github-repo OWNER/NAME")
         }
-        let settings = request.github ?? GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)
-        let sync = IssueSync(repository: repository, labels: config.github.labels,
-                             closeResolved: config.github.closeResolved, dryRun: options.dryRun)
-        let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
+        let parts = repository.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw UsageError("GitHub issues: repository \"\(repository)\" is not OWNER/NAME")
+        }
+        let settings = settings ?? GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+        if !dryRun && settings.token == nil {
+            throw UsageError("GitHub issues: GITHUB_TOKEN is not set (it needs issues: write on \(repository)); nothing was checked")
+        }
+        return Setup(repository: repository, settings: settings, labels: config.github.labels,
+                     closeResolved: config.github.closeResolved, dryRun: dryRun)
+    }
+
+    /// Syncs issues with the open alerts of `images` and records the outcome in the state file
+    /// (unless a dry run). Returns diagnostics lines, and whether GitHub or the state failed; then
+    /// the alerts stay marked as not in an issue, and the next sync takes them up.
+    static func sync(_ setup: Setup, alerts: [AlertRecord], images: Set<String>, mutes: [Mute], store: StateStore,
+                     now: Date) async -> (lines: [String], failed: Bool) {
+        let open = alerts.filter { AlertLedger.status(of: $0, mutes: mutes, now: now) == .open }
+        let sync = IssueSync(repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved,
+                             dryRun: setup.dryRun)
+        let result: IssueSync.Result
         do {
-            let result = try await sync.run(findings: report.findings, checkedImages: checked,
-                                            client: GitHubClient(settings: settings))
-            return (result.lines.map { "GitHub: \($0)" }, false)
+            result = try await sync.run(alerts: open, checkedImages: images, client: GitHubClient(settings: setup.settings))
         } catch {
-            let text = settings.token.map { Redaction.scrub("\(error)", secrets: [$0]) } ?? "\(error)"
-            return (["GitHub issues: \(text)"], true)
+            let text = setup.settings.token.map { Redaction.scrub("\(error)", secrets: [$0]) } ?? "\(error)"
+            return (["GitHub issues: \(text); the alerts stay recorded as not yet in an issue, and the next run syncs them"], true)
         }
+        var lines = result.lines.map { "GitHub: \($0)" }
+        guard !setup.dryRun, !result.issues.isEmpty || !result.acknowledgements.isEmpty else { return (lines, false) }
+        do {
+            try store.withLock {
+                var state = try store.load()
+                for name in state.images.keys {
+                    guard var image = state.images[name] else { continue }
+                    for i in image.alerts.indices {
+                        if let number = result.issues[image.alerts[i].id] { image.alerts[i].issue = number }
+                    }
+                    state.images[name] = image
+                    for (id, ack) in result.acknowledgements {
+                        _ = state.acknowledge(image: name, ack) { $0.id == id }
+                    }
+                }
+                try store.save(state)
+            }
+        } catch {
+            lines.append("GitHub issues: synced, but the state was not updated (\(error)); the next run finds the issues by their markers")
+            return (lines, true)
+        }
+        return (lines, false)
     }
 }

@@ -55,3 +55,30 @@ public enum StateMergeCommand {
         return a > b
     }
 }
+
+/// `trackbot state compare OLD NEW`: whether two state files record the same thing apart from
+/// when it was checked or last seen (exit 0), or differ (exit 1), so CI commits a state only
+/// when something changed.
+public enum StateCompareCommand {
+    public static func run(old: String, new: String) throws -> CommandResult {
+        guard FileManager.default.fileExists(atPath: new) else { throw UsageError("state compare: \(new) does not exist") }
+        let b = try StateStore(path: new).load()
+        guard FileManager.default.fileExists(atPath: old) else {
+            return CommandResult(output: "differ: \(old) does not exist\n", exitCode: 1)
+        }
+        let a = try StateStore(path: old).load()
+        let same = timeless(a) == timeless(b)
+        return CommandResult(output: same ? "same (apart from times)\n" : "differ\n", exitCode: same ? 0 : 1)
+    }
+
+    static func timeless(_ state: State) -> State {
+        var s = state
+        for (name, image) in s.images {
+            var image = image
+            image.checkedAt = ""
+            for i in image.alerts.indices { image.alerts[i].lastSeen = "" }
+            s.images[name] = image
+        }
+        return s
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
 /// Everything a run needs to know besides the command line (see docs/configuration.md).
 public struct Configuration: Sendable, Equatable {
@@ -46,6 +47,8 @@ public struct Configuration: Sendable, Equatable {
     public var registry = Registry()
     public var images: [WatchedImage] = []
     public var github = GitHub()
+    /// `[[mute]]`: alerts reported as info until a date, with a reason.
+    public var mutes: [Mute] = []
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import Foundation
 import TOMLKit
 import TrackbotCore
+import Tracking
 
 /// Reads the TOML configuration, naming the key and line of anything wrong.
 public enum ConfigurationLoader {
@@ -21,7 +22,7 @@ public enum ConfigurationLoader {
         }
         let doc = Document(text: text, path: path)
         var c = Configuration()
-        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github"], in: nil)
+        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute"], in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
         if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
         if let lib = try doc.table(root, "library", in: nil) {
@@ -84,6 +85,38 @@ public enum ConfigurationLoader {
                     image.upstream = .init(repository: repo, tagPattern: pattern)
                 }
                 c.images.append(image)
+            }
+        }
+        if let list = root["mute"] {
+            guard let array = list.array else { throw doc.error(nil, "mute", "must be an array of tables ([[mute]])") }
+            for item in array {
+                guard let t = item.table else { throw doc.error(nil, "mute", "must be an array of tables ([[mute]])") }
+                try doc.allow(t, ["image", "tag", "arch", "kind", "reason", "until"], in: "mute")
+                guard let image = try doc.string(t, "image", in: "mute"), !image.isEmpty else {
+                    throw doc.error(nil, "mute", "every [[mute]] needs image = \"IMAGE\"")
+                }
+                guard let reason = try doc.string(t, "reason", in: "mute"), !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw doc.error("mute", "image", "needs reason = \"…\": say why the alert may be ignored", value: image)
+                }
+                guard let untilText = try doc.string(t, "until", in: "mute") else {
+                    throw doc.error("mute", "image", "needs until = \"YYYY-MM-DD\": a mute must expire", value: image)
+                }
+                guard let until = Mute.parseUntil(untilText) else {
+                    throw doc.error("mute", "until", "must be a date (2026-12-31) or an RFC 3339 time, got \"\(untilText)\"", value: untilText)
+                }
+                var kind: FindingKind?
+                if let k = try doc.string(t, "kind", in: "mute") {
+                    guard let parsed = FindingKind(rawValue: k) else {
+                        throw doc.error("mute", "kind", "unknown finding kind \"\(k)\" (see docs/findings.md)", value: k)
+                    }
+                    kind = parsed
+                }
+                let arch = try doc.string(t, "arch", in: "mute")
+                if let arch, Architecture(rawValue: arch) == nil {
+                    throw doc.error("mute", "arch", "unknown architecture \"\(arch)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))", value: arch)
+                }
+                c.mutes.append(Mute(image: image, tag: try doc.string(t, "tag", in: "mute"), arch: arch, kind: kind,
+                                    reason: reason, until: until, untilText: untilText))
             }
         }
         return c

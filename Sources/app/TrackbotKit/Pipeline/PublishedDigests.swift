@@ -13,7 +13,7 @@ actor PublishedDigests {
 
     let client: RegistryClient
     let host: String
-    private var parents: [String: Task<PublishedImage?, Never>] = [:]
+    private var parents: [String: Task<PublishedImage, any Error>] = [:]
 
     init(client: RegistryClient, host: String) {
         self.client = client
@@ -33,20 +33,22 @@ actor PublishedDigests {
         return .published(try await client.resolve(reference.at(head.digest)), unchanged: false)
     }
 
-    /// The parent image's platform digest for `arch`, resolved once per parent per run.
-    func parentDigest(_ parent: String, arch: Architecture) async -> Digest? {
+    /// The parent image's platform digest for `arch`, looked up once per parent per run: nil when
+    /// the parent publishes no such platform; throws when it cannot be looked up (the caller
+    /// must not fall back to what the checked image says about its parent).
+    func parentDigest(_ parent: String, arch: Architecture) async throws -> Digest? {
         guard parent != "scratch" else { return nil }
-        let task: Task<PublishedImage?, Never>
+        let task: Task<PublishedImage, any Error>
         if let existing = parents[parent] {
             task = existing
         } else {
             let client = client, host = host
             task = Task {
                 let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
-                return try? await client.resolve(name)
+                return try await client.resolve(name)
             }
             parents[parent] = task
         }
-        return await task.value?.platform(arch)?.digest
+        return try await task.value.platform(arch)?.digest
     }
 }

@@ -56,6 +56,12 @@ public actor GitHubClient {
         return all
     }
 
+    /// One GET of a single resource.
+    public func get<T: Decodable & Sendable>(_ path: String, as type: T.Type) async throws -> T {
+        let response = try await exchange(.get, url: settings.apiURL + path, body: nil, path: path)
+        return try decode(T.self, response.body, method: "GET", path: path)
+    }
+
     /// One POST or PATCH with a JSON body; decodes the answer.
     public func mutate<T: Decodable & Sendable, B: Encodable & Sendable>(
         _ method: HTTPRequest.Method, _ path: String, body: B, as type: T.Type) async throws -> T {

@@ -37,3 +37,15 @@ struct IssueEdit: Encodable, Sendable {
 struct NewComment: Encodable, Sendable {
     var body: String
 }
+
+/// One issue as `GET /repos/{o}/{r}/issues/{n}` gives it: who closed it and when.
+struct ClosedIssue: Decodable, Sendable {
+    struct User: Decodable, Sendable { var login: String }
+    var closedBy: User?
+    var closedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case closedBy = "closed_by"
+        case closedAt = "closed_at"
+    }
+}

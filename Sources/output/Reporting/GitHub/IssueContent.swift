@@ -1,31 +1,33 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
-/// The alert findings of one image and one finding kind: what one GitHub issue is about.
+/// The open alerts of one image and one finding kind: what one GitHub issue is about.
 public struct AlertGroup: Sendable, Equatable {
     public var image: String
     public var kind: FindingKind
-    public var findings: [Finding]
+    public var alerts: [AlertRecord]
 
     /// The tags the group covers, sorted, without repeats.
-    public var tags: [String] { Array(Set(findings.compactMap(\.tag))).sorted() }
+    public var tags: [String] { Array(Set(alerts.compactMap(\.tag))).sorted() }
 
-    /// Groups alert findings by image and kind; other severities are left out.
-    public static func groups(_ findings: [Finding]) -> [AlertGroup] {
-        var byKey: [IssueKey: [Finding]] = [:]
-        for f in findings where f.severity == .alert {
-            byKey[IssueKey(image: f.image ?? "-", kind: f.kind.rawValue), default: []].append(f)
-        }
+    /// Groups alert records by image and kind.
+    public static func groups(_ alerts: [AlertRecord]) -> [AlertGroup] {
+        var byKey: [IssueKey: [AlertRecord]] = [:]
+        for a in alerts { byKey[IssueKey(image: a.image, kind: a.kind.rawValue), default: []].append(a) }
         return byKey.keys.sorted().map { key in
-            let sorted = Array(Set(byKey[key]!)).sorted {
-                ($0.tag ?? "", $0.arch ?? "", $0.message, $0.expected ?? "", $0.actual ?? "")
-                    < ($1.tag ?? "", $1.arch ?? "", $1.message, $1.expected ?? "", $1.actual ?? "")
-            }
-            return AlertGroup(image: key.image, kind: FindingKind(rawValue: key.kind)!, findings: sorted)
+            AlertGroup(image: key.image, kind: FindingKind(rawValue: key.kind)!, alerts: byKey[key]!.sorted { $0.id < $1.id })
         }
     }
 
     public var key: IssueKey { IssueKey(image: image, kind: kind.rawValue) }
+
+    /// Names this group's issue among earlier issues of the same key (closed ones are never
+    /// reopened): the key and the earliest alert's first sighting.
+    public var instance: String {
+        let first = alerts.map(\.firstSeen).min() ?? ""
+        return String(StreamingHasher.digest(Array("\(image)\n\(kind.rawValue)\n\(first)".utf8)).hex.prefix(16))
+    }
 }
 
 /// What an issue is found again by: image and finding kind (not the tags, so that a change in the
@@ -42,14 +44,25 @@ public struct IssueKey: Hashable, Comparable, Sendable, Codable {
     public static func < (a: IssueKey, b: IssueKey) -> Bool { (a.image, a.kind) < (b.image, b.kind) }
 }
 
-/// The hidden markers in an issue body: `<!-- trackbot:v1 image=…; kind=… -->` and the hash of
-/// the visible content, `<!-- trackbot:hash sha256:… -->`.
+/// The hidden markers in an issue body: `<!-- trackbot:v1 image=…; kind=…; instance=… -->` and
+/// the hash of the visible content, `<!-- trackbot:hash sha256:… -->`.
 public enum IssueMarker {
     static let prefix = "<!-- trackbot:v1 "
     static let hashPrefix = "<!-- trackbot:hash "
 
-    public static func marker(_ key: IssueKey) -> String {
-        "\(prefix)image=\(sanitize(key.image)); kind=\(sanitize(key.kind)) -->"
+    public static func marker(_ key: IssueKey, instance: String? = nil) -> String {
+        "\(prefix)image=\(sanitize(key.image)); kind=\(sanitize(key.kind))\(instance.map { "; instance=\(sanitize($0))" } ?? "") -->"
+    }
+
+    /// The instance named in a body's marker (issues of older versions have none).
+    public static func instance(in body: String?) -> String? {
+        guard let body, let start = body.range(of: prefix) else { return nil }
+        guard let end = body[start.upperBound...].range(of: " -->") else { return nil }
+        for part in body[start.upperBound..<end.lowerBound].split(separator: ";") {
+            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2, kv[0] == "instance" { return kv[1] }
+        }
+        return nil
     }
 
     /// The key of a trackbot issue body, nil for any other issue.
@@ -89,18 +102,20 @@ public struct IssueContent: Sendable, Equatable {
         let tags = group.tags
         let tagText = tags.isEmpty ? "" : " (\(tags.count <= 4 ? tags.joined(separator: ", ") : tags.prefix(4).joined(separator: ", ") + ", +\(tags.count - 4)"))"
         title = "trackbot: \(group.image) \(group.kind.rawValue)\(tagText)"
-        var md = "trackbot found **\(group.findings.count)** `\(group.kind.rawValue)` alert"
-        md += group.findings.count == 1 ? "" : "s"
+        var md = "trackbot found **\(group.alerts.count)** open `\(group.kind.rawValue)` alert"
+        md += group.alerts.count == 1 ? "" : "s"
         md += " for `\(group.image)`\(tags.isEmpty ? "" : " (tags " + tags.map { "`\($0)`" }.joined(separator: ", ") + ")").\n\n"
-        md += "| image | tag | arch | message | expected | actual |\n|---|---|---|---|---|---|\n"
-        for f in group.findings {
-            md += "| " + [f.image ?? group.image, f.tag ?? "", f.arch ?? "", f.message, f.expected ?? "", f.actual ?? ""]
+        md += "| image | tag | arch | message | expected | actual | open since |\n|---|---|---|---|---|---|---|\n"
+        for a in group.alerts {
+            md += "| " + [a.image, a.tag ?? "", a.arch ?? "", a.message, a.expected ?? "", a.actual ?? "", a.firstSeen]
                 .map(Self.cell).joined(separator: " | ") + " |\n"
         }
         md += "\n### What to do\n\n" + Self.advice(group.kind) + "\n\n"
-        md += "This issue is kept up to date by trackbot: its body is rewritten when the finding changes, "
-        md += "and it is closed when the finding is gone. Edits to the body are overwritten.\n"
-        let visible = md + "\n" + IssueMarker.marker(group.key)
+        md += "An alert stays open until it is explained (a library or parent change, or the trusted digest is back), "
+        md += "acknowledged (`trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"`), "
+        md += "or muted (`[[mute]]` in the configuration). Closing this issue acknowledges its alerts: trackbot records who closed it "
+        md += "and does not reopen it. The body is rewritten when the alerts change; edits to it are overwritten.\n"
+        let visible = md + "\n" + IssueMarker.marker(group.key, instance: group.instance)
         hash = StreamingHasher.digest(Array(visible.utf8)).description
         body = visible + "\n" + IssueMarker.hashPrefix + hash + " -->\n"
     }

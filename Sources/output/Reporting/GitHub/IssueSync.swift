@@ -1,8 +1,9 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
-/// Keeps one GitHub issue per alert group in step with a run's findings: creates, updates,
-/// reopens, comments and closes, and never creates a second issue for the same group.
+/// Keeps one GitHub issue per alert group in step with the open alerts: creates, updates,
+/// comments and closes, never creates a second issue for the same alerts, never reopens.
 public struct IssueSync: Sendable {
     /// `OWNER/NAME`.
     public var repository: String
@@ -23,7 +24,7 @@ public struct IssueSync: Sendable {
 
     /// What happened (or, in a dry run, would happen) to one issue.
     public struct Action: Codable, Sendable, Equatable {
-        public enum Kind: String, Codable, Sendable { case create, update, reopen, close, unchanged }
+        public enum Kind: String, Codable, Sendable { case create, update, reopen, close, acknowledged, unchanged }
         public var kind: Kind
         public var image: String
         public var findingKind: String
@@ -34,6 +35,10 @@ public struct IssueSync: Sendable {
     public struct Result: Codable, Sendable, Equatable {
         public var actions: [Action]
         public var dryRun: Bool
+        /// Alert id → the issue that now reports it (to record in the state).
+        public var issues: [String: Int] = [:]
+        /// Alert id → the acknowledgement of a person who closed its issue.
+        public var acknowledgements: [String: Acknowledgement] = [:]
 
         /// One line per issue touched, for the diagnostics stream.
         public var lines: [String] {
@@ -45,6 +50,7 @@ public struct IssueSync: Sendable {
                 case .update: verb = dryRun ? "would update issue" : "updated issue"
                 case .reopen: verb = dryRun ? "would reopen issue" : "reopened issue"
                 case .close: verb = dryRun ? "would close issue" : "closed issue"
+                case .acknowledged: verb = "issue closed by a person, alerts recorded as acknowledged:"
                 case .unchanged: verb = "unchanged issue"
                 }
                 return "\(verb)\(number): \(a.title)"
@@ -52,61 +58,104 @@ public struct IssueSync: Sendable {
         }
     }
 
-    /// Syncs the issues of `repository` with `findings` (alerts only). Issues of images not in
-    /// `checkedImages` (not checked this run, or failed) are left alone.
-    public func run(findings: [Finding], checkedImages: Set<String>, client: GitHubClient) async throws -> Result {
+    /// Findings as fresh alert records (no issue yet), for callers that hold no state.
+    public func run(findings: [Finding], checkedImages: Set<String>, client: GitHubClient, now: String = "") async throws -> Result {
+        let alerts = findings.filter { $0.severity == .alert }.map { AlertRecord($0, image: $0.image ?? "-", now: now) }
+        return try await run(alerts: alerts, checkedImages: checkedImages, client: client)
+    }
+
+    /// Syncs the issues of `repository` with the open alerts: one issue per image and kind,
+    /// created once, updated when its alerts change, closed when none is left. An issue that a
+    /// person closed while its alerts were open acknowledges them and is never reopened; a new
+    /// alert of the same kind gets a new issue. Only issues of `checkedImages` are closed (an
+    /// image that was not checked, or failed, keeps its issues).
+    public func run(alerts: [AlertRecord], checkedImages: Set<String>, client: GitHubClient) async throws -> Result {
         let parts = repository.split(separator: "/")
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw GitHubError.invalidRepository(repository) }
         if !dryRun, client.settings.token == nil { throw GitHubError.missingToken }
 
-        let groups = AlertGroup.groups(findings)
-        var existing = try await trackbotIssues(client)
-        var actions: [Action] = []
+        var result = Result(actions: [], dryRun: dryRun)
+        let all = try await trackbotIssues(client)
+        var openByKey: [IssueKey: GitHubIssue] = [:]
+        var byNumber: [Int: GitHubIssue] = [:]
+        for issue in all {
+            byNumber[issue.number] = issue
+            guard issue.isOpen, let key = IssueMarker.key(in: issue.body) else { continue }
+            if let have = openByKey[key], have.number < issue.number { continue }  // duplicates made by hand: the oldest
+            openByKey[key] = issue
+        }
+        var keysWithAlerts = Set<IssueKey>()
 
-        for group in groups {
-            let content = IssueContent(group)
+        for group in AlertGroup.groups(alerts) {
             let key = group.key
-            if let issue = existing[key] {
-                let same = IssueMarker.hash(in: issue.body) == content.hash && issue.title == content.title
-                if issue.isOpen && same {
-                    actions.append(action(.unchanged, key, issue.number, content.title))
-                    continue
+            var open = group.alerts
+            // Alerts already in an issue that is closed now: a person closed it (trackbot closes
+            // only issues without open alerts), which answers them.
+            for alert in group.alerts {
+                guard let number = alert.issue, number != openByKey[key]?.number, let issue = byNumber[number], !issue.isOpen else { continue }
+                let closer = try await closedBy(number, client)
+                result.acknowledgements[alert.id] = Acknowledgement(
+                    by: closer.login, at: closer.at, reason: "closed GitHub issue #\(number)",
+                    via: "GitHub issue #\(number) closed")
+                open.removeAll { $0.id == alert.id }
+                if !result.actions.contains(where: { $0.number == number && $0.kind == .acknowledged }) {
+                    result.actions.append(action(.acknowledged, key, number, issue.title))
                 }
-                let kind: Action.Kind = issue.isOpen ? .update : .reopen
-                if !dryRun {
-                    let edit = IssueEdit(title: content.title, body: content.body, state: issue.isOpen ? nil : "open")
-                    _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)", body: edit, as: GitHubIssue.self)
-                }
-                actions.append(action(kind, key, issue.number, content.title))
-            } else if dryRun {
-                actions.append(action(.create, key, nil, content.title))
-            } else {
-                let created = try await create(content, key: key, client: client)
-                existing[key] = created
-                actions.append(action(.create, key, created.number, content.title))
             }
+            guard !open.isEmpty else { continue }
+            keysWithAlerts.insert(key)
+            let content = IssueContent(AlertGroup(image: group.image, kind: group.kind, alerts: open))
+            let number: Int?
+            if let issue = openByKey[key] {
+                let same = IssueMarker.hash(in: issue.body) == content.hash && issue.title == content.title
+                if same {
+                    result.actions.append(action(.unchanged, key, issue.number, content.title))
+                } else {
+                    if !dryRun {
+                        let edit = IssueEdit(title: content.title, body: content.body, state: nil)
+                        _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)", body: edit, as: GitHubIssue.self)
+                    }
+                    result.actions.append(action(.update, key, issue.number, content.title))
+                }
+                number = issue.number
+            } else if dryRun {
+                result.actions.append(action(.create, key, nil, content.title))
+                number = nil
+            } else {
+                let created = try await create(content, key: key, instance: AlertGroup(image: group.image, kind: group.kind, alerts: open).instance,
+                                               client: client)
+                openByKey[key] = created
+                result.actions.append(action(.create, key, created.number, content.title))
+                number = created.number
+            }
+            if let number { for a in open { result.issues[a.id] = number } }
         }
 
-        let current = Set(groups.map(\.key))
         if closeResolved {
-            for (key, issue) in existing.sorted(by: { $0.key < $1.key })
-            where issue.isOpen && !current.contains(key) && checkedImages.contains(key.image) {
+            for (key, issue) in openByKey.sorted(by: { $0.key < $1.key })
+            where !keysWithAlerts.contains(key) && checkedImages.contains(key.image) {
                 if !dryRun {
-                    let note = "trackbot no longer finds `\(key.kind)` alerts for `\(key.image)`; closing."
+                    let note = "trackbot has no open `\(key.kind)` alert for `\(key.image)` any more (explained, acknowledged or muted; the run's report says which); closing."
                     _ = try await client.mutate(.post, "/repos/\(repository)/issues/\(issue.number)/comments",
                                                 body: NewComment(body: note), as: IgnoredBody.self)
                     _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)",
                                                 body: IssueEdit(state: "closed"), as: GitHubIssue.self)
                 }
-                actions.append(action(.close, key, issue.number, issue.title))
+                result.actions.append(action(.close, key, issue.number, issue.title))
             }
         }
-        return Result(actions: actions, dryRun: dryRun)
+        return result
     }
 
-    /// Creates the issue; when a POST may have gone through (timeout, 5xx), looks for it by its
-    /// marker before trying again, so a slow server never leads to a duplicate.
-    private func create(_ content: IssueContent, key: IssueKey, client: GitHubClient) async throws -> GitHubIssue {
+    /// Who closed an issue and when (the list endpoint does not say).
+    private func closedBy(_ number: Int, _ client: GitHubClient) async throws -> (login: String, at: String) {
+        let issue = try await client.get("/repos/\(repository)/issues/\(number)", as: ClosedIssue.self)
+        return (issue.closedBy?.login ?? "unknown", issue.closedAt ?? "unknown")
+    }
+
+    /// Creates the issue; when a POST may have gone through (timeout, 5xx, a dropped answer),
+    /// looks for it by its marker before trying again, so a lost answer never leads to a duplicate.
+    private func create(_ content: IssueContent, key: IssueKey, instance: String, client: GitHubClient) async throws -> GitHubIssue {
         var attempt = 0
         while true {
             attempt += 1
@@ -116,30 +165,24 @@ public struct IssueSync: Sendable {
                                                as: GitHubIssue.self)
             } catch let error as GitHubError {
                 guard case .uncertain = error else { throw error }
-                if let found = try await trackbotIssues(client)[key] { return found }
+                let found = try await trackbotIssues(client).first {
+                    IssueMarker.key(in: $0.body) == key && IssueMarker.instance(in: $0.body) == instance
+                }
+                if let found { return found }
                 if attempt >= createAttempts { throw error }
             }
         }
     }
 
-    /// Every trackbot issue of the repository by key; when duplicates exist (made by hand or by an
-    /// older version), an open one wins, then the oldest.
-    private func trackbotIssues(_ client: GitHubClient) async throws -> [IssueKey: GitHubIssue] {
+    /// Every trackbot issue of the repository (found by its marker), open and closed.
+    private func trackbotIssues(_ client: GitHubClient) async throws -> [GitHubIssue] {
         var query = "state=all&per_page=100"
         if !labels.isEmpty {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
             query += "&labels=" + labels.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }.joined(separator: ",")
         }
         let issues = try await client.getAll("/repos/\(repository)/issues?\(query)", as: [GitHubIssue].self)
-        var byKey: [IssueKey: GitHubIssue] = [:]
-        for issue in issues where issue.pullRequest == nil {
-            guard let key = IssueMarker.key(in: issue.body) else { continue }
-            if let have = byKey[key], (have.isOpen && !issue.isOpen) || (have.isOpen == issue.isOpen && have.number < issue.number) {
-                continue
-            }
-            byKey[key] = issue
-        }
-        return byKey
+        return issues.filter { $0.pullRequest == nil && IssueMarker.key(in: $0.body) != nil }
     }
 
     private func action(_ kind: Action.Kind, _ key: IssueKey, _ number: Int?, _ title: String) -> Action {

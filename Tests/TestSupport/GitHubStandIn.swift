@@ -26,6 +26,8 @@ public final class GitHubStandIn: @unchecked Sendable {
         public var authorized: Bool
         /// When the stand-in received it (seconds since 1970).
         public var time: Double
+        /// Serial number of the TCP connection it came on (equal numbers: a kept-alive connection).
+        public var connection: Int
     }
 
     /// A stored issue as the stand-in keeps it, with its comments.
@@ -66,8 +68,10 @@ public final class GitHubStandIn: @unchecked Sendable {
     }
 
     /// Makes the next `count` API requests with `method` (any when nil) fail in `mode`:
-    /// create-then-stall, create-then-502, rate-limit (`retry-after: retry`), primary-rate-limit
-    /// (`x-ratelimit-reset` `retry` seconds from now), 502.
+    /// create-then-stall, create-then-502, create-then-drop (takes effect, then the connection is
+    /// closed without any answer, as GitHub may do to a kept-alive connection), rate-limit
+    /// (`retry-after: retry`), primary-rate-limit (`x-ratelimit-reset` `retry` seconds from now),
+    /// 502, foreign-link.
     public func fail(_ mode: String, method: String? = nil, count: Int = 1, stall: Double = 5, retry: Int = 1) throws {
         var rule: [String: Any] = ["mode": mode, "count": count, "stall": stall, "retry": retry]
         if let method { rule["method"] = method }

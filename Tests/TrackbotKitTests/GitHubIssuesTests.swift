@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 import Reporting
 import TestSupport
 import Testing
@@ -200,6 +201,53 @@ import Tracking
         #expect(result.actions.map(\.kind) == [.create])
         #expect(try s.issues().count == 1)
         #expect(try s.requests("POST", "/repos/\(Self.repo)/issues").count == 1)
+    }
+
+    @Test func aCreateWhoseAnswerIsDroppedOnAKeptAliveConnectionIsNotDuplicated() async throws {
+        let s = try Setup()
+        try s.github.fail("create-then-drop", method: "POST")
+        let result = try await s.run([Self.drift()])
+
+        #expect(result.actions.map(\.kind) == [.create])
+        #expect(result.actions.first?.number == 1)
+        #expect(try s.issues().count == 1)
+        let record = try s.github.requests()
+        // list, POST (created, answer dropped), list again (found it), and no second POST: libcurl
+        // did not resend the POST behind our back.
+        #expect(record.map { "\($0.method) \($0.path.split(separator: "?")[0])" }
+                == ["GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues", "GET /repos/\(Self.repo)/issues"])
+        if record.count == 3 {
+            // The lists shared one kept-alive connection, which the POST would have reused.
+            #expect(record[2].connection == record[0].connection)
+            #expect(record[1].connection != record[0].connection)
+        }
+    }
+
+    @Test func aDroppedPOSTAnswerReachesTheCallerAsAnEmptyReply() async throws {
+        let s = try Setup()
+        try s.github.fail("create-then-drop", method: "POST")
+        let http = HTTPClient()
+        let url = s.github.url + "/repos/\(Self.repo)/issues"
+        var list = HTTPRequest(.get, url)
+        list.authorize("Bearer", Secret(s.token))
+        #expect(try await http.send(list).newConnections == 1)
+        var create = HTTPRequest(.post, url, body: Array(#"{"title": "t"}"#.utf8))
+        create.authorize("Bearer", Secret(s.token))
+        do {
+            _ = try await http.send(create)
+            Issue.record("the POST succeeded: libcurl resent it after the drop")
+        } catch let error as HTTPError {
+            guard case .transport(_, _, let code, _) = error else { Issue.record("\(error)"); return }
+            #expect(code == 52)  // CURLE_GOT_NOTHING
+        }
+        #expect(try s.issues().count == 1)
+    }
+
+    @Test func onlyPOSTGoesOutOnAFreshConnectionByDefault() {
+        #expect(HTTPRequest(.post, "http://h/").freshConnection)
+        #expect(!HTTPRequest(.get, "http://h/").freshConnection)
+        #expect(!HTTPRequest(.patch, "http://h/").freshConnection)
+        #expect(!HTTPRequest(.post, "http://h/", freshConnection: false).freshConnection)
     }
 
     @Test func a502BeforeCreatingIsRetriedAfterALookUp() async throws {

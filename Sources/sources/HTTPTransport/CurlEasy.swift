@@ -55,6 +55,12 @@ final class CurlEasy: @unchecked Sendable {
         set(CURLOPT_FOLLOWLOCATION, 0)
         set(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
         set(CURLOPT_TIMEOUT_MS, Int(request.totalTimeout * 1000))
+        // Each easy handle has its own connection cache (the share handle holds no connections)
+        // and curl_easy_reset clears these two, so they apply to this request only.
+        if request.freshConnection {
+            set(CURLOPT_FRESH_CONNECT, 1)
+            set(CURLOPT_FORBID_REUSE, 1)
+        }
         _ = trackbot_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = trackbot_curl_setopt_string(handle, CURLOPT_USERAGENT, "trackbot/1 libcurl")
         _ = trackbot_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)

@@ -15,12 +15,17 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// The whole exchange, redirects included.
     public var totalTimeout: Double
+    /// For a request that must not be sent twice: it goes out on a new connection, which is not
+    /// kept afterwards. libcurl silently resends a request whose reused connection died before
+    /// any answer; on a fresh connection the dropped answer reaches the caller instead.
+    /// Defaults to true for POST (not idempotent).
+    public var freshConnection: Bool
 
     public static let defaultBodyLimit = 4 << 20
 
     public init(_ method: Method = .get, _ url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
                 secrets: [Secret] = [], bodyLimit: Int = HTTPRequest.defaultBodyLimit,
-                connectTimeout: Double = 10, totalTimeout: Double = 60) {
+                connectTimeout: Double = 10, totalTimeout: Double = 60, freshConnection: Bool? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -29,6 +34,7 @@ public struct HTTPRequest: Sendable {
         self.bodyLimit = bodyLimit
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
+        self.freshConnection = freshConnection ?? (method == .post)
     }
 
     /// Sets `Authorization` and remembers the credential so that errors never show it.

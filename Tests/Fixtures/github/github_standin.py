@@ -5,16 +5,21 @@ Usage: github_standin.py PORT TOKEN
 
 Keeps issues in memory, paginates lists at 30 per page with Link headers, requires
 `Authorization: Bearer TOKEN` (or `token TOKEN`) on /repos/, and records every request.
+Speaks HTTP/1.1 and keeps connections alive, like the real API.
 Control endpoints (no auth):
-  GET  /_control/requests           every recorded request: [{method, path, body}]
+  GET  /_control/requests           every recorded request: [{method, path, body, connection}]
+                                    (connection: serial number of the TCP connection it came on)
   POST /_control/seed   {"repo", "issues": [{title, body, state, labels}]}
-  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"rate-limit"|"primary-rate-limit"|"502"|"foreign-link",
+  POST /_control/fail   {"mode": "create-then-stall"|"create-then-502"|"create-then-drop"|"rate-limit"|"primary-rate-limit"|"502"|"foreign-link",
                          "method": "POST"|"GET"|"PATCH"|null, "count": N, "stall": seconds,
                          "retry": seconds (retry-after, or x-ratelimit-reset from now)}
   GET  /_control/issues?repo=o/r  every stored issue, all fields
   POST /_control/close  {"repo", "number", "by"}   closes an issue as another user would (closed_by = by)
 Issues closed through the API are closed by "trackbot-token-user"; GET /repos/o/r/issues/N
 answers closed_by and closed_at as the real API does (the list endpoint leaves closed_by out).
+create-then-drop: the request takes effect, then the connection is closed without a byte of
+answer (what GitHub sometimes does to a kept-alive connection; libcurl resends the request on a
+new connection when the dropped one was reused).
 """
 import json
 import sys
@@ -29,10 +34,11 @@ PER_PAGE_MAX = 30  # like the real API, whatever per_page asks for beyond it her
 
 lock = threading.Lock()
 repos = {}          # "o/r" -> list of issue dicts
-requests_log = []   # {method, path, body}
+requests_log = []   # {method, path, body, authorized, time, connection}
 failures = []       # pending failure rules
 comments = {}       # ("o/r", number) -> [body]
 pulls = {}          # "o/r" -> [{"number", "state"}] for GET /repos/o/r/pulls
+connections = 0     # TCP connections accepted so far
 
 
 def issue_json(repo, issue, single=False):
@@ -75,6 +81,13 @@ def take_failure(method):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    def setup(self):
+        global connections
+        super().setup()
+        with lock:
+            connections += 1
+            self.connection_number = connections
+
     def log_message(self, fmt, *args):
         sys.stderr.write("%s %s\n" % (self.command, self.path))
 
@@ -102,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             # The header itself is not recorded, so the record can be searched for the token.
             requests_log.append({"method": self.command, "path": self.path, "body": raw,
-                                 "authorized": authorized, "time": time.time()})
+                                 "authorized": authorized, "time": time.time(),
+                                 "connection": self.connection_number})
         if not authorized:
             return self.send_json(401, {"message": "Bad credentials"})
         parts = url.path.strip("/").split("/")
@@ -159,6 +173,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(rule.get("stall", 5)))
         if rule and rule["mode"] == "create-then-502":
             return self.send_json(502, {"message": "Server Error"})
+        if rule and rule["mode"] == "create-then-drop":
+            # No answer at all; the server then shuts the socket down (FIN, body fully read).
+            self.close_connection = True
+            return
         self.send_json(201 if self.command == "POST" else 200, answer)
 
     def find(self, repo, number):

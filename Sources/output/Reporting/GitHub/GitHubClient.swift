@@ -81,8 +81,11 @@ public actor GitHubClient {
         let idempotent = method != .post
         var serverRetries = 0, rateWaits = 0
         while true {
+            // A POST goes out on a new connection: libcurl would otherwise resend it, unseen, when a
+            // kept-alive connection dies before the answer (a duplicate issue); this way the drop
+            // surfaces (curl error 52 or 56) and becomes `uncertain` below.
             var request = HTTPRequest(method, url, body: body, connectTimeout: min(10, settings.requestTimeout),
-                                      totalTimeout: settings.requestTimeout)
+                                      totalTimeout: settings.requestTimeout, freshConnection: !idempotent)
             request.headers.set("Accept", "application/vnd.github+json")
             request.headers.set("X-GitHub-Api-Version", "2022-11-28")
             request.headers.set("User-Agent", "trackbot")

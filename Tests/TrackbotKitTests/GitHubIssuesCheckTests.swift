@@ -79,7 +79,7 @@ import TrackbotCore
 
 extension Data {
     /// Appends to an existing file.
-    fileprivate func append(to path: String) throws {
+    func append(to path: String) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -46,7 +46,9 @@ public enum CheckCommand {
         let targets = try targets(request, config: config, options: options)
         let store = StateStore(path: options.statePath ?? config.statePath)
         // A corrupt or newer state file stops the run before anything is fetched or written.
-        let recorded = try store.load()
+        var recorded = try store.load()
+        var diagnostics: [String] = []
+        if let issues { diagnostics += await CheckIssues.applyClosedIssues(issues, to: &recorded) }
 
         let sources = GitSources(options: options, configuration: config)
         let library = LibrarySource.make(source: request.library ?? config.librarySource,
@@ -94,7 +96,6 @@ public enum CheckCommand {
         progress(options, nil)
 
         let report = CheckReport(images: reports)
-        var diagnostics: [String] = []
         var exitCode = report.exitCode
         var stateWritten = false
         if !options.dryRun, !newStates.isEmpty {

@@ -33,6 +33,30 @@ enum CheckIssues {
                      closeResolved: config.github.closeResolved, dryRun: dryRun)
     }
 
+    /// Before a check: alerts whose issue a person closed are acknowledged in `state`, so the run
+    /// that learns of it already counts them as answered. A GitHub failure here is a diagnostic;
+    /// the sync after the check tries again.
+    static func applyClosedIssues(_ setup: Setup, to state: inout State) async -> [String] {
+        let alerts = state.images.values.flatMap(\.alerts)
+        guard alerts.contains(where: { $0.issue != nil && $0.acknowledgement == nil }) else { return [] }
+        let sync = IssueSync(repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved, dryRun: setup.dryRun)
+        do {
+            let acks = try await sync.closedByPeople(alerts, client: GitHubClient(settings: setup.settings))
+            var lines: [String] = []
+            for name in state.images.keys.sorted() {
+                for (id, ack) in acks.sorted(by: { $0.key < $1.key }) {
+                    for alert in state.acknowledge(image: name, ack, where: { $0.id == id }) {
+                        lines.append("GitHub: \(ack.via) by \(ack.by): \(alert.label) recorded as acknowledged")
+                    }
+                }
+            }
+            return lines
+        } catch {
+            let text = setup.settings.token.map { Redaction.scrub("\(error)", secrets: [$0]) } ?? "\(error)"
+            return ["GitHub issues: could not read closed issues before the check (\(text)); the sync after it tries again"]
+        }
+    }
+
     /// Syncs issues with the open alerts of `images` and records the outcome in the state file
     /// (unless a dry run). Returns diagnostics lines, and whether GitHub or the state failed; then
     /// the alerts stay marked as not in an issue, and the next sync takes them up.

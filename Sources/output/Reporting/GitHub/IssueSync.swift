@@ -147,6 +147,25 @@ public struct IssueSync: Sendable {
         return result
     }
 
+    /// The alerts whose issue a person closed (trackbot closes only issues without open alerts),
+    /// each with its acknowledgement: what a run applies before it checks, so that the answer
+    /// counts in the same run.
+    public func closedByPeople(_ alerts: [AlertRecord], client: GitHubClient) async throws -> [String: Acknowledgement] {
+        let numbers = Set(alerts.filter { $0.acknowledgement == nil }.compactMap(\.issue))
+        guard !numbers.isEmpty else { return [:] }
+        if client.settings.token == nil { throw GitHubError.missingToken }
+        let closed = try await trackbotIssues(client).filter { numbers.contains($0.number) && !$0.isOpen }
+        var out: [String: Acknowledgement] = [:]
+        for issue in closed {
+            let closer = try await closedBy(issue.number, client)
+            for alert in alerts where alert.issue == issue.number && alert.acknowledgement == nil {
+                out[alert.id] = Acknowledgement(by: closer.login, at: closer.at, reason: "closed GitHub issue #\(issue.number)",
+                                                via: "GitHub issue #\(issue.number) closed")
+            }
+        }
+        return out
+    }
+
     /// Who closed an issue and when (the list endpoint does not say).
     private func closedBy(_ number: Int, _ client: GitHubClient) async throws -> (login: String, at: String) {
         let issue = try await client.get("/repos/\(repository)/issues/\(number)", as: ClosedIssue.self)

@@ -32,6 +32,22 @@ import Reporting
         options.format = .text
         let text = try await VerifyCommand.run(.init(source: source), options: options)
         #expect(text.output.contains("✓ aarch64/alpine-minirootfs-3.20.3-aarch64.tar.gz  verified against checksums.sha512:1"))
+        #expect(text.output.contains("all verified (1 item)"))
+    }
+
+    /// A directory with nothing that can be verified says so; it never says "all verified".
+    @Test func aDirectoryWithNothingToVerifySaysSo() async throws {
+        let dir = try TemporaryDirectory("verify-nothing")
+        let folder = dir.appending("app")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("FROM scratch\nCOPY app /app\nCMD [\"/app\"]\n".utf8).write(to: folder.appendingPathComponent("Dockerfile"))
+        try Data("binary".utf8).write(to: folder.appendingPathComponent("app"))
+        var options = GlobalOptions()
+        options.format = .text
+        let result = try await VerifyCommand.run(.init(source: folder.path), options: options)
+        #expect(result.output.contains("nothing to verify"), "\(result.output)")
+        #expect(!result.output.contains("all verified"))
+        #expect(!result.output.contains("✓"))
     }
 
     @Test func localFolderWithATamperedTarballIsAnAlert() async throws {

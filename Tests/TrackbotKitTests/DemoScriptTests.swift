@@ -23,9 +23,14 @@ struct DemoScriptTests {
         let drifted = try #require(Self.firstMatch(#"digest is now (sha256:[0-9a-f]{64})"#, in: output), "\(output)")
         #expect(published != drifted)
 
-        // The third `trackbot check demo` (the one after the re-push) is the drift alert, exit 1.
+        // The third `trackbot check demo` (the one after the re-push) is the drift alert, exit 1;
+        // the next run still has it; after `trackbot ack` the fourth check exits 0 and shows the answer.
         let checks = output.components(separatedBy: "$ trackbot check demo\n").dropFirst()
-        #expect(checks.count == 3, "\(output)")
+        #expect(checks.count == 4, "\(output)")
+        let stillOpen = output.components(separatedBy: "$ trackbot check demo --format markdown --dry-run\n").dropFirst().first ?? ""
+        #expect(stillOpen.contains("(exit status 1)") && stillOpen.contains(drifted), "\(stillOpen)")
+        let acked = checks.dropFirst(3).first ?? ""
+        #expect(acked.contains("(exit status 0)") && acked.contains("acknowledged by demo-user"), "\(acked)")
         let first = checks.first ?? "", drift = checks.dropFirst(2).first ?? ""
         #expect(first.contains("(exit status 0)"))
         #expect(first.contains(published))

@@ -89,7 +89,9 @@ final class CurlEasy: @unchecked Sendable {
         let code = curl_easy_perform(handle)
         let shown = displayURL(url, request.secrets)
         if let sinkError = state.sinkError { throw sinkError }
-        if code == CURLE_ABORTED_BY_CALLBACK && cancel.isSet { throw CancellationError() }
+        // A cancelled task never gets a response, even when the transfer finished before the
+        // progress callback saw the flag (a loaded machine can delay that callback).
+        if cancel.isSet { throw CancellationError() }
         if state.overLimit {
             throw HTTPError.bodyTooLarge(method: request.method.rawValue, url: shown, limit: request.bodyLimit)
         }

@@ -60,10 +60,21 @@ struct AlertLifecycleTests {
             #expect(report.platform("demo", "1.0", "arm64v8")?.status == "verified")
         }
         #expect(try demo.state().images["demo"]?.alerts.count == 1)
+        // The open alert, read from the state without checking anything.
+        var text = demo.world.options(.text)
+        let listed = try AlertsCommand.run(.init(images: ["demo"]), options: text)
+        #expect(listed.exitCode == 1)
+        #expect(listed.output.hasPrefix("open         digest-drift demo:1.0 amd64"), "\(listed.output)")
+        #expect(listed.output.contains("since \(since ?? "?")"))
+        #expect(throws: UsageError.self) { _ = try AlertsCommand.run(.init(images: ["nope"]), options: text) }
 
         let ack = try AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "the maintainers re-pushed 1.0 (INC-7)",
                                            by: "ana"), options: demo.world.options())
         #expect(ack.output.contains("acknowledged digest-drift demo:1.0 amd64"))
+        text.format = .json
+        let acknowledged = try AlertsCommand.run(.init(images: []), options: text)
+        #expect(acknowledged.exitCode == 0)
+        #expect(acknowledged.output.contains("\"status\" : \"acknowledged\""), "\(acknowledged.output)")
 
         let (answered, ra) = try await demo.world.check(["demo"])
         #expect(answered.exitCode == 0, "\(answered.output)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reporting
 import TrackbotKit
 
 struct AckSubcommand: AsyncParsableCommand {
@@ -71,5 +72,23 @@ struct IssuesSyncSubcommand: AsyncParsableCommand {
     func run() async throws {
         let options = global.resolved()
         await finish { try await IssuesSyncCommand.run(.init(reports: reports, githubRepository: githubRepo), options: options) }
+    }
+}
+
+struct AlertsSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "The alerts the state records (open, muted, acknowledged); no network. Exit 1 while any is open.")
+
+    @Argument(help: "Only these images (default: every image of the state).")
+    var images: [String] = []
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+    @OptionGroup var global: StateOptionsGroup
+
+    func run() async throws {
+        var options = global.resolved()
+        options.format = format
+        await finish { try AlertsCommand.run(.init(images: images), options: options) }
     }
 }

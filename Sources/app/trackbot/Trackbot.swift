@@ -14,7 +14,7 @@ struct Trackbot: AsyncParsableCommand {
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
             DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,
-            UpstreamSubcommand.self, AckSubcommand.self, IssuesSubcommand.self,
+            UpstreamSubcommand.self, AckSubcommand.self, AlertsSubcommand.self, IssuesSubcommand.self,
             // Hidden: the trackbot side of scripts/bench.d/*.
             BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self, LibraryBenchSubcommand.self,
         ])

@@ -144,6 +144,24 @@ private func provenance(_ commit: String = commitA, dir: String = "x86_64") -> [
         #expect(out.findings.first { $0.kind == .platformMismatch }?.arch == "amd64")
     }
 
+    /// official-images moves first; the registry still serves the trusted build of the previous
+    /// entry, whose annotations name the previous commit: a pending rebuild (warn), not an alert.
+    /// Once rebuilt, it is explained; an image naming a third commit is an alert.
+    @Test func aProvenanceMismatchWhileTheRebuildIsPendingIsAWarning() {
+        let first = compare([PlatformObservation(arch: .amd64, source: source())], published(index: d("1"), [(.amd64, d("a"), provenance())]), nil)
+        let pending = compare([PlatformObservation(arch: .amd64, source: source(commitB))],
+                              published(index: d("1"), [(.amd64, d("a"), provenance())]), first.state)
+        #expect(pending.findings.map(\.kind) == [.provenanceMismatch, .provenanceMismatch])
+        #expect(pending.findings.allSatisfy { $0.severity == .warn })
+        let built = compare([PlatformObservation(arch: .amd64, source: source(commitB))],
+                            published(index: d("2"), [(.amd64, d("b"), provenance(commitB))]), pending.state)
+        #expect(built.findings.map(\.kind) == [.rebuilt])
+        let commitC = String(repeating: "c", count: 40)
+        let other = compare([PlatformObservation(arch: .amd64, source: source(commitB))],
+                            published(index: d("1"), [(.amd64, d("a"), provenance(commitC))]), first.state)
+        #expect(other.findings.filter { $0.kind == .provenanceMismatch }.allSatisfy { $0.severity == .alert })
+    }
+
     @Test func aPlatformGivenTwiceIsAnAlert() {
         let image = PublishedImage(
             reference: "docker.io/library/alpine:3.20", mediaType: MediaType.ociIndex, digest: d("2"),

@@ -94,8 +94,22 @@ public enum TagComparison {
                 }
             }
             var provenanceFailed = false
-            checkProvenance(p, pub.annotations, finding: { provenanceFailed = true; finding(.provenanceMismatch, .alert, key, $0, expected: $1, actual: $2) },
-                            note: { notes.append("\(key): \($0)") })
+            // The library moves before the registry rebuilds: while the published digest is still
+            // the trusted build and its annotations name that build's source, the mismatch is a
+            // pending rebuild (warn), not an image built from something else.
+            let pending = before?.trusted.map { t in
+                t.digest == pub.digest && t.source != p.source
+                    && !failsProvenance(PlatformObservation(arch: p.arch, source: t.source), pub.annotations)
+            } ?? false
+            checkProvenance(p, pub.annotations, finding: { message, expected, actual in
+                provenanceFailed = true
+                if pending {
+                    finding(.provenanceMismatch, .warn, key, "\(message): the published image is still the trusted build of the previous library entry; its rebuild is pending",
+                            expected: expected, actual: actual)
+                } else {
+                    finding(.provenanceMismatch, .alert, key, message, expected: expected, actual: actual)
+                }
+            }, note: { notes.append("\(key): \($0)") })
             if !provenanceFailed, pub.annotations[AnnotationKey.revision] != nil || pub.annotations[AnnotationKey.source] != nil {
                 compared.append("revision/source annotations name the library's commit")
             }
@@ -167,6 +181,13 @@ public enum TagComparison {
                 finding("the published source annotation does not name the library's repository, commit and directory", expected, source)
             }
         }
+    }
+
+    /// Whether the annotations contradict `p`'s source.
+    static func failsProvenance(_ p: PlatformObservation, _ annotations: [String: String]) -> Bool {
+        var failed = false
+        checkProvenance(p, annotations, finding: { _, _, _ in failed = true }, note: { _ in })
+        return failed
     }
 
     static func sameSource(_ annotation: String, _ s: ArchitectureSource) -> Bool {

@@ -13,6 +13,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case authenticationRequired(url: String, host: String, message: String)
     /// Connecting, listing or downloading failed.
     case fetchFailed(url: String, message: String)
+    /// A rewrite to a local folder would read outside that folder.
+    case outsideRewriteTarget(url: String, path: String, folder: String)
     /// A ref name that trackbot will not pass to git.
     case invalidRef(ref: String, reason: String)
     /// A ref the caller asked for is not advertised by the remote.
@@ -48,6 +50,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(url) asks for credentials and no token is configured for \(host): \(message). Set GITHUB_TOKEN (github.com) or configure a token for \(host)"
         case .fetchFailed(let url, let message):
             return "fetching from \(url) failed: \(message). Check the URL, the network and any --rewrite rules"
+        case .outsideRewriteTarget(let url, let path, let folder):
+            return "git URL \(url) is rewritten to \(path), which is outside the rewrite target \(folder); trackbot never reads beyond a local rewrite target. Fix the URL, or the rewrite rule (end its target with \"/\")"
         case .invalidRef(let ref, let reason):
             return "\"\(ref)\" cannot be fetched: \(reason)"
         case .refNotFound(let url, let ref):

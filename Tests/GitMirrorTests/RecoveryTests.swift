@@ -68,6 +68,39 @@ import TrackbotCore
         try fsck(third.directory)
     }
 
+    /// Damage that stops libgit2 from opening (or reading) the mirror at all.
+    @Test(arguments: ["unparseable config", "missing HEAD", "objects is a file", "garbage pack index"])
+    func aMirrorLibgit2CannotOpenIsMovedAsideAndClonedAgain(_ damage: String) async throws {
+        let world = try OfficialImagesWorld()
+        let cache = world.cache()
+        let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
+        let dir = URL(fileURLWithPath: first.directory)
+        let fm = FileManager.default
+        switch damage {
+        case "unparseable config":
+            try "[core\n\tbare = true\n[[[ this is not git config\n".write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        case "missing HEAD":
+            try fm.removeItem(at: dir.appendingPathComponent("HEAD"))
+        case "objects is a file":
+            try fm.removeItem(at: dir.appendingPathComponent("objects"))
+            try "garbage".write(to: dir.appendingPathComponent("objects"), atomically: true, encoding: .utf8)
+        default:
+            let packs = dir.appendingPathComponent("objects/pack")
+            for name in try fm.contentsOfDirectory(atPath: packs.path) where name.hasSuffix(".idx") {
+                try Data(repeating: 0x5a, count: 4096).write(to: packs.appendingPathComponent(name))
+            }
+        }
+        let again = try await cache.fetch(world.url, refs: ["refs/heads/master"])
+        #expect(again.created, "\(damage): cloned again")
+        let note = try #require(again.notes.first { $0.contains("damaged") }, "\(damage): \(again.notes)")
+        let siblings = try fm.contentsOfDirectory(atPath: world.cacheDirectory.path)
+        let aside = try #require(siblings.first { $0.hasPrefix(dir.lastPathComponent + ".corrupt-") })
+        #expect(note.contains(aside))
+        #expect(again.updates.first?.new?.hex == (try world.revParse("master")))
+        try fsck(again.directory)
+        #expect(try await cache.mirror(world.url).resolve("master").hex == world.revParse("master"))
+    }
+
     @Test func concurrentFetchesOfOneMirrorBothSucceed() async throws {
         let world = try OfficialImagesWorld()
         let cache = world.cache()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TrackbotCore
 @testable import GitMirror
 
@@ -90,5 +91,79 @@ import TrackbotCore
         #expect(throws: Never.self) {
             try MirrorCache.validate(["refs/heads/v3.20", "refs/tags/*", "refs/pull/12/head", alpineCommit])
         }
+    }
+
+    @Test func dotDotSegmentsAreRefusedNamingTheURL() {
+        for url in ["https://github.com/../secret.git", "https://github.com/a/../../b.git",
+                    "https://x-access-token:hunter2secret@github.com/a/../b.git",
+                    "https://github.com/%2e%2E/secret.git", "https://github.com/.%2e/secret.git",
+                    "https://github.com/..%2fsecret.git", "git@github.com:../x.git", "git://example.org/a/%2F..%2Fb",
+                    "file:///srv/mirrors/../secret.git"] {
+            do {
+                _ = try RemoteLocation(url, isUserOwned: true)
+                Issue.record("\(url) was accepted")
+            } catch {
+                guard case .invalidURL(let shown, let reason) = error else {
+                    Issue.record("\(url): expected invalidURL, got \(error)")
+                    continue
+                }
+                #expect(shown == Redaction.stripCredentials(url))
+                #expect(reason.contains(".."), "\(reason)")
+                #expect(!error.description.contains("hunter2secret"))
+            }
+        }
+    }
+
+    @Test func dotAndEmptySegmentsAreNormalisedAway() throws {
+        let location = try RemoteLocation("https://github.com//alpinelinux/./docker-alpine.git")
+        #expect(location.original == "https://github.com/alpinelinux/docker-alpine.git")
+        #expect(location.effective == "https://github.com/alpinelinux/docker-alpine.git")
+        let scp = try RemoteLocation("git@github.com:owner//./repo.git")
+        #expect(scp.original == "git@github.com:owner/repo.git")
+        // Normalised again after rewriting.
+        let rewriter = URLRewriter(rules: [.init(from: "https://github.com/", to: "https://mirror.example/./github//")])
+        let rewritten = try RemoteLocation("https://github.com/a/b.git", rewriter: rewriter)
+        #expect(rewritten.effective == "https://mirror.example/github/a/b.git")
+        // The same mirror either way.
+        let cache = MirrorCache(directory: URL(fileURLWithPath: "/nonexistent"))
+        #expect(cache.mirrorDirectory(for: location) == cache.mirrorDirectory(for: try RemoteLocation("https://github.com/alpinelinux/docker-alpine.git")))
+    }
+
+    /// A rewrite to a local folder is a fence: nothing a URL says reaches beside it.
+    @Test func aLocalRewriteTargetIsAFence() async throws {
+        let temp = try TemporaryDirectory("gitmirror-fence")
+        let work = temp.appending("work")
+        try GitRepositories.working(at: work, files: ["README": "hello\n"])
+        for place in ["mirrors/ok.git", "secret.git", "mirrors.evil/x.git"] {
+            try git(["clone", "--quiet", "--bare", work.path, temp.appending(place).path])
+        }
+        let mirrors = temp.appending("mirrors").path
+        let rewriter = URLRewriter(rules: [.init(from: "https://github.com/", to: mirrors + "/"),
+                                           .init(from: "https://gitlab.example", to: mirrors),
+                                           .init(from: "https://example.org/", to: "file://" + mirrors + "/")])
+        let cache = MirrorCache(directory: temp.appending("cache"), rewriter: rewriter)
+        let ok = try await cache.fetch("https://github.com/ok.git", refs: ["refs/heads/main"])
+        #expect(ok.updates.map(\.name) == ["refs/heads/main"])
+        #expect(try await cache.fetch("https://gitlab.example/ok.git", refs: ["refs/heads/main"]).updates.count == 1)
+
+        for url in ["https://github.com/../secret.git", "https://github.com/%2e%2e/secret.git",
+                    "https://example.org/../secret.git", "https://github.com/ok.git/../../secret.git"] {
+            await #expect(throws: MirrorError.self, "\(url)") { _ = try await cache.fetch(url, refs: ["refs/heads/main"]) }
+        }
+        // The rule's target has no trailing "/": ".evil" would continue its last name.
+        do {
+            _ = try await cache.fetch("https://gitlab.example.evil/x.git", refs: ["refs/heads/main"])
+            Issue.record("read beside the rewrite target")
+        } catch let error as MirrorError {
+            guard case .outsideRewriteTarget(let url, let path, let folder) = error else {
+                Issue.record("expected outsideRewriteTarget, got \(error)")
+                return
+            }
+            #expect(url == "https://gitlab.example.evil/x.git")
+            #expect(path == temp.appending("mirrors.evil/x.git").path)
+            #expect(folder == mirrors)
+        }
+        let cached = try FileManager.default.contentsOfDirectory(atPath: temp.appending("cache").path).filter { $0.hasSuffix(".git") }
+        #expect(cached.count == 2, "only the two good fetches made mirrors: \(cached)")
     }
 }

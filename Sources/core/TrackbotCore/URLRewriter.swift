@@ -27,13 +27,18 @@ public struct URLRewriter: Sendable, Equatable {
     /// The rewritten URL and whether a rule applied (local `file://` targets are only allowed
     /// when they come from a rewrite, so callers need to know).
     public func rewrite(_ url: String) -> (url: String, rewritten: Bool) {
+        guard let rule = rule(for: url) else { return (url, false) }
+        return (rule.to + url.dropFirst(rule.from.count), true)
+    }
+
+    /// The rule that applies to `url`, if any (callers that check where a rewrite leads need it).
+    public func rule(for url: String) -> Rule? {
         var best: Rule?
         for rule in rules where url.hasPrefix(rule.from) {
             // On equal length the later rule wins, so --rewrite overrides the configuration file.
             if best == nil || rule.from.count >= best!.from.count { best = rule }
         }
-        guard let rule = best else { return (url, false) }
-        return (rule.to + url.dropFirst(rule.from.count), true)
+        return best
     }
 }
 

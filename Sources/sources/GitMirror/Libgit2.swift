@@ -5,15 +5,42 @@ import Foundation
 /// and atomically). Objects are hashed when they arrive (the indexer checks every object of a
 /// fetched pack), so, like the git CLI, reads do not hash them again: re-hashing every blob read
 /// with libgit2's collision-detecting SHA-1 doubled the cost of reading history.
-private let libgit2Initialised: Bool = {
-    guard git_libgit2_init() > 0 else { return false }
+///
+/// Hermetic: libgit2 would otherwise read the system, XDG and global git configuration, whose
+/// `url.*.insteadOf` rules apply after trackbot's URL policy (machines here map
+/// https://github.com/ to a local folder in /etc/gitconfig). An empty search path per level
+/// means no file is read there; proxies still come from the environment.
+///
+/// The socket stream bounds every network wait by the stall timeout (see shim.h).
+private let libgit2SetupFailure: String? = {
+    guard git_libgit2_init() > 0 else { return "git_libgit2_init failed: \(lastGitError(-1))" }
     _ = trackbot_git_opt_enable_strict_hash_verification(0)
-    return true
+    for level in [GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL] {
+        let code = trackbot_git_opt_set_search_path(level, "")
+        guard code == 0 else {
+            return "clearing libgit2's configuration search path (level \(level.rawValue)) failed: \(lastGitError(code))"
+        }
+    }
+    let code = trackbot_git_register_socket_stream(socketStreamInit)
+    guard code == 0 else { return "registering trackbot's socket stream with libgit2 failed: \(lastGitError(code))" }
+    return nil
 }()
 
-/// Makes sure libgit2 is initialised before any other libgit2 call.
+/// Makes sure libgit2 is initialised (and hermetic) before any other libgit2 call. trackbot never
+/// runs git without its own settings: a failure here is a broken installation, not a run error.
 func ensureLibgit2() {
-    precondition(libgit2Initialised, "git_libgit2_init failed")
+    if let failure = libgit2SetupFailure {
+        preconditionFailure("\(failure). Check that libgit2 1.5 (Debian: libgit2-1.5) is installed correctly")
+    }
+}
+
+/// libgit2's configuration search path for `level` (what `GIT_OPT_GET_SEARCH_PATH` says).
+func libgit2SearchPath(_ level: git_config_level_t) -> String? {
+    ensureLibgit2()
+    var buffer = git_buf()
+    defer { git_buf_dispose(&buffer) }
+    guard trackbot_git_opt_get_search_path(level, &buffer) == 0 else { return nil }
+    return buffer.ptr.map { String(cString: $0) } ?? ""
 }
 
 /// The message of libgit2's last error on this thread. `git_error_last()` is per thread, so this

@@ -12,13 +12,20 @@ public struct MirrorCache: Sendable {
     public var credentials: GitCredentials
     /// Transfer progress of fetches; nil for none.
     public var progress: ProgressHandler?
+    /// How long a server may send (or take) nothing before a fetch gives up (`[git] stall-timeout`).
+    public var stallTimeout: Duration
+
+    /// The default `[git] stall-timeout`.
+    public static let defaultStallTimeout: Duration = .seconds(120)
 
     public init(directory: URL, rewriter: URLRewriter = URLRewriter(),
-                credentials: GitCredentials = GitCredentials(), progress: ProgressHandler? = nil) {
+                credentials: GitCredentials = GitCredentials(), progress: ProgressHandler? = nil,
+                stallTimeout: Duration = MirrorCache.defaultStallTimeout) {
         self.directory = directory
         self.rewriter = rewriter
         self.credentials = credentials
         self.progress = progress
+        self.stallTimeout = stallTimeout
     }
 
     /// The checked, rewritten location of `url`. `isUserOwned`: the user wrote this URL
@@ -113,9 +120,10 @@ public struct MirrorCache: Sendable {
     /// The refs `url` advertises, without cloning anything (`git ls-remote`).
     public func remoteRefs(_ url: String, isUserOwned: Bool = false) async throws -> [RemoteRef] {
         let location = try location(url, isUserOwned: isUserOwned)
-        let credentials = credentials
+        let credentials = credentials, stallTimeout = stallTimeout
         return try await runBlocking("trackbot.git.ls-remote") {
-            try RemoteSession(location: location, repository: nil, credentials: credentials, progress: nil).connect()
+            try RemoteSession(location: location, repository: nil, credentials: credentials, progress: nil,
+                              stallTimeout: stallTimeout).connect()
         }
     }
 
@@ -195,7 +203,7 @@ public struct MirrorCache: Sendable {
     func fetchLocked(_ repository: Repository, location: RemoteLocation, refs: [String],
                      notes: [String], created: Bool) throws -> FetchResult {
         let session = try RemoteSession(location: location, repository: repository,
-                                        credentials: credentials, progress: progress)
+                                        credentials: credentials, progress: progress, stallTimeout: stallTimeout)
         let advertised = Set(try session.connect().map(\.name))
         var refspecs: [String] = []
         var missing: [String] = []

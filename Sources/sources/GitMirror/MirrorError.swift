@@ -13,6 +13,12 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case authenticationRequired(url: String, host: String, message: String)
     /// Connecting, listing or downloading failed.
     case fetchFailed(url: String, message: String)
+    /// The server accepted the connection and then sent (or took) nothing for the stall timeout.
+    case stalled(url: String, host: String, seconds: Int)
+    /// The host name in the URL (or of the proxy) does not resolve.
+    case hostNotResolved(url: String, host: String, message: String)
+    /// A rewrite to a local folder would read outside that folder.
+    case outsideRewriteTarget(url: String, path: String, folder: String)
     /// A ref name that trackbot will not pass to git.
     case invalidRef(ref: String, reason: String)
     /// A ref the caller asked for is not advertised by the remote.
@@ -48,6 +54,12 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(url) asks for credentials and no token is configured for \(host): \(message). Set GITHUB_TOKEN (github.com) or configure a token for \(host)"
         case .fetchFailed(let url, let message):
             return "fetching from \(url) failed: \(message). Check the URL, the network and any --rewrite rules"
+        case .stalled(let url, let host, let seconds):
+            return "fetching from \(url) stopped: \(host) did not answer for \(seconds) seconds (the stall timeout). The server may be overloaded or not a git server; try again later, or raise [git] stall-timeout in the configuration"
+        case .hostNotResolved(let url, let host, let message):
+            return "could not resolve \(host) (fetching from \(url)): \(message). Check the host name in the URL, the DNS settings and any --rewrite rules"
+        case .outsideRewriteTarget(let url, let path, let folder):
+            return "git URL \(url) is rewritten to \(path), which is outside the rewrite target \(folder); trackbot never reads beyond a local rewrite target. Fix the URL, or the rewrite rule (end its target with \"/\")"
         case .invalidRef(let ref, let reason):
             return "\"\(ref)\" cannot be fetched: \(reason)"
         case .refNotFound(let url, let ref):

@@ -46,9 +46,18 @@ enum Recovery {
         return removed
     }
 
-    /// Why the mirror cannot be trusted, or nil when its refs are readable and every ref points
-    /// at an object the mirror has.
+    /// Why the mirror cannot be trusted, or nil when its config and HEAD are readable, its refs
+    /// are readable and every ref points at an object the mirror has. libgit2 opens a mirror
+    /// whose config does not parse and only fails when a fetch reads it, so it is read here.
     static func problem(with repository: Repository) -> String? {
+        var config: OpaquePointer?
+        let configCode = git_repository_config_snapshot(&config, repository.pointer)
+        guard configCode == 0, let config else { return "its config cannot be read (\(lastGitError(configCode)))" }
+        git_config_free(config)
+        var head: OpaquePointer?
+        let headCode = git_reference_lookup(&head, repository.pointer, "HEAD")
+        guard headCode == 0, let head else { return "its HEAD cannot be read (\(lastGitError(headCode)))" }
+        git_reference_free(head)
         let names: [String]
         do { names = try repository.referenceNames() } catch { return "its refs cannot be read (\(error))" }
         var odb: OpaquePointer?

@@ -22,9 +22,10 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
     /// The effective URL without credentials: the only form that may appear in output.
     public var display: String { Redaction.stripCredentials(effective) }
 
-    /// Applies `rewriter` and checks the scheme. `isUserOwned` allows local paths and `file://`
-    /// URLs the user wrote themselves (command line, config); URLs read from library files only
-    /// reach a local repository through a rewrite.
+    /// Normalises the URL, applies `rewriter`, normalises again and checks the scheme.
+    /// `isUserOwned` allows local paths and `file://` URLs the user wrote themselves (command
+    /// line, config); URLs read from library files only reach a local repository through a
+    /// rewrite, and a rewrite to a local folder never leads outside that folder.
     public init(_ url: String, rewriter: URLRewriter = URLRewriter(), isUserOwned: Bool = false) throws(MirrorError) {
         let shown = Redaction.stripCredentials(url)
         guard !url.isEmpty else { throw .invalidURL(url: shown, reason: "it is empty") }
@@ -32,16 +33,25 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
         guard !url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw .invalidURL(url: shown, reason: "it contains control characters")
         }
-        let (target, rewritten) = rewriter.rewrite(url)
+        // The user's own local paths ("../mirror") are theirs to write; everything else is
+        // normalised before any rule or policy looks at it.
+        let given = isUserOwned && Self.isLocalPath(url) ? url : try URLPath.normalise(url, shown: shown)
+        let rule = rewriter.rule(for: given)
+        let target = try rule.map { rule throws(MirrorError) in try URLPath.apply(rule, to: given, shown: shown) } ?? given
         let (scheme, normalised) = try Self.classify(target)
-        if scheme == .file && !(rewritten || isUserOwned) {
+        if scheme == .file && !(rule != nil || isUserOwned) {
             throw .localURLNotAllowed(url: Redaction.stripCredentials(target))
         }
-        original = url
+        original = given
         effective = normalised
-        self.rewritten = rewritten
+        rewritten = rule != nil
         self.scheme = scheme
         host = Self.host(of: normalised, scheme: scheme)
+    }
+
+    /// A path rather than a URL: no scheme, not scp-like, not a transport helper.
+    static func isLocalPath(_ url: String) -> Bool {
+        !url.contains("://") && !url.contains("::") && !URLPath.isScpLike(url)
     }
 
     /// The scheme of a URL, scp-like `user@host:path` counting as ssh and a path as file.
@@ -62,10 +72,7 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             return (.file, "file://" + absolute)
         }
-        // scp-like syntax: a colon before any slash.
-        if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/"), colon != url.startIndex {
-            return (.ssh, url)
-        }
+        if URLPath.isScpLike(url) { return (.ssh, url) }
         let absolute = URL(fileURLWithPath: url).standardizedFileURL.path
         return (.file, "file://" + absolute)
     }

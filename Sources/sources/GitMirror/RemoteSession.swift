@@ -93,18 +93,30 @@ private let updateTipsCallback: @convention(c) (UnsafePointer<CChar>?, UnsafePoi
 final class RemoteSession {
     let remote: OpaquePointer
     let state: CallbackState
+    /// Bounds every network wait of this session; freed after the remote (and its streams).
+    let watch: TransferWatch
     private var callbacks = git_remote_callbacks()
 
     /// A session for fetching into `repository`, or, without one, for listing refs only.
     init(location: RemoteLocation, repository: Repository?, credentials: GitCredentials,
-         progress: ProgressHandler?) throws(MirrorError) {
+         progress: ProgressHandler?, stallTimeout: Duration) throws(MirrorError) {
         ensureLibgit2()
         state = CallbackState(location: location, credentials: credentials, progress: progress)
+        watch = TransferWatch(timeout: stallTimeout)
+        var options = git_remote_create_options()
+        git_remote_create_options_init(&options, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
+        options.repository = repository?.pointer
+        // The URL is final (policy checked, rewritten by trackbot): the mirror's own config gets no
+        // say either (the user's and the system's are never read, see Libgit2.swift).
+        options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
         var remote: OpaquePointer?
-        let code = repository.map { git_remote_create_anonymous(&remote, $0.pointer, location.effective) }
-            ?? git_remote_create_detached(&remote, location.effective)
+        let code = git_remote_create_with_opts(&remote, location.effective, &options)
         guard code == 0, let remote else {
-            throw .fetchFailed(url: location.display, message: Redaction.scrub(lastGitError(code), secrets: credentials.secrets))
+            let message = Redaction.scrub(lastGitError(code), secrets: credentials.secrets)
+            if let repository {
+                throw .repository(path: repository.directory.path, operation: "set up a fetch", message: message)
+            }
+            throw .fetchFailed(url: location.display, message: message)
         }
         self.remote = remote
         git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
@@ -116,14 +128,24 @@ final class RemoteSession {
     }
 
     deinit {
-        git_remote_disconnect(remote)
-        git_remote_free(remote)
+        // Closing a TLS stream still writes (close_notify): bounded like any other wait.
+        watch.during {
+            git_remote_disconnect(remote)
+            git_remote_free(remote)
+        }
     }
 
     /// The error for a failed network call, built from libgit2's message right away.
     private func failure(_ code: Int32) -> MirrorError {
         let message = Redaction.scrub(lastGitError(code), secrets: state.credentials.secrets)
         let url = state.location.display
+        // What the socket stream saw comes first: over https, mbedTLS replaces its message.
+        if watch.stalled {
+            return .stalled(url: url, host: watch.host, seconds: watch.timeoutSeconds)
+        }
+        if let name = watch.unresolvedHost ?? Self.unresolvedHost(in: message) {
+            return .hostNotResolved(url: url, host: name, message: message)
+        }
         let host = state.location.host ?? "this host"
         if state.offeredToken && (state.credentialRequests > 1 || code == GIT_EAUTH.rawValue) {
             return .authenticationFailed(url: url, host: host, message: message)
@@ -134,9 +156,18 @@ final class RemoteSession {
         return .fetchFailed(url: url, message: message)
     }
 
+    /// The host in libgit2's own resolver message ("failed to resolve address for HOST: …"),
+    /// should a stream other than trackbot's ever report one.
+    static func unresolvedHost(in message: String) -> String? {
+        let prefix = "failed to resolve address for "
+        guard message.hasPrefix(prefix) else { return nil }
+        let rest = message.dropFirst(prefix.count)
+        return String(rest.prefix { $0 != ":" })
+    }
+
     /// Connects and returns the advertised refs, `^{}` lines folded into `peeled`.
     func connect() throws(MirrorError) -> [RemoteRef] {
-        let code = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil)
+        let code = watch.during { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil) }
         guard code == 0 else { throw failure(code) }
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
         var count = 0
@@ -167,9 +198,9 @@ final class RemoteSession {
         options.update_fetchhead = 0
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.prune = GIT_FETCH_NO_PRUNE
-        let code = withStringArray(refspecs) { array in git_remote_download(remote, &array, &options) }
+        let code = watch.during { withStringArray(refspecs) { array in git_remote_download(remote, &array, &options) } }
         guard code == 0 else { throw failure(code) }
-        let updated = git_remote_update_tips(remote, &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "trackbot: fetch")
+        let updated = watch.during { git_remote_update_tips(remote, &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "trackbot: fetch") }
         guard updated == 0 else { throw failure(updated) }
     }
 

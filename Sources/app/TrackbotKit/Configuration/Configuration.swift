@@ -37,6 +37,11 @@ public struct Configuration: Sendable, Equatable {
         public var closeResolved = true
     }
 
+    public struct Git: Sendable, Equatable {
+        /// Seconds a git server may send (or take) nothing before the fetch gives up.
+        public var stallTimeout = 120
+    }
+
     public static let officialImages = "https://github.com/docker-library/official-images.git"
 
     public var librarySource = Configuration.officialImages
@@ -47,6 +52,8 @@ public struct Configuration: Sendable, Equatable {
     public var registry = Registry()
     public var images: [WatchedImage] = []
     public var github = GitHub()
+    /// `[git]`: fetching from git servers.
+    public var git = Git()
     /// `[[mute]]`: alerts reported as info until a date, with a reason.
     public var mutes: [Mute] = []
 

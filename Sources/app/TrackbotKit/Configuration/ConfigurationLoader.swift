@@ -22,7 +22,7 @@ public enum ConfigurationLoader {
         }
         let doc = Document(text: text, path: path)
         var c = Configuration()
-        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute"], in: nil)
+        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git"], in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
         if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
         if let lib = try doc.table(root, "library", in: nil) {
@@ -37,6 +37,10 @@ public enum ConfigurationLoader {
                 }
                 c.rewrites.append(.init(from: key, to: to))
             }
+        }
+        if let g = try doc.table(root, "git", in: nil) {
+            try doc.allow(g, ["stall-timeout"], in: "git")
+            if let v = try doc.int(g, "stall-timeout", in: "git", range: 1...3600) { c.git.stallTimeout = v }
         }
         if let reg = try doc.table(root, "registry", in: nil) {
             try doc.allow(reg, ["host", "concurrency", "rate-limit-floor"], in: "registry")

@@ -14,7 +14,8 @@ struct GitSources: Sendable {
         let dir = options.cacheDirectory.map { ($0 as NSString).expandingTildeInPath } ?? configuration.resolvedCacheDirectory
         cache = MirrorCache(directory: URL(fileURLWithPath: dir).appendingPathComponent("git"), rewriter: rewriter,
                             credentials: GitCredentials.fromEnvironment(ProcessInfo.processInfo.environment),
-                            progress: Progress.gitHandler(verbosity: options.verbosity))
+                            progress: Progress.gitHandler(verbosity: options.verbosity),
+                            stallTimeout: .seconds(configuration.git.stallTimeout))
     }
 
     /// Fetches what `verify REPO#COMMIT:DIR` needs and verifies that directory at that commit.

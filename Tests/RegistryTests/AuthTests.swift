@@ -7,14 +7,39 @@ import TrackbotCore
 
 /// A token-auth registry (sharing storage with an open one that skopeo filled) and its token server.
 final class TokenWorld: @unchecked Sendable {
+    /// Where the registry's challenge sends clients for tokens.
+    enum Realm {
+        /// The token server itself: another origin (another port), over http.
+        case direct
+        /// A recording proxy in front of the token server (`realmProxy`): another origin, over
+        /// http, whose log tells whether a request carried `Authorization`.
+        case recorded
+        /// `/token` on a proxy in front of the registry (`front`): the registry's own origin.
+        case sameOrigin
+    }
+
     let world: RegistryWorld
     let tokens: TokenServer
     let registry: LocalRegistry
+    /// `.recorded`: the proxy the realm names.
+    let realmProxy: FaultProxy?
+    /// `.sameOrigin`: the proxy serving both the registry and its realm.
+    let front: FaultProxy?
+    /// What clients should point `docker.io` at.
+    var url: String { front?.url ?? registry.url }
+    var host: String { front?.host ?? registry.host }
 
-    init(user: String? = nil, password: String? = nil, expiresIn: String = "300") throws {
+    init(user: String? = nil, password: String? = nil, expiresIn: String = "300", realm: Realm = .direct) throws {
         world = try RegistryWorld()
-        tokens = try TokenServer(workDirectory: world.directory.url, user: user, password: password, expiresIn: expiresIn)
-        registry = try LocalRegistry(root: world.directory.appending("storage"), workDirectory: world.directory.url, auth: tokens.auth)
+        let work = world.directory.url
+        tokens = try TokenServer(workDirectory: work, user: user, password: password, expiresIn: expiresIn)
+        var auth = tokens.auth
+        let proxyPort = realm == .direct ? nil : try freePort()
+        if let proxyPort { auth.realm = "http://127.0.0.1:\(proxyPort)/token" }
+        registry = try LocalRegistry(root: world.directory.appending("storage"), workDirectory: work, auth: auth)
+        realmProxy = realm == .recorded ? try FaultProxy(upstream: tokens.url, port: proxyPort, workDirectory: work) : nil
+        front = realm == .sameOrigin
+            ? try FaultProxy(upstream: registry.url, tokenUpstream: tokens.url, port: proxyPort, workDirectory: work) : nil
     }
 }
 
@@ -54,9 +79,11 @@ struct AuthTests {
 
     @Test func credentialsFromEnvironmentAndDockerConfig() async throws {
         let password = "s3cret-Pa55word"
-        let t = try TokenWorld(user: "bot", password: password)
+        // The realm is on the registry's origin: the one place besides the registry itself that
+        // receives the credentials without a setting.
+        let t = try TokenWorld(user: "bot", password: password, realm: .sameOrigin)
         // Anonymous: the token service refuses, and the error says so without any secret.
-        let anonymous = RegistryWorld.client(t.registry.url)
+        let anonymous = RegistryWorld.client(t.url)
         do {
             _ = try await anonymous.resolve("multi:1.0")
             Issue.record("expected the token service to refuse")
@@ -67,22 +94,22 @@ struct AuthTests {
         // Environment variables.
         let fromEnv = try CredentialStore.fromEnvironment(["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
                                                             "HOME": t.world.directory.path])
-        let image = try await RegistryWorld.client(t.registry.url, credentials: fromEnv).resolve("multi:1.0")
+        let image = try await RegistryWorld.client(t.url, credentials: fromEnv).resolve("multi:1.0")
         #expect(image.digest == t.world.images.multiIndex)
         // docker config.json `auths`, keyed by the host actually contacted, in DOCKER_CONFIG.
         let dockerDir = t.world.directory.appending("docker-config")
         try FileManager.default.createDirectory(at: dockerDir, withIntermediateDirectories: true)
         let auth = Data("bot:\(password)".utf8).base64EncodedString()
-        try Data(#"{"auths":{"\#(t.registry.host)":{"auth":"\#(auth)"}}}"#.utf8).write(to: dockerDir.appendingPathComponent("config.json"))
+        try Data(#"{"auths":{"\#(t.host)":{"auth":"\#(auth)"}}}"#.utf8).write(to: dockerDir.appendingPathComponent("config.json"))
         let fromFile = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dockerDir.path])
-        #expect(fromFile.credentials(for: t.registry.host)?.username == "bot")
+        #expect(fromFile.credentials(for: t.host)?.username == "bot")
         #expect(fromFile.credentials(for: "127.0.0.1:1") == nil)
-        let again = try await RegistryWorld.client(t.registry.url, credentials: fromFile).resolve("dockerlist:1.0")
+        let again = try await RegistryWorld.client(t.url, credentials: fromFile).resolve("dockerlist:1.0")
         #expect(again.digest == t.world.images.dockerList)
         // A wrong password: refused, and neither password shows in the message.
-        let wrong = CredentialStore(entries: [:], everywhere: RegistryCredentials(username: "bot", password: Secret("wrong-Pa55word")))
+        let wrong = CredentialStore(entries: [:], fromVariables: RegistryCredentials(username: "bot", password: Secret("wrong-Pa55word")))
         do {
-            _ = try await RegistryWorld.client(t.registry.url, credentials: wrong).resolve("multi:1.0")
+            _ = try await RegistryWorld.client(t.url, credentials: wrong).resolve("multi:1.0")
             Issue.record("expected a refusal")
         } catch {
             let text = "\(error)"

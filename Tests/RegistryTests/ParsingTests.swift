@@ -92,11 +92,18 @@ struct ParsingTests {
         #expect(store.credentials(for: "ghcr.io")?.username == "bob")
         #expect(store.credentials(for: "quay.io") == nil)
         #expect("\(store.credentials(for: "ghcr.io")!)".contains("tok") == false)
-        // Environment variables win, optionally for one host only.
+        // Only the configured registry (docker.io by default) gets any: ghcr.io's entry stays home.
+        let none = URLRewriter()
+        #expect(store.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: none)?.username == "alice")
+        #expect(store.credentials(for: RegistryEndpoint(registry: "ghcr.io"), rewriter: none) == nil)
+        let ghcr = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path], registry: "ghcr.io")
+        #expect(ghcr.credentials(for: RegistryEndpoint(registry: "ghcr.io"), rewriter: none)?.username == "bob")
+        // Environment variables win, for the registry TRACKBOT_REGISTRY_HOST names when it is set.
         let scoped = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path, "TRACKBOT_REGISTRY_USER": "ci",
                                                           "TRACKBOT_REGISTRY_PASSWORD": "pw", "TRACKBOT_REGISTRY_HOST": "quay.io"])
-        #expect(scoped.credentials(for: "quay.io")?.username == "ci")
-        #expect(scoped.credentials(for: "ghcr.io")?.username == "bob")
+        #expect(scoped.credentials(for: RegistryEndpoint(registry: "quay.io"), rewriter: none)?.username == "ci")
+        #expect(scoped.credentials(for: RegistryEndpoint(registry: "ghcr.io"), rewriter: none) == nil)
+        #expect(scoped.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: none) == nil)
         // A broken file is an error naming it, not a silent anonymous pull.
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: CredentialError.self) { try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path]) }

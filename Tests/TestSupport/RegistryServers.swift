@@ -235,6 +235,7 @@ public final class TokenServer: @unchecked Sendable {
     public let issuer = "trackbot-test-issuer"
     private let server: ServerProcess
     public var realm: String { "http://127.0.0.1:\(port)/token" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     public init(workDirectory: URL, user: String? = nil, password: String? = nil, expiresIn: String = "300") throws {
         let python = try registryTool("python3", package: "python3")
@@ -273,12 +274,17 @@ public final class FaultProxy: @unchecked Sendable {
         public var method: String, path: String, host: String, authorization: Bool
     }
 
-    public init(upstream: String, cdnUpstream: String? = nil, workDirectory: URL) throws {
+    /// - Parameters:
+    ///   - tokenUpstream: where `/token` goes (a token realm on the proxy's origin).
+    ///   - port: a port chosen beforehand (when a registry's realm must name the proxy before it runs).
+    public init(upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
+                workDirectory: URL) throws {
         let python = try registryTool("python3", package: "python3")
-        port = try freePort()
-        var arguments = [TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(port)", "--upstream", upstream]
+        self.port = try port ?? freePort()
+        var arguments = [TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(self.port)", "--upstream", upstream]
         if let cdnUpstream { arguments += ["--cdn-upstream", cdnUpstream] }
-        server = try ServerProcess(name: "fault-proxy-\(port)", executable: python, arguments: arguments, port: port,
+        if let tokenUpstream { arguments += ["--token-upstream", tokenUpstream] }
+        server = try ServerProcess(name: "fault-proxy-\(self.port)", executable: python, arguments: arguments, port: self.port,
                                    logDirectory: workDirectory)
     }
 

@@ -45,7 +45,7 @@ import Registry
         expectError("[[images]]\nname = \"alpine\"\ntags = [3.20]\n",
                     "t.toml:3: images.tags must be a list of strings; quote every element (\"3.20\", not 3.20)")
         expectError("state = \"s.json\"\n\n[registry]\nconcurency = 3\n",
-                    "t.toml:4: registry.concurency unknown key (known here: concurrency, host, rate-limit-floor)")
+                    "t.toml:4: registry.concurency unknown key (known here: concurrency, credential-realms, host, rate-limit-floor)")
         expectError("[registry]\nconcurrency = 0\n",
                     "t.toml:2: registry.concurrency must be a whole number from 1 to 64")
         expectError("[[images]]\nname = \"debian\"\narchitectures = [\"amd64\", \"arm64\"]\n",

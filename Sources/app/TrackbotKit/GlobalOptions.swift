@@ -15,6 +15,9 @@ public struct GlobalOptions: Sendable {
     /// -1 quiet, 0 normal, 1 verbose.
     public var verbosity = 0
     public var rewrites: [URLRewriter.Rule] = []
+    /// Where credentials are read from (`TRACKBOT_REGISTRY_*`, `DOCKER_CONFIG`, `HOME`); nil for
+    /// the process environment (tests pass their own).
+    public var environment: [String: String]?
 
     public init() {}
 }
@@ -25,10 +28,13 @@ public struct CommandResult: Sendable {
     public var exitCode: Int32
     public var diagnostics: [String]
 
+    /// Diagnostics quote errors and servers' messages: they go to stderr without control
+    /// characters or escape sequences. `output` is each renderer's to make safe (the text
+    /// report keeps trackbot's own colours).
     public init(output: String, exitCode: Int32 = 0, diagnostics: [String] = []) {
         self.output = output
         self.exitCode = exitCode
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.map { Sanitize.terminal($0, multiline: true) }
     }
 }
 

@@ -69,7 +69,8 @@ func finish(_ body: () async throws -> CommandResult) async -> Never {
         FileHandle.standardOutput.write(Data(result.output.utf8))
         exit(result.exitCode)
     } catch {
-        FileHandle.standardError.write(Data("trackbot: error: \(error)\n".utf8))
+        // An error may quote a server or a file: no control characters reach the terminal.
+        FileHandle.standardError.write(Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
         exit(2)
     }
 }

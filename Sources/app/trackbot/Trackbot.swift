@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrackbotCore
 import TrackbotKit
 
 @main
@@ -32,7 +33,7 @@ struct Trackbot: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((Sanitize.terminal(fullMessage(for: error), multiline: true) + "\n").utf8))
             Foundation.exit(2)
         }
     }

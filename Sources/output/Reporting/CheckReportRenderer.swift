@@ -5,17 +5,25 @@ import TrackbotCore
 /// `check`/`watch` output: text grouped image → tag → architecture, a section of what changed
 /// since the last run (old and new digests, each labelled), JSON, or Markdown.
 public enum CheckReportRenderer {
+    /// Every string in the report may come from outside (library files, registries, servers'
+    /// messages): none of their control characters or escape sequences reach the output.
     public static func render(_ report: CheckReport, format: OutputFormat, color: Bool = false) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(report)
-        case .markdown: return markdown(report)
+        case .markdown: return Sanitize.terminal(markdown(report), multiline: true)
         case .text: return text(report, style: Style(enabled: color))
         }
     }
 
+    /// Text output: every piece of a line is made safe first (`clean`: one line, no control
+    /// characters), so a value can neither draw on the terminal nor start a line of its own;
+    /// only then are trackbot's own colours painted around some pieces.
     struct Style {
         var enabled: Bool
-        func paint(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func paint(_ s: String, _ code: String) -> String {
+            let safe = CheckReportRenderer.clean(s)
+            return enabled ? "\u{1B}[\(code)m\(safe)\u{1B}[0m" : safe
+        }
         func severity(_ s: Severity?) -> String {
             switch s {
             case nil: return paint("✓", "32")
@@ -36,44 +44,48 @@ public enum CheckReportRenderer {
         }
     }
 
+    /// One line's worth of text from anywhere: no control characters, no line breaks.
+    static func clean(_ s: String) -> String { Sanitize.terminal(s) }
+
     static func text(_ r: CheckReport, style: Style) -> String {
         var out: [String] = []
         for image in r.images {
-            out.append(style.paint(image.name, "1") + (image.libraryCommit.map { " (library at \($0.prefix(12)))" } ?? ""))
+            out.append(style.paint(image.name, "1") + clean(image.libraryCommit.map { " (library at \($0.prefix(12)))" } ?? ""))
             if let error = image.error {
                 out.append("  " + style.paint("could not be checked: \(error)", "31") + " (recorded state kept)")
             }
             for tag in image.tags {
-                out.append("  \(tag.tag)" + (tag.entryTags.count > 1 ? "  [\(tag.entryTags.joined(separator: ", "))]" : ""))
+                out.append(clean("  \(tag.tag)" + (tag.entryTags.count > 1 ? "  [\(tag.entryTags.joined(separator: ", "))]" : "")))
                 if let index = tag.indexDigest {
                     out.append("    index \(index)  (what `docker pull` shows)")
                 }
-                let width = tag.platforms.map(\.arch.count).max() ?? 0
+                let width = tag.platforms.map { clean($0.arch).count }.max() ?? 0
                 for p in tag.platforms {
-                    let arch = p.arch.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let arch = clean(p.arch).padding(toLength: width, withPad: " ", startingAt: 0)
                     let digest = p.digest.map { "\($0)" } ?? "(\(p.status == .registryNotAsked ? "registry not asked" : "not published"))"
                     let status = p.status == .verified || p.status == .mismatch ? "" : "  " + p.status.phrase + (p.statusDetail.map { ": \($0)" } ?? "")
-                    out.append("    \(style.mark(p)) \(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)")
-                    for v in p.verified { out.append("        verified \(v)") }
+                    out.append("    \(style.mark(p)) " + clean("\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
+                    for v in p.verified { out.append(clean("        verified \(v)")) }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
-                        out.append("        \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)\(since(f))")
+                        out.append("        \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                     }
                 }
                 for f in image.findings where f.tag == tag.tag && f.arch == nil {
-                    out.append("    \(style.severity(f.severity)) \(f.kind.rawValue): \(f.message)\(since(f))")
+                    out.append("    \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                 }
-                for n in tag.notes { out.append("    note: \(n)") }
+                for n in tag.notes { out.append(clean("    note: \(n)")) }
             }
             for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
-                out.append("  \(style.severity(f.severity)) \(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? "")\(f.arch.map { " \($0)" } ?? ""): \(f.message)\(since(f))")
+                out.append("  \(style.severity(f.severity)) "
+                           + clean("\(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? "")\(f.arch.map { " \($0)" } ?? ""): \(f.message)\(since(f))"))
             }
-            for n in image.notes { out.append("  note: \(n)") }
+            for n in image.notes { out.append(clean("  note: \(n)")) }
         }
         let changes = changeLines(r)
         if !changes.isEmpty {
             out.append("")
             out.append(style.paint("Changed since the last run:", "1"))
-            out += changes.map { "  " + $0 }
+            out += changes.map { "  " + clean($0) }
         }
         out.append("")
         let s = r.summary

@@ -9,8 +9,9 @@ public enum DigestsReport {
     public static func render(_ image: PublishedImage, format: OutputFormat) throws -> String {
         switch format {
         case .json: return try json(image)
-        case .markdown: return markdown(image)
-        case .text: return text(image)
+        // Annotations, media types and names are the registry's: nothing in them reaches a terminal as control.
+        case .markdown: return Sanitize.terminal(markdown(image), multiline: true)
+        case .text: return Sanitize.terminal(text(image), multiline: true)
         }
     }
 
@@ -33,7 +34,7 @@ public enum DigestsReport {
                            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"
+        return JSONOutput.safe(String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n")
     }
 
     /// The Markdown rendering (for issues and reports).

@@ -96,8 +96,10 @@ public enum HistoryReportRenderer {
     public static func render(_ report: HistoryReport, format: OutputFormat) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(report)
-        case .markdown: return markdown(report)
-        case .text: return text(report)
+        // History lines and Dockerfile text come from the registry and the upstream repository:
+        // no control characters, and no credentials from a URL in a RUN line.
+        case .markdown: return Sanitize.terminal(Redaction.stripURLCredentials(inText: markdown(report)), multiline: true)
+        case .text: return Sanitize.terminal(Redaction.stripURLCredentials(inText: text(report)), multiline: true)
         }
     }
 

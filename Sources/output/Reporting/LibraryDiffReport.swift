@@ -1,14 +1,16 @@
 import OfficialImages
+import TrackbotCore
 
 /// A library diff as text (one line per change), Markdown, or JSON.
 public enum LibraryDiffReport {
     public static func render(_ diff: LibraryDiff, format: OutputFormat, title: String? = nil) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(diff)
-        case .text: return lines(diff, title: title, bullet: "  ").joined(separator: "\n") + "\n"
+        // Values come from library files anyone can propose.
+        case .text: return Sanitize.terminal(lines(diff, title: title, bullet: "  ").joined(separator: "\n") + "\n", multiline: true)
         case .markdown:
-            return (["### " + (title ?? "library/\(diff.image)"), ""]
-                + lines(diff, title: nil, bullet: "- ")).joined(separator: "\n") + "\n"
+            return Sanitize.terminal((["### " + (title ?? "library/\(diff.image)"), ""]
+                + lines(diff, title: nil, bullet: "- ")).joined(separator: "\n") + "\n", multiline: true)
         }
     }
 

@@ -1,11 +1,14 @@
 import OfficialImages
+import TrackbotCore
 
 /// `trackbot library` output: bashbrew-cat text, JSON, or Markdown.
 public enum LibraryReport {
+    /// Every value comes from the library file: none of its control characters or escape
+    /// sequences reach the output.
     public static func render(_ file: LibraryFile, only: [Entry]? = nil, format: OutputFormat) throws -> String {
         switch format {
         case .text:
-            return LibraryFileWriter.render(file, only: only)
+            return Sanitize.terminal(LibraryFileWriter.render(file, only: only), multiline: true)
         case .json:
             return try JSONOutput.encode(LibraryFileJSON(file, only: only))
         case .markdown:
@@ -21,7 +24,7 @@ public enum LibraryReport {
                     + "\(commits.sorted().map { "`\($0.prefix(12))`" }.joined(separator: " ")) | "
                     + "\(dirs.sorted().joined(separator: ", ")) |")
             }
-            return lines.joined(separator: "\n") + "\n"
+            return Sanitize.terminal(lines.joined(separator: "\n") + "\n", multiline: true)
         }
     }
 }

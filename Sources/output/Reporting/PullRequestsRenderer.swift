@@ -1,10 +1,13 @@
+import TrackbotCore
+
 /// `trackbot prs` as text, Markdown or JSON; each image's diff is `LibraryDiffReport`'s.
 public enum PullRequestsRenderer {
     public static func render(_ report: PullRequestsReport, format: OutputFormat) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(report)
-        case .text: return text(report)
-        case .markdown: return markdown(report)
+        // Pull request titles, library values and upstream commit messages are anyone's.
+        case .text: return Sanitize.terminal(text(report), multiline: true)
+        case .markdown: return Sanitize.terminal(markdown(report), multiline: true)
         }
     }
 

@@ -38,7 +38,11 @@ public struct UpstreamReport: Codable, Sendable, Hashable {
 public enum UpstreamRenderer {
     public static func render(_ report: UpstreamReport, format: OutputFormat) throws -> String {
         if format == .json { return try JSONOutput.encode(report) }
-        let md = format == .markdown
+        // Tag names and errors come from upstream repositories.
+        return Sanitize.terminal(lines(report, markdown: format == .markdown), multiline: true)
+    }
+
+    private static func lines(_ report: UpstreamReport, markdown md: Bool) -> String {
         var out = md ? ["## Upstream tags", ""] : []
         for image in report.images {
             out.append(md ? "### \(image.name)" : image.name)

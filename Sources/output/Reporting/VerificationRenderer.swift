@@ -6,7 +6,8 @@ public enum VerificationRenderer {
     public static func render(_ report: VerificationReport, format: OutputFormat) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(report)
-        case .text, .markdown: return lines(report, markdown: format == .markdown).joined(separator: "\n") + "\n"
+        // File names and messages come from the upstream directory.
+        case .text, .markdown: return Sanitize.terminal(lines(report, markdown: format == .markdown).joined(separator: "\n") + "\n", multiline: true)
         }
     }
 

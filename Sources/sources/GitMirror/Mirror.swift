@@ -122,6 +122,14 @@ public struct Mirror: Sendable {
         return try await blob("library/\(name)", at: revision)
     }
 
+    /// The size of `library/<name>` at `revision`, without reading it.
+    public func libraryFileSize(_ name: String, at revision: String) async throws -> Int {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw MirrorError.pathNotFound(mirror: url, commit: revision, path: "library/\(name)")
+        }
+        return try await read { r in try r.blobSize("library/\(name)", at: try r.resolve(revision)) }
+    }
+
     /// The files under `library/` at `revision`.
     public func libraryFiles(at revision: String) async throws -> [TreeEntry] {
         try await tree("library", at: revision).filter { $0.kind == .blob }

@@ -54,6 +54,27 @@ final class MirrorReader {
         try withBlob(path, at: commit) { bytes in Data(bytes) }
     }
 
+    /// The size of the file at `commit:path`, from the object's header: the content is not
+    /// inflated (so an oversized file can be refused before it costs memory).
+    func blobSize(_ path: String, at commit: ObjectID) throws(MirrorError) -> Int {
+        guard let found = try entry(path, at: commit) else {
+            throw .pathNotFound(mirror: url, commit: commit.hex, path: path)
+        }
+        guard found.kind == .blob else {
+            throw .wrongObjectType(mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
+        }
+        var odb: OpaquePointer?
+        var code = git_repository_odb(&odb, pointer)
+        guard code == 0, let odb else { throw repository.fail("open the object database", code) }
+        defer { git_odb_free(odb) }
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        var oid = found.id.gitOID
+        code = git_odb_read_header(&size, &type, odb, &oid)
+        guard code == 0 else { throw repository.fail("read the header of blob \(found.id) (\(path))", code) }
+        return size
+    }
+
     func streamBlob(_ path: String, at commit: ObjectID, chunkSize: Int,
                     sink: (UnsafeRawBufferPointer) throws -> Void) throws(MirrorError) -> Int {
         try withBlob(path, at: commit) { (bytes) throws(MirrorError) -> Int in

@@ -10,7 +10,11 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooManyRedirects(method: String, url: String, limit: Int)
     case redirectRefused(method: String, from: String, to: String)
 
-    public var description: String {
+    /// One line, free of control characters (URLs and libcurl's messages may carry what a
+    /// server sent).
+    public var description: String { Sanitize.terminal(message) }
+
+    private var message: String {
         switch self {
         case .invalidURL(let url):
             return "invalid URL \"\(url)\" (expected http:// or https://)"

@@ -69,9 +69,13 @@ public struct HTTPResponse: Sendable {
 
     public var isSuccess: Bool { (200..<300).contains(status) }
 
-    /// The body as text (for error messages), cut to `limit` characters.
-    public func bodyText(limit: Int = 300) -> String {
-        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+    /// The body as text for an error message: one line, without control characters or escape
+    /// sequences (the server chose every byte), scrubbed of `secrets` in every form, cut to
+    /// `limit` characters. Scrubbed before the cut, so a secret across it cannot leave half of
+    /// itself behind.
+    public func bodyText(limit: Int = 300, scrubbing secrets: [Secret] = []) -> String {
+        let whole = String(decoding: body.prefix(max(limit * 4, 64 << 10)), as: UTF8.self)
+        let text = Redaction.scrub(Sanitize.terminal(whole), secrets: secrets)
         return text.count > limit ? String(text.prefix(limit)) + "…" : text
     }
 }

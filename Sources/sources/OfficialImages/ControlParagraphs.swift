@@ -11,7 +11,7 @@ struct ControlParagraph {
     }
 
     var line: Int
-    /// In first-seen order; a repeated key keeps its first position and takes the last value.
+    /// In file order; a repeated key takes the last value and the place where it was last written.
     var fields: [Field] = []
 
     func line(of key: String) -> Int? { fields.first { $0.key == key }?.line }
@@ -28,6 +28,19 @@ struct ControlParagraph {
     static func parse(_ text: String, file: String) throws(LibraryFileError) -> [ControlParagraph] {
         var paragraphs: [ControlParagraph] = []
         var current: ControlParagraph?
+        // Per paragraph: which fields a repeated key replaced, and (in a long paragraph) where each
+        // key is. A repeated key moves to the end without shifting the fields after it (which
+        // would make a paragraph of many repeated keys quadratic); replaced fields go when it ends.
+        var position: [String: Int] = [:]
+        var replaced: [Bool] = []
+        func finish() {
+            guard var p = current else { return }
+            if replaced.contains(true) { p.fields = p.fields.indices.filter { !replaced[$0] }.map { p.fields[$0] } }
+            paragraphs.append(p)
+            current = nil
+            position = [:]
+            replaced = []
+        }
         var lineNumber = 0
         // Split bytes, not Characters: Swift treats "\r\n" as one Character.
         for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -42,28 +55,34 @@ struct ControlParagraph {
             case .skipped:
                 continue
             case .blank:
-                if let p = current { paragraphs.append(p) }
-                current = nil
+                finish()
             case .continuation(let piece):
                 guard current != nil, !current!.fields.isEmpty else {
                     throw LibraryFileError(file: file, line: lineNumber,
                                            problem: .continuationWithoutKey(String(decoding: rawBytes, as: UTF8.self)))
                 }
+                // The last field is always live: a repeated key is appended, never left behind.
                 current!.fields[current!.fields.count - 1].value += "\n" + piece
             case .field(let key, let value):
                 if current == nil { current = ControlParagraph(line: lineNumber) }
-                if let i = current!.fields.firstIndex(where: { $0.key == key }) {
-                    var field = current!.fields.remove(at: i)
-                    field.value = value
-                    field.line = lineNumber
-                    // Keep the repeated key last so that continuation lines attach to it.
-                    current!.fields.append(field)
+                let count = current!.fields.count
+                // The field this key was last written in: a short paragraph (nearly all) is
+                // searched directly, a long one through `position`, built once it is long.
+                var previous: Int?
+                if count < 32 {
+                    previous = current!.fields.lastIndex { $0.key == key }
                 } else {
-                    current!.fields.append(Field(key: key, value: value, line: lineNumber))
+                    if position.isEmpty { for i in 0..<count where !replaced[i] { position[current!.fields[i].key] = i } }
+                    previous = position[key]
+                    position[key] = count
                 }
+                // The repeated key goes last, so that continuation lines attach to it.
+                if let i = previous { replaced[i] = true }
+                current!.fields.append(Field(key: key, value: value, line: lineNumber))
+                replaced.append(false)
             }
         }
-        if let p = current { paragraphs.append(p) }
+        finish()
         return paragraphs
     }
 

@@ -106,7 +106,7 @@ public struct Entry: Hashable, Codable, Sendable {
 
     /// Whether two entries build the same thing, so their tags can be merged (bashbrew's SameBuildArtifacts).
     public func sameBuildInputs(as other: Entry) -> Bool {
-        // The cheap comparisons first: this runs against every earlier entry for each new one.
+        // The cheap comparisons first (EntryCollector compares only entries whose inputs hash alike).
         guard gitCommit == other.gitCommit && directory == other.directory && architectures == other.architectures
             && gitRepo == other.gitRepo && gitFetch == other.gitFetch && file == other.file
             && builder == other.builder && constraints == other.constraints else { return false }

@@ -12,6 +12,7 @@ struct LineBasedReader {
         global.gitFetch = Self.anyBranch
         global.line = 1
         var collector = EntryCollector(file: file, laterLineWins: true)
+        var warnings: [String] = []
         var lineNumber = 0
         for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -33,7 +34,9 @@ struct LineBasedReader {
                 throw LibraryFileError(file: file, line: lineNumber, problem: .lineMissingColon(line))
             }
             entry.tags = [line[..<colon].trimmed]
-            let rest = line[line.index(after: colon)...]
+            // Credentials go first: their `@` is not the one before the commit.
+            let rest = LibraryCredentials.strip(String(line[line.index(after: colon)...]), key: "repository", file: file,
+                                                line: lineNumber, warnings: &warnings)[...]
             guard let at = rest.firstIndex(of: "@") else {
                 throw LibraryFileError(file: file, line: lineNumber, problem: .lineMissingAt(line))
             }
@@ -55,7 +58,7 @@ struct LineBasedReader {
         }
         // The earliest line-based files (2014) named no maintainers; they are read all the same.
         return LibraryFile(name: name, format: .lineBased, global: global, entries: collector.entries,
-                           warnings: collector.warnings)
+                           warnings: warnings + collector.warnings)
     }
 
     /// The GitCommit rule of that era: `^[0-9a-f]{1,40}$`.
@@ -73,6 +76,7 @@ struct StackbrewReader {
         var global = Entry.defaults
         global.line = 1
         var collector = EntryCollector(file: file, laterLineWins: true)
+        var warnings: [String] = []
         var lineNumber = 0
         for rawBytes in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -85,7 +89,7 @@ struct StackbrewReader {
             var entry = global
             entry.line = lineNumber
             entry.tags = [words[0]]
-            entry.gitRepo = words[1]
+            entry.gitRepo = LibraryCredentials.strip(words[1], key: "repository", file: file, line: lineNumber, warnings: &warnings)
             entry.gitCommit = "FETCH_HEAD"
             if words.count == 3 {
                 if words[2].hasPrefix("B:") {
@@ -101,6 +105,6 @@ struct StackbrewReader {
                               lines: FieldLines(paragraph: nil, fallback: lineNumber))
         }
         return LibraryFile(name: name, format: .stackbrew, global: global, entries: collector.entries,
-                           warnings: collector.warnings)
+                           warnings: warnings + collector.warnings)
     }
 }

@@ -51,21 +51,27 @@ public struct LibraryDiff: Codable, Hashable, Sendable {
         tagsAdded = newTags.filter { !oldSet.contains($0) }
         tagsRemoved = oldTags.filter { !newSet.contains($0) }
         let oldEntries = old?.entries ?? [], newEntries = new?.entries ?? []
+        // Look-ups through indexes built once: both files may come from a pull request, with any
+        // number of entries.
+        let oldIndex = old.map(TagIndex.init), newIndex = new.map(TagIndex.init)
 
         for tag in newTags where oldSet.contains(tag) {
-            let before = old!.entries(for: tag), after = new!.entries(for: tag)
+            let before = oldIndex!.entries(for: tag), after = newIndex!.entries(for: tag)
             guard before.map(Self.buildInputs) != after.map(Self.buildInputs),
                   let from = before.first, let to = after.first else { continue }
             tagsMoved.append(TagMove(tag: tag, fromEntry: from.tags.first ?? "", toEntry: to.tags.first ?? "",
                                      changes: Self.changes(from, to)))
         }
 
+        // Each new entry is matched with the unmatched old entry sharing the most tags with it
+        // (the first such entry on a tie); entries sharing none are added or removed.
         var matchedOld = Set<Int>()
         for newEntry in newEntries {
-            let best = oldEntries.indices
-                .map { ($0, Set(oldEntries[$0].tags).intersection(newEntry.tags).count) }
-                .filter { $0.1 > 0 && !matchedOld.contains($0.0) }
-                .max { $0.1 < $1.1 }
+            var shared: [Int: Int] = [:]
+            for tag in Set(newEntry.tags) {
+                for i in oldIndex?.holders(of: tag) ?? [] where !matchedOld.contains(i) { shared[i, default: 0] += 1 }
+            }
+            let best = shared.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
             guard let (i, _) = best else { entriesAdded.append(newEntry.tags); continue }
             matchedOld.insert(i)
             let changes = Self.changes(oldEntries[i], newEntry)

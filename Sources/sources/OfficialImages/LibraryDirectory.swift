@@ -16,6 +16,10 @@ public struct LibraryDirectory: Sendable {
         guard let file = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
             throw .notFound(image: name, source: url.path, available: (try? names()) ?? [])
         }
+        // An oversized file is refused before it is read into memory.
+        if let size = try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize {
+            do { try LibraryFileReader.checkSize(size, path: file.path) } catch { throw .invalid(error) }
+        }
         guard let data = fm.contents(atPath: file.path) else { throw .unreadable(file.path) }
         do {
             return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: file.path)

@@ -31,7 +31,8 @@ public struct LibraryFile: Hashable, Codable, Sendable {
 
     public var maintainers: [Maintainer] { global.maintainers }
 
-    /// The entry that holds `tag` as a tag, else the entries that hold it as a shared tag.
+    /// The entry that holds `tag` as a tag, else the entries that hold it as a shared tag. Scans
+    /// every entry: for many tags, look them up in a `TagIndex`.
     public func entries(for tag: String) -> [Entry] {
         if let e = entries.first(where: { $0.tags.contains(tag) }) { return [e] }
         return entries.filter { $0.sharedTags.contains(tag) }
@@ -42,4 +43,31 @@ public struct LibraryFile: Hashable, Codable, Sendable {
         var seen = Set<String>()
         return entries.flatMap(\.allTags).filter { seen.insert($0).inserted }
     }
+}
+
+/// `LibraryFile.entries(for:)` for many tags: built once in one pass, each look-up without a scan
+/// (comparing two files tag by tag would otherwise be quadratic in their entries).
+public struct TagIndex: Sendable {
+    public let entries: [Entry]
+    /// The entries holding each tag in their `Tags`, in file order.
+    private var holders: [String: [Int]] = [:]
+    /// The entries holding each tag in their `SharedTags`, in file order.
+    private var sharing: [String: [Int]] = [:]
+
+    public init(_ file: LibraryFile) {
+        entries = file.entries
+        for (i, e) in entries.enumerated() {
+            for tag in e.tags where holders[tag]?.last != i { holders[tag, default: []].append(i) }
+            for tag in e.sharedTags where sharing[tag]?.last != i { sharing[tag, default: []].append(i) }
+        }
+    }
+
+    /// What `LibraryFile.entries(for:)` answers.
+    public func entries(for tag: String) -> [Entry] {
+        if let i = holders[tag]?.first { return [entries[i]] }
+        return (sharing[tag] ?? []).map { entries[$0] }
+    }
+
+    /// The positions of the entries holding `tag` in their `Tags`.
+    public func holders(of tag: String) -> [Int] { holders[tag] ?? [] }
 }

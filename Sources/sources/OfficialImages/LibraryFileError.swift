@@ -24,6 +24,7 @@ public struct LibraryFileError: Error, Equatable, Sendable, CustomStringConverti
         case lineMissingAt(String)
         case stackbrewLine(String)
         case notUTF8
+        case tooLarge(bytes: Int, limit: Int)
     }
 
     /// The file as the user knows it (`library/alpine`, or a path).
@@ -38,8 +39,10 @@ public struct LibraryFileError: Error, Equatable, Sendable, CustomStringConverti
         self.problem = problem
     }
 
+    /// One message; the lines it quotes come from the file, so they lose URL credentials and
+    /// control characters.
     public var description: String {
-        (line > 0 ? "\(file):\(line): " : "\(file): ") + problem.message
+        Sanitize.terminal(Redaction.stripURLCredentials(inText: (line > 0 ? "\(file):\(line): " : "\(file): ") + problem.message))
     }
 }
 
@@ -92,6 +95,10 @@ extension LibraryFileError.Problem {
             return "line \(q(line)) is not \"tag repo [B:branch|C:commit]\""
         case .notUTF8:
             return "not valid UTF-8 text"
+        case .tooLarge(let bytes, let limit):
+            let mib = (Double(bytes) / 1_048_576 * 10).rounded(.down) / 10
+            return "\(mib) MiB, larger than the \(limit >> 20) MiB a library file may be (the largest real one is well under 1 MB); "
+                + "refused without parsing it. Check that the source and ref name official-images, not another repository"
         }
     }
 

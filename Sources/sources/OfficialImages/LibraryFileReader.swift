@@ -2,12 +2,23 @@ import TrackbotCore
 
 /// Reads a library file in whichever format it was written in, with bashbrew's rules.
 public enum LibraryFileReader {
+    /// The largest library file trackbot reads: 4 MiB. The largest real one is well under 1 MB,
+    /// and a file may come from anyone's pull request; reading costs a few times its size.
+    public static let maxBytes = 4 << 20
+
+    /// Refuses a file of `size` bytes over `maxBytes` (for callers that know the size before
+    /// reading the content: a file on disk, a git blob).
+    public static func checkSize(_ size: Int, path: String) throws(LibraryFileError) {
+        guard size <= maxBytes else { throw LibraryFileError(file: path, line: 0, problem: .tooLarge(bytes: size, limit: maxBytes)) }
+    }
+
     /// - Parameters:
     ///   - text: the file's content.
     ///   - name: the image name (`alpine`).
     ///   - path: how errors name the file (`library/alpine`, or a path on disk).
     public static func read(_ text: String, name: String, path: String? = nil) throws(LibraryFileError) -> LibraryFile {
         let label = path ?? "library/\(name)"
+        try checkSize(text.utf8.count, path: label)
         switch sniffFormat(text) {
         case .rfc2822: return try RFC2822Reader(file: label).read(text, name: name)
         case .lineBased: return try LineBasedReader(file: label).read(text, name: name)
@@ -17,6 +28,7 @@ public enum LibraryFileReader {
 
     /// Reads bytes, refusing what is not UTF-8.
     public static func read(bytes: [UInt8], name: String, path: String? = nil) throws(LibraryFileError) -> LibraryFile {
+        try checkSize(bytes.count, path: path ?? "library/\(name)")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw LibraryFileError(file: path ?? "library/\(name)", line: 0, problem: .notUTF8)
         }
@@ -75,21 +87,49 @@ public enum LibraryFileReader {
     }
 }
 
-/// The rules every format shares once an entry is assembled (bashbrew's AddEntry).
+/// The rules every format shares once an entry is assembled (bashbrew's AddEntry), in time linear
+/// in the number of entries and tags: a library file may come from anyone's pull request, and
+/// one with tens of thousands of entries must not take minutes.
 struct EntryCollector {
     let file: String
-    private(set) var entries: [Entry] = []
     /// Legacy formats had no duplicate check: a repeated tag moved to the later line.
     var laterLineWins = false
     var warnings: [String] = []
-    /// The first entry holding each tag in its `Tags`, and in its `SharedTags`: the duplicate
-    /// checks look tags up here instead of scanning every entry for every tag.
+    /// Every entry added, in file order. With `laterLineWins`, an entry may hold tags that moved
+    /// to a later line (see `tagOwner`) and may have lost all of them (`live` 0): `entries` leaves
+    /// those out.
+    private var stored: [Entry] = []
+    /// Per stored entry: how many of its tags are still its own.
+    private var live: [Int] = []
+    /// Per stored entry that took a merge: its shared tags, to merge without repeats.
+    private var sharedSeen: [Int: Set<String>] = [:]
+    /// The entry holding each tag in its `Tags`, and the first holding each in its `SharedTags`:
+    /// the duplicate checks look tags up here instead of scanning every entry for every tag.
     private var tagOwner: [String: Int] = [:]
     private var sharedTagOwner: [String: Int] = [:]
+    /// The entries that take merges, by the hash of their build inputs (bashbrew merges into the
+    /// first entry with the same inputs; an entry whose tags all moved away no longer takes
+    /// merges). A hash, not the inputs themselves: cheaper to keep, and `Hasher`'s per-process
+    /// seed leaves a file no way to make entries collide.
+    private var byInputs: [Int: [Int]] = [:]
 
     init(file: String, laterLineWins: Bool = false) {
         self.file = file
         self.laterLineWins = laterLineWins
+    }
+
+    /// The entries, each with the tags it still holds, in file order.
+    var entries: [Entry] {
+        guard laterLineWins else { return stored }
+        return stored.indices.compactMap { i -> Entry? in
+            guard live[i] > 0 else { return nil }
+            var e = stored[i]
+            // A tag that moved away and came back by a merge sits at its last position, as
+            // removing and appending it did.
+            var seen = Set<String>()
+            e.tags = e.tags.reversed().filter { tagOwner[$0] == i && seen.insert($0).inserted }.reversed()
+            return e
+        }
     }
 
     /// - Parameters:
@@ -124,53 +164,77 @@ struct EntryCollector {
         entry.architectures = parsed.compactMap { $0 }
 
         if laterLineWins {
-            for tag in entry.tags where tagOwner[tag] != nil {
+            for tag in entry.tags {
+                guard let owner = tagOwner[tag] else { continue }
                 warnings.append("\(file):\(lines["Tags"]): tag \"\(tag)\" repeated; the later line wins, as the tools of the time did")
-                entries = entries.compactMap { e in
-                    var e = e
-                    e.tags.removeAll { $0 == tag }
-                    return e.tags.isEmpty ? nil : e
-                }
-                reindex()
+                // The tag leaves its entry; an entry left with no tag is gone, as if removed.
+                tagOwner[tag] = nil
+                live[owner] -= 1
+                if live[owner] == 0 { byInputs[Self.inputsHash(stored[owner]), default: []].removeAll { $0 == owner } }
             }
         }
         var seen = Set<String>()
         for tag in entry.tags {
             if let other = tagOwner[tag] {
-                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
+                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
             }
             if let other = sharedTagOwner[tag] {
-                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
+                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
             }
             guard seen.insert(tag).inserted else { throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: nil)) }
         }
         for tag in entry.sharedTags {
             if let other = tagOwner[tag] {
-                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: entries[other].tagsString))
+                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
             }
             guard seen.insert(tag).inserted else { throw fail("SharedTags", .duplicateTagInSharedTags(tags: tags, tag: tag)) }
         }
-        if let i = entries.firstIndex(where: { $0.sameBuildInputs(as: entry) }) {
-            entries[i].tags += entry.tags
-            var s = Set<String>()
-            entries[i].sharedTags = (entries[i].sharedTags + entry.sharedTags).filter { s.insert($0).inserted }
-            index(entries[i], at: i)
+        let inputs = Self.inputsHash(entry)
+        if let i = byInputs[inputs]?.first(where: { stored[$0].sameBuildInputs(as: entry) }) {
+            // Only the new entry's tags are indexed: indexing the merged entry again would make
+            // many merges into one entry quadratic.
+            stored[i].tags += entry.tags
+            if !entry.sharedTags.isEmpty {
+                var seen = sharedSeen[i] ?? Set(stored[i].sharedTags)
+                for tag in entry.sharedTags where seen.insert(tag).inserted { stored[i].sharedTags.append(tag) }
+                sharedSeen[i] = seen
+            }
+            index(entry, at: i)
             return
         }
-        entries.append(entry)
-        index(entry, at: entries.count - 1)
+        stored.append(entry)
+        live.append(0)
+        byInputs[inputs, default: []].append(stored.count - 1)
+        index(entry, at: stored.count - 1)
     }
 
-    /// Records the tags of the entry at `i` (keeping the first entry for each).
+    /// Records the tags of `entry` as held by the entry at `i` (keeping the first entry for
+    /// each shared tag).
     private mutating func index(_ entry: Entry, at i: Int) {
-        for tag in entry.tags where tagOwner[tag].map({ $0 > i }) ?? true { tagOwner[tag] = i }
+        for tag in entry.tags { tagOwner[tag] = i }
+        live[i] += entry.tags.count
         for tag in entry.sharedTags where sharedTagOwner[tag].map({ $0 > i }) ?? true { sharedTagOwner[tag] = i }
     }
+}
 
-    private mutating func reindex() {
-        tagOwner = [:]
-        sharedTagOwner = [:]
-        for (i, e) in entries.enumerated() { index(e, at: i) }
+extension EntryCollector {
+    /// A hash of what `Entry.sameBuildInputs` compares: entries that merge hash alike (empty arch
+    /// values count as missing, as there).
+    static func inputsHash(_ e: Entry) -> Int {
+        var h = Hasher()
+        h.combine(e.gitCommit)
+        h.combine(e.directory)
+        h.combine(e.architectures)
+        h.combine(e.gitRepo)
+        h.combine(e.gitFetch)
+        h.combine(e.file)
+        h.combine(e.builder)
+        h.combine(e.constraints)
+        if !e.archValues.isEmpty {
+            let set = e.archValues.filter { !$0.value.isEmpty }
+            if !set.isEmpty { h.combine(set) }
+        }
+        return h.finalize()
     }
 }
 

@@ -12,7 +12,8 @@ struct RFC2822Reader {
         }
         var global = Entry.defaults
         var globalArches = Entry.defaults.architectures.map(\.rawValue)
-        try decode(first, into: &global, architectures: &globalArches)
+        var warnings: [String] = []
+        try decode(first, into: &global, architectures: &globalArches, warnings: &warnings)
         global.line = first.line
         guard !global.maintainers.isEmpty else {
             throw LibraryFileError(file: file, line: first.line, problem: .missingMaintainers)
@@ -32,7 +33,7 @@ struct RFC2822Reader {
             var entry = global
             entry.line = paragraph.line
             var arches = globalArches
-            try decode(paragraph, into: &entry, architectures: &arches)
+            try decode(paragraph, into: &entry, architectures: &arches, warnings: &warnings)
             let lines = FieldLines(paragraph: paragraph, fallback: paragraph.line)
             // bashbrew checks these two before anything else about the entry.
             guard Rules.isValidGitFetch(entry.gitFetch) else {
@@ -45,13 +46,15 @@ struct RFC2822Reader {
             }
             try collector.add(entry, architectures: arches, lines: lines)
         }
-        return LibraryFile(name: name, format: .rfc2822, global: global, entries: collector.entries)
+        return LibraryFile(name: name, format: .rfc2822, global: global, entries: collector.entries, warnings: warnings)
     }
 
     /// Applies one paragraph: scalars override, `SharedTags` and `Architectures` replace,
     /// `Maintainers`, `Tags` and `Constraints` append, `<arch>-<Field>` keys override per arch.
+    /// Credentials in a `GitRepo` URL are removed here, before anything can store, print or use
+    /// them, with a warning naming the line.
     private func decode(_ paragraph: ControlParagraph, into entry: inout Entry,
-                        architectures: inout [String]) throws(LibraryFileError) {
+                        architectures: inout [String], warnings: inout [String]) throws(LibraryFileError) {
         let inheritedShared = entry.sharedTags
         let inheritedArches = architectures
         entry.sharedTags = []
@@ -71,9 +74,10 @@ struct RFC2822Reader {
             case "Constraints": entry.constraints += field.value.listElements
             default:
                 if let scalar = SourceField(rawValue: field.key) {
-                    entry.set(scalar, field.value)
+                    entry.set(scalar, scalar == .gitRepo ? LibraryCredentials.strip(field, file: file, warnings: &warnings) : field.value)
                 } else if Rules.isArchField(field.key) {
-                    entry.archValues[field.key] = field.value
+                    entry.archValues[field.key] = Rules.isArchField(field.key, .gitRepo)
+                        ? LibraryCredentials.strip(field, file: file, warnings: &warnings) : field.value
                 }
                 // Unknown keys are ignored, as bashbrew ignores them.
             }
@@ -81,5 +85,23 @@ struct RFC2822Reader {
         if entry.sharedTags.isEmpty { entry.sharedTags = inheritedShared }
         if architectures.isEmpty { architectures = inheritedArches }
         architectures = Array(Set(architectures)).sorted()
+    }
+}
+
+/// Credentials inside a library file's URLs. trackbot never uses them (git credentials come from
+/// `GITHUB_TOKEN`, for github.com only), and they must not reach the state, a report or an issue:
+/// they are dropped as the file is read, and the file gets a warning.
+enum LibraryCredentials {
+    static func strip(_ field: ControlParagraph.Field, file: String, warnings: inout [String]) -> String {
+        strip(field.value, key: field.key, file: file, line: field.line, warnings: &warnings)
+    }
+
+    static func strip(_ value: String, key: String, file: String, line: Int, warnings: inout [String]) -> String {
+        let clean = Redaction.stripURLCredentials(inText: value)
+        if clean != value {
+            warnings.append("\(file):\(line): \(key) carried credentials (user:password@ before the host); they were removed "
+                            + "and are not used: trackbot takes no credentials from a library file")
+        }
+        return clean
     }
 }

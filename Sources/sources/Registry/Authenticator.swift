@@ -8,15 +8,22 @@ import TrackbotCore
 actor Authenticator {
     let endpoint: RegistryEndpoint
     private let credentials: RegistryCredentials?
+    /// Token realms on another origin that may receive `credentials` (https only).
+    private let credentialRealms: [String]
+    /// What to scrub from the registry's answers: every form of the credentials.
+    nonisolated let secrets: [Secret]
     private let http: HTTPClient
     private let counter: RequestCounter
     private var challenge: Challenge?
     private var tokens: [String: (token: Secret, expires: Date)] = [:]
     private var inFlight: [String: Task<Secret, any Error>] = [:]
 
-    init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, http: HTTPClient, counter: RequestCounter) {
+    init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, credentialRealms: [String] = [],
+         http: HTTPClient, counter: RequestCounter) {
         self.endpoint = endpoint
         self.credentials = credentials
+        self.credentialRealms = credentialRealms
+        self.secrets = credentials?.secrets ?? []
         self.http = http
         self.counter = counter
     }
@@ -65,7 +72,17 @@ actor Authenticator {
         if let service = challenge.service { query.insert("service=" + Self.encode(service), at: 0) }
         let url = realm + (realm.contains("?") ? "&" : "?") + query.joined(separator: "&")
         var request = HTTPRequest(.get, url, headers: HTTPHeaders([("Accept", "application/json")]), bodyLimit: 1 << 20)
-        if let credentials { request.authorize("Basic", credentials.basic); request.secrets.append(credentials.password) }
+        request.secrets += secrets
+        // The realm is named by the registry's answer: the password goes there only when it is
+        // the registry's own origin, or an https origin the configuration trusts.
+        var withheld: String?
+        if let credentials {
+            if Self.realmMayReceiveCredentials(realm, endpoint: endpoint, allowed: credentialRealms) {
+                request.authorize("Basic", credentials.basic)
+            } else {
+                withheld = Self.origin(realm) ?? Redaction.stripCredentials(realm)
+            }
+        }
         counter.count("token")
         let shownRealm = Redaction.stripCredentials(realm)
         let response: HTTPResponse
@@ -73,8 +90,14 @@ actor Authenticator {
             throw RegistryError.transport(registry: endpoint.description, request: "token request to \(shownRealm)", error)
         }
         guard response.isSuccess else {
+            var detail = response.bodyText(scrubbing: request.secrets)
+            if let withheld {
+                detail += "; the credentials were not sent to \(withheld): it is not the registry's origin"
+                    + (withheld.hasPrefix("https://") ? " and [registry] credential-realms does not list it (add it if you trust it)"
+                                                      : " and is not https, so no setting lets it receive them")
+            }
             throw RegistryError.authenticationFailed(registry: endpoint.description, realm: shownRealm, status: response.status,
-                                                     detail: Redaction.scrub(response.bodyText(), secrets: request.secrets))
+                                                     detail: detail)
         }
         struct TokenResponse: Decodable {
             var token: String?
@@ -92,6 +115,30 @@ actor Authenticator {
         let token = Secret(value)
         tokens[scope] = (token, Date().addingTimeInterval(lifetime - margin))
         return token
+    }
+
+    /// Whether a token realm may receive the registry's credentials: on the registry's own
+    /// origin (which receives them anyway), or on an https origin listed in `allowed`. Never a
+    /// plain-http realm elsewhere: the password would cross the network in clear to a host the
+    /// registry's answer chose.
+    static func realmMayReceiveCredentials(_ realm: String, endpoint: RegistryEndpoint, allowed: [String]) -> Bool {
+        guard let realmOrigin = origin(realm) else { return false }
+        if realmOrigin == origin(endpoint.baseURL) { return true }
+        return realmOrigin.hasPrefix("https://") && allowed.compactMap(origin).contains(realmOrigin)
+    }
+
+    /// `scheme://host[:port]` of a URL, lowercased, without credentials and without the
+    /// scheme's default port; nil when it is not http(s).
+    static func origin(_ url: String) -> String? {
+        let stripped = Redaction.stripCredentials(url)
+        guard let schemeEnd = stripped.range(of: "://") else { return nil }
+        let scheme = stripped[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        var authority = String(stripped[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
+        if authority.isEmpty { return nil }
+        let defaultPort = scheme == "https" ? ":443" : ":80"
+        if authority.hasSuffix(defaultPort) { authority.removeLast(defaultPort.count) }
+        return "\(scheme)://\(authority)"
     }
 
     static func encode(_ s: String) -> String {

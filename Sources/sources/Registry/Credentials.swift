@@ -13,35 +13,69 @@ public struct RegistryCredentials: Sendable, Hashable {
 
     /// `base64(user:password)` for a Basic `Authorization` header.
     var basic: Secret { Secret(Data("\(username):\(password.value)".utf8).base64EncodedString()) }
+
+    /// What to scrub from anything a server answers: the password and `user:password`, each in
+    /// every form `Redaction.scrub` knows (raw, base64, percent-encoded).
+    public var secrets: [Secret] { [password, Secret("\(username):\(password.value)")] }
 }
 
-/// Where credentials come from, first match wins:
-/// 1. `TRACKBOT_REGISTRY_USER` and `TRACKBOT_REGISTRY_PASSWORD` (for every registry, or only the
-///    one named by `TRACKBOT_REGISTRY_HOST` when that is set);
-/// 2. `auths` in `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (`auth` as
-///    base64 `user:password`, or `username` and `password`).
-/// Credentials are looked up by the host actually contacted (after rewriting), so a mirror never
-/// receives Docker Hub's credentials.
+/// Registry credentials, scoped to one registry: trackbot authenticates to the registry it
+/// checks official images on and to no other. A registry that an upstream file names (a
+/// Dockerfile's `FROM 127.0.0.1:5000/…`, looked up as a parent) is asked anonymously.
+///
+/// The registry is `TRACKBOT_REGISTRY_HOST` when set (the `host[:port]` contacted, e.g. a
+/// mirror), else `registry` (`[registry] host` of the configuration, default `docker.io`,
+/// whose API host is `registry-1.docker.io`) where the URL rewriting sends it. Its credentials
+/// are, first match wins:
+/// 1. `TRACKBOT_REGISTRY_USER` and `TRACKBOT_REGISTRY_PASSWORD`;
+/// 2. its entry in the `auths` of `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`
+///    (`auth` as base64 `user:password`, or `username` and `password`), looked up by the host
+///    actually contacted, so a mirror never receives Docker Hub's entry.
+///
+/// A token realm on the registry's own origin receives them; a realm on another origin only
+/// when it is https and listed in `realms` (`[registry] credential-realms`; by default
+/// `https://auth.docker.io` for Docker Hub and nothing for any other registry).
 public struct CredentialStore: Sendable {
     private let entries: [String: RegistryCredentials]
-    private let everywhere: RegistryCredentials?
+    private let fromVariables: RegistryCredentials?
+    /// `TRACKBOT_REGISTRY_HOST`: the authority the credentials are for, over `registry`.
     private let onlyHost: String?
+    /// The registry name the credentials are for, resolved through the URL rewriting.
+    public var registry: String
+    /// Token realms on another origin that may receive the credentials (`https://host[:port]`);
+    /// nil for the default.
+    public var realms: [String]?
+
+    /// Docker Hub's token service: the default credential realm for `docker.io`.
+    public static let dockerHubRealm = "https://auth.docker.io"
 
     /// No credentials: anonymous pulls only.
-    public static let anonymous = CredentialStore(entries: [:], everywhere: nil, onlyHost: nil)
+    public static let anonymous = CredentialStore(entries: [:])
 
-    public init(entries: [String: RegistryCredentials], everywhere: RegistryCredentials? = nil, onlyHost: String? = nil) {
+    /// - Parameters:
+    ///   - entries: docker config `auths`, by host.
+    ///   - fromVariables: `TRACKBOT_REGISTRY_USER` and `_PASSWORD`, which win over `entries`.
+    ///   - onlyHost: `TRACKBOT_REGISTRY_HOST`.
+    public init(entries: [String: RegistryCredentials], fromVariables: RegistryCredentials? = nil, onlyHost: String? = nil,
+                registry: String = ImageReference.dockerHub, realms: [String]? = nil) {
         self.entries = entries
-        self.everywhere = everywhere
+        self.fromVariables = fromVariables
         self.onlyHost = onlyHost
+        self.registry = registry
+        self.realms = realms
     }
 
     /// Reads the environment and the docker config file. A config file that exists but cannot be
     /// read is an error (silently pulling anonymously would hide it).
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> CredentialStore {
-        var everywhere: RegistryCredentials?
+    /// - Parameters:
+    ///   - registry: the configured registry (`[registry] host`).
+    ///   - realms: `[registry] credential-realms`; nil for the default.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       registry: String = ImageReference.dockerHub,
+                                       realms: [String]? = nil) throws -> CredentialStore {
+        var fromVariables: RegistryCredentials?
         if let user = env["TRACKBOT_REGISTRY_USER"], !user.isEmpty, let password = env["TRACKBOT_REGISTRY_PASSWORD"] {
-            everywhere = RegistryCredentials(username: user, password: Secret(password))
+            fromVariables = RegistryCredentials(username: user, password: Secret(password))
         }
         let directory = env["DOCKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.docker")
@@ -50,7 +84,9 @@ public struct CredentialStore: Sendable {
         if FileManager.default.fileExists(atPath: path) {
             entries = try dockerConfigAuths(path: path)
         }
-        return CredentialStore(entries: entries, everywhere: everywhere, onlyHost: env["TRACKBOT_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 })
+        return CredentialStore(entries: entries, fromVariables: fromVariables,
+                               onlyHost: env["TRACKBOT_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 },
+                               registry: registry, realms: realms)
     }
 
     /// Parses the `auths` of a docker `config.json`.
@@ -85,15 +121,39 @@ public struct CredentialStore: Sendable {
         return out
     }
 
-    /// Credentials for the registry at `authority` (`host[:port]`), if any.
-    public func credentials(for authority: String) -> RegistryCredentials? {
+    /// The authority (`host[:port]`) credentials are for, once `rewriter` has sent the
+    /// registry wherever it goes.
+    public func scopeAuthority(rewriter: URLRewriter) -> String {
+        Self.canonical(onlyHost ?? RegistryEndpoint(registry: registry, rewriter: rewriter).authority)
+    }
+
+    /// Credentials for `endpoint`: nil unless it is the scoped registry.
+    public func credentials(for endpoint: RegistryEndpoint, rewriter: URLRewriter) -> RegistryCredentials? {
+        guard Self.canonical(endpoint.authority) == scopeAuthority(rewriter: rewriter) else { return nil }
+        return credentials(for: endpoint.authority)
+    }
+
+    /// Token realms on another origin that may receive the credentials of the scoped registry.
+    public func credentialRealms(rewriter: URLRewriter) -> [String] {
+        realms ?? (scopeAuthority(rewriter: rewriter) == "registry-1.docker.io" ? [Self.dockerHubRealm] : [])
+    }
+
+    /// The credentials configured for `authority`, before any scoping (`credentials(for:rewriter:)`
+    /// is the one to call when deciding what to send).
+    func credentials(for authority: String) -> RegistryCredentials? {
         let host = authority.lowercased()
-        if let everywhere, onlyHost == nil || onlyHost!.lowercased() == host { return everywhere }
+        if let fromVariables { return fromVariables }
         if let found = entries[host] { return found }
-        if ["registry-1.docker.io", "index.docker.io", "docker.io"].contains(host) {
+        if Self.canonical(host) == "registry-1.docker.io" {
             return entries["index.docker.io"] ?? entries["docker.io"] ?? entries["registry-1.docker.io"]
         }
         return nil
+    }
+
+    /// Lowercased, with Docker Hub's names (`docker.io`, `index.docker.io`) as its API host.
+    static func canonical(_ authority: String) -> String {
+        let a = authority.lowercased()
+        return ["docker.io", "index.docker.io", "registry-1.docker.io"].contains(a) ? "registry-1.docker.io" : a
     }
 
     /// `https://index.docker.io/v1/` → `index.docker.io`.

@@ -92,7 +92,9 @@ public struct PublishedPlatform: Codable, Sendable, Hashable {
         self.variant = variant
         self.digest = digest
         self.bashbrewArch = bashbrewArch
-        self.annotations = annotations
+        // The registry's text: URLs in it (`org.opencontainers.image.source`, `.url`) lose any
+        // credentials before anything compares, stores or prints them.
+        self.annotations = annotations.mapValues { Redaction.stripURLCredentials(inText: $0) }
         self.size = size
         self.mediaType = mediaType
     }
@@ -157,7 +159,9 @@ extension RegistryClient {
                 guard let refers else {
                     throw RegistryError.attestationWithoutSubject(registry: registry, reference: reference, attestation: d.digest, references: nil)
                 }
-                attestations.append(PublishedAttestation(digest: d.digest, references: refers, annotations: annotations, size: d.size))
+                attestations.append(PublishedAttestation(digest: d.digest, references: refers,
+                                                         annotations: annotations.mapValues { Redaction.stripURLCredentials(inText: $0) },
+                                                         size: d.size))
                 continue
             }
             let p = d.platform ?? DescriptorPlatform(architecture: "unknown", os: "unknown")

@@ -190,7 +190,10 @@ public final class RegistryClient: Sendable {
                   accept: [String], countsAgainstLimit: Bool = false, timeout: Double? = nil,
                   progress: BlobProgress? = nil) async throws -> HTTPResponse {
         let auth = state.authenticator(ep) {
-            Authenticator(endpoint: ep, credentials: configuration.credentials.credentials(for: ep.authority), http: http, counter: requests)
+            // Only the configured registry gets credentials (see CredentialStore).
+            let store = configuration.credentials, rewriter = configuration.rewriter
+            return Authenticator(endpoint: ep, credentials: store.credentials(for: ep, rewriter: rewriter),
+                                 credentialRealms: store.credentialRealms(rewriter: rewriter), http: http, counter: requests)
         }
         let policy = configuration.retry
         let what = "\(method.rawValue) \(path)"
@@ -207,6 +210,8 @@ public final class RegistryClient: Sendable {
             var request = HTTPRequest(method, ep.url(path), connectTimeout: configuration.connectTimeout,
                                       totalTimeout: timeout ?? configuration.requestTimeout)
             if !accept.isEmpty { request.headers.add("Accept", accept.joined(separator: ", ")) }
+            // A server may echo the password or `user:password` in any form: scrub them all.
+            request.secrets += auth.secrets
             let sent = try await scope.asyncMap { try await auth.authorization(for: $0) } ?? nil
             if let sent { request.authorize(sent.scheme, sent.credential) }
             requests.count(kind)
@@ -230,15 +235,18 @@ public final class RegistryClient: Sendable {
                         // The normal first contact: learn the challenge, then authenticate.
                         try await auth.learn(from: response.headers)
                         guard try await scope.asyncMap({ try await auth.authorization(for: $0) }) ?? nil != nil else {
+                            let scoped = configuration.credentials.scopeAuthority(rewriter: configuration.rewriter)
+                            let elsewhere = CredentialStore.canonical(ep.authority) == scoped ? ""
+                                : " for it (registry credentials go to \(scoped) only; an image on another registry is pulled anonymously)"
                             throw RegistryError.unauthorized(registry: ep.description, request: what,
-                                                             detail: "the registry requires credentials and none are configured")
+                                                             detail: "the registry requires credentials and none are configured" + elsewhere)
                         }
                         attempts -= 1
                         continue
                     }
                     guard !reauthenticated, let scope else {
                         throw RegistryError.unauthorized(registry: ep.description, request: what,
-                                                         detail: "still refused after a fresh token: " + Redaction.scrub(response.bodyText(), secrets: request.secrets))
+                                                         detail: "still refused after a fresh token: " + response.bodyText(scrubbing: request.secrets))
                     }
                     // The token expired or was revoked early: one fresh token, once.
                     reauthenticated = true
@@ -253,7 +261,7 @@ public final class RegistryClient: Sendable {
                     delay = RetryPolicy.retryAfter(response.headers["Retry-After"]) ?? policy.backoff(after: attempts)
                 default:
                     throw RegistryError.unexpectedStatus(registry: ep.description, request: what, status: response.status,
-                                                         detail: Redaction.scrub(response.bodyText(), secrets: request.secrets))
+                                                         detail: response.bodyText(scrubbing: request.secrets))
                 }
             } catch let error as HTTPError {
                 guard error.isRetryable, progress?.bytes ?? 0 == 0 else {

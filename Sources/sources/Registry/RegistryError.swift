@@ -21,7 +21,11 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case attestationWithoutSubject(registry: String, reference: String, attestation: Digest, references: Digest?)
     case transport(registry: String, request: String, HTTPError)
 
-    public var description: String {
+    /// One line, free of control characters: header values, media types and bodies in it came
+    /// from the server.
+    public var description: String { Sanitize.terminal(message) }
+
+    private var message: String {
         switch self {
         case .invalidReference(let text, let reason):
             return "invalid image reference \"\(text)\": \(reason) (expected [registry/]name[:tag][@sha256:…])"

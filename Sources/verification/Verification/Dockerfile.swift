@@ -1,3 +1,5 @@
+import TrackbotCore
+
 /// A parsed Dockerfile: instructions as written (for aligning with image history), the stages,
 /// the parent image, the files it takes from the build context and the downloads it pins.
 public struct Dockerfile: Hashable, Codable, Sendable {
@@ -123,4 +125,20 @@ public struct Pin: Hashable, Codable, Sendable {
     /// 1-based line of the instruction, and the line holding the hash or check.
     public var line: Int
     public var sourceLine: Int
+
+    /// URLs lose any `user:password@`: trackbot never sends credentials a Dockerfile carries,
+    /// and never shows or stores them.
+    public init(kind: Kind, url: String?, file: String?, algorithm: String, expected: String?, variable: String?,
+                checksumList: String?, checksumListURL: String?, line: Int, sourceLine: Int) {
+        self.kind = kind
+        self.url = url.map { Redaction.stripURLCredentials(inText: $0) }
+        self.file = file
+        self.algorithm = algorithm
+        self.expected = expected
+        self.variable = variable
+        self.checksumList = checksumList
+        self.checksumListURL = checksumListURL.map { Redaction.stripURLCredentials(inText: $0) }
+        self.line = line
+        self.sourceLine = sourceLine
+    }
 }

@@ -2,13 +2,18 @@
 """A fault-injecting HTTP proxy in front of a registry, for tests.
 
 Usage: fault_proxy.py --port P --upstream http://127.0.0.1:R [--cdn-upstream http://127.0.0.1:R2]
+                      [--token-upstream http://127.0.0.1:T]
 
 Control API (JSON):
   POST /__control/rules   [rule, ...]   replaces the rules
   GET  /__control/log                    every request seen: method, path, host, authorization
 Rule fields: "match" (substring of the path), "method" (optional), "anonymous" (true: only requests
 without Authorization), "times" (how many requests it applies to; -1 = always) and "action":
-  status      answer "status" with "headers" and a small JSON error body
+  status      answer "status" with "headers" and a small JSON error body (or "body", sent as is
+              as text/plain)
+  echo-auth   answer 403 with a text/plain body that echoes the Basic credentials received in
+              every form (user:password, the password raw, base64 and percent-encoded, and
+              base64 of user:password), as a careless server would; 401 when there are none
   truncate    forward, but send only half the body (Content-Length announces all of it) and close
   corrupt     forward with the last byte of the body changed (headers, digest included, kept)
   huge        answer 200 with a 9 MiB JSON body
@@ -18,10 +23,11 @@ without Authorization), "times" (how many requests it applies to; -1 = always) a
   expire      answer 401 (with the registry's last challenge) to requests whose Authorization was
               already seen when the rule was installed: a token the registry suddenly refuses
 Requests under /__cdn/ are forwarded to --cdn-upstream (or --upstream) without Authorization.
+Requests for /token go to --token-upstream when given (a token realm on the registry's origin).
 """
-import argparse, http.client, json, threading
+import argparse, base64, http.client, json, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
 
@@ -31,6 +37,7 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--cdn-upstream")
+    ap.add_argument("--token-upstream")
     args = ap.parse_args()
     lock = threading.Lock()
     state = {"rules": [], "log": [], "seen_auth": set(), "challenge": 'Bearer realm="unknown"'}
@@ -52,6 +59,17 @@ def main():
                 self.send_header(k, v)
             if not any(k.lower() == "content-type" for k, _ in headers):
                 self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        def send_text(self, status, text, headers=()):
+            data = text.encode()
+            self.send_response(status)
+            for k, v in headers:
+                self.send_header(k, v)
+            self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
@@ -98,6 +116,8 @@ def main():
                                      "authorization": auth is not None})
             if self.path.startswith("/__cdn/"):
                 return self.forward(args.cdn_upstream or args.upstream, self.path[len("/__cdn"):], None, drop_auth=True)
+            if args.token_upstream and urlparse(self.path).path == "/token":
+                return self.forward(args.token_upstream, self.path, None)
             rule = self.pick_rule(auth)
             if auth:
                 with lock:
@@ -106,6 +126,16 @@ def main():
             if action == "stall":
                 import time
                 time.sleep(rule.get("seconds", 5))
+            if action == "status" and "body" in rule:
+                return self.send_text(rule.get("status", 503), rule["body"], list(rule.get("headers", {}).items()))
+            if action == "echo-auth":
+                if not (auth or "").startswith("Basic "):
+                    return self.send_json(401, {"errors": [{"code": "UNAUTHORIZED", "message": "no credentials"}]})
+                pair = base64.b64decode(auth[len("Basic "):]).decode()
+                password = pair.split(":", 1)[1]
+                b64 = lambda s: base64.b64encode(s.encode()).decode()
+                return self.send_text(403, "denied; you sent: %s; password %s, base64 %s, url-encoded %s, basic %s"
+                                      % (pair, password, b64(password), quote(password, safe=""), b64(pair)))
             if action == "status":
                 return self.send_json(rule.get("status", 503), {"errors": [{"code": "FAULT", "message": "injected"}]},
                                       list(rule.get("headers", {}).items()))

@@ -55,10 +55,8 @@ public enum CheckCommand {
                                          ref: options.libraryRef ?? config.libraryRef, sources: sources)
         var registry: PublishedDigests?
         if !options.offline {
-            var rc = try registryConfiguration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
-            for rule in config.rewrites + options.rewrites { rc.rewriter.add(rule) }
-            rc.maxConcurrentPerHost = config.registry.concurrency
-            rc.rateLimitFloor = config.registry.rateLimitFloor
+            let rc = try registryConfiguration.map { RegistrySetup.applying(config, options: options, to: $0) }
+                ?? RegistrySetup.configuration(config, options: options)
             registry = PublishedDigests(client: RegistryClient(configuration: rc), host: config.registry.host)
         }
         let now = Date()

@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 import Reporting
 import TrackbotCore
@@ -9,9 +10,14 @@ public enum DigestsCommand {
         // The configuration file's rewrites apply too: an air-gapped user's mirror must never be
         // bypassed for the public registry.
         let file = try ConfigurationLoader.load(explicitPath: options.configPath)
-        var config = try configuration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
+        let parsed = try ImageReference(parsing: reference)
+        // The user named the registry: the credentials (if any) are for it.
+        var config = try configuration
+            ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment(options.environment ?? ProcessInfo.processInfo.environment,
+                                                                                  registry: parsed.registry,
+                                                                                  realms: file.registry.credentialRealms))
         for rule in file.rewrites + options.rewrites { config.rewriter.add(rule) }
-        let image = try await RegistryClient(configuration: config).resolve(reference)
+        let image = try await RegistryClient(configuration: config).resolve(parsed)
         return CommandResult(output: try DigestsReport.render(image, format: options.format))
     }
 }

@@ -35,8 +35,8 @@ public enum HistoryCommand {
         let sources = GitSources(options: options, configuration: config)
         let library = LibrarySource.make(source: request.library ?? config.librarySource,
                                          ref: options.libraryRef ?? config.libraryRef, sources: sources)
-        var rc = try registryConfiguration ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment())
-        for rule in config.rewrites + options.rewrites { rc.rewriter.add(rule) }
+        let rc = try registryConfiguration.map { RegistrySetup.applying(config, options: options, to: $0) }
+            ?? RegistrySetup.configuration(config, options: options)
         let client = RegistryClient(configuration: rc)
 
         let commit = try await library.resolveCommit()

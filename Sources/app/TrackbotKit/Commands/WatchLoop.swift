@@ -3,6 +3,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TrackbotCore
 
 /// `trackbot watch --every DURATION`: the watch as a service. Runs repeat with ±10 % jitter; SIGTERM
 /// and SIGINT stop the loop between runs only, so a run in progress finishes and writes its state
@@ -62,7 +63,7 @@ public enum WatchLoop {
                 status = result.exitCode
             } catch {
                 // A service keeps going: the next run may succeed (a network outage, a lock).
-                FileHandle.standardError.write(Data("trackbot: error: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
                 status = 2
             }
             if stop.isRequested { break }

@@ -11,6 +11,9 @@ public struct Configuration: Sendable, Equatable {
         public var concurrency = 8
         /// Stop cleanly when `ratelimit-remaining` falls below this (0: never).
         public var rateLimitFloor = 0
+        /// `credential-realms`: token realms on another origin that may receive the registry's
+        /// credentials (https origins); nil for the default (Docker Hub's for docker.io).
+        public var credentialRealms: [String]?
     }
 
     public struct Upstream: Sendable, Equatable {

@@ -43,10 +43,19 @@ public enum ConfigurationLoader {
             if let v = try doc.int(g, "stall-timeout", in: "git", range: 1...3600) { c.git.stallTimeout = v }
         }
         if let reg = try doc.table(root, "registry", in: nil) {
-            try doc.allow(reg, ["host", "concurrency", "rate-limit-floor"], in: "registry")
+            try doc.allow(reg, ["host", "concurrency", "rate-limit-floor", "credential-realms"], in: "registry")
             if let v = try doc.string(reg, "host", in: "registry") { c.registry.host = v }
             if let v = try doc.int(reg, "concurrency", in: "registry", range: 1...64) { c.registry.concurrency = v }
             if let v = try doc.int(reg, "rate-limit-floor", in: "registry", range: 0...100_000) { c.registry.rateLimitFloor = v }
+            if let realms = try doc.strings(reg, "credential-realms", in: "registry") {
+                // Origins only, and https only: a realm over plain http would get the password in clear.
+                for realm in realms where !RegistrySetup.isCredentialRealm(realm) {
+                    throw doc.error("registry", "credential-realms",
+                                    "\"\(realm)\" is not an https origin (https://host or https://host:port, no path); "
+                                    + "a realm over plain http never receives credentials", value: realm)
+                }
+                c.registry.credentialRealms = realms
+            }
         }
         if let gh = try doc.table(root, "github", in: nil) {
             try doc.allow(gh, ["repository", "labels", "close-resolved"], in: "github")

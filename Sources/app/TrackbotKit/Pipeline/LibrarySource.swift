@@ -59,8 +59,12 @@ enum LibrarySource: Sendable {
             return try dir.read(name)
         case .git(let cache, let url, _):
             guard let commit else { throw UsageError("no official-images commit to read library/\(name) at") }
-            let data = try await cache.mirror(url, isUserOwned: true).libraryFile(name, at: commit)
-            return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: "library/\(name)@\(commit.prefix(7))")
+            let mirror = try cache.mirror(url, isUserOwned: true)
+            let path = "library/\(name)@\(commit.prefix(7))"
+            // An oversized file is refused before it is read.
+            try LibraryFileReader.checkSize(try await mirror.libraryFileSize(name, at: commit), path: path)
+            let data = try await mirror.libraryFile(name, at: commit)
+            return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: path)
         }
     }
 }

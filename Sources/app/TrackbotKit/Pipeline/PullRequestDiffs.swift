@@ -61,7 +61,12 @@ struct PullRequestDiffs: Sendable {
 
     /// `library/<image>` at `revision`, nil when the file does not exist there.
     static func file(_ mirror: Mirror, _ image: String, at revision: String) async throws -> Data? {
-        do { return try await mirror.libraryFile(image, at: revision) } catch MirrorError.pathNotFound {
+        do {
+            // A pull request's file may be any size: refused before it is read.
+            try LibraryFileReader.checkSize(try await mirror.libraryFileSize(image, at: revision),
+                                            path: "library/\(image)@\(revision.prefix(7))")
+            return try await mirror.libraryFile(image, at: revision)
+        } catch MirrorError.pathNotFound {
             return nil
         }
     }
@@ -72,9 +77,10 @@ struct PullRequestDiffs: Sendable {
         struct Key: Hashable { var repo, fetch, old, new: String }
         var directories: [Key: Set<String>] = [:]
         var order: [Key] = []
+        let oldIndex = TagIndex(old)
         for entry in new.entries {
             for tag in entry.tags {
-                guard let before = old.entries(for: tag).first else { continue }
+                guard let before = oldIndex.entries(for: tag).first else { continue }
                 for arch in entry.architectures where before.architectures.contains(arch) {
                     let a = before.source(for: arch), b = entry.source(for: arch)
                     guard a.gitRepo == b.gitRepo, a.gitCommit != b.gitCommit else { continue }

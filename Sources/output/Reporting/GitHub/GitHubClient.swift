@@ -127,7 +127,7 @@ public actor GitHubClient {
                 }
             }
             throw GitHubError.status(method: method.rawValue, path: path, status: response.status,
-                                     body: scrub(response.bodyText(limit: 300)))
+                                     body: response.bodyText(limit: 300, scrubbing: settings.token.map { [$0] } ?? []))
         }
     }
 

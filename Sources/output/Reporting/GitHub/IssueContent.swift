@@ -88,7 +88,7 @@ public enum IssueMarker {
 
     /// Keeps the marker parseable whatever an image name contains.
     static func sanitize(_ s: String) -> String {
-        String(s.map { $0 == ";" || $0 == "=" || $0 == ">" || $0 == "\n" || $0 == " " ? "_" : $0 })
+        String(Sanitize.terminal(s).map { $0 == ";" || $0 == "=" || $0 == ">" || $0 == " " ? "_" : $0 })
     }
 }
 
@@ -98,10 +98,13 @@ public struct IssueContent: Sendable, Equatable {
     public var body: String
     public var hash: String
 
+    /// Image names, tags, messages and values come from library files and registries: the title
+    /// and body carry none of their control characters or escape sequences (GitHub shows them,
+    /// mail notifications and `gh issue view` print them to a terminal).
     public init(_ group: AlertGroup) {
         let tags = group.tags
         let tagText = tags.isEmpty ? "" : " (\(tags.count <= 4 ? tags.joined(separator: ", ") : tags.prefix(4).joined(separator: ", ") + ", +\(tags.count - 4)"))"
-        title = "trackbot: \(group.image) \(group.kind.rawValue)\(tagText)"
+        title = Sanitize.terminal("trackbot: \(group.image) \(group.kind.rawValue)\(tagText)")
         var md = "trackbot found **\(group.alerts.count)** open `\(group.kind.rawValue)` alert"
         md += group.alerts.count == 1 ? "" : "s"
         md += " for `\(group.image)`\(tags.isEmpty ? "" : " (tags " + tags.map { "`\($0)`" }.joined(separator: ", ") + ")").\n\n"
@@ -115,14 +118,14 @@ public struct IssueContent: Sendable, Equatable {
         md += "acknowledged (`trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"`), "
         md += "or muted (`[[mute]]` in the configuration). Closing this issue acknowledges its alerts: trackbot records who closed it "
         md += "and does not reopen it. The body is rewritten when the alerts change; edits to it are overwritten.\n"
-        let visible = md + "\n" + IssueMarker.marker(group.key, instance: group.instance)
+        let visible = Sanitize.terminal(md, multiline: true) + "\n" + IssueMarker.marker(group.key, instance: group.instance)
         hash = StreamingHasher.digest(Array(visible.utf8)).description
         body = visible + "\n" + IssueMarker.hashPrefix + hash + " -->\n"
     }
 
-    /// A Markdown table cell: no pipes or newlines, values in code spans.
+    /// A Markdown table cell: one line, no pipes.
     static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        Sanitize.terminal(s).replacingOccurrences(of: "|", with: "\\|")
     }
 
     static func advice(_ kind: FindingKind) -> String {

@@ -135,7 +135,8 @@ public struct IssueSync: Sendable {
             for (key, issue) in openByKey.sorted(by: { $0.key < $1.key })
             where !keysWithAlerts.contains(key) && checkedImages.contains(key.image) {
                 if !dryRun {
-                    let note = "trackbot has no open `\(key.kind)` alert for `\(key.image)` any more (explained, acknowledged or muted; the run's report says which); closing."
+                    // The key was read back from an issue body: its text is made safe again.
+                    let note = Sanitize.terminal("trackbot has no open `\(key.kind)` alert for `\(key.image)` any more (explained, acknowledged or muted; the run's report says which); closing.")
                     _ = try await client.mutate(.post, "/repos/\(repository)/issues/\(issue.number)/comments",
                                                 body: NewComment(body: note), as: IgnoredBody.self)
                     _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)",

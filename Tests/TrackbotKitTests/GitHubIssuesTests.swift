@@ -217,8 +217,9 @@ import Tracking
         #expect(record.map { "\($0.method) \($0.path.split(separator: "?")[0])" }
                 == ["GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues", "GET /repos/\(Self.repo)/issues"])
         if record.count == 3 {
-            // The lists shared one kept-alive connection, which the POST would have reused.
-            #expect(record[2].connection == record[0].connection)
+            // The POST went out on a connection of its own, not the list's kept-alive one (which
+            // libcurl would have reused, and resent on). Whether the second list reuses the first
+            // one's connection is libcurl's choice, so it is not asserted.
             #expect(record[1].connection != record[0].connection)
         }
     }

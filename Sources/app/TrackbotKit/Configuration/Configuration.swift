@@ -37,6 +37,11 @@ public struct Configuration: Sendable, Equatable {
         public var closeResolved = true
     }
 
+    public struct Deep: Sendable, Equatable {
+        /// Most bytes one `ADD --checksum` download may bring under `--deep` (1 GiB).
+        public var maxDownloadBytes: Int64 = 1 << 30
+    }
+
     public static let officialImages = "https://github.com/docker-library/official-images.git"
 
     public var librarySource = Configuration.officialImages
@@ -47,6 +52,7 @@ public struct Configuration: Sendable, Equatable {
     public var registry = Registry()
     public var images: [WatchedImage] = []
     public var github = GitHub()
+    public var deep = Deep()
     /// `[[mute]]`: alerts reported as info until a date, with a reason.
     public var mutes: [Mute] = []
 

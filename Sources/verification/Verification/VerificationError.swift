@@ -34,10 +34,9 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not valid \(format) data: \(reason)"
         case .memoryLimit(let path, let format, let needed, let limit):
             let setting = format == "xz" ? "StreamLimits.xzMemoryLimit" : "StreamLimits.zstdWindowLogMax"
-            let asks = needed.map { "needs \(Self.mib($0)) of memory to decompress" }
-                ?? "asks for a window larger than \(Self.mib(limit))"
-            let code = format == "xz" ? "LZMA_MEMLIMIT_ERROR" : "windowLogMax \(limit.trailingZeroBitCount)"
-            return "\(path) (\(format)) \(asks), more than the \(Self.mib(limit)) allowed (\(code)); refused before allocating it: "
+            let asks = needed.map { "needs \(Self.mib($0)) of memory to decompress, more than the \(Self.mib(limit)) allowed (LZMA_MEMLIMIT_ERROR)" }
+                ?? "asks for a window larger than the \(Self.mib(limit)) allowed (windowLogMax \(limit.trailingZeroBitCount))"
+            return "\(path) (\(format)) \(asks); refused before allocating it: "
                 + "a decompression bomb, or recompress it with a smaller dictionary (or raise \(setting) if it is genuine)"
         case .tarLimit(let path, let offset, let cap, let value, let limit):
             return "\(path) at byte \(offset) of its uncompressed content: \(cap.describe(value: value, limit: limit)); "

@@ -57,19 +57,24 @@ public enum VerificationFixtures {
         }
     }
 
-    /// An oci-import layout in `dir` with one manifest of one layer (Debian/Ubuntu shape).
+    /// An oci-import layout in `dir` with one manifest of one layer (Debian/Ubuntu shape); the
+    /// layer is a small rootfs, or the uncompressed tar `layerTar`.
     public static func makeLayout(in dir: URL, compression: LayerCompression = .gzip,
-                                  architecture: String = "amd64") throws -> Layout {
+                                  architecture: String = "amd64", layerTar: URL? = nil) throws -> Layout {
         let fm = FileManager.default
         let blobs = dir.appendingPathComponent("blobs/sha256")
         try fm.createDirectory(at: blobs, withIntermediateDirectories: true)
         let work = dir.deletingLastPathComponent().appendingPathComponent("work-\(UUID().uuidString.prefix(6))")
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: work) }
-        let rootfs = try makeRootfs(in: work)
         let tarURL = work.appendingPathComponent("layer.tar")
-        try runTool("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=2024-01-01",
-                        "-cf", tarURL.path, "-C", rootfs.path, "."])
+        if let layerTar {
+            try fm.copyItem(at: layerTar, to: tarURL)
+        } else {
+            let rootfs = try makeRootfs(in: work)
+            try runTool("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=2024-01-01",
+                            "-cf", tarURL.path, "-C", rootfs.path, "."])
+        }
         let diffID = "sha256:" + (try sha256sum(tarURL))
         let layerURL: URL
         switch compression {
@@ -103,6 +108,29 @@ public enum VerificationFixtures {
 
     private static func size(of url: URL) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// Builds a hostile archive with Tests/Fixtures/verification/bombs.py (`kind` and options as
+    /// its --help says) at `out`.
+    @discardableResult
+    public static func bomb(_ kind: String, at out: URL, _ options: [String] = []) throws -> URL {
+        try runTool("python3", [TestPaths.fixture("verification/bombs.py").path, kind, out.path] + options)
+        return out
+    }
+
+    /// Replaces the layout's layer blob with `url`'s bytes (the same uncompressed tar, compressed
+    /// otherwise), pointing the manifest at it.
+    public static func replaceLayer(_ layout: inout Layout, with url: URL) throws {
+        let blobs = layout.directory.appendingPathComponent("blobs/sha256")
+        let digest = try store(url, in: blobs)
+        let size = try self.size(of: url)
+        try rewriteManifest(&layout) { manifest in
+            var layers = manifest["layers"] as! [[String: Any]]
+            layers[0]["digest"] = digest
+            layers[0]["size"] = size
+            manifest["layers"] = layers
+        }
+        layout.layerDigest = digest
     }
 
     /// Copies a file into `blobs` under its sha256 name; returns `sha256:<hex>`.
@@ -175,7 +203,7 @@ public enum VerificationFixtures {
 @discardableResult
 public func runTool(_ tool: String, _ arguments: [String], cwd: URL? = nil) throws -> String {
     let packages = ["sha256sum": "coreutils", "sha512sum": "coreutils", "mkfifo": "coreutils", "chmod": "coreutils",
-                    "xz": "xz-utils", "tar": "tar", "gzip": "gzip", "zstd": "zstd", "git": "git"]
+                    "xz": "xz-utils", "tar": "tar", "gzip": "gzip", "zstd": "zstd", "git": "git", "python3": "python3"]
     if tool.hasPrefix("/") { return try run(tool, arguments, cwd: cwd) }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/bin"]

@@ -12,9 +12,16 @@ import Foundation
 /// means no file is read there; proxies still come from the environment.
 ///
 /// The socket stream bounds every network wait by the stall timeout (see shim.h).
+///
+/// Packs are read through mmap'd windows that count in the process's memory while mapped: by
+/// default 1 GiB windows up to 8 GiB, so inflating a 1 GiB packed blob kept its whole pack
+/// mapped beside the inflated copy (2.1 GB for a 1 GiB tarball). 32 MiB windows, at most 128 MiB
+/// mapped, bound that (1.2 GB).
 private let libgit2SetupFailure: String? = {
     guard git_libgit2_init() > 0 else { return "git_libgit2_init failed: \(lastGitError(-1))" }
     _ = trackbot_git_opt_enable_strict_hash_verification(0)
+    _ = trackbot_git_opt_set_mwindow_size(32 << 20)
+    _ = trackbot_git_opt_set_mwindow_mapped_limit(128 << 20)
     for level in [GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL] {
         let code = trackbot_git_opt_set_search_path(level, "")
         guard code == 0 else {

@@ -2,4 +2,5 @@
 #ifndef TRACKBOT_CZSTD_SHIM_H
 #define TRACKBOT_CZSTD_SHIM_H
 #include <zstd.h>
+#include <zstd_errors.h>
 #endif

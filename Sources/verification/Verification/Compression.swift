@@ -18,16 +18,44 @@ public enum Compression: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// Limits that keep one verification bounded in memory and time.
+/// Limits that keep one verification bounded in memory and time, whatever an upstream commits:
+/// every cap stops the read with an error naming the file and the cap, never with unbounded memory.
 public struct StreamLimits: Sendable, Codable, Equatable {
     /// Most uncompressed bytes one artefact may expand to.
     public var maxDecompressedBytes: UInt64
     /// Size of each buffer in a decompression pipeline (compressed input, uncompressed output).
     public var bufferSize: Int
+    /// Most memory liblzma may use for one xz stream. A stream's header chooses its dictionary
+    /// size (a 0.5 MB file can ask for 3 GiB) and liblzma allocates it before decoding anything;
+    /// `xz -9` needs 65 MiB.
+    public var xzMemoryLimit: UInt64
+    /// Largest zstd window as a power of two (27: 128 MiB, zstd's own default); only
+    /// `zstd --long` beyond 27 needs more.
+    public var zstdWindowLogMax: Int32
+    /// Most entries one tar archive may hold (a distribution's rootfs has about 10,000).
+    public var maxTarEntries: Int
+    /// Longest entry path or link target, in bytes (Linux's PATH_MAX: nothing longer can be extracted).
+    public var maxTarNameBytes: Int
+    /// Most bytes of paths and link targets in one archive, all entries together.
+    public var maxTarNameBytesTotal: Int
+    /// Largest PAX extended header (`x` or `g`) or GNU long name/link (`L`, `K`), in bytes.
+    public var maxPaxHeaderBytes: Int
+    /// Most records in one PAX header, and most global (`g`) keys kept across the archive.
+    public var maxPaxRecords: Int
 
-    public init(maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 256 << 10) {
+    public init(maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 256 << 10,
+                xzMemoryLimit: UInt64 = 256 << 20, zstdWindowLogMax: Int32 = 27,
+                maxTarEntries: Int = 250_000, maxTarNameBytes: Int = 4096, maxTarNameBytesTotal: Int = 32 << 20,
+                maxPaxHeaderBytes: Int = 1 << 20, maxPaxRecords: Int = 1000) {
         self.maxDecompressedBytes = maxDecompressedBytes
         self.bufferSize = bufferSize
+        self.xzMemoryLimit = xzMemoryLimit
+        self.zstdWindowLogMax = zstdWindowLogMax
+        self.maxTarEntries = maxTarEntries
+        self.maxTarNameBytes = maxTarNameBytes
+        self.maxTarNameBytesTotal = maxTarNameBytesTotal
+        self.maxPaxHeaderBytes = maxPaxHeaderBytes
+        self.maxPaxRecords = maxPaxRecords
     }
 
     public static let `default` = StreamLimits()
@@ -109,6 +137,8 @@ public final class DecompressingStream: ByteStream {
     private var lzma: UnsafeMutablePointer<lzma_stream>?
     private var zstd: OpaquePointer?
     private var zstdLastResult = 0
+    private let xzMemoryLimit: UInt64
+    private let zstdWindowLogMax: Int32
 
     /// Detects the format from the magic bytes unless `format` is given.
     public init(_ source: any ByteStream, path: String, format: Compression? = nil,
@@ -119,6 +149,8 @@ public final class DecompressingStream: ByteStream {
         self.source = peekable
         self.path = path
         limit = limits.maxDecompressedBytes
+        xzMemoryLimit = limits.xzMemoryLimit
+        zstdWindowLogMax = limits.zstdWindowLogMax
         input = .allocate(byteCount: max(limits.bufferSize, 4096), alignment: 16)
         switch detected {
         case .none:
@@ -134,7 +166,8 @@ public final class DecompressingStream: ByteStream {
         case .xz:
             let s = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
             trackbot_lzma_stream_init(s)
-            guard lzma_stream_decoder(s, UInt64.max, trackbot_lzma_concatenated()) == LZMA_OK else {
+            // The memory limit makes liblzma refuse a huge dictionary before allocating it.
+            guard lzma_stream_decoder(s, max(limits.xzMemoryLimit, 1), trackbot_lzma_concatenated()) == LZMA_OK else {
                 s.deallocate()
                 throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "liblzma could not start")
             }
@@ -145,6 +178,11 @@ public final class DecompressingStream: ByteStream {
             }
             ZSTD_initDStream(d)
             zstd = d
+            let rc = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, limits.zstdWindowLogMax)
+            guard ZSTD_isError(rc) == 0 else {
+                throw VerificationError.corruptCompressed(path: path, format: "zstd",
+                                                          reason: "libzstd refused windowLogMax \(limits.zstdWindowLogMax): \(String(cString: ZSTD_getErrorName(rc)))")
+            }
         case .bzip2:
             throw VerificationError.unsupportedCompression(path: path, format: "bzip2")
         }
@@ -267,7 +305,8 @@ public final class DecompressingStream: ByteStream {
                 if out > 0 { return out }
                 throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "unexpected end of data (truncated file)")
             case LZMA_MEMLIMIT_ERROR:
-                throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "needs more memory than allowed")
+                // lzma_memusage is what the refused header asked for.
+                throw VerificationError.memoryLimit(path: path, format: "xz", needed: lzma_memusage(s), limit: xzMemoryLimit)
             case LZMA_FORMAT_ERROR:
                 throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "not in the .xz format")
             case LZMA_DATA_ERROR:
@@ -288,6 +327,10 @@ public final class DecompressingStream: ByteStream {
             var outb = ZSTD_outBuffer(dst: buffer.baseAddress!, size: buffer.count, pos: 0)
             let rc = ZSTD_decompressStream(d, &outb, &inb)
             if ZSTD_isError(rc) != 0 {
+                if ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge {
+                    throw VerificationError.memoryLimit(path: path, format: "zstd", needed: nil,
+                                                        limit: UInt64(1) << UInt64(zstdWindowLogMax))
+                }
                 throw VerificationError.corruptCompressed(path: path, format: "zstd", reason: String(cString: ZSTD_getErrorName(rc)))
             }
             zstdLastResult = rc

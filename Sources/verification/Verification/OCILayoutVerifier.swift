@@ -10,6 +10,8 @@ public struct LayerVerification: Hashable, Codable, Sendable {
     public var uncompressedSize: UInt64?
     /// The layer's entries, when asked for.
     public var listing: TarListing?
+    /// Entry counts and the first unsafe entries, from the same pass as the diff_id.
+    public var scan: TarScan?
 }
 
 /// What an `oci-import` directory holds and whether it is sound.
@@ -124,7 +126,7 @@ public struct OCILayoutVerifier {
         }
 
         for (i, layer) in manifest.layers.enumerated() {
-            var lv = LayerVerification(descriptor: layer, compression: .none, diffID: nil, uncompressedSize: nil, listing: nil)
+            var lv = LayerVerification(descriptor: layer, compression: .none, diffID: nil, uncompressedSize: nil, listing: nil, scan: nil)
             defer { result.layers.append(lv) }
             guard let compression = MediaType.layers[layer.mediaType] else {
                 invalid("layer \(i) (\(layer.digest)) has media type \(layer.mediaType), which is not an image layer type",
@@ -141,15 +143,26 @@ public struct OCILayoutVerifier {
                 let file = HashingStream(try tree.open(path), algorithm: layer.digest.algorithm)
                 let plain = try DecompressingStream(file, path: path, format: compression, limits: limits)
                 let hashed = HashingStream(plain, algorithm: .sha256)
-                if listLayers {
-                    let reader = TarReader(hashed, path: path, bufferSize: limits.bufferSize)
-                    var entries: [TarEntry] = []
-                    while let e = try reader.next() { entries.append(e) }
-                    try hashed.drain(bufferSize: 64 << 10)
-                    lv.listing = TarListing(entries: entries)
-                } else {
-                    try hashed.drain(bufferSize: limits.bufferSize)
+                // Every layer is read as a tar for unsafe entries (content hashes only when
+                // listing), in the pass that computes its diff_id.
+                let reader = TarReader(hashed, path: path, limits: limits, hashContent: listLayers)
+                var scan = TarScan(path: path)
+                var entries: [TarEntry] = []
+                do {
+                    while let e = try reader.next() {
+                        scan.add(e)
+                        if listLayers { entries.append(e) }
+                    }
+                    lv.scan = scan
+                    if listLayers { lv.listing = TarListing(entries: entries) }
+                } catch VerificationError.malformedTar(_, let offset, let reason) {
+                    // The uncompressed bytes are still hashed below, so the diff_id is still checked.
+                    invalid("layer \(i) (\(path)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)")
+                } catch let error as VerificationError where Self.isTarCap(error) {
+                    invalid("layer \(i) (\(path)) could not be listed: \(error.description)")
                 }
+                entries = []
+                try hashed.drain(bufferSize: limits.bufferSize)
                 try file.drain(bufferSize: 64 << 10)   // trailing bytes still count for size and digest
                 lv.diffID = hashed.finalize()
                 lv.uncompressedSize = hashed.count
@@ -172,6 +185,11 @@ public struct OCILayoutVerifier {
                     expected: String(manifest.layers.count), actual: String(config.diffIDs.count))
         }
         return result
+    }
+
+    static func isTarCap(_ error: VerificationError) -> Bool {
+        if case .tarLimit = error { return true }
+        return false
     }
 
     func blobPath(_ directory: String, _ digest: Digest) -> String {

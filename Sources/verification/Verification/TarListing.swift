@@ -23,11 +23,56 @@ public struct TarEntry: Hashable, Codable, Sendable {
     /// Device numbers of character and block devices.
     public var devMajor: Int?
     public var devMinor: Int?
-    /// Why the path is unsafe (absolute, or climbing out with `..`), nil when it is not.
+    /// Why extracting the entry is unsafe, nil when it is not: an absolute path, a path or hard
+    /// link target climbing out with `..`, a symbolic link climbing out of the root, a path
+    /// through an earlier symbolic link of the archive, a device node, a setuid or setgid file.
     public var unsafe: String?
 
     /// An overlay whiteout (`.wh.<name>`, or `.wh..wh..opq` for an opaque directory) in a layer.
     public var isWhiteout: Bool { TreePath.base(path).hasPrefix(".wh.") }
+
+    /// Unsafe only for its setuid/setgid bit: distributions ship a few such files (passwd, su),
+    /// so this alone is less alarming than an entry that escapes the root or a device node.
+    public var isOnlySetID: Bool { unsafe != nil && unsafe == Self.setIDReason(mode) }
+
+    static func setIDReason(_ mode: UInt32) -> String? {
+        switch (mode & 0o4000 != 0, mode & 0o2000 != 0) {
+        case (true, true): return "setuid and setgid file"
+        case (true, false): return "setuid file"
+        case (false, true): return "setgid file"
+        case (false, false): return nil
+        }
+    }
+
+    /// `path` cut to `limit` characters for a message (an entry name may be 4 KiB).
+    public static func shown(_ path: String, limit: Int = 160) -> String {
+        path.count <= limit ? path : String(path.prefix(limit)) + "…(\(path.utf8.count) bytes)"
+    }
+}
+
+/// What a pass over an archive keeps when the entries themselves are not needed: counts and the
+/// first few unsafe entries, so memory stays constant whatever the archive holds.
+public struct TarScan: Hashable, Codable, Sendable {
+    /// At most this many unsafe entries are kept (the rest are counted).
+    public static let keptUnsafe = 5
+
+    public var path: String
+    public var entries = 0
+    public var unsafeCount = 0
+    /// How many of the unsafe entries are unsafe only for their setuid/setgid bit.
+    public var setIDOnlyCount = 0
+    /// The first `keptUnsafe` unsafe entries, in archive order.
+    public var unsafe: [TarEntry] = []
+
+    public init(path: String) { self.path = path }
+
+    public mutating func add(_ e: TarEntry) {
+        entries += 1
+        guard e.unsafe != nil else { return }
+        unsafeCount += 1
+        if e.isOnlySetID { setIDOnlyCount += 1 }
+        if unsafe.count < Self.keptUnsafe { unsafe.append(e) }
+    }
 }
 
 /// Every entry of a tar archive, in archive order.
@@ -36,7 +81,7 @@ public struct TarListing: Hashable, Codable, Sendable {
 
     public init(entries: [TarEntry]) { self.entries = entries }
 
-    /// Entries whose path is absolute or climbs out of the archive's root.
+    /// Entries that are unsafe to extract (see `TarEntry.unsafe`).
     public var unsafeEntries: [TarEntry] { entries.filter { $0.unsafe != nil } }
 
     /// Compares with `other` (the new side): entries added, removed and changed, by path.

@@ -1,22 +1,36 @@
 import TrackbotCore
 
 /// Reads a tar stream (ustar, GNU long names `L`/`K`, PAX `x`/`g` headers) entry by entry,
-/// hashing each file's content as it passes; nothing is written to disk.
+/// hashing each file's content as it passes; nothing is written to disk. Every entry is checked
+/// for what makes extracting it unsafe (`TarEntry.unsafe`), and the archive is held to the tar
+/// caps of `StreamLimits` (entries, name lengths, extended headers): past one, `next()` throws
+/// `VerificationError.tarLimit` instead of growing.
 public final class TarReader {
     private let source: any ByteStream
     private let path: String
+    private let limits: StreamLimits
+    private let hashContent: Bool
     private let buffer: UnsafeMutableRawBufferPointer
     private var pos = 0
     private var end = 0
     private var eof = false
     /// Bytes of the (uncompressed) archive consumed so far.
     public private(set) var offset: UInt64 = 0
+    /// Entries returned so far.
+    public private(set) var entryCount = 0
+    private var nameBytes = 0
     private var globalPax: [String: String] = [:]
+    /// Symbolic links seen so far: a later entry below one would be written through it.
+    private var symlinks: Set<String> = []
 
-    public init(_ source: any ByteStream, path: String, bufferSize: Int = 256 << 10) {
+    /// `hashContent: false` skips the content hashes (`sha256` stays nil) when only the entries
+    /// matter, e.g. looking for unsafe ones.
+    public init(_ source: any ByteStream, path: String, limits: StreamLimits = .default, hashContent: Bool = true) {
         self.source = source
         self.path = path
-        buffer = .allocate(byteCount: max(bufferSize, 4096), alignment: 16)
+        self.limits = limits
+        self.hashContent = hashContent
+        buffer = .allocate(byteCount: max(limits.bufferSize, 4096), alignment: 16)
     }
 
     deinit { buffer.deallocate() }
@@ -24,10 +38,28 @@ public final class TarReader {
     /// Lists a whole archive (compressed or not) from a stream.
     public static func list(_ stream: any ByteStream, path: String, limits: StreamLimits = .default) throws -> TarListing {
         let plain = try DecompressingStream(stream, path: path, limits: limits)
-        let reader = TarReader(plain, path: path, bufferSize: limits.bufferSize)
+        let reader = TarReader(plain, path: path, limits: limits)
         var entries: [TarEntry] = []
         while let e = try reader.next() { entries.append(e) }
         return TarListing(entries: entries)
+    }
+
+    /// Reads a whole archive (compressed or not) keeping only what `TarScan` keeps: memory
+    /// stays constant whatever the archive holds.
+    public static func scan(_ stream: any ByteStream, path: String, limits: StreamLimits = .default) throws -> TarScan {
+        let plain = try DecompressingStream(stream, path: path, limits: limits)
+        return try TarReader(plain, path: path, limits: limits, hashContent: false).scan()
+    }
+
+    /// Reads the rest of the archive into a `TarScan`.
+    public func scan() throws -> TarScan {
+        var result = TarScan(path: path)
+        while let e = try next() { result.add(e) }
+        return result
+    }
+
+    private func limit(_ cap: TarCap, _ value: Int, _ limit: Int) -> VerificationError {
+        .tarLimit(path: path, offset: offset, cap: cap, value: UInt64(value), limit: limit)
     }
 
     private func fail(_ reason: String) -> VerificationError {
@@ -67,8 +99,9 @@ public final class TarReader {
         }
     }
 
-    private func readAll(_ count: UInt64) throws -> [UInt8] {
-        guard count <= 16 << 20 else { throw fail("an extended header of \(count) bytes is too large") }
+    /// The content of an extended header, refused before reading when it is larger than `cap`.
+    private func readAll(_ count: UInt64, cap: Int, as kind: TarCap) throws -> [UInt8] {
+        guard count <= UInt64(cap) else { throw limit(kind, Int(clamping: count), cap) }
         var out: [UInt8] = []
         out.reserveCapacity(Int(count))
         try consume(count) { out.append(contentsOf: $0) }
@@ -113,16 +146,21 @@ public final class TarReader {
             offset += 512
             switch type {
             case UInt8(ascii: "x"):
-                pax.merge(try parsePax(readAll(size))) { $1 }
+                pax.merge(try parsePax(readAll(size, cap: limits.maxPaxHeaderBytes, as: .paxHeaderSize))) { $1 }
+                guard pax.count <= limits.maxPaxRecords else { throw limit(.paxRecords, pax.count, limits.maxPaxRecords) }
                 continue
             case UInt8(ascii: "g"):
-                globalPax.merge(try parsePax(readAll(size))) { $1 }
+                globalPax.merge(try parsePax(readAll(size, cap: limits.maxPaxHeaderBytes, as: .paxHeaderSize))) { $1 }
+                guard globalPax.count <= limits.maxPaxRecords else {
+                    throw limit(.paxRecords, globalPax.count, limits.maxPaxRecords)
+                }
                 continue
             case UInt8(ascii: "L"):
-                longName = Self.cString(try readAll(size))
+                // One byte more than a name for the NUL GNU tar writes after it.
+                longName = Self.cString(try readAll(size, cap: limits.maxTarNameBytes + 1, as: .nameLength))
                 continue
             case UInt8(ascii: "K"):
-                longLink = Self.cString(try readAll(size))
+                longLink = Self.cString(try readAll(size, cap: limits.maxTarNameBytes + 1, as: .nameLength))
                 continue
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): header.kind = .file
             case UInt8(ascii: "1"): header.kind = .hardlink
@@ -135,43 +173,94 @@ public final class TarReader {
             default:
                 throw fail("unknown entry type \"\(Character(UnicodeScalar(type)))\" for \(name)")
             }
-            // Extended values override the header: GNU long names, then PAX (global, then per entry).
+            // Extended values override the header: GNU long names, then PAX (per entry, else
+            // global). Looked up key by key: merging the global keys into every entry's costs
+            // their count per entry.
+            func value(_ key: String) -> String? { pax[key] ?? globalPax[key] }
             if let longName { header.path = longName }
             if let longLink { header.linkTarget = longLink }
-            let values = globalPax.merging(pax) { $1 }
-            if let p = values["path"] { header.path = p }
-            if let l = values["linkpath"] { header.linkTarget = l }
-            if let s = values["size"] {
+            if let p = value("path") { header.path = p }
+            if let l = value("linkpath") { header.linkTarget = l }
+            if let s = value("size") {
                 guard let v = UInt64(s) else { throw fail("PAX size \"\(s)\" is not a number") }
                 size = v
             }
-            if let u = values["uid"] { guard let v = Int(u) else { throw fail("PAX uid \"\(u)\" is not a number") }; header.uid = v }
-            if let g = values["gid"] { guard let v = Int(g) else { throw fail("PAX gid \"\(g)\" is not a number") }; header.gid = v }
-            if let u = values["uname"] { header.uname = u }
-            if let g = values["gname"] { header.gname = g }
+            if let u = value("uid") { guard let v = Int(u) else { throw fail("PAX uid \"\(u)\" is not a number") }; header.uid = v }
+            if let g = value("gid") { guard let v = Int(g) else { throw fail("PAX gid \"\(g)\" is not a number") }; header.gid = v }
+            if let u = value("uname") { header.uname = u }
+            if let g = value("gname") { header.gname = g }
             if header.kind == .char || header.kind == .block {
                 header.devMajor = Int(try number(h, 329, 8, "devmajor"))
                 header.devMinor = Int(try number(h, 337, 8, "devminor"))
             }
             if header.kind != .symlink && header.kind != .hardlink { header.linkTarget = nil }
+            try count(header)
             (header.path, header.unsafe) = Self.cleanEntryPath(header.path)
             if header.kind == .hardlink, let target = header.linkTarget {
                 let (cleaned, unsafe) = Self.cleanEntryPath(target)
                 header.linkTarget = cleaned
                 if let unsafe, header.unsafe == nil { header.unsafe = "hard link target " + unsafe }
             }
+            header.unsafe = header.unsafe ?? unsafeness(of: header)
+            if header.kind == .symlink { symlinks.insert(header.path) }
             // Only regular files carry content; a size on anything else is skipped like tar does.
             if header.kind == .file {
                 header.size = size
-                var hasher = StreamingHasher(.sha256)
-                try consume(size) { hasher.update($0) }
-                header.sha256 = hasher.finalize().hex
+                if hashContent {
+                    var hasher = StreamingHasher(.sha256)
+                    try consume(size) { hasher.update($0) }
+                    header.sha256 = hasher.finalize().hex
+                } else {
+                    try consume(size) { _ in }
+                }
             } else {
                 try consume(size) { _ in }
             }
             try consume(Self.padding(size)) { _ in }
             return header
         }
+    }
+
+    /// Holds the archive to the entry and name caps before the entry is kept.
+    private func count(_ e: TarEntry) throws {
+        entryCount += 1
+        guard entryCount <= limits.maxTarEntries else { throw limit(.entries, entryCount, limits.maxTarEntries) }
+        let name = e.path.utf8.count, link = e.linkTarget?.utf8.count ?? 0
+        guard name <= limits.maxTarNameBytes, link <= limits.maxTarNameBytes else {
+            throw limit(.nameLength, max(name, link), limits.maxTarNameBytes)
+        }
+        nameBytes += name + link
+        guard nameBytes <= limits.maxTarNameBytesTotal else {
+            throw limit(.namesTotal, nameBytes, limits.maxTarNameBytesTotal)
+        }
+    }
+
+    /// Why extracting an entry whose path is already known to stay in the root is unsafe anyway:
+    /// a symbolic link pointing out of the root, a path through an earlier symbolic link of the
+    /// archive, a device node, a setuid or setgid file. Absolute symbolic link targets are not
+    /// unsafe: in an image they resolve inside its root (rootfs tarballs are full of them).
+    private func unsafeness(of e: TarEntry) -> String? {
+        if !symlinks.isEmpty {
+            var prefix = Substring(e.path)
+            while let slash = prefix.lastIndex(of: "/") {
+                prefix = prefix[..<slash]
+                if symlinks.contains(String(prefix)) { return "inside the symbolic link \(prefix), so written wherever it points" }
+            }
+        }
+        switch e.kind {
+        case .symlink:
+            if let target = e.linkTarget, !target.hasPrefix("/"),
+               TreePath.resolve(TreePath.parent(e.path) + "/" + target) == nil {
+                return "symbolic link climbing out of the root"
+            }
+        case .char, .block:
+            return "\(e.kind == .char ? "character" : "block") device \(e.devMajor ?? 0),\(e.devMinor ?? 0)"
+        case .file:
+            return TarEntry.setIDReason(e.mode)
+        default:
+            break
+        }
+        return nil
     }
 
     /// Cleans an archive path; the reason it is unsafe, when it is.
@@ -238,7 +327,10 @@ public final class TarReader {
     private func parsePax(_ bytes: [UInt8]) throws -> [String: String] {
         var result: [String: String] = [:]
         var i = 0
+        var records = 0
         while i < bytes.count {
+            records += 1
+            guard records <= limits.maxPaxRecords else { throw limit(.paxRecords, records, limits.maxPaxRecords) }
             guard let space = bytes[i...].firstIndex(of: 0x20),
                   let len = Int(String(decoding: bytes[i..<space], as: UTF8.self)), len > 0, i + len <= bytes.count,
                   bytes[i + len - 1] == 0x0a else {

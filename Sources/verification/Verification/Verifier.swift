@@ -74,9 +74,12 @@ public struct Verifier {
         if builder == "oci-import" {
             let name = file ?? "index.json"
             let layout = try OCILayoutVerifier(tree: tree, limits: limits).verify(directory: directory, file: name)
+            // Unsafe entries are not a layout error (the blobs are what the layout says), so they
+            // stay out of `layout.findings`.
+            let unsafe = UnsafeEntries.finding(layout.layers.compactMap(\.scan))
             return VerificationReport(source: tree.displayName, directory: directory, file: name, builder: builder,
                                       kind: .ociImport, dockerfile: nil, parent: nil, artefacts: [], pins: [],
-                                      layout: layout, findings: layout.findings)
+                                      layout: layout, findings: layout.findings + (unsafe.map { [$0] } ?? []))
         }
         let name = file ?? "Dockerfile"
         let dockerfilePath = TreePath.join(directory, name)
@@ -88,6 +91,7 @@ public struct Verifier {
         var artefacts: [ArtefactVerification] = []
         var search = ChecksumSearch(tree: tree)
         var reportedFiles: Set<String> = []
+        var scans: [TarScan] = []
 
         for source in dockerfile.contextSources {
             let paths = try expand(source, in: directory)
@@ -106,7 +110,15 @@ public struct Verifier {
                 }
                 var algorithms: [Digest.Algorithm] = [.sha256]
                 for m in matches where !algorithms.contains(m.expected.algorithm) { algorithms.append(m.expected.algorithm) }
-                let digests = try ArtefactHasher.hash(try tree.open(path), algorithms: algorithms)
+                // Archives are also read for unsafe entries, in the same pass as the hashes.
+                let (digests, scan) = try ArtefactHasher.hashAndScan(try tree.open(path), path: path, algorithms: algorithms,
+                                                                     limits: limits) { Self.isArchive(path, $0) }
+                switch scan {
+                case .success(let s)?: scans.append(s)
+                case .failure(let error)?:
+                    if let finding = Self.unreadableArchive(path, error) { findings.append(finding) }
+                case nil: break
+                }
                 var checks: [ChecksumCheck] = []
                 for m in matches {
                     let actual = digests.digest(m.expected.algorithm)!
@@ -134,6 +146,7 @@ public struct Verifier {
                                                       status: status, checks: checks))
             }
         }
+        if let unsafe = UnsafeEntries.finding(scans) { findings.append(unsafe) }
         return VerificationReport(source: tree.displayName, directory: directory, file: name, builder: builder,
                                   kind: .dockerfile, dockerfile: dockerfile, parent: dockerfile.parent,
                                   artefacts: artefacts, pins: dockerfile.pins, layout: nil, findings: findings)
@@ -172,10 +185,33 @@ public struct Verifier {
         return out
     }
 
+    static let tarSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2"]
+
     static func isArchive(_ path: String, _ compression: Compression) -> Bool {
+        compression != .none || hasTarSuffix(path)
+    }
+
+    static func hasTarSuffix(_ path: String) -> Bool {
         let lower = path.lowercased()
-        let suffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2"]
-        return compression != .none || suffixes.contains { lower.hasSuffix($0) }
+        return tarSuffixes.contains { lower.hasSuffix($0) }
+    }
+
+    /// The finding for an archive whose entries could not all be read, or nil when what stopped
+    /// the reader cannot hide an unsafe entry: content that is not a tar from its first header
+    /// (`ADD` copies such a file as it is), or a corrupt compressed stream (`ADD` cannot extract
+    /// it either; a checksum mismatch, if any, is its own finding). A cap, a tar that breaks after
+    /// its first entries, or a compression trackbot does not read leave entries unchecked.
+    static func unreadableArchive(_ path: String, _ error: VerificationError) -> Finding? {
+        switch error {
+        case .malformedTar(_, 0, _), .corruptCompressed:
+            return nil
+        case .unsupportedCompression:
+            return Finding(kind: .checkFailed, severity: .warn,
+                           message: "\(error.description); its entries were not checked for unsafe ones")
+        default:
+            return Finding(kind: .checkFailed, severity: .alert,
+                           message: "the entries of \(path) could not be read: \(error.description)")
+        }
     }
 
     static func sidecarText(_ path: String) -> String {

@@ -9,6 +9,7 @@ public enum VerifyBench {
            bench-verify sha256 FILE...      sha256 of each file (like sha256sum)
            bench-verify layer FILE          sha256 of the compressed file and of its uncompressed content, one pass
            bench-verify list FILE           list a (compressed) tar: entry count, bytes, diff_id
+           bench-verify listing FILE        keep every entry in memory, as --deep does for a rootfs tarball
            (any mode: --buffer-kib N sets the buffer size: default 64 for plain hashing, 256 for decompression)
            bench-verify verify DIR [SUBDIR [FILE [BUILDER]]]   the full Verifier, JSON report
     """
@@ -40,12 +41,16 @@ public enum VerifyBench {
             guard let path = args.first else { throw VerificationError.invalidArgument(usage) }
             let file = try FileStream(path: path)
             let plain = HashingStream(try DecompressingStream(file, path: path, limits: limits))
-            let reader = TarReader(plain, path: path, bufferSize: limits.bufferSize)
+            let reader = TarReader(plain, path: path, limits: limits)
             var count = 0
             var bytes: UInt64 = 0
             while let e = try reader.next() { count += 1; bytes += e.size }
             try plain.drain()
             return "\(count) entries, \(bytes) content bytes, diff_id \(plain.finalize())\n"
+        case "listing":
+            guard let path = args.first else { throw VerificationError.invalidArgument(usage) }
+            let listing = try TarReader.list(try FileStream(path: path), path: path, limits: limits)
+            return "\(listing.entries.count) entries, \(listing.unsafeEntries.count) unsafe\n"
         case "verify":
             guard let root = args.first else { throw VerificationError.invalidArgument(usage) }
             let tree = try LocalSourceTree(root: root)

@@ -65,7 +65,7 @@ public enum CheckCommand {
         pipeline.mutes = config.mutes
         if options.deep {
             pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
-                                           sources: sources)
+                                           sources: sources, maxDownload: config.deep.maxDownloadBytes)
         }
 
         var reports: [ImageReport] = []

@@ -45,6 +45,11 @@ public struct Configuration: Sendable, Equatable {
         public var stallTimeout = 120
     }
 
+    public struct Deep: Sendable, Equatable {
+        /// Most bytes one `ADD --checksum` download may bring under `--deep` (1 GiB).
+        public var maxDownloadBytes: Int64 = 1 << 30
+    }
+
     public static let officialImages = "https://github.com/docker-library/official-images.git"
 
     public var librarySource = Configuration.officialImages
@@ -57,6 +62,8 @@ public struct Configuration: Sendable, Equatable {
     public var github = GitHub()
     /// `[git]`: fetching from git servers.
     public var git = Git()
+    /// `[deep]`: what `--deep` may download.
+    public var deep = Deep()
     /// `[[mute]]`: alerts reported as info until a date, with a reason.
     public var mutes: [Mute] = []
 

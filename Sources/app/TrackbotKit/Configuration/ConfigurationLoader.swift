@@ -22,7 +22,7 @@ public enum ConfigurationLoader {
         }
         let doc = Document(text: text, path: path)
         var c = Configuration()
-        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git"], in: nil)
+        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep"], in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
         if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
         if let lib = try doc.table(root, "library", in: nil) {
@@ -55,6 +55,12 @@ public enum ConfigurationLoader {
                                     + "a realm over plain http never receives credentials", value: realm)
                 }
                 c.registry.credentialRealms = realms
+            }
+        }
+        if let deep = try doc.table(root, "deep", in: nil) {
+            try doc.allow(deep, ["max-download-mib"], in: "deep")
+            if let v = try doc.int(deep, "max-download-mib", in: "deep", range: 1...(1 << 20)) {
+                c.deep.maxDownloadBytes = Int64(v) << 20
             }
         }
         if let gh = try doc.table(root, "github", in: nil) {

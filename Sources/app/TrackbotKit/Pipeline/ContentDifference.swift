@@ -1,17 +1,19 @@
 import Verification
 
 /// A tar comparison as a finding reads it: one line per differing entry, the archive root left
-/// out (builders set its mode and owner as they like).
+/// out (builders set its mode and owner as they like). Paths are cut to a readable length (a
+/// name may be 4 KiB) and unsafe entries say why, so a message stays small whatever the archives hold.
 struct ContentDifference: Sendable {
     /// `+ path` only in the published layer, `- path` only in the tarball, `~ path (fields)` changed.
     let lines: [String]
 
     init(_ comparison: TarComparison) {
+        func shown(_ e: TarEntry) -> String { TarEntry.shown(e.path) + (e.unsafe.map { " [unsafe: \($0)]" } ?? "") }
         var lines: [String] = []
-        for e in comparison.added where e.path != "." { lines.append("+ \(e.path)") }
-        for e in comparison.removed where e.path != "." { lines.append("- \(e.path)") }
+        for e in comparison.added where e.path != "." { lines.append("+ \(shown(e))") }
+        for e in comparison.removed where e.path != "." { lines.append("- \(shown(e))") }
         for c in comparison.changed where c.path != "." {
-            lines.append("~ \(c.path) (\(c.fields.map(\.rawValue).joined(separator: ", ")))")
+            lines.append("~ \(shown(c.new)) (\(c.fields.map(\.rawValue).joined(separator: ", ")))")
         }
         self.lines = lines
     }

@@ -12,12 +12,16 @@ import Verification
 actor DeepInspection {
     /// At most this many differing entries are named in a finding (the rest are counted).
     static let listedEntries = 20
+    /// The whole of one pinned download, as for registry blobs (docs/registry.md).
+    static let downloadTimeout: Double = 1800
 
     /// nil with --offline: then only downloads pinned by `ADD --checksum` are checked.
     private let registry: PublishedDigests?
     private let http: HTTPClient
     private let rewriter: URLRewriter
     private let sources: GitSources
+    /// Most bytes one `ADD --checksum` download may bring; past it the transfer is aborted.
+    private let maxDownload: Int64
     private var layers: [String: Task<Result<Outcome, DeepError>, Never>] = [:]
     private var pins: [String: Task<Result<Finding?, DeepError>, Never>] = [:]
 
@@ -32,11 +36,13 @@ actor DeepInspection {
         var notes: [String] = []
     }
 
-    init(registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient()) {
+    init(registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
+         maxDownload: Int64 = Configuration.Deep().maxDownloadBytes) {
         self.registry = registry
         self.rewriter = rewriter
         self.sources = sources
         self.http = http
+        self.maxDownload = maxDownload
     }
 
     /// The rootfs tarball a scratch image ADDs to `/`, when there is exactly one.
@@ -94,7 +100,7 @@ actor DeepInspection {
         guard manifest.layers.count == 1, let layer = manifest.layers.first else {
             return Outcome(notes: ["--deep: the published manifest has \(manifest.layers.count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
         }
-        let published = try await listLayer(client: client, reference.at(layer.digest))
+        let published = try await listLayer(client: client, reference.at(layer.digest), size: layer.size)
         let mirror = try sources.cache.mirror(source.gitRepo)
         let tree = GitSourceTree(mirror: mirror, commit: source.gitCommit)
         let upstream = try await runBlocking("trackbot.deep.tarball") { try Verifier(tree: tree).listing(of: tarball) }
@@ -110,19 +116,26 @@ actor DeepInspection {
     }
 
     /// Streams a layer blob through the decompressor and tar reader; the listing is returned only
-    /// after the blob's digest was checked at the end of the download.
-    static func listLayer(client: RegistryClient, _ reference: Registry.ImageReference) async throws -> TarListing {
+    /// after the blob's digest was checked at the end of the download. A registry sending more
+    /// than the manifest's `size` is cut off there.
+    static func listLayer(client: RegistryClient, _ reference: Registry.ImageReference, size: Int64) async throws -> TarListing {
         let pipe = BytePipe()
+        let counter = ByteCounter()
+        let name = "layer \(reference.digest?.description ?? "")"
         let producer = Task {
             do {
-                _ = try await client.blob(reference) { try pipe.write($0) }
+                _ = try await client.blob(reference) { chunk in
+                    guard counter.add(chunk.count) <= size else {
+                        throw DeepError(description: "--deep: \(reference) sent more than the \(size) bytes its manifest says the \(name) has; download stopped")
+                    }
+                    try pipe.write(chunk)
+                }
                 pipe.finish()
             } catch {
                 pipe.finish(error)
                 throw error
             }
         }
-        let name = "layer \(reference.digest?.description ?? "")"
         do {
             let listing = try await runBlocking("trackbot.deep.layer") {
                 defer { pipe.closeReader() }
@@ -148,14 +161,21 @@ actor DeepInspection {
         if let existing = pins[key] {
             task = existing
         } else {
-            let http = http, target = rewriter.rewrite(url).url
+            let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
             task = Task {
                 let hasher = HashingSink(algorithm)
                 do {
-                    let response = try await http.stream(HTTPRequest(.get, target, totalTimeout: 3600)) { hasher.update($0) }
+                    let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
+                    let response = try await http.stream(request) { chunk in
+                        // Throwing from the sink aborts the transfer at the cap.
+                        guard hasher.count + Int64(chunk.count) <= cap else { throw DownloadTooLarge() }
+                        hasher.update(chunk)
+                    }
                     guard response.isSuccess else {
                         return .failure(DeepError(description: "--deep: \(Redaction.stripCredentials(url)) answered \(response.status) (\(dockerfile):\(pin.line))"))
                     }
+                } catch is DownloadTooLarge {
+                    return .failure(DeepError(description: "--deep: \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)) is larger than the \(cap >> 20) MiB a pinned download may be; stopped. Raise deep.max-download-mib in the configuration if the file is really that large"))
                 } catch {
                     return .failure(DeepError(description: "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"))
                 }
@@ -168,6 +188,18 @@ actor DeepInspection {
             pins[key] = task
         }
         return await task.value
+    }
+}
+
+/// Thrown by a download's sink at the cap; aborts the transfer.
+private struct DownloadTooLarge: Error {}
+
+/// Bytes received so far, counted on the transfer's thread and read there.
+private final class ByteCounter: @unchecked Sendable {
+    private var total: Int64 = 0
+    func add(_ n: Int) -> Int64 {
+        total += Int64(n)
+        return total
     }
 }
 

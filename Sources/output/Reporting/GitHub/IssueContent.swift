@@ -136,6 +136,8 @@ public struct IssueContent: Sendable, Equatable {
             return "The published image does not match what the library file says it was built from. Compare with `trackbot check IMAGE:TAG --deep` and report it to the image maintainers if it persists."
         case .digestDrift, .rebuilt, .indexChanged:
             return "The registry digest changed without a library change. Check whether it was a rebuild (`trackbot history IMAGE`) and confirm it with the image maintainers."
+        case .unsafeEntry:
+            return "An upstream archive holds entries that escape the root, device nodes or setuid/setgid files when extracted. List it (`tar -tvf`) at the commit and ask the upstream maintainers about the named entries before trusting the image."
         case .commitNotInRef, .upstreamRewritten:
             return "The upstream history no longer contains the commit the library references. Ask the upstream maintainers whether the branch was force-pushed."
         default:

@@ -1,22 +1,16 @@
 import Foundation
 
-/// Where the repository and its sibling `../shared` are, from this file's own path.
+/// Where the repository and its test data are, from this file's own path.
 public enum TestPaths {
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared` beside the clone (CI puts a copy there); `TRACKBOT_SHARED` overrides.
-    public static var shared: URL {
-        if let env = ProcessInfo.processInfo.environment["TRACKBOT_SHARED"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
+    /// A real repository bundle the tests serve (Tests/Fixtures/corpus; see its README): part of
+    /// the repository, so a fresh clone runs every test.
     public static func corpus(_ name: String) throws -> URL {
-        let url = shared.appendingPathComponent("corpus").appendingPathComponent(name)
+        let url = packageRoot.appendingPathComponent("Tests/Fixtures/corpus").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TestSupportError.missing("corpus file \(url.path) (the tests expect ../shared/corpus beside the clone, or TRACKBOT_SHARED)")
+            throw TestSupportError.missing("corpus file \(url.path) (it is part of the repository: is the clone complete?)")
         }
         return url
     }

@@ -40,24 +40,16 @@ public enum AlertsCommand {
         case .text, .markdown:
             var lines = listed.map { l -> String in
                 let a = l.alert
-                var line = "\(l.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.label): \(AlertText.line(a.message))"
+                var line = "\(l.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.label): \(Sanitize.terminal(a.message))"
                 line += "\n             since \(a.firstSeen), last seen \(a.lastSeen)"
                 if let e = a.expected, let x = a.actual { line += "; expected \(e), actual \(x)" }
                 if let n = a.issue { line += "; issue #\(n)" }
-                if let ack = a.acknowledgement { line += "\n             acknowledged by \(ack.by) at \(ack.at) (\(ack.via)): \(AlertText.line(ack.reason))" }
+                if let ack = a.acknowledgement { line += "\n             acknowledged by \(ack.by) at \(ack.at) (\(ack.via)): \(Sanitize.terminal(ack.reason))" }
                 return line
             }
             lines.append("\(open) open, \(listed.count - open) muted or acknowledged, in \(store.path)")
             output = lines.joined(separator: "\n") + "\n"
         }
         return CommandResult(output: output, exitCode: open > 0 ? 1 : 0)
-    }
-}
-
-/// Text from the state (messages and reasons come from outside) on one line, without control
-/// characters.
-enum AlertText {
-    static func line(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 }

@@ -91,16 +91,12 @@ public struct IssueSync: Sendable {
             var open = group.alerts
             // Alerts already in an issue that is closed now: a person closed it (trackbot closes
             // only issues without open alerts), which answers them.
-            for alert in group.alerts {
-                guard let number = alert.issue, number != openByKey[key]?.number, let issue = byNumber[number], !issue.isOpen else { continue }
-                let closer = try await closedBy(number, client)
-                result.acknowledgements[alert.id] = Acknowledgement(
-                    by: closer.login, at: closer.at, reason: "closed GitHub issue #\(number)",
-                    via: "GitHub issue #\(number) closed")
-                open.removeAll { $0.id == alert.id }
-                if !result.actions.contains(where: { $0.number == number && $0.kind == .acknowledged }) {
-                    result.actions.append(action(.acknowledged, key, number, issue.title))
-                }
+            let answered = try await acknowledgements(group.alerts.filter { $0.issue != openByKey[key]?.number },
+                                                      closed: byNumber.values.filter { !$0.isOpen }, client: client)
+            for (id, ack) in answered { result.acknowledgements[id] = ack }
+            open.removeAll { answered[$0.id] != nil }
+            for number in Set(group.alerts.filter { answered[$0.id] != nil }.compactMap(\.issue)).sorted() {
+                result.actions.append(action(.acknowledged, key, number, byNumber[number]?.title ?? ""))
             }
             guard !open.isEmpty else { continue }
             keysWithAlerts.insert(key)
@@ -152,14 +148,21 @@ public struct IssueSync: Sendable {
     /// each with its acknowledgement: what a run applies before it checks, so that the answer
     /// counts in the same run.
     public func closedByPeople(_ alerts: [AlertRecord], client: GitHubClient) async throws -> [String: Acknowledgement] {
-        let numbers = Set(alerts.filter { $0.acknowledgement == nil }.compactMap(\.issue))
-        guard !numbers.isEmpty else { return [:] }
+        guard alerts.contains(where: { $0.acknowledgement == nil && $0.issue != nil }) else { return [:] }
         if client.settings.token == nil { throw GitHubError.missingToken }
-        let closed = try await trackbotIssues(client).filter { numbers.contains($0.number) && !$0.isOpen }
+        return try await acknowledgements(alerts, closed: try await trackbotIssues(client).filter { !$0.isOpen }, client: client)
+    }
+
+    /// The acknowledgement of each unanswered alert whose issue is among `closed`: by whoever
+    /// closed it, when they did.
+    private func acknowledgements(_ alerts: [AlertRecord], closed: [GitHubIssue],
+                                  client: GitHubClient) async throws -> [String: Acknowledgement] {
         var out: [String: Acknowledgement] = [:]
-        for issue in closed {
+        for issue in closed.sorted(by: { $0.number < $1.number }) {
+            let answered = alerts.filter { $0.issue == issue.number && $0.acknowledgement == nil }
+            guard !answered.isEmpty else { continue }
             let closer = try await closedBy(issue.number, client)
-            for alert in alerts where alert.issue == issue.number && alert.acknowledgement == nil {
+            for alert in answered {
                 out[alert.id] = Acknowledgement(by: closer.login, at: closer.at, reason: "closed GitHub issue #\(issue.number)",
                                                 via: "GitHub issue #\(issue.number) closed")
             }

@@ -76,6 +76,12 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/app/trackbot", swiftSettings: strict),
 
+        // benchmarks: the trackbot side of scripts/bench.d, kept out of the shipped binary.
+        .executableTarget(name: "trackbot-bench",
+                          dependencies: ["TrackbotCore", "GitMirror", "OfficialImages", "Registry", "Verification",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/bench/trackbot-bench", swiftSettings: strict),
+
         // tests
         .target(name: "TestSupport", dependencies: ["TrackbotCore"], path: "Tests/TestSupport",
                 swiftSettings: strict),

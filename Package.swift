@@ -9,15 +9,17 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "trackbot",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "trackbot", targets: ["trackbot"]),
         .library(name: "TrackbotKit", targets: ["TrackbotKit"]),
     ],
+    // Linux only (Debian 12 here): the code uses Glibc, /proc and the system's libgit2 and libcurl,
+    // so no Apple platform is declared. Versions are exact, so a user builds what CI tested;
+    // Package.resolved stays out of git (the local package copies carry their own commit ids).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // C libraries, each a system-library target with a small shim header.

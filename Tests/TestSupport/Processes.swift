@@ -14,7 +14,44 @@ public func requireTool(_ tool: String, package: String) throws -> String {
     throw TestSupportError.toolMissing(tool: tool, package: package)
 }
 
+/// Runs blocking work (waiting for a process, a synchronous world build) on a thread of its own
+/// and returns its result, so that it never holds one of Swift's cooperative threads (there are
+/// as many as cores, two on CI; Swift Testing runs every test on them).
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
+
+/// `run` without holding a cooperative thread while the command runs.
+@discardableResult
+public func runAsync(_ executable: String, _ arguments: [String], cwd: URL? = nil,
+                     environment: [String: String]? = nil, input: Data? = nil) async throws -> String {
+    try await offPool { try run(executable, arguments, cwd: cwd, environment: environment, input: input) }
+}
+
+/// Waits for `process` to exit without holding a cooperative thread.
+public func waitForExit(_ process: Process) async {
+    let box = UncheckedSendable(process)
+    _ = try? await offPool { box.value.waitUntilExit() }
+}
+
+/// Reads `handle` to its end without holding a cooperative thread.
+public func readToEnd(_ handle: FileHandle) async -> Data {
+    let box = UncheckedSendable(handle)
+    return (try? await offPool { box.value.readDataToEndOfFile() }) ?? Data()
+}
+
+/// Carries a value that is used by one thread at a time into a `@Sendable` closure.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
+}
+
 /// Runs a command to completion and returns its standard output; throws with stderr on failure.
+/// It blocks its thread: from async code prefer `runAsync`.
 @discardableResult
 public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
                 environment: [String: String]? = nil, input: Data? = nil) throws -> String {
@@ -56,7 +93,9 @@ public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
     return stdout
 }
 
-/// A free TCP port on 127.0.0.1 (bound to port 0, read back, closed).
+/// A free TCP port on 127.0.0.1 (bound to port 0, read back, closed). Another process may take
+/// it before it is used: servers started on it go through `ServerProcess.start(retrying:)`,
+/// which starts again on another port when the first one lost that race.
 public func freePort() throws -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestSupportError.missing("a socket") }
@@ -89,17 +128,40 @@ public func isListening(_ port: UInt16) -> Bool {
     }
 }
 
-/// A long-running server process (git daemon, registry, token server) stopped on `stop()` or release.
+/// A long-running server process (git daemon, registry, token server) stopped on `stop()`, on
+/// release, or when the test process exits (shared worlds live in statics that are never released).
 public final class ServerProcess: @unchecked Sendable {
     public let name: String
-    public let port: UInt16
+    /// The port it listens on (for `.announcedPort`, read from its log once it is ready).
+    public private(set) var port: UInt16
     private let process: Process
     private let logURL: URL
 
-    /// Starts `executable arguments` and waits until `port` accepts connections.
-    public init(name: String, executable: String, arguments: [String], port: UInt16,
-                environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
-                timeout: TimeInterval = 20) throws {
+    /// How a started server shows it is ready.
+    public enum Readiness: Sendable {
+        /// `port` accepts connections (and the process still runs).
+        case listening
+        /// The log has a line containing this text (e.g. git daemon's `Ready to rumble`), and then
+        /// `port` accepts connections.
+        case logLine(String)
+        /// The server chose its own port (it was started on port 0) and logs `<prefix><port>`;
+        /// ready when that port accepts connections. No other process can take such a port.
+        case announcedPort(prefix: String)
+    }
+
+    /// Starts `executable arguments` and waits until `port` accepts connections, blocking the
+    /// calling thread; from async code prefer `start`.
+    public convenience init(name: String, executable: String, arguments: [String], port: UInt16,
+                            environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+                            timeout: TimeInterval = 20) throws {
+        try self.init(launching: name, executable: executable, arguments: arguments, port: port,
+                      environment: environment, cwd: cwd, logDirectory: logDirectory)
+        let deadline = Date().addingTimeInterval(timeout)
+        while try !isReady(.listening, deadline: deadline) { usleep(20_000) }
+    }
+
+    private init(launching name: String, executable: String, arguments: [String], port: UInt16,
+                 environment: [String: String], cwd: URL?, logDirectory: URL) throws {
         self.name = name
         self.port = port
         process = Process()
@@ -110,30 +172,119 @@ public final class ServerProcess: @unchecked Sendable {
         logURL = logDirectory.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: logURL)
+        defer { try? logHandle.close() }
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while !isListening(port) {
-            if !process.isRunning {
-                throw TestSupportError.commandFailed(name, status: process.terminationStatus, output: self.log())
-            }
-            if Date() > deadline { stop(); throw TestSupportError.timeout("\(name) on port \(port): \(self.log())") }
-            usleep(20_000)
+        LiveServers.shared.add(process)
+    }
+
+    /// Starts `executable arguments` and waits until it is ready, on a thread of its own (not one
+    /// of Swift's cooperative threads).
+    public static func start(name: String, executable: String, arguments: [String], port: UInt16,
+                             environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+                             readiness: Readiness = .listening, timeout: TimeInterval = 30) async throws -> ServerProcess {
+        try await offPool {
+            try launch(name: name, executable: executable, arguments: arguments, port: port, environment: environment,
+                       cwd: cwd, logDirectory: logDirectory, readiness: readiness, timeout: timeout)
         }
+    }
+
+    /// Starts `executable arguments` and waits until it is ready, blocking the calling thread
+    /// (for world builders that run on a thread of their own: see `offPool`).
+    public static func launch(name: String, executable: String, arguments: [String], port: UInt16,
+                              environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+                              readiness: Readiness = .listening, timeout: TimeInterval = 30) throws -> ServerProcess {
+        let server = try ServerProcess(launching: name, executable: executable, arguments: arguments, port: port,
+                                       environment: environment, cwd: cwd, logDirectory: logDirectory)
+        let deadline = Date().addingTimeInterval(timeout)
+        while try !server.isReady(readiness, deadline: deadline) { usleep(10_000) }
+        return server
+    }
+
+    /// Starts a server on a port chosen here (`freePort`), blocking like `launch`; when the server
+    /// exits before it is ready (another process took the port in between), starts it again on
+    /// another port. `arguments` gives the name and arguments for a port.
+    public static func launch(retrying attempts: Int = 5, executable: String, environment: [String: String] = [:],
+                              cwd: URL? = nil, logDirectory: URL, readiness: Readiness = .listening,
+                              _ arguments: (UInt16) throws -> (name: String, arguments: [String])) throws -> ServerProcess {
+        var lastError: (any Error)?
+        for _ in 0..<max(1, attempts) {
+            let port = try freePort()
+            let (name, args) = try arguments(port)
+            do {
+                return try launch(name: name, executable: executable, arguments: args, port: port,
+                                  environment: environment, cwd: cwd, logDirectory: logDirectory, readiness: readiness)
+            } catch let error as TestSupportError {
+                guard case .commandFailed = error else { throw error }
+                lastError = error  // exited before it was ready: most likely the port was taken
+            }
+        }
+        throw lastError ?? TestSupportError.missing("a free port")
+    }
+
+    private func isReady(_ readiness: Readiness, deadline: Date) throws -> Bool {
+        if !process.isRunning {
+            process.waitUntilExit()
+            throw TestSupportError.commandFailed(name, status: process.terminationStatus, output: log())
+        }
+        switch readiness {
+        case .listening:
+            if isListening(port) { return true }
+        case .logLine(let text):
+            if log().contains(text), isListening(port) { return true }
+        case .announcedPort(let prefix):
+            let text = port == 0 ? log() : ""
+            if port == 0, let range = text.range(of: prefix) {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                port = UInt16(digits) ?? 0
+            }
+            if port != 0, isListening(port) { return true }
+        }
+        if Date() > deadline { stop(); throw TestSupportError.timeout("\(name) on port \(port): \(log())") }
+        return false
     }
 
     public func log() -> String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    public var isRunning: Bool { process.isRunning }
+
     public func stop() {
+        defer { LiveServers.shared.remove(process) }
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        while process.isRunning && Date() < deadline { usleep(2_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
     deinit { stop() }
+}
+
+/// Every server still running, killed when the test process exits: a shared world held in a
+/// static is never released, and its servers must not outlive the tests.
+final class LiveServers: @unchecked Sendable {
+    static let shared = LiveServers()
+    private let lock = NSLock()
+    private var pids: [ObjectIdentifier: pid_t] = [:]
+    private var directories: [URL] = []
+
+    private init() {
+        atexit { LiveServers.shared.killAll() }
+    }
+
+    func add(_ process: Process) { lock.withLock { pids[ObjectIdentifier(process)] = process.processIdentifier } }
+    func remove(_ process: Process) { lock.withLock { _ = pids.removeValue(forKey: ObjectIdentifier(process)) } }
+
+    /// A directory removed at exit, after the servers are gone (a shared world's).
+    func removeAtExit(_ directory: URL) { lock.withLock { directories.append(directory) } }
+
+    func killAll() {
+        let (all, dirs) = lock.withLock { (Array(pids.values), directories) }
+        // Still running, so not yet reaped: the pids cannot have been reused.
+        for pid in all { kill(pid, SIGKILL) }
+        for dir in dirs { try? FileManager.default.removeItem(at: dir) }
+    }
 }

@@ -66,21 +66,23 @@ public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
     let inPipe = Pipe()
     p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
     try p.run()
-    // Feed stdin and drain stderr on other threads, so that neither side can fill a pipe
-    // and wait for the other forever.
+    // Feed stdin and drain stderr on threads of their own, so that neither side can fill a pipe
+    // and wait for the other forever. (Not on Dispatch's global queue: it has as many threads as
+    // cores, and every test's blocked reads would queue behind each other there.)
     let group = DispatchGroup()
     if let input {
         let writer = inPipe.fileHandleForWriting
         group.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             writer.write(input)
             try? writer.close()
             group.leave()
         }
     }
     nonisolated(unsafe) var errData = Data()
+    let errReader = err.fileHandleForReading
     group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    Thread.detachNewThread { errData = errReader.readDataToEndOfFile(); group.leave() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     p.waitUntilExit()

@@ -227,7 +227,7 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     private func isReady(_ readiness: Readiness, deadline: Date) throws -> Bool {
-        if !process.isRunning {
+        if Self.hasExited(process.processIdentifier) {
             process.waitUntilExit()
             throw TestSupportError.commandFailed(name, status: process.terminationStatus, output: log())
         }
@@ -250,16 +250,33 @@ public final class ServerProcess: @unchecked Sendable {
 
     public func log() -> String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { !Self.hasExited(process.processIdentifier) }
 
+    /// Whether `pid` has exited (a zombie not reaped yet, or gone), from /proc. Foundation's
+    /// `isRunning` and `waitUntilExit` learn of the exit only when every process that inherited
+    /// its status socket has closed it: a git daemon's children serving a connection, the
+    /// http-backend a Python server runs. Waiting on them held test threads for as long as a
+    /// client kept a connection open.
+    static func hasExited(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state == "Z" || state == "X"
+    }
+
+    /// Sends SIGTERM and waits until the process has exited (SIGKILL after 5 s); Foundation reaps
+    /// it in its own time.
     public func stop() {
+        let pid = process.processIdentifier
         defer { LiveServers.shared.remove(process) }
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(2_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        guard !Self.hasExited(pid) else { return }
+        kill(pid, SIGTERM)
+        var deadline = Date().addingTimeInterval(5)
+        while !Self.hasExited(pid) && Date() < deadline { usleep(1_000) }
+        guard !Self.hasExited(pid) else { return }
+        kill(pid, SIGKILL)
+        deadline = Date().addingTimeInterval(5)
+        while !Self.hasExited(pid) && Date() < deadline { usleep(1_000) }
     }
 
     deinit { stop() }
@@ -285,7 +302,7 @@ final class LiveServers: @unchecked Sendable {
 
     func killAll() {
         let (all, dirs) = lock.withLock { (Array(pids.values), directories) }
-        // Still running, so not yet reaped: the pids cannot have been reused.
+        // Never stopped: still running (a zombie at worst, which SIGKILL leaves as it is).
         for pid in all { kill(pid, SIGKILL) }
         for dir in dirs { try? FileManager.default.removeItem(at: dir) }
     }

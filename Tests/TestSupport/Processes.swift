@@ -147,6 +147,8 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var port: UInt16
     private let process: Process
     private let logURL: URL
+    /// Kills the server when the test process dies (see `LiveServers.watch`).
+    private let watchdog: Process?
 
     /// How a started server shows it is ready.
     public enum Readiness: Sendable {
@@ -188,7 +190,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        LiveServers.shared.add(process)
+        watchdog = LiveServers.shared.add(process)
     }
 
     /// Starts `executable arguments` and waits until it is ready, on a thread of its own (not one
@@ -279,6 +281,8 @@ public final class ServerProcess: @unchecked Sendable {
     /// waiting for it cost 5 s per server, on a test thread.
     public func stop() {
         let pid = process.processIdentifier
+        // The watchdog first: once the server is reaped its pid may be reused.
+        if let watchdog { kill(watchdog.processIdentifier, SIGKILL) }
         defer { LiveServers.shared.remove(process) }
         guard !Self.hasExited(pid) else { return }
         kill(pid, SIGKILL)
@@ -290,27 +294,57 @@ public final class ServerProcess: @unchecked Sendable {
 }
 
 /// Every server still running, killed when the test process exits: a shared world held in a
-/// static is never released, and its servers must not outlive the tests.
+/// static is never released, and its servers must not outlive the tests. On a normal exit an
+/// atexit handler kills them; when the test process is killed (a signal, a crash) each server's
+/// watchdog does: `sh -c 'read; kill -9 PID'` reading a pipe only this process writes to, which
+/// ends when this process does, however it ends.
 final class LiveServers: @unchecked Sendable {
     static let shared = LiveServers()
     private let lock = NSLock()
-    private var pids: [ObjectIdentifier: pid_t] = [:]
+    private var pids: [ObjectIdentifier: (server: pid_t, watchdog: pid_t?)] = [:]
+    private var watchdogInputs: [ObjectIdentifier: FileHandle] = [:]
     private var directories: [URL] = []
 
     private init() {
         atexit { LiveServers.shared.killAll() }
     }
 
-    func add(_ process: Process) { lock.withLock { pids[ObjectIdentifier(process)] = process.processIdentifier } }
-    func remove(_ process: Process) { lock.withLock { _ = pids.removeValue(forKey: ObjectIdentifier(process)) } }
+    /// Registers a started server and starts its watchdog (nil if sh could not be started:
+    /// the atexit handler still covers a normal exit).
+    func add(_ process: Process) -> Process? {
+        let pid = process.processIdentifier
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", "read -r _; kill -9 \"$0\" 2>/dev/null", String(pid)]
+        let input = Pipe()
+        watchdog.standardInput = input
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        let started = (try? watchdog.run()) != nil
+        lock.withLock {
+            pids[ObjectIdentifier(process)] = (pid, started ? watchdog.processIdentifier : nil)
+            if started { watchdogInputs[ObjectIdentifier(process)] = input.fileHandleForWriting }
+        }
+        return started ? watchdog : nil
+    }
+
+    func remove(_ process: Process) {
+        let input = lock.withLock {
+            _ = pids.removeValue(forKey: ObjectIdentifier(process))
+            return watchdogInputs.removeValue(forKey: ObjectIdentifier(process))
+        }
+        try? input?.close()
+    }
 
     /// A directory removed at exit, after the servers are gone (a shared world's).
     func removeAtExit(_ directory: URL) { lock.withLock { directories.append(directory) } }
 
     func killAll() {
         let (all, dirs) = lock.withLock { (Array(pids.values), directories) }
-        // Never stopped: still running (a zombie at worst, which SIGKILL leaves as it is).
-        for pid in all { kill(pid, SIGKILL) }
+        // Watchdogs first (they would kill the same pids once the servers may be reaped), then
+        // the servers, never stopped: still running (a zombie at worst, which SIGKILL leaves as it is).
+        for pid in all.compactMap(\.watchdog) { kill(pid, SIGKILL) }
+        for pid in all.map(\.server) { kill(pid, SIGKILL) }
         for dir in dirs { try? FileManager.default.removeItem(at: dir) }
     }
 }

@@ -46,7 +46,7 @@ struct HistoryCommandTests {
     }
 
     @Test func matchingAndMismatchingHistories() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("hist", files: [
             "match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
             "other/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nENV A=1\nCMD [\"/bin/bash\"]\n",

@@ -42,7 +42,7 @@ import Reporting
         let base = dir.appending("git")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         try git(["clone", "--quiet", "--bare", work.path, base.appendingPathComponent("demo.git").path])
-        let daemon = try GitDaemon(base: base, logDirectory: dir.url)
+        let daemon = try await GitDaemon.start(base: base, logDirectory: dir.url)
         let upstream = daemon.url("demo.git")
 
         // One entry by tag (v1.0.9), one by commit only (the commit v1.0.8 names).

@@ -37,35 +37,33 @@ public enum CheckCommand {
 
     public static func run(_ request: Request, options: GlobalOptions,
                            registryConfiguration: RegistryConfiguration? = nil) async throws -> CommandResult {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         // GitHub settings are checked before any work: a missing token must not cost a run whose
         // alerts then reach no issue.
         let issues = try request.openIssues
             ? CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
             : nil
-        let targets = try targets(request, config: config, options: options)
-        let store = StateStore(path: options.statePath ?? config.statePath)
+        let targets = try targets(request, context: context)
+        let store = context.state
         // A corrupt or newer state file stops the run before anything is fetched or written.
         var recorded = try store.load()
         var diagnostics: [String] = []
         if let issues { diagnostics += await CheckIssues.applyClosedIssues(issues, to: &recorded) }
 
-        let sources = GitSources(options: options, configuration: config)
-        let library = LibrarySource.make(source: request.library ?? config.librarySource,
-                                         ref: options.libraryRef ?? config.libraryRef, sources: sources)
+        let library = context.library(request.library)
         var registry: PublishedDigests?
         if !options.offline {
-            let rc = try registryConfiguration.map { RegistrySetup.applying(config, options: options, to: $0) }
-                ?? RegistrySetup.configuration(config, options: options)
-            registry = PublishedDigests(client: RegistryClient(configuration: rc), host: config.registry.host)
+            let client = try context.registryClient(for: "check", base: registryConfiguration)
+            registry = PublishedDigests(client: client, host: config.registry.host)
         }
         let now = Date()
-        var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
+        var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: context.sources),
                                      registry: registry, now: now)
         pipeline.mutes = config.mutes
         if options.deep {
-            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
-                                           sources: sources, maxDownload: config.deep.maxDownloadBytes)
+            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: context.rewrites),
+                                           sources: context.sources, maxDownload: config.deep.maxDownloadBytes)
         }
 
         var reports: [ImageReport] = []
@@ -141,7 +139,12 @@ public enum CheckCommand {
     }
 
     static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline.Target] {
-        let arches = options.architectures.isEmpty ? nil : options.architectures
+        try targets(request, context: RunContext(configuration: config, options: options))
+    }
+
+    static func targets(_ request: Request, context: RunContext) throws -> [CheckPipeline.Target] {
+        let config = context.configuration
+        let arches = context.architectures
         if request.references.isEmpty {
             guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
             let images = request.shard.map { shard in config.images.filter { shard.contains($0.name) } } ?? config.images

@@ -27,7 +27,8 @@ public enum UpstreamCommand {
 
     /// The report as a value (for tests and other callers).
     public static func report(_ request: Request, options: GlobalOptions) async throws -> UpstreamReport {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         let watched: [Configuration.WatchedImage]
         if request.images.isEmpty {
             watched = config.images.filter { $0.upstream != nil }
@@ -41,9 +42,8 @@ public enum UpstreamCommand {
                 return found
             }
         }
-        let sources = GitSources(options: options, configuration: config)
-        let library = LibrarySource.make(source: request.library ?? config.librarySource,
-                                         ref: options.libraryRef ?? config.libraryRef, sources: sources)
+        let sources = context.sources
+        let library = context.library(request.library)
         let commit = try await library.resolveCommit()
         var images: [UpstreamReport.Image] = []
         var findings: [Finding] = []

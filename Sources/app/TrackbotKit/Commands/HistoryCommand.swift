@@ -4,6 +4,7 @@ import OfficialImages
 import Registry
 import Reporting
 import TrackbotCore
+import Tracking
 import Verification
 
 /// `trackbot history IMAGE:TAG`: the published image config's history beside the Dockerfile at

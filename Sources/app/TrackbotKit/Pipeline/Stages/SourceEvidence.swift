@@ -1,3 +1,4 @@
+import GitMirror
 import OfficialImages
 import TrackbotCore
 import Tracking
@@ -32,12 +33,8 @@ struct SourceEvidence: Sendable {
             evidence.listed += entry.architectures.count
             for arch in entry.architectures where target.architectures?.contains(arch) ?? true {
                 let source = entry.source(for: arch)
-                let outcome = await verification.verify(source, image: target.image)
-                // Verification runs once per source; a finding of it belongs to this tag and
-                // architecture, except a rewritten upstream ref, which belongs to the repository.
-                evidence.findings += outcome.findings.map {
-                    $0.kind == .upstreamRewritten ? $0 : $0.with(tag: tag, arch: arch.rawValue)
-                }
+                let outcome = await verification.verify(source)
+                evidence.findings += findings(of: outcome, source: source, image: target.image, tag: tag, arch: arch)
                 var failure = outcome.error
                 var observation = PlatformObservation(arch: arch, source: source,
                                                       expectedDigest: outcome.report?.layout?.expectedManifestDigest,
@@ -57,9 +54,35 @@ struct SourceEvidence: Sendable {
     }
 }
 
+extension SourceEvidence {
+    /// The findings of one source's verification in this image, tag and architecture. A
+    /// rewritten upstream ref belongs to the repository (no tag, no architecture).
+    static func findings(of outcome: SourceVerification.Outcome, source: ArchitectureSource, image: String, tag: String,
+                         arch: Architecture) -> [Finding] {
+        let repo = Redaction.stripCredentials(source.gitRepo)
+        var findings = outcome.rewrittenRefs.map { update in
+            let isTag = update.name.hasPrefix("refs/tags/")
+            return Finding(kind: .upstreamRewritten, severity: isTag ? .alert : .info, image: image,
+                           message: isTag
+                               ? "tag \(update.name) of \(repo) was moved (tags are meant to stay)"
+                               : "branch \(update.name) of \(repo) was force-pushed (some upstreams replace release branches on every release)",
+                           expected: update.old?.hex, actual: update.new?.hex)
+        }
+        if let tip = outcome.unreachableFrom {
+            findings.append(Finding(kind: .commitNotInRef, severity: .warn, image: image, tag: tag, arch: arch.rawValue,
+                                    message: "GitCommit \(source.gitCommit) is not reachable from \(source.gitFetch) (now at \(tip.hex.prefix(12))) in \(repo)",
+                                    expected: source.gitFetch, actual: source.gitCommit))
+        }
+        // The verifier reads a directory at a commit and knows no image: its findings are given
+        // their image, tag and architecture here.
+        findings += (outcome.report?.findings ?? []).map { $0.with(image: image, tag: tag, arch: arch.rawValue) }
+        return findings
+    }
+}
+
 extension Finding {
-    /// The finding of a source or a download, in the tag and architecture it was found for.
-    func with(tag: String?, arch: String?) -> Finding {
+    /// The verifier's finding in the image, tag and architecture it was found for.
+    func with(image: String, tag: String?, arch: String?) -> Finding {
         Finding(kind: kind, severity: severity, image: image, tag: tag, arch: arch,
                 message: message, expected: expected, actual: actual, openSince: openSince, alertStatus: alertStatus)
     }

@@ -7,7 +7,9 @@ import Tracking
 /// the index digest differs from the one recorded (so an unchanged tag costs one request).
 actor PublishedDigests {
     enum Lookup: Sendable {
-        case published(PublishedImage, unchanged: Bool)
+        /// The index as fetched, or as recorded when a HEAD showed its digest unchanged
+        /// (`index.fetched` says which).
+        case published(PublishedIndex)
         case unpublished
     }
 
@@ -27,10 +29,10 @@ actor PublishedDigests {
             return .unpublished
         }
         if let previous, previous.indexDigest == head.digest, previous.unpublishedSince == nil,
-           let recorded = previous.republished(reference: reference.description) {
-            return .published(recorded, unchanged: true)
+           let recorded = PublishedIndex(recorded: previous) {
+            return .published(recorded)
         }
-        return .published(try await client.resolve(reference.at(head.digest)), unchanged: false)
+        return .published(PublishedIndex(try await client.resolve(reference.at(head.digest))))
     }
 
     /// The parent image's platform digest for `arch`, looked up once per parent per run: nil when

@@ -1,5 +1,5 @@
 import Foundation
-import Reporting
+import GitHub
 
 /// The open pull requests as the GitHub API lists them (`GET /repos/{o}/{r}/pulls?state=open`,
 /// every page): the truth, where the merge refs are only an approximation.

@@ -22,8 +22,8 @@ actor DeepInspection {
     private let sources: GitSources
     /// Most bytes one `ADD --checksum` download may bring; past it the transfer is aborted.
     private let maxDownload: Int64
-    private var layers: [String: Task<Result<Outcome, DeepError>, Never>] = [:]
-    private var pins: [String: Task<Result<Finding?, DeepError>, Never>] = [:]
+    private let layers = TaskCache<String, Result<Outcome, DeepError>>(keep: .everything)
+    private let pins = TaskCache<String, Result<Finding?, DeepError>>(keep: .everything)
 
     /// Why something could not be inspected (the check then cannot vouch for it: exit 2).
     struct DeepError: Error, CustomStringConvertible, Sendable {
@@ -64,12 +64,10 @@ actor DeepInspection {
     func content(image: String, tag: String, arch: Architecture, source: ArchitectureSource,
                  tarball: String, platform: PublishedPlatform) async -> Result<Outcome, DeepError> {
         let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
-        let task: Task<Result<Outcome, DeepError>, Never>
-        if let existing = layers[key] {
-            task = existing
-        } else if let registry {
+        let result: Result<Outcome, DeepError>
+        if let registry {
             let client = registry.client, host = registry.host, sources = sources
-            task = Task {
+            result = await Self.shared(layers, key) {
                 do {
                     return .success(try await Self.compareLayer(client: client, host: host, sources: sources, image: image,
                                                                 source: source, tarball: tarball, platform: platform))
@@ -79,11 +77,10 @@ actor DeepInspection {
                     return .failure(DeepError(description: "--deep \(image) \(arch.rawValue): \(error)"))
                 }
             }
-            layers[key] = task
         } else {
             return .success(Outcome())
         }
-        return await task.value.map { outcome in
+        return result.map { outcome in
             var outcome = outcome
             outcome.findings = outcome.findings.map { var f = $0; f.tag = tag; f.arch = arch.rawValue; return f }
             outcome.notes = outcome.notes.map { "\(arch.rawValue): \($0)" }
@@ -157,12 +154,8 @@ actor DeepInspection {
         guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
               let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased()) else { return .success(nil) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
-        let task: Task<Result<Finding?, DeepError>, Never>
-        if let existing = pins[key] {
-            task = existing
-        } else {
-            let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
-            task = Task {
+        let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
+        return await Self.shared(pins, key) {
                 let hasher = HashingSink(algorithm)
                 do {
                     let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
@@ -185,9 +178,15 @@ actor DeepInspection {
                                         message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(hasher.count) bytes hashed)",
                                         expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: actual.description))
             }
-            pins[key] = task
+    }
+
+    /// The one result for `key` in `cache` (computed by `work` on first use); a stop by
+    /// cancellation is an error like any other, not a result.
+    private static func shared<T: Sendable>(_ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
+                                            _ work: @escaping @Sendable () async -> Result<T, DeepError>) async -> Result<T, DeepError> {
+        do { return try await cache.value(for: key, work) } catch {
+            return .failure(DeepError(description: "--deep: stopped: \(error)"))
         }
-        return await task.value
     }
 }
 

@@ -240,19 +240,22 @@ import Testing
         let cache = TaskCache<String, Int>(keep: .everything)
         let counter = Counter()
         let started = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
         // The first caller is cancelled while the work runs; another caller is waiting too.
         let first = Task {
             try await cache.value(for: "k") {
                 started.continuation.yield()
-                try await Task.sleep(nanoseconds: 200_000_000)
+                for await _ in release.stream { break }
+                try Task.checkCancellation()
                 return await counter.next()
             }
         }
         var iterator = started.stream.makeAsyncIterator()
         await iterator.next()
         let second = Task { try await cache.value(for: "k") { await counter.next() + 100 } }
-        try await Task.sleep(nanoseconds: 20_000_000)
+        while await cache.waiting(for: "k") < 2 { await Task.yield() }
         first.cancel()
+        release.continuation.yield()
         // The work goes on for the second caller, and the first caller gets the shared value.
         #expect(try await second.value == 1)
         #expect(try await first.value == 1)

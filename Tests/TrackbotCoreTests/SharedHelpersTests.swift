@@ -203,15 +203,19 @@ import Testing
     @Test func concurrentCallersShareOneTask() async throws {
         let cache = TaskCache<String, Int>(keep: .whileInFlight)
         let counter = Counter()
+        let release = AsyncStream<Void>.makeStream()
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     try await cache.value(for: "k") {
-                        try await Task.sleep(nanoseconds: 50_000_000)
+                        for await _ in release.stream { break }
                         return await counter.next()
                     }
                 }
             }
+            // Every caller is waiting on the one task before it may finish.
+            while await cache.waiting(for: "k") < 8 { await Task.yield() }
+            release.continuation.yield()
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(Set(results) == [1])
@@ -265,10 +269,13 @@ import Testing
     @Test func whenEveryWaiterIsCancelledTheWorkStopsAndTheKeyIsForgotten() async throws {
         let cache = TaskCache<String, Int>(keep: .everything)
         let started = AsyncStream<Void>.makeStream()
+        let never = AsyncStream<Void>.makeStream()
         let only = Task {
             try await cache.value(for: "k") {
                 started.continuation.yield()
-                try await Task.sleep(nanoseconds: 10_000_000_000)
+                // Waits until the work is cancelled: an AsyncStream ends on cancellation.
+                for await _ in never.stream {}
+                try Task.checkCancellation()
                 return 1
             }
         }

@@ -93,7 +93,7 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
         let escaped = rest.hasPrefix("\\")
         if escaped { rest = rest.dropFirst() }
         // ASCII digits only (Character.isHexDigit would take fullwidth ones).
-        let hex = rest.prefix { $0.isASCII && $0.isHexDigit }
+        let hex = rest.prefix { $0.utf8.count == 1 && Hex.isDigit($0.utf8.first!) }
         guard !hex.isEmpty else {
             return .failure(LineError(text: "not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")"))
         }

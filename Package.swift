@@ -74,8 +74,7 @@ let package = Package(
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/app/TrackbotKit", swiftSettings: strict),
         .executableTarget(name: "trackbot",
-                          dependencies: ["TrackbotKit", "TrackbotCore", "OfficialImages", "GitMirror", "Registry",
-                                         "Verification", "Reporting",
+                          dependencies: ["TrackbotKit", "TrackbotCore", "Reporting",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/app/trackbot", swiftSettings: strict),
 

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Testing
 import TestSupport
 import TrackbotCore

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import HTTPTransport
 import Reporting
 import TestSupport

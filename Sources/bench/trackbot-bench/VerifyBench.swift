@@ -58,9 +58,7 @@ enum VerifyBench {
             let report = try Verifier(tree: tree).verify(directory: args.count > 1 ? args[1] : "",
                                                          file: args.count > 2 ? args[2] : nil,
                                                          builder: args.count > 3 ? args[3] : nil)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+            return try JSONCoding.readable(report)
         default:
             throw VerificationError.invalidArgument(usage)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Registry
 import Reporting
 import TrackbotCore

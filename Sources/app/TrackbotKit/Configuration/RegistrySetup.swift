@@ -18,11 +18,12 @@ public enum RegistrySetup {
         try RunContext(configuration: config, options: options).registryConfiguration(base: base)
     }
 
-    /// `https://host` or `https://host:port`, nothing after it: what `credential-realms` lists.
+    /// `https://host` or `https://host:port` (a readable `URLAuthority`, no user information),
+    /// nothing after it but an optional `/`: what `credential-realms` lists.
     static func isCredentialRealm(_ text: String) -> Bool {
-        guard text.lowercased().hasPrefix("https://") else { return false }
-        var rest = text.dropFirst("https://".count)
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        return !rest.isEmpty && !rest.contains { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "@" || $0 == " " }
+        guard let authority = URLAuthority(url: text), authority.scheme == "https",
+              let range = URLAuthority.authorityRange(in: text), !text[range].contains("@") else { return false }
+        let rest = text[range.upperBound...]
+        return rest.isEmpty || rest == "/"
     }
 }

@@ -25,8 +25,8 @@ actor DeepInspection {
     private let maxDownload: Int64
     /// Each published layer compared once per run, and each pinned URL downloaded once: the
     /// results are data, and each caller makes its findings in its own image, tag and architecture.
-    private var layers: [String: Task<Result<LayerComparison, DeepError>, Never>] = [:]
-    private var pins: [String: Task<Result<PinDownload, DeepError>, Never>] = [:]
+    private let layers = TaskCache<String, Result<LayerComparison, DeepError>>(keep: .everything)
+    private let pins = TaskCache<String, Result<PinDownload, DeepError>>(keep: .everything)
 
     /// A published layer against the rootfs tarball.
     enum LayerComparison: Sendable {
@@ -81,12 +81,10 @@ actor DeepInspection {
     func content(image: String, tag: String, arch: Architecture, source: ArchitectureSource,
                  tarball: String, platform: PublishedIndex.Descriptor) async -> Result<Outcome, DeepError> {
         let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
-        let task: Task<Result<LayerComparison, DeepError>, Never>
-        if let existing = layers[key] {
-            task = existing
-        } else if let registry {
+        let result: Result<LayerComparison, DeepError>
+        if let registry {
             let client = registry.client, host = registry.host, sources = sources
-            task = Task {
+            result = await Self.shared(layers, key) {
                 do {
                     return .success(try await Self.compareLayer(client: client, host: host, sources: sources, image: image,
                                                                 source: source, tarball: tarball, digest: platform.digest))
@@ -96,11 +94,10 @@ actor DeepInspection {
                     return .failure(DeepError(description: "--deep \(image) \(arch.rawValue): \(error)"))
                 }
             }
-            layers[key] = task
         } else {
             return .success(Outcome())
         }
-        return await task.value.map { comparison in
+        return result.map { comparison in
             switch comparison {
             case .notSingleLayer(let count):
                 return Outcome(notes: ["\(arch.rawValue): --deep: the published manifest has \(count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
@@ -177,12 +174,8 @@ actor DeepInspection {
         guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
               let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased()) else { return .success(nil) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
-        let task: Task<Result<PinDownload, DeepError>, Never>
-        if let existing = pins[key] {
-            task = existing
-        } else {
-            let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
-            task = Task {
+        let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
+        let result = await Self.shared(pins, key) {
                 let hasher = HashingSink(algorithm)
                 do {
                     let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
@@ -200,14 +193,21 @@ actor DeepInspection {
                     return .failure(DeepError(description: "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"))
                 }
                 return .success(PinDownload(actual: hasher.finalize(), bytes: hasher.count))
-            }
-            pins[key] = task
         }
-        return await task.value.map { download in
+        return result.map { download in
             guard download.actual.hex != expected.lowercased() else { return nil }
             return Finding(kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
                            message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(download.bytes) bytes hashed)",
                            expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
+        }
+    }
+
+    /// The one result for `key` in `cache` (computed by `work` on first use); a stop by
+    /// cancellation is an error like any other, not a result.
+    private static func shared<T: Sendable>(_ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
+                                            _ work: @escaping @Sendable () async -> Result<T, DeepError>) async -> Result<T, DeepError> {
+        do { return try await cache.value(for: key, work) } catch {
+            return .failure(DeepError(description: "--deep: stopped: \(error)"))
         }
     }
 }

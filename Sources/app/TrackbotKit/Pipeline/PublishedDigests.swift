@@ -15,7 +15,7 @@ actor PublishedDigests {
 
     let client: RegistryClient
     let host: String
-    private var parents: [String: Task<PublishedImage, any Error>] = [:]
+    private let parents = TaskCache<String, PublishedImage>(keep: .everything)
 
     init(client: RegistryClient, host: String) {
         self.client = client
@@ -40,17 +40,10 @@ actor PublishedDigests {
     /// must not fall back to what the checked image says about its parent).
     func parentDigest(_ parent: String, arch: Architecture) async throws -> Digest? {
         guard parent != "scratch" else { return nil }
-        let task: Task<PublishedImage, any Error>
-        if let existing = parents[parent] {
-            task = existing
-        } else {
-            let client = client, host = host
-            task = Task {
-                let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
-                return try await client.resolve(name)
-            }
-            parents[parent] = task
-        }
-        return try await task.value.platform(arch)?.digest
+        let client = client, host = host
+        return try await parents.value(for: parent) {
+            let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
+            return try await client.resolve(name)
+        }.platform(arch)?.digest
     }
 }

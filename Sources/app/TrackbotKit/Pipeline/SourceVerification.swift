@@ -21,29 +21,31 @@ actor SourceVerification {
     }
 
     private let sources: GitSources
-    private var fetched: [String: Task<CommitCheck, any Error>] = [:]
-    private var verified: [ArchitectureSource: Task<Outcome, Never>] = [:]
+    private let fetched = TaskCache<String, CommitCheck>(keep: .everything)
+    private let verified = TaskCache<ArchitectureSource, Outcome>(keep: .everything)
     private var rewritesReported = Set<String>()
 
     init(sources: GitSources) { self.sources = sources }
 
     func verify(_ source: ArchitectureSource) async -> Outcome {
-        if let task = verified[source] { return await task.value }
-        let task = Task { await self.run(source) }
-        verified[source] = task
-        return await task.value
+        do {
+            return try await verified.value(for: source) { await self.run(source) }
+        } catch {
+            var outcome = Outcome()
+            outcome.error = "\(error)"
+            return outcome
+        }
     }
 
     private func ensure(_ source: ArchitectureSource) async throws -> CommitCheck {
         let key = "\(source.gitRepo)\n\(source.gitFetch)\n\(source.gitCommit)"
-        if let task = fetched[key] { return try await task.value }
         guard let commit = ObjectID(source.gitCommit) else {
             throw UsageError("GitCommit \"\(source.gitCommit)\" is not a commit id")
         }
         let cache = sources.cache
-        let task = Task { try await cache.ensureCommit(commit, reachableFrom: source.gitFetch, of: source.gitRepo) }
-        fetched[key] = task
-        return try await task.value
+        return try await fetched.value(for: key) {
+            try await cache.ensureCommit(commit, reachableFrom: source.gitFetch, of: source.gitRepo)
+        }
     }
 
     private func run(_ source: ArchitectureSource) async -> Outcome {

@@ -75,7 +75,7 @@ func runTrackbot(_ arguments: [String], cwd: URL, environment: [String: String])
     process.standardInput = FileHandle.nullDevice
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
+        do { try spawn { try process.run() } } catch { continuation.resume(throwing: error) }
     }
     return (status, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
 }

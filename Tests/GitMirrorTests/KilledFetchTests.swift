@@ -32,7 +32,7 @@ import Glibc
         fetch.arguments = ["--git-dir", empty.directory, "-c", "fetch.unpackLimit=1", "fetch", "--quiet", url, "+refs/heads/v3.20:refs/heads/v3.20"]
         fetch.environment = ProcessInfo.processInfo.environment.merging(["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]) { $1 }
         fetch.standardError = FileHandle.nullDevice
-        try fetch.run()
+        try spawn { try fetch.run() }
         // Watched closely (every millisecond) on a thread of its own, not a cooperative one.
         let watched = UncheckedSendable(fetch)
         let caught = try await offPool { () -> Bool in

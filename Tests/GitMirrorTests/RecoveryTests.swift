@@ -128,7 +128,7 @@ import TrackbotCore
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: try findTool("flock", package: "util-linux"))
         holder.arguments = [lockFile, "sh", "-c", "touch '\(held.path)'; sleep 1; touch '\(released.path)'"]
-        try holder.run()
+        try spawn { try holder.run() }
         while !FileManager.default.fileExists(atPath: held.path) { try await Task.sleep(for: .milliseconds(10)) }
         let result = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         #expect(FileManager.default.fileExists(atPath: released.path), "the fetch started only after the other process let go")

@@ -59,6 +59,20 @@ public struct UncheckedSendable<Value>: @unchecked Sendable {
     public init(_ value: Value) { self.value = value }
 }
 
+/// Every process a test starts is started inside `spawn`, one at a time, with the pipes it
+/// gets. Foundation's `Process.run` lists the descriptors to close in the child and then spawns
+/// it; a pipe or status socket another thread opens in between is inherited by that child. A
+/// long-lived server inheriting a short command's status socket or stdout pipe keeps
+/// `waitUntilExit` or the read of its output waiting for as long as the server lives (seen: a
+/// `git commit` reaped only when a registry's watchdog exited, which held the run for minutes).
+private let spawnLock = NSLock()
+
+/// Runs `body` (which creates a process's pipes and calls `run()`) while no other test thread
+/// starts a process.
+public func spawn<T>(_ body: () throws -> T) rethrows -> T {
+    try spawnLock.withLock(body)
+}
+
 /// Runs a command to completion and returns its standard output; throws with stderr on failure.
 /// It blocks its thread: from async code prefer `runAsync`.
 @discardableResult
@@ -69,12 +83,14 @@ public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
     p.arguments = arguments
     if let cwd { p.currentDirectoryURL = cwd }
     if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    let inPipe = Pipe()
-    p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-    try p.run()
+    let (out, err, inPipe) = try spawn {
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        try p.run()
+        return (out, err, inPipe)
+    }
     // Feed stdin and drain stderr on threads of their own, so that neither side can fill a pipe
     // and wait for the other forever. (Not on Dispatch's global queue: it has as many threads as
     // cores, and every test's blocked reads would queue behind each other there.)
@@ -189,7 +205,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try spawn { try process.run() }
         watchdog = LiveServers.shared.add(process)
     }
 
@@ -316,11 +332,13 @@ final class LiveServers: @unchecked Sendable {
         let watchdog = Process()
         watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
         watchdog.arguments = ["-c", "read -r _; kill -9 \"$0\" 2>/dev/null", String(pid)]
-        let input = Pipe()
-        watchdog.standardInput = input
         watchdog.standardOutput = FileHandle.nullDevice
         watchdog.standardError = FileHandle.nullDevice
-        let started = (try? watchdog.run()) != nil
+        let (input, started) = spawn {
+            let input = Pipe()
+            watchdog.standardInput = input
+            return (input, (try? watchdog.run()) != nil)
+        }
         lock.withLock {
             pids[ObjectIdentifier(process)] = (pid, started ? watchdog.processIdentifier : nil)
             if started { watchdogInputs[ObjectIdentifier(process)] = input.fileHandleForWriting }

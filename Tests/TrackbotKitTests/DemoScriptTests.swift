@@ -58,11 +58,14 @@ struct DemoScriptTests {
         process.arguments = [TestPaths.packageRoot.appendingPathComponent("scripts/demo").path]
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["TRACKBOT_DEMO_BIN": binary, "TMPDIR": tmpdir.path]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let pipe = try spawn {
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            return pipe
+        }
         // The output is read on a thread of its own; a watchdog task interrupts the script after
         // five minutes (nothing holds a cooperative thread meanwhile).
         let pid = process.processIdentifier

@@ -97,7 +97,7 @@ struct ShardedWorkflowTests {
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
-            try process.run()
+            try spawn { try process.run() }
             process.waitUntilExit()
             return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
         }

@@ -22,7 +22,7 @@ import Tracking
             p.arguments = ["check", "alpine:3.20", "--config", world.configPath]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
-            try p.run()
+            try spawn { try p.run() }
             try await Task.sleep(for: .microseconds(Int.random(in: 20_000...400_000)))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
             await waitForExit(p)

@@ -39,7 +39,7 @@ import Tracking
         warm.arguments = ["watch"] + common
         warm.standardOutput = FileHandle.nullDevice
         warm.standardError = FileHandle.nullDevice
-        try warm.run()
+        try spawn { try warm.run() }
         await waitForExit(warm)
         #expect(warm.terminationStatus != 2, "the warm-up run could not check alpine")
         try FileManager.default.removeItem(atPath: world.statePath)
@@ -52,7 +52,7 @@ import Tracking
         p.arguments = ["watch", "--every", "1s"] + common
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
+        try spawn { try p.run() }
         // The delay counts from when the loop handles the signal (it sets it to SIG_IGN and
         // watches it with a dispatch source): on a loaded machine the binary can take longer than
         // the delay to start, and a signal before that would kill it outright.

@@ -1,10 +1,14 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
-/// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes.
+/// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes;
+/// what a check verified (`Verified`) in its words (`VerifiedWording.line`).
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
-        safe(try JSONCoding.readable(value))
+        let encoder = JSONCoding.readableEncoder()
+        encoder.userInfo[Verified.wordingKey] = { @Sendable (v: Verified) in VerifiedWording.line(v) } as Verified.Wording
+        return safe(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
     }
 
     /// The same JSON with every string made safe as the text and Markdown outputs make it

@@ -10,9 +10,9 @@ public enum TagComparison {
         public var state: TagState
         /// Things worth saying that are not findings (absent annotations, first sight).
         public var notes: [String]
-        /// Per architecture: what was compared with the registry and matched (for the report's
-        /// "verified" lines; a ✓ needs at least one).
-        public var matched: [String: [String]] = [:]
+        /// Per architecture: what was compared with the registry and matched (the report's
+        /// `verified`, after the source's; a ✓ needs at least one).
+        public var matched: [String: [Verified]] = [:]
         /// Architectures seen for the first time: their digest became the trusted one.
         public var firstSighting: Set<String> = []
     }
@@ -28,7 +28,7 @@ public enum TagComparison {
                                index published: PublishedIndex?, previous: TagState?, now: String) -> Outcome {
         var findings: [Finding] = []
         var notes: [String] = []
-        var matched: [String: [String]] = [:]
+        var matched: [String: [Verified]] = [:]
         var firstSighting = Set<String>()
         func finding(_ kind: FindingKind, _ severity: Severity, _ arch: String?, _ message: String,
                      expected: String? = nil, actual: String? = nil) {
@@ -87,7 +87,7 @@ public enum TagComparison {
                                               parentDigest: p.parentDigest, expectedDigest: p.expectedDigest,
                                               annotations: pub.annotations.filter { AnnotationKey.shown.contains($0.key) },
                                               trusted: before?.trusted)
-            var compared: [String] = []
+            var compared: [Verified] = []
 
             if let expected = p.expectedDigest {
                 if expected != pub.digest {
@@ -95,7 +95,7 @@ public enum TagComparison {
                             "the published \(key) manifest is not the one in the upstream OCI layout (oci-import pushes it byte for byte)",
                             expected: expected.description, actual: pub.digest.description)
                 } else {
-                    compared.append("published manifest \(pub.digest.short) is the upstream layout's")
+                    compared.append(.publishedIsUpstreamLayout(published: pub.digest))
                 }
             }
             var provenanceFailed = false
@@ -116,7 +116,7 @@ public enum TagComparison {
                 }
             }, note: { notes.append("\(key): \($0)") })
             if !provenanceFailed, pub.annotations[AnnotationKey.revision] != nil || pub.annotations[AnnotationKey.source] != nil {
-                compared.append("revision/source annotations name the library's commit")
+                compared.append(.provenanceAnnotations)
             }
             // The image's own word on its parent is compared with trackbot's lookup, never used for it.
             if let claimed = pub.annotations[AnnotationKey.baseDigest], let looked = p.parentDigest, claimed != looked.description {
@@ -126,7 +126,7 @@ public enum TagComparison {
 
             if let trusted = before?.trusted {
                 if trusted.digest == pub.digest {
-                    compared.append("digest is the trusted one (since \(trusted.since))")
+                    compared.append(.trustedDigest(trusted.digest, since: trusted.since))
                 } else {
                     let changed = SourceField.allCases.filter { trusted.source[$0] != p.source[$0] }
                     let rebuilt: String?

@@ -31,3 +31,18 @@ public enum VerifiedWording {
         }
     }
 }
+
+extension PlatformCheck {
+    /// What the text report prints after the digest.
+    public var phrase: String {
+        switch self {
+        case .verified: return "verified"
+        case .mismatch: return "mismatch"
+        case .baselineRecorded: return "baseline recorded (first sighting)"
+        case .nothingToVerify: return "nothing to verify at this source"
+        case .notPublished: return "not published"
+        case .registryNotAsked: return "registry not asked (--offline)"
+        case .couldNotBeChecked: return "could not be checked"
+        }
+    }
+}

@@ -145,17 +145,4 @@ public enum PlatformCheck: String, Codable, Sendable {
     case registryNotAsked = "registry-not-asked"
     /// A fetch, verification, registry or parent lookup failed (`statusDetail` says which).
     case couldNotBeChecked = "could-not-be-checked"
-
-    /// What the text report prints after the digest.
-    public var phrase: String {
-        switch self {
-        case .verified: return "verified"
-        case .mismatch: return "mismatch"
-        case .baselineRecorded: return "baseline recorded (first sighting)"
-        case .nothingToVerify: return "nothing to verify at this source"
-        case .notPublished: return "not published"
-        case .registryNotAsked: return "registry not asked (--offline)"
-        case .couldNotBeChecked: return "could not be checked"
-        }
-    }
 }

@@ -73,7 +73,7 @@ public enum CheckReportRenderer {
                 for f in image.findings where f.tag == tag.tag && f.arch == nil {
                     out.append("    \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                 }
-                for n in tag.notes { out.append(clean("    note: \(n)")) }
+                for n in tag.notes { out.append(clean("    note: \(NoteWording.line(n))")) }
             }
             for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
                 out.append("  \(style.severity(f.severity)) "

@@ -3,11 +3,11 @@ import TrackbotCore
 import Tracking
 
 /// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes;
-/// what a check verified (`Verified`) in its words (`VerifiedWording.line`).
+/// a report's data (`Verified`, `TagNote`) in Reporting's words (`ReportWording.reporting`).
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONCoding.readableEncoder()
-        encoder.userInfo[Verified.wordingKey] = { @Sendable (v: Verified) in VerifiedWording.line(v) } as Verified.Wording
+        encoder.userInfo[ReportWording.key] = ReportWording.reporting
         return safe(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
     }
 

@@ -2,7 +2,7 @@ import OfficialImages
 import TrackbotCore
 
 /// Everything one `check` or `watch` run found, for every output format. Encodable only through
-/// Reporting's `JSONOutput`, which words each `Verified`.
+/// Reporting's `JSONOutput`, which words each `Verified` and `TagNote` (`ReportWording`).
 public struct CheckReport: Encodable, Sendable {
     public var findings: [Finding]
     public var images: [ImageReport]
@@ -75,10 +75,11 @@ public struct TagReport: Encodable, Sendable {
     public var indexDigest: Digest?
     public var previousIndexDigest: Digest?
     public var platforms: [PlatformReport]
-    public var notes: [String]
+    /// What is worth saying about the check that is not a finding (Reporting words it).
+    public var notes: [TagNote]
 
     public init(tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,
-                platforms: [PlatformReport], notes: [String]) {
+                platforms: [PlatformReport], notes: [TagNote]) {
         self.tag = tag
         self.entryTags = entryTags
         self.indexDigest = indexDigest

@@ -8,8 +8,9 @@ public enum TagComparison {
     public struct Outcome: Sendable {
         public var findings: [Finding]
         public var state: TagState
-        /// Things worth saying that are not findings (absent annotations, first sight).
-        public var notes: [String]
+        /// Things worth saying that are not findings (absent annotations, a base digest that
+        /// disagrees with trackbot's lookup).
+        public var notes: [TagNote]
         /// Per architecture: what was compared with the registry and matched (the report's
         /// `verified`, after the source's; a ✓ needs at least one).
         public var matched: [String: [Verified]] = [:]
@@ -27,7 +28,7 @@ public enum TagComparison {
     public static func compare(image: String, tag: String, platforms: [PlatformObservation],
                                index published: PublishedIndex?, previous: TagState?, now: String) -> Outcome {
         var findings: [Finding] = []
-        var notes: [String] = []
+        var notes: [TagNote] = []
         var matched: [String: [Verified]] = [:]
         var firstSighting = Set<String>()
         func finding(_ kind: FindingKind, _ severity: Severity, _ arch: String?, _ message: String,
@@ -114,13 +115,13 @@ public enum TagComparison {
                 } else {
                     finding(.provenanceMismatch, .alert, key, message, expected: expected, actual: actual)
                 }
-            }, note: { notes.append("\(key): \($0)") })
+            }, noAnnotations: { notes.append(.noProvenanceAnnotations(arch: key)) })
             if !provenanceFailed, pub.annotations[AnnotationKey.revision] != nil || pub.annotations[AnnotationKey.source] != nil {
                 compared.append(.provenanceAnnotations)
             }
             // The image's own word on its parent is compared with trackbot's lookup, never used for it.
             if let claimed = pub.annotations[AnnotationKey.baseDigest], let looked = p.parentDigest, claimed != looked.description {
-                notes.append("\(key): the base.digest annotation says \(claimed), the parent \(p.parent ?? "image") publishes \(looked) now (a rebuild is due, or the annotation is wrong)")
+                notes.append(.baseDigestDiffers(arch: key, annotated: claimed, parent: p.parent, lookedUp: looked))
             }
             if before?.digest.map({ $0 != pub.digest }) ?? false { platformDigestsChanged = true }
 
@@ -170,11 +171,11 @@ public enum TagComparison {
     /// `org.opencontainers.image.revision` must be the library's commit; `.source`
     /// (`<repo>#<commit>:<dir>`) must name the library's repository, commit and directory.
     static func checkProvenance(_ p: PlatformObservation, _ annotations: [String: String],
-                                finding: (String, String, String) -> Void, note: (String) -> Void) {
+                                finding: (String, String, String) -> Void, noAnnotations: () -> Void) {
         let revision = annotations[AnnotationKey.revision]
         let source = annotations[AnnotationKey.source]
         if revision == nil && source == nil {
-            note("no revision/source annotations to compare with the library (not an alert: older builds lack them)")
+            noAnnotations()
             return
         }
         if let revision, revision != p.source.gitCommit {
@@ -191,7 +192,7 @@ public enum TagComparison {
     /// Whether the annotations contradict `p`'s source.
     static func failsProvenance(_ p: PlatformObservation, _ annotations: [String: String]) -> Bool {
         var failed = false
-        checkProvenance(p, annotations, finding: { _, _, _ in failed = true }, note: { _ in })
+        checkProvenance(p, annotations, finding: { _, _, _ in failed = true }, noAnnotations: {})
         return failed
     }
 

@@ -44,22 +44,9 @@ public struct FileLine: Hashable, Sendable {
 }
 
 extension Verified: Encodable {
-    /// How a report encodes a `Verified`: as the string a wording function makes of it. The
-    /// wording is Reporting's; its JSON encoder puts it in `userInfo` under this key.
-    public static let wordingKey = CodingUserInfoKey(rawValue: "trackbot.verified.wording")!
-
-    /// The function Reporting puts under `wordingKey`.
-    public typealias Wording = @Sendable (Verified) -> String
-
-    /// The string `Reporting` makes of it; an encoder without a wording (one not set up by
-    /// Reporting's `JSONOutput`) cannot encode it.
+    /// The string Reporting makes of it (`ReportWording`).
     public func encode(to encoder: any Encoder) throws {
-        guard let words = encoder.userInfo[Self.wordingKey] as? Wording else {
-            throw EncodingError.invalidValue(self, EncodingError.Context(
-                codingPath: encoder.codingPath,
-                debugDescription: "a Verified is encoded in its words; encode the report with Reporting's JSONOutput"))
-        }
         var container = encoder.singleValueContainer()
-        try container.encode(words(self))
+        try container.encode(try ReportWording.of(encoder, for: self).verified(self))
     }
 }

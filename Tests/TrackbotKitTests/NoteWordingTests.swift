@@ -52,3 +52,20 @@ import Tracking
         #expect(throws: EncodingError.self) { try JSONEncoder().encode(Self.report([.registryNotAsked])) }
     }
 }
+
+/// `trackbot history`'s notes are data too (`HistoryNote`); JSON gives their words.
+@Suite struct HistoryNoteWordingTests {
+    @Test func theWordsAreTheJSON() throws {
+        let note = HistoryNote.ociImportHasNoDockerfile
+        let words = "Builder: oci-import has no Dockerfile to compare with; `trackbot check` compares the manifest digest instead"
+        #expect(note.words == words)
+        let platform = HistoryPlatform(arch: "amd64", platform: "linux/amd64", digest: nil, dockerfile: "r#c:d/Dockerfile",
+                                       rows: [], notes: [note])
+        let report = HistoryReport(image: "img", tag: "1", libraryCommit: nil, platforms: [platform])
+        let json = try HistoryReportRenderer.render(report, format: .json)
+        struct R: Decodable { struct P: Decodable { var notes: [String] }; var platforms: [P] }
+        #expect(try JSONDecoder().decode(R.self, from: Data(json.utf8)).platforms.first?.notes == [words])
+        #expect(try JSONDecoder().decode(HistoryReport.self, from: Data(json.utf8)).platforms.first?.notes == [note])
+        #expect(try HistoryReportRenderer.render(report, format: .text).contains("  note: \(words)\n"))
+    }
+}

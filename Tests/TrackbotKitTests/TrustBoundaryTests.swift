@@ -188,10 +188,10 @@ struct TrustBoundaryTests {
         finding.alertStatus = .open
         finding.openSince = "2026-01-01\(h)"
         let platform = PlatformReport(arch: "amd64", platform: "linux/amd64", source: source, digest: nil, previousDigest: nil,
-                                      expectedDigest: nil, parent: "p\(h)", parentDigest: nil, verified: ["v\(h)"], worst: .alert,
+                                      expectedDigest: nil, parent: "p\(h)", parentDigest: nil, verified: [.checksum(path: "v\(h)", algorithm: .sha256, listedAt: [FileLine(file: "c\(h)", line: 1)])], worst: .alert,
                                       status: .couldNotBeChecked, statusDetail: "registry said\(h)")
         let tag = TagReport(tag: "1", entryTags: ["1", "x\(h)"], indexDigest: nil, previousIndexDigest: nil,
-                            platforms: [platform], notes: ["note\(h)"])
+                            platforms: [platform], notes: [.deepNothingPublished(arch: "amd64", tarball: "note\(h)")])
         let image = ImageReport(name: "img\(h)", libraryCommit: "c\(h)", tags: [tag], findings: [finding],
                                 error: "server said\(h)", notes: ["image note\(h)"])
         let report = CheckReport(images: [image])

@@ -65,7 +65,7 @@ public enum CheckReportRenderer {
                     let digest = p.digest.map { "\($0)" } ?? "(\(p.status == .registryNotAsked ? "registry not asked" : "not published"))"
                     let status = p.status == .verified || p.status == .mismatch ? "" : "  " + p.status.phrase + (p.statusDetail.map { ": \($0)" } ?? "")
                     out.append("    \(style.mark(p)) " + clean("\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
-                    for v in p.verified { out.append(clean("        verified \(v)")) }
+                    for v in p.verified { out.append(clean("        verified \(VerifiedWording.line(v))")) }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
                         out.append("        \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                     }
@@ -73,7 +73,7 @@ public enum CheckReportRenderer {
                 for f in image.findings where f.tag == tag.tag && f.arch == nil {
                     out.append("    \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                 }
-                for n in tag.notes { out.append(clean("    note: \(n)")) }
+                for n in tag.notes { out.append(clean("    note: \(NoteWording.line(n))")) }
             }
             for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
                 out.append("  \(style.severity(f.severity)) "

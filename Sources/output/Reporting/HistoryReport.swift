@@ -40,15 +40,42 @@ public struct HistoryPlatform: Codable, Sendable {
     /// `<repo>#<commit>:<dir>/<file>`.
     public var dockerfile: String
     public var rows: [HistoryRow]
-    public var notes: [String]
+    public var notes: [HistoryNote]
 
-    public init(arch: String, platform: String, digest: String?, dockerfile: String, rows: [HistoryRow], notes: [String] = []) {
+    public init(arch: String, platform: String, digest: String?, dockerfile: String, rows: [HistoryRow], notes: [HistoryNote] = []) {
         self.arch = arch
         self.platform = platform
         self.digest = digest
         self.dockerfile = dockerfile
         self.rows = rows
         self.notes = notes
+    }
+}
+
+/// Something worth saying about a platform's history that is not a finding, as data; JSON gives
+/// its words (`words`), as text and Markdown do.
+public enum HistoryNote: Hashable, Sendable, CaseIterable, Codable {
+    /// `Builder: oci-import`: no Dockerfile to align the history with.
+    case ociImportHasNoDockerfile
+
+    public var words: String {
+        switch self {
+        case .ociImportHasNoDockerfile:
+            return "Builder: oci-import has no Dockerfile to compare with; `trackbot check` compares the manifest digest instead"
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(words)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let words = try decoder.singleValueContainer().decode(String.self)
+        guard let note = Self.allCases.first(where: { $0.words == words }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a history note: \(words)"))
+        }
+        self = note
     }
 }
 
@@ -92,7 +119,7 @@ public enum HistoryReportRenderer {
                 case .differs: out += "  ≠ \(left)\n      history: \(right)\n"
                 }
             }
-            for n in p.notes { out += "  note: \(n)\n" }
+            for n in p.notes { out += "  note: \(n.words)\n" }
         }
         if !report.findings.isEmpty {
             out += "\nfindings:\n"
@@ -113,7 +140,7 @@ public enum HistoryReportRenderer {
             for r in p.rows {
                 out += "| \(mark(r.status)) | \(r.line.map(String.init) ?? "") | \(cell(r.instruction)) | \(cell(r.history)) |\n"
             }
-            for n in p.notes { out += "\n> \(n)\n" }
+            for n in p.notes { out += "\n> \(n.words)\n" }
         }
         if !report.findings.isEmpty {
             out += "\n### Findings\n\n"

@@ -1,10 +1,14 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
-/// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes.
+/// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes;
+/// a report's data (`Verified`, `TagNote`) in Reporting's words (`ReportWording.reporting`).
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
-        safe(try JSONCoding.readable(value))
+        let encoder = JSONCoding.readableEncoder()
+        encoder.userInfo[ReportWording.key] = ReportWording.reporting
+        return safe(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
     }
 
     /// The same JSON with every string made safe as the text and Markdown outputs make it

@@ -1,8 +1,9 @@
 import OfficialImages
 import TrackbotCore
 
-/// Everything one `check` or `watch` run found, for every output format.
-public struct CheckReport: Codable, Sendable {
+/// Everything one `check` or `watch` run found, for every output format. Encodable only through
+/// Reporting's `JSONOutput`, which words each `Verified` and `TagNote` (`ReportWording`).
+public struct CheckReport: Encodable, Sendable {
     public var findings: [Finding]
     public var images: [ImageReport]
     public var summary: Summary
@@ -39,7 +40,7 @@ public struct Summary: Codable, Sendable {
     }
 }
 
-public struct ImageReport: Codable, Sendable {
+public struct ImageReport: Encodable, Sendable {
     public var name: String
     public var libraryCommit: String?
     public var previousLibraryCommit: String?
@@ -66,7 +67,7 @@ public struct ImageReport: Codable, Sendable {
     }
 }
 
-public struct TagReport: Codable, Sendable {
+public struct TagReport: Encodable, Sendable {
     public var tag: String
     /// The entry's tags (the tag checked is one of them).
     public var entryTags: [String]
@@ -74,10 +75,11 @@ public struct TagReport: Codable, Sendable {
     public var indexDigest: Digest?
     public var previousIndexDigest: Digest?
     public var platforms: [PlatformReport]
-    public var notes: [String]
+    /// What is worth saying about the check that is not a finding (Reporting words it).
+    public var notes: [TagNote]
 
     public init(tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,
-                platforms: [PlatformReport], notes: [String]) {
+                platforms: [PlatformReport], notes: [TagNote]) {
         self.tag = tag
         self.entryTags = entryTags
         self.indexDigest = indexDigest
@@ -87,7 +89,7 @@ public struct TagReport: Codable, Sendable {
     }
 }
 
-public struct PlatformReport: Codable, Sendable {
+public struct PlatformReport: Encodable, Sendable {
     public var arch: String
     public var platform: String
     public var source: ArchitectureSource
@@ -97,9 +99,11 @@ public struct PlatformReport: Codable, Sendable {
     public var expectedDigest: Digest?
     public var parent: String?
     public var parentDigest: Digest?
-    /// What was verified at the source (`x86_64/alpine-minirootfs….tar.gz sha512 (checksums.sha512:1)`)
-    /// and what was compared with the registry and matched.
-    public var verified: [String]
+    /// What was verified at the source (a rootfs tarball's checksum, an OCI layout), then what was
+    /// compared with the registry and matched. The JSON report gives each as Reporting words it
+    /// (`x86_64/alpine-minirootfs….tar.gz sha512 (checksums.sha512:1)`, `registry: digest is the
+    /// trusted one (since …)`).
+    public var verified: [Verified]
     /// The worst severity of this platform's findings, nil when there are none.
     public var worst: Severity?
     /// What this run could say about the platform: exactly one state.
@@ -108,7 +112,7 @@ public struct PlatformReport: Codable, Sendable {
     public var statusDetail: String?
 
     public init(arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
-                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [String], worst: Severity?,
+                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [Verified], worst: Severity?,
                 status: PlatformCheck, statusDetail: String? = nil) {
         self.status = status
         self.statusDetail = statusDetail
@@ -128,7 +132,7 @@ public struct PlatformReport: Codable, Sendable {
 /// What a run could say about one platform. Only `verified` earns a ✓: something was verified
 /// at the source or compared with the registry, and matched.
 public enum PlatformCheck: String, Codable, Sendable {
-    /// Something was verified or compared and matched (the `verified` lines say what).
+    /// Something was verified or compared and matched (`verified` says what).
     case verified
     /// Something was compared and did not match (an alert says what).
     case mismatch
@@ -142,17 +146,4 @@ public enum PlatformCheck: String, Codable, Sendable {
     case registryNotAsked = "registry-not-asked"
     /// A fetch, verification, registry or parent lookup failed (`statusDetail` says which).
     case couldNotBeChecked = "could-not-be-checked"
-
-    /// What the text report prints after the digest.
-    public var phrase: String {
-        switch self {
-        case .verified: return "verified"
-        case .mismatch: return "mismatch"
-        case .baselineRecorded: return "baseline recorded (first sighting)"
-        case .nothingToVerify: return "nothing to verify at this source"
-        case .notPublished: return "not published"
-        case .registryNotAsked: return "registry not asked (--offline)"
-        case .couldNotBeChecked: return "could not be checked"
-        }
-    }
 }

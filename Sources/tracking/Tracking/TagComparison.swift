@@ -8,11 +8,12 @@ public enum TagComparison {
     public struct Outcome: Sendable {
         public var findings: [Finding]
         public var state: TagState
-        /// Things worth saying that are not findings (absent annotations, first sight).
-        public var notes: [String]
-        /// Per architecture: what was compared with the registry and matched (for the report's
-        /// "verified" lines; a ✓ needs at least one).
-        public var matched: [String: [String]] = [:]
+        /// Things worth saying that are not findings (absent annotations, a base digest that
+        /// disagrees with trackbot's lookup).
+        public var notes: [TagNote]
+        /// Per architecture: what was compared with the registry and matched (the report's
+        /// `verified`, after the source's; a ✓ needs at least one).
+        public var matched: [String: [Verified]] = [:]
         /// Architectures seen for the first time: their digest became the trusted one.
         public var firstSighting: Set<String> = []
     }
@@ -27,8 +28,8 @@ public enum TagComparison {
     public static func compare(image: String, tag: String, platforms: [PlatformObservation],
                                index published: PublishedIndex?, previous: TagState?, now: String) -> Outcome {
         var findings: [Finding] = []
-        var notes: [String] = []
-        var matched: [String: [String]] = [:]
+        var notes: [TagNote] = []
+        var matched: [String: [Verified]] = [:]
         var firstSighting = Set<String>()
         func finding(_ kind: FindingKind, _ severity: Severity, _ arch: String?, _ message: String,
                      expected: String? = nil, actual: String? = nil) {
@@ -87,7 +88,7 @@ public enum TagComparison {
                                               parentDigest: p.parentDigest, expectedDigest: p.expectedDigest,
                                               annotations: pub.annotations.filter { AnnotationKey.shown.contains($0.key) },
                                               trusted: before?.trusted)
-            var compared: [String] = []
+            var compared: [Verified] = []
 
             if let expected = p.expectedDigest {
                 if expected != pub.digest {
@@ -95,7 +96,7 @@ public enum TagComparison {
                             "the published \(key) manifest is not the one in the upstream OCI layout (oci-import pushes it byte for byte)",
                             expected: expected.description, actual: pub.digest.description)
                 } else {
-                    compared.append("published manifest \(pub.digest.short) is the upstream layout's")
+                    compared.append(.publishedIsUpstreamLayout(published: pub.digest))
                 }
             }
             var provenanceFailed = false
@@ -114,19 +115,19 @@ public enum TagComparison {
                 } else {
                     finding(.provenanceMismatch, .alert, key, message, expected: expected, actual: actual)
                 }
-            }, note: { notes.append("\(key): \($0)") })
+            }, noAnnotations: { notes.append(.noProvenanceAnnotations(arch: key)) })
             if !provenanceFailed, pub.annotations[AnnotationKey.revision] != nil || pub.annotations[AnnotationKey.source] != nil {
-                compared.append("revision/source annotations name the library's commit")
+                compared.append(.provenanceAnnotations)
             }
             // The image's own word on its parent is compared with trackbot's lookup, never used for it.
             if let claimed = pub.annotations[AnnotationKey.baseDigest], let looked = p.parentDigest, claimed != looked.description {
-                notes.append("\(key): the base.digest annotation says \(claimed), the parent \(p.parent ?? "image") publishes \(looked) now (a rebuild is due, or the annotation is wrong)")
+                notes.append(.baseDigestDiffers(arch: key, annotated: claimed, parent: p.parent, lookedUp: looked))
             }
             if before?.digest.map({ $0 != pub.digest }) ?? false { platformDigestsChanged = true }
 
             if let trusted = before?.trusted {
                 if trusted.digest == pub.digest {
-                    compared.append("digest is the trusted one (since \(trusted.since))")
+                    compared.append(.trustedDigest(trusted.digest, since: trusted.since))
                 } else {
                     let changed = SourceField.allCases.filter { trusted.source[$0] != p.source[$0] }
                     let rebuilt: String?
@@ -170,11 +171,11 @@ public enum TagComparison {
     /// `org.opencontainers.image.revision` must be the library's commit; `.source`
     /// (`<repo>#<commit>:<dir>`) must name the library's repository, commit and directory.
     static func checkProvenance(_ p: PlatformObservation, _ annotations: [String: String],
-                                finding: (String, String, String) -> Void, note: (String) -> Void) {
+                                finding: (String, String, String) -> Void, noAnnotations: () -> Void) {
         let revision = annotations[AnnotationKey.revision]
         let source = annotations[AnnotationKey.source]
         if revision == nil && source == nil {
-            note("no revision/source annotations to compare with the library (not an alert: older builds lack them)")
+            noAnnotations()
             return
         }
         if let revision, revision != p.source.gitCommit {
@@ -191,7 +192,7 @@ public enum TagComparison {
     /// Whether the annotations contradict `p`'s source.
     static func failsProvenance(_ p: PlatformObservation, _ annotations: [String: String]) -> Bool {
         var failed = false
-        checkProvenance(p, annotations, finding: { _, _, _ in failed = true }, note: { _ in })
+        checkProvenance(p, annotations, finding: { _, _, _ in failed = true }, noAnnotations: {})
         return failed
     }
 

@@ -80,7 +80,7 @@ public enum HistoryCommand {
                             HistoryRow(status: .inherited, createdBy: $0.createdBy,
                                        history: HistoryAlignment.normalise(createdBy: $0.createdBy ?? ""), emptyLayer: $0.emptyLayer)
                         }
-                        platform.notes.append("Builder: oci-import has no Dockerfile to compare with; `trackbot check` compares the manifest digest instead")
+                        platform.notes.append(.ociImportHasNoDockerfile)
                     }
                 }
             } catch {

@@ -50,7 +50,7 @@ actor DeepInspection {
     /// Findings, and notes on what was compared or why it could not be.
     struct Outcome: Sendable {
         var findings: [Finding] = []
-        var notes: [String] = []
+        var notes: [TagNote] = []
     }
 
     init(registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
@@ -100,9 +100,9 @@ actor DeepInspection {
         return result.map { comparison in
             switch comparison {
             case .notSingleLayer(let count):
-                return Outcome(notes: ["\(arch.rawValue): --deep: the published manifest has \(count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
+                return Outcome(notes: [.deepNotSingleLayer(arch: arch.rawValue, layers: count)])
             case .same(let layer, let entries):
-                return Outcome(notes: ["\(arch.rawValue): --deep: layer \(layer.short) holds the same \(entries) entries as \(tarball)"])
+                return Outcome(notes: [.deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)])
             case .differs(let layer, let publishedEntries, let upstreamEntries, let difference):
                 return Outcome(findings: [Finding(kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
                     message: "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "

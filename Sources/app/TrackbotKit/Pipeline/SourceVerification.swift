@@ -2,6 +2,7 @@ import Foundation
 import GitMirror
 import OfficialImages
 import TrackbotCore
+import Tracking
 import Verification
 
 /// Fetches and verifies each distinct upstream source once per run, however many tags and
@@ -16,7 +17,8 @@ actor SourceVerification {
         var rewrittenRefs: [RefUpdate] = []
         /// Where `GitFetch` points now, when `GitCommit` is not reachable from it.
         var unreachableFrom: ObjectID?
-        var verified: [String] = []
+        /// What matched at the source (an artefact's checksums, a valid OCI layout).
+        var verified: [Verified] = []
         var error: String?
     }
 
@@ -74,14 +76,15 @@ actor SourceVerification {
             let mirror = try sources.cache.mirror(source.gitRepo)
             let report = try await sources.verify(mirror: mirror, commit: source.gitCommit, directory: source.directory,
                                                   file: source.file, builder: source.builder)
-            var lines = report.artefacts.filter { $0.status == .verified }.map { a in
-                "\(a.path) \(a.checks.first?.expected.algorithm.rawValue ?? "") (\(a.checks.map { "\($0.file):\($0.line)" }.joined(separator: ", ")))"
+            var matched = report.artefacts.filter { $0.status == .verified }.map { a in
+                Verified.checksum(path: a.path, algorithm: a.checks.first?.expected.algorithm,
+                                  listedAt: a.checks.map { FileLine(file: $0.file, line: $0.line) })
             }
             if let layout = report.layout, layout.isValid, let m = layout.expectedManifestDigest {
-                lines.append("OCI layout \(source.directory)/\(source.file): manifest \(m.short), \(layout.layers.count) layer(s)")
+                matched.append(.ociLayout(directory: source.directory, file: source.file, manifest: m, layers: layout.layers.count))
             }
             outcome.report = report
-            outcome.verified = lines
+            outcome.verified = matched
         } catch {
             outcome.error = "\(error)"
         }

@@ -6,7 +6,7 @@ import Verification
 /// tarball, and each `ADD --checksum` URL downloaded and hashed.
 struct DeepEvidence: Sendable {
     var findings: [Finding] = []
-    var notes: [String] = []
+    var notes: [TagNote] = []
     /// Why the deep inspection could not be completed.
     var failure: String?
 
@@ -24,7 +24,7 @@ struct DeepEvidence: Sendable {
             }
             guard let tarball = DeepInspection.rootfsTarball(of: report) else { continue }
             guard let platform = published?.platform(arch) else {
-                evidence.notes.append("\(arch.rawValue): --deep: nothing published to compare \(tarball) with")
+                evidence.notes.append(.deepNothingPublished(arch: arch.rawValue, tarball: tarball))
                 continue
             }
             switch await deep.content(image: image, tag: tag, arch: arch, source: observation.source, tarball: tarball,

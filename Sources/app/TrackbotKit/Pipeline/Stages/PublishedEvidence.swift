@@ -15,7 +15,7 @@ struct PublishedEvidence: Sendable {
     }
 
     var answer: Answer
-    var notes: [String]
+    var notes: [TagNote]
 
     var index: PublishedIndex? {
         if case .answered(let index, _) = answer { return index }
@@ -36,17 +36,17 @@ struct PublishedEvidence: Sendable {
     static func gather(image: String, tag: String, sources: SourceEvidence, registry: PublishedDigests?,
                        previous: TagState?, now: String) async -> PublishedEvidence {
         guard let registry else {
-            return PublishedEvidence(answer: .notAsked, notes: ["offline: the registry was not asked"])
+            return PublishedEvidence(answer: .notAsked, notes: [.registryNotAsked])
         }
         do {
-            var notes: [String] = []
+            var notes: [TagNote] = []
             var index: PublishedIndex?
             switch try await registry.lookup(image: image, tag: tag, previous: previous) {
             case .unpublished:
                 index = nil
             case .published(let published):
                 index = published
-                if !published.fetched { notes.append("index digest unchanged since the last run (one HEAD request)") }
+                if !published.fetched { notes.append(.indexUnchanged) }
             }
             let outcome = TagComparison.compare(image: image, tag: tag, platforms: sources.platforms.map(\.observation),
                                                 index: index, previous: previous, now: now)

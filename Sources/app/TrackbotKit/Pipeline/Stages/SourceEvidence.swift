@@ -11,7 +11,7 @@ struct SourceEvidence: Sendable {
     struct Platform: Sendable {
         var observation: PlatformObservation
         /// What was verified at the source (a ✓ line each).
-        var verified: [String]
+        var verified: [Verified]
         /// The verification report (for `--deep`); nil when the source could not be verified.
         var report: VerificationReport?
         /// Why this architecture could not be checked.

@@ -36,7 +36,7 @@ struct TagVerdict: Sendable {
             let o = p.observation
             let key = o.arch.rawValue
             let pub = index?.platform(o.arch)
-            let lines = p.verified + (comparison?.matched[key] ?? []).map { "registry: \($0)" }
+            let matched = p.verified + (comparison?.matched[key] ?? [])
             let status: PlatformCheck
             var detail: String?
             if let reason = p.failure ?? registryFailure {
@@ -44,7 +44,7 @@ struct TagVerdict: Sendable {
                 detail = reason
             } else if worstByArch[key] == .alert {
                 status = .mismatch
-            } else if !lines.isEmpty {
+            } else if !matched.isEmpty {
                 status = .verified
             } else if case .notAsked = published.answer {
                 status = .registryNotAsked
@@ -58,7 +58,7 @@ struct TagVerdict: Sendable {
             return PlatformReport(arch: key, platform: o.arch.platform.description, source: o.source,
                                   digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
                                   expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
-                                  verified: lines, worst: worstByArch[key], status: status, statusDetail: detail)
+                                  verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
         }
         report = TagReport(tag: tag, entryTags: entryTags, indexDigest: index?.digest,
                            previousIndexDigest: previous?.indexDigest, platforms: platforms,

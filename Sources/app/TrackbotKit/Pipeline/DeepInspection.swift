@@ -102,8 +102,9 @@ actor DeepInspection {
         }
         let published = try await listLayer(client: client, reference.at(layer.digest), size: layer.size)
         let mirror = try sources.cache.mirror(source.gitRepo)
-        let tree = GitSourceTree(mirror: mirror, commit: source.gitCommit)
-        let upstream = try await runBlocking("trackbot.deep.tarball") { try Verifier(tree: tree).listing(of: tarball) }
+        let upstream = try await GitSourceTree.with(mirror: mirror, commit: source.gitCommit) { tree in
+            try Verifier(tree: tree).listing(of: tarball)
+        }
         let difference = ContentDifference(upstream.compare(with: published))
         guard !difference.isEmpty else {
             return Outcome(notes: ["--deep: layer \(layer.digest.short) holds the same \(published.entries.count) entries as \(tarball)"])
@@ -137,7 +138,8 @@ actor DeepInspection {
             }
         }
         do {
-            let listing = try await runBlocking("trackbot.deep.layer") {
+            // Not a pool job: it waits for the download (a pool job) to fill the pipe.
+            let listing = try await runOnDedicatedThread("trackbot.deep.layer") {
                 defer { pipe.closeReader() }
                 let listing = try TarReader.list(pipe, path: name)
                 try pipe.drain()

@@ -99,7 +99,7 @@ public enum CheckCommand {
         if !options.dryRun, !newStates.isEmpty {
             // A state that cannot be written never hides the report: it is printed in full below.
             do {
-                try store.withLock {
+                try await store.withLock {
                     var state = try store.load()
                     for (name, image) in newStates { state.images[name] = image }
                     try store.save(state)

@@ -54,6 +54,21 @@ import TrackbotCore
         #expect(pool.threadCount == 1)
     }
 
+    @Test func aWidenedPoolRunsMoreAtOnceButNeverMoreThanItsWidth() async throws {
+        let pool = BlockingPool(width: 1)
+        pool.widen(toAtLeast: 3)
+        pool.widen(toAtLeast: 2)  // never lowered
+        #expect(pool.width == 3)
+        let gauge = Gauge()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<30 {
+                group.addTask { try await pool.run { gauge.enter(); usleep(2_000); gauge.leave() } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(gauge.most <= 3 && gauge.most >= 2, "most at once: \(gauge.most)")
+    }
+
     struct Boom: Error, Equatable { var n: Int }
 
     @Test func errorsPropagate() async throws {

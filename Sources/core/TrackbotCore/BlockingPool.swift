@@ -17,8 +17,12 @@ import Foundation
 /// be pool jobs (the reader gets its own thread: `runOnDedicatedThread`). Awaiting `run` from
 /// async code (any task, any actor) is always fine.
 public final class BlockingPool: Sendable {
-    /// Threads at most.
-    public let width: Int
+    /// Threads at most (it may be raised, never lowered: `widen(toAtLeast:)`).
+    public var width: Int {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        return state.width
+    }
     private let name: String
     private let stackSize: Int
     private let state: SharedState
@@ -27,37 +31,44 @@ public final class BlockingPool: Sendable {
     /// host are then not throttled below their own limit, and a few git reads still fit beside).
     public static var defaultWidth: Int { max(8, 2 * ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// The process's pool: `TRACKBOT_BLOCKING_THREADS` when set to 1…256, else `configure(width:)`
-    /// when called before first use, else `defaultWidth`.
+    /// The most threads any pool may have.
+    public static let maxWidth = 256
+
+    /// The process's pool: `TRACKBOT_BLOCKING_THREADS` threads when set (1…256; then fixed),
+    /// else `defaultWidth`, raised by `widenShared(toAtLeast:)`.
     public static var shared: BlockingPool {
         sharedBox.withLock { box in
             if let pool = box.pool { return pool }
-            let environment = ProcessInfo.processInfo.environment["TRACKBOT_BLOCKING_THREADS"].flatMap { Int($0) }
-            let width = environment.flatMap { (1...256).contains($0) ? $0 : nil } ?? box.width ?? defaultWidth
-            let pool = BlockingPool(width: width, name: "trackbot.blocking")
+            let pinned = ProcessInfo.processInfo.environment["TRACKBOT_BLOCKING_THREADS"]
+                .flatMap { Int($0) }.flatMap { (1...maxWidth).contains($0) ? $0 : nil }
+            box.pinned = pinned != nil
+            let pool = BlockingPool(width: pinned ?? defaultWidth, name: "trackbot.blocking")
             box.pool = pool
             return pool
         }
     }
 
-    /// Sets the width of `shared` (e.g. from the configuration). Returns false, and changes
-    /// nothing, when the shared pool is already in use.
-    @discardableResult
-    public static func configure(width: Int) -> Bool {
-        sharedBox.withLock { box in
-            guard box.pool == nil else { return false }
-            box.width = max(1, width)
-            return true
-        }
+    /// Raises the shared pool's width to `width` (e.g. the configured registry concurrency, so
+    /// that transfers are not throttled below it), unless `TRACKBOT_BLOCKING_THREADS` fixed it.
+    public static func widenShared(toAtLeast width: Int) {
+        let pool = shared
+        guard !sharedBox.withLock({ $0.pinned }) else { return }
+        pool.widen(toAtLeast: width)
+    }
+
+    /// Raises `width` (up to `maxWidth`); never lowers it.
+    public func widen(toAtLeast width: Int) {
+        state.condition.lock()
+        state.width = max(state.width, min(width, Self.maxWidth))
+        state.condition.unlock()
     }
 
     private static let sharedBox = LockedBox()
 
     public init(width: Int, name: String = "trackbot.blocking", stackSize: Int = 4 << 20) {
-        self.width = max(1, width)
         self.name = name
         self.stackSize = stackSize
-        state = SharedState()
+        state = SharedState(width: min(max(1, width), Self.maxWidth))
     }
 
     deinit {
@@ -116,7 +127,7 @@ public final class BlockingPool: Sendable {
         }
         job.phase = .queued
         state.queue.append(job)
-        let start = state.pending > state.threads - state.busy && state.threads < width
+        let start = state.pending > state.threads - state.busy && state.threads < state.width
         if start { state.threads += 1 }
         condition.signal()
         condition.unlock()
@@ -152,6 +163,7 @@ private final class Job: @unchecked Sendable {
 private final class SharedState: @unchecked Sendable {
     let condition = NSCondition()
     // All below: only with `condition` locked.
+    var width: Int
     var queue: [Job] = []
     var head = 0
     var threads = 0
@@ -159,6 +171,8 @@ private final class SharedState: @unchecked Sendable {
     var stopping = false
 
     var pending: Int { queue.count - head }
+
+    init(width: Int) { self.width = width }
 
     /// Cancellation of the calling task: a job still waiting in the queue is removed and resumed
     /// with `CancellationError`; one not queued yet is marked so that `enqueue` does that; a
@@ -212,7 +226,7 @@ private final class SharedState: @unchecked Sendable {
 private final class LockedBox: @unchecked Sendable {
     private let lock = NSLock()
     var pool: BlockingPool?
-    var width: Int?
+    var pinned = false
     func withLock<R>(_ body: (LockedBox) -> R) -> R {
         lock.lock()
         defer { lock.unlock() }

@@ -21,6 +21,8 @@ public enum RegistrySetup {
         var rc = base
         for rule in config.rewrites + options.rewrites { rc.rewriter.add(rule) }
         rc.maxConcurrentPerHost = config.registry.concurrency
+        // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
+        BlockingPool.widenShared(toAtLeast: config.registry.concurrency)
         rc.rateLimitFloor = config.registry.rateLimitFloor
         return rc
     }

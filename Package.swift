@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // trackbot: one library of domain modules and a thin executable.
 // The folders under Sources/ follow the one-way data flow:
-//   sources (official-images, git mirrors, registry) -> verification -> tracking -> output,
+//   sources (official-images, git mirrors, registry, GitHub) -> verification -> tracking -> output,
 // with core (shared vocabulary) below them all and app (config, pipeline, commands) on top.
 import PackageDescription
 
@@ -9,15 +9,17 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "trackbot",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "trackbot", targets: ["trackbot"]),
         .library(name: "TrackbotKit", targets: ["TrackbotKit"]),
     ],
+    // Linux only (Debian 12 here): the code uses Glibc, /proc and the system's libgit2 and libcurl,
+    // so no Apple platform is declared. Versions are exact, so a user builds what CI tested;
+    // Package.resolved stays out of git (the local package copies carry their own commit ids).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // C libraries, each a system-library target with a small shim header.
@@ -32,66 +34,76 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/system/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
 
-        // core: the shared vocabulary (Digest, Architecture, Finding, URL rewriting, secrets).
+        // core: the shared vocabulary (Digest, Architecture, Finding, URL rewriting, secrets) and the
+        // one implementation of each shared helper (URLAuthority, Hex, RelativePath, RetryPolicy,
+        // TaskCache, JSONCoding).
         .target(name: "TrackbotCore",
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/core/TrackbotCore", swiftSettings: strict),
 
-        // sources
+        // sources. Each target lists exactly the modules it imports.
         .target(name: "OfficialImages", dependencies: ["TrackbotCore"],
                 path: "Sources/sources/OfficialImages", swiftSettings: strict),
         .target(name: "GitMirror", dependencies: ["TrackbotCore", "CGit2"],
                 path: "Sources/sources/GitMirror", swiftSettings: strict),
         .target(name: "HTTPTransport", dependencies: ["TrackbotCore", "CCurl"],
                 path: "Sources/sources/HTTPTransport", swiftSettings: strict),
-        .target(name: "Registry",
-                dependencies: ["TrackbotCore", "HTTPTransport",
-                               .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Registry", dependencies: ["TrackbotCore", "HTTPTransport"],
                 path: "Sources/sources/Registry", swiftSettings: strict),
+        // The GitHub REST API: open pull requests (an input of `trackbot prs`) and the issues API.
+        .target(name: "GitHub", dependencies: ["TrackbotCore", "HTTPTransport"],
+                path: "Sources/sources/GitHub", swiftSettings: strict),
 
         // verification
-        .target(name: "Verification",
-                dependencies: ["TrackbotCore", "CZlib", "CLzma", "CZstd",
-                               .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Verification", dependencies: ["TrackbotCore", "CZlib", "CLzma", "CZstd"],
                 path: "Sources/verification/Verification", swiftSettings: strict),
 
         // tracking
-        .target(name: "Tracking",
-                dependencies: ["TrackbotCore", "OfficialImages", "Verification", "Registry"],
+        .target(name: "Tracking", dependencies: ["TrackbotCore", "OfficialImages", "Registry", "Verification"],
                 path: "Sources/tracking/Tracking", swiftSettings: strict),
 
-        // output
+        // output: rendering, and GitHub issue content and sync (over the GitHub client).
         .target(name: "Reporting",
-                dependencies: ["TrackbotCore", "Tracking", "OfficialImages", "Registry", "HTTPTransport"],
+                dependencies: ["TrackbotCore", "OfficialImages", "Registry", "GitHub", "Verification", "Tracking"],
                 path: "Sources/output/Reporting", swiftSettings: strict),
 
         // app: configuration, the pipeline, one entry point per command; then the thin executable.
         .target(name: "TrackbotKit",
-                dependencies: ["TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry",
+                dependencies: ["TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry", "GitHub",
                                "Verification", "Tracking", "Reporting",
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/app/TrackbotKit", swiftSettings: strict),
         .executableTarget(name: "trackbot",
-                          dependencies: ["TrackbotKit", "Registry", "Verification", "GitMirror",
+                          dependencies: ["TrackbotKit", "TrackbotCore", "Reporting",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/app/trackbot", swiftSettings: strict),
+
+        // benchmarks: the trackbot side of scripts/bench.d, kept out of the shipped binary.
+        .executableTarget(name: "trackbot-bench",
+                          dependencies: ["TrackbotCore", "GitMirror", "OfficialImages", "Registry", "Verification",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/bench/trackbot-bench", swiftSettings: strict),
 
         // tests
         .target(name: "TestSupport", dependencies: ["TrackbotCore"], path: "Tests/TestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "TrackbotCoreTests", dependencies: ["TrackbotCore", "TestSupport"],
+        .testTarget(name: "TrackbotCoreTests", dependencies: ["TrackbotCore"],
                     swiftSettings: strict),
-        .testTarget(name: "OfficialImagesTests", dependencies: ["OfficialImages", "TestSupport"],
+        .testTarget(name: "OfficialImagesTests", dependencies: ["OfficialImages", "TrackbotCore", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TestSupport"],
+        .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TrackbotCore", "CGit2", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "TrackbotKit", "TestSupport"],
+        .testTarget(name: "RegistryTests",
+                    dependencies: ["Registry", "HTTPTransport", "TrackbotCore", "Reporting", "TrackbotKit", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"],
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "TrackbotCore", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"],
+        .testTarget(name: "TrackingTests",
+                    dependencies: ["Tracking", "TrackbotCore", "OfficialImages", "Registry", "Verification", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "TrackbotKitTests", dependencies: ["TrackbotKit", "Tracking", "Reporting", "TestSupport"],
+        .testTarget(name: "TrackbotKitTests",
+                    dependencies: ["TrackbotKit", "TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry",
+                                   "GitHub", "Verification", "Tracking", "Reporting", "TestSupport"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ import TrackbotCore
 /// Mirrors of the official-images subset served by a real git daemon.
 @Suite struct DaemonMirrorTests {
     @Test func clonesThenFetchesNothingNew() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let recorder = ProgressRecorder()
         let cache = world.cache(progress: { recorder.record($0) })
 
@@ -33,7 +33,7 @@ import TrackbotCore
     }
 
     @Test func readsFilesTreesAndResolvesRevisions() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         _ = try await cache.mirrorBranchesAndTags(world.url)
         let mirror = try cache.mirror(world.url)
@@ -77,7 +77,7 @@ import TrackbotCore
     }
 
     @Test func commitsTouchingAPathMatchGitLog() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         _ = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let mirror = try cache.mirror(world.url)
@@ -97,7 +97,7 @@ import TrackbotCore
     }
 
     @Test func checksCommitsAgainstTheirRef() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let check = try await cache.ensureCommit(ObjectID(alpineCommit)!, reachableFrom: "refs/heads/master", of: world.url)
         #expect(check.status == .reachable)
@@ -127,7 +127,7 @@ import TrackbotCore
     }
 
     @Test func listsRemoteRefsWithoutCloning() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let refs = try await cache.remoteRefs(world.url)
         let expected = try git(["for-each-ref", "--format=%(objectname) %(refname)"], in: world.repository)
@@ -144,7 +144,7 @@ import TrackbotCore
     }
 
     @Test func fetchesOnlyTheNamedPullRequests() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let advertised = try await cache.remotePullRequests(world.url)
         let withMerge = try #require(advertised.first { $0.merge != nil })

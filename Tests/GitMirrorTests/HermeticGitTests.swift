@@ -28,7 +28,7 @@ import TrackbotCore
         let fake = try git(["rev-parse", "HEAD"], in: decoy).trimmingCharacters(in: .whitespacesAndNewlines)
         try git(["clone", "--quiet", "--bare", work.path, served.appendingPathComponent("repo.git").path])
         try git(["clone", "--quiet", "--bare", decoy.path, elsewhere.appendingPathComponent("repo.git").path])
-        let daemon = try GitDaemon(base: served, logDirectory: temp.url)
+        let daemon = try await GitDaemon.start(base: served, logDirectory: temp.url)
         let base = "git://127.0.0.1:\(daemon.server.port)/"
 
         let home = temp.appending("home")

@@ -16,7 +16,7 @@ import Glibc
         let served = temp.appending("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: served, name: "docker-alpine.git")
-        let server = try SmartHTTPServer(projectRoot: served, logDirectory: temp.url)
+        let server = try await SmartHTTPServer.start(projectRoot: served, logDirectory: temp.url)
         let url = server.url("docker-alpine.git")
         let cache = MirrorCache(directory: temp.appending("cache"))
 
@@ -33,18 +33,22 @@ import Glibc
         fetch.environment = ProcessInfo.processInfo.environment.merging(["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]) { $1 }
         fetch.standardError = FileHandle.nullDevice
         try fetch.run()
-        let deadline = Date().addingTimeInterval(60)
-        var caught = false
-        while fetch.isRunning && Date() < deadline {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: packs.path)) ?? []
-            if names.contains(where: { $0.hasPrefix("tmp_pack_") }) {
-                kill(fetch.processIdentifier, SIGKILL)
-                caught = true
-                break
+        // Watched closely (every millisecond) on a thread of its own, not a cooperative one.
+        let watched = UncheckedSendable(fetch)
+        let caught = try await offPool { () -> Bool in
+            let fetch = watched.value
+            let deadline = Date().addingTimeInterval(60)
+            while fetch.isRunning && Date() < deadline {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: packs.path)) ?? []
+                if names.contains(where: { $0.hasPrefix("tmp_pack_") }) {
+                    kill(fetch.processIdentifier, SIGKILL)
+                    return true
+                }
+                usleep(1000)
             }
-            usleep(1000)
+            return false
         }
-        fetch.waitUntilExit()
+        await waitForExit(fetch)
         try #require(caught, "git fetch finished before its pack could be interrupted")
         #expect(fetch.terminationReason == .uncaughtSignal)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: packs.path).filter { $0.hasPrefix("tmp_pack_") }

@@ -7,7 +7,8 @@ import TrackbotCore
 /// Interrupted fetches, damaged mirrors, concurrent fetches and unreachable servers.
 @Suite struct RecoveryTests {
     @Test func cleansUpAfterAKilledFetch() async throws {
-        let world = try OfficialImagesWorld()
+        // Its own world: it updates a ref of the served repository.
+        let world = try await OfficialImagesWorld.makeOwn()
         let cache = world.cache()
         let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let dir = URL(fileURLWithPath: first.directory)
@@ -40,7 +41,7 @@ import TrackbotCore
     }
 
     @Test func movesADamagedMirrorAsideAndClonesAgain() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let dir = URL(fileURLWithPath: first.directory)
@@ -71,7 +72,7 @@ import TrackbotCore
     /// Damage that stops libgit2 from opening (or reading) the mirror at all.
     @Test(arguments: ["unparseable config", "missing HEAD", "objects is a file", "garbage pack index"])
     func aMirrorLibgit2CannotOpenIsMovedAsideAndClonedAgain(_ damage: String) async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let dir = URL(fileURLWithPath: first.directory)
@@ -102,7 +103,7 @@ import TrackbotCore
     }
 
     @Test func concurrentFetchesOfOneMirrorBothSucceed() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let number = try firstPullRequest(world)
         async let a = cache.fetch(world.url, refs: ["refs/heads/master"])
@@ -118,7 +119,7 @@ import TrackbotCore
     }
 
     @Test func waitsForAnotherProcessHoldingTheLock() async throws {
-        let world = try OfficialImagesWorld()
+        let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
         let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let lockFile = first.directory + ".lock"
@@ -132,7 +133,7 @@ import TrackbotCore
         let result = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         #expect(FileManager.default.fileExists(atPath: released.path), "the fetch started only after the other process let go")
         #expect(result.updates.isEmpty)
-        holder.waitUntilExit()
+        await waitForExit(holder)
         #expect(holder.terminationStatus == 0)
     }
 

@@ -32,7 +32,7 @@ import TrackbotCore
     }
 
     @Test func reportsForcePushedBranchesAndMovedTags() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let c1 = try git(["rev-parse", "HEAD"], in: world.work).trimmingCharacters(in: .whitespacesAndNewlines)
         try git(["tag", "-a", "-m", "v1", "v1"], in: world.work)
         try git(["tag", "light"], in: world.work)
@@ -75,7 +75,7 @@ import TrackbotCore
     }
 
     @Test func fetchesACommitByIdWhenTheServerAllowsIt() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         try world.push("v3.20")
         // A commit only on another branch, which the entry's ref does not contain.
         try git(["checkout", "--quiet", "-b", "side"], in: world.work)
@@ -100,7 +100,7 @@ import TrackbotCore
     }
 
     @Test func mirrorsOverFileURLsOnlyWhenAllowed() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         try world.push("v3.20")
         let fileURL = "file://" + world.bare.path
         await #expect(throws: MirrorError.localURLNotAllowed(url: fileURL)) {
@@ -124,7 +124,7 @@ import TrackbotCore
     }
 
     @Test func neverFetchesSubmodules() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         // A second repository used as a submodule, served beside the first.
         let subWork = world.temp.appending("sub-work")
         try GitRepositories.working(at: subWork, files: ["sub.txt": "only in the submodule\n"])

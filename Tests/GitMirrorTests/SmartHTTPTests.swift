@@ -20,9 +20,9 @@ import TrackbotCore
     }
 
     @Test func mirrorsDockerAlpineAndStreamsItsTarballs() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let bare = try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: world.served, name: "docker-alpine.git")
-        let server = try SmartHTTPServer(projectRoot: world.served, logDirectory: world.temp.url)
+        let server = try await SmartHTTPServer.start(projectRoot: world.served, logDirectory: world.temp.url)
         let url = server.url("docker-alpine.git")
         let cache = world.cache()
         let check = try await cache.ensureCommit(ObjectID("7d63673353bd39d92ba42f6effcc199aeebd45ee")!,
@@ -48,12 +48,12 @@ import TrackbotCore
     }
 
     @Test func sendsTheTokenOnceAndNeverShowsIt() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let token = "tok-" + UUID().uuidString
         let wrong = "tok-" + UUID().uuidString
         try GitRepositories.working(at: world.temp.appending("work"), files: ["README": "hello\n"])
         try git(["clone", "--quiet", "--bare", world.temp.appending("work").path, world.served.appendingPathComponent("private.git").path])
-        let server = try SmartHTTPServer(projectRoot: world.served, token: token, logDirectory: world.temp.url)
+        let server = try await SmartHTTPServer.start(projectRoot: world.served, token: token, logDirectory: world.temp.url)
         let url = server.url("private.git")
         let host = "127.0.0.1:\(server.server.port)"
 
@@ -115,13 +115,13 @@ import TrackbotCore
 
 extension SmartHTTPTests {
     @Test func theTokenNeverFollowsARedirectToAnotherHost() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let token = "tok-" + UUID().uuidString
         try GitRepositories.working(at: world.temp.appending("work"), files: ["README": "hello\n"])
         try git(["clone", "--quiet", "--bare", world.temp.appending("work").path, world.served.appendingPathComponent("private.git").path])
         // B serves the repository and wants a token of its own; A takes A's token, then redirects to B.
-        let other = try SmartHTTPServer(projectRoot: world.served, token: "tok-other-" + UUID().uuidString, logDirectory: world.temp.url)
-        let first = try SmartHTTPServer(projectRoot: world.served, token: token,
+        let other = try await SmartHTTPServer.start(projectRoot: world.served, token: "tok-other-" + UUID().uuidString, logDirectory: world.temp.url)
+        let first = try await SmartHTTPServer.start(projectRoot: world.served, token: token,
                                         redirectTo: "http://localhost:\(other.server.port)", logDirectory: world.temp.url)
         let url = first.url("private.git")
         let cache = world.cache(GitCredentials(tokens: ["127.0.0.1:\(first.server.port)": Secret(token)]))

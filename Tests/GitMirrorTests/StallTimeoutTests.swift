@@ -9,7 +9,7 @@ import TrackbotCore
 @Suite struct StallTimeoutTests {
     @Test func aServerThatNeverAnswersStallsTheFetch() async throws {
         let temp = try TemporaryDirectory("gitmirror-stall")
-        let silent = try SilentServer(logDirectory: temp.url)
+        let silent = try await offPool { try SilentServer(logDirectory: temp.url) }
         let cache = MirrorCache(directory: temp.appending("cache"), stallTimeout: .seconds(2))
         let port = silent.server.port
         let urls = ["git://127.0.0.1:\(port)/repo.git", "http://127.0.0.1:\(port)/repo.git",
@@ -82,10 +82,9 @@ extension StallTimeoutTests {
     @Test func httpsThroughTheStreamStillVerifiesCertificates() async throws {
         let temp = try TemporaryDirectory("gitmirror-tls")
         let openssl = try findTool("openssl", package: "openssl")
-        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+        try await runAsync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                           "-keyout", temp.appending("key.pem").path, "-out", temp.appending("cert.pem").path])
         let python = try findTool("python3", package: "python3")
-        let port = try freePort()
         let script = temp.appending("tls.py")
         try #"""
 import http.server, ssl, sys
@@ -98,12 +97,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
 server.socket = context.wrap_socket(server.socket, server_side=True)
 server.serve_forever()
 """#.write(to: script, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(name: "tls-\(port)", executable: python,
-                                       arguments: [script.path, String(port), temp.appending("cert.pem").path, temp.appending("key.pem").path],
-                                       port: port, logDirectory: temp.url)
+        // Port 0: the server binds a port the system chooses and prints it.
+        let server = try await ServerProcess.start(name: "tls", executable: python,
+                                                   arguments: [script.path, "0", temp.appending("cert.pem").path, temp.appending("key.pem").path],
+                                                   port: 0, logDirectory: temp.url, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
         let url = "https://127.0.0.1:\(server.port)/x.git"
         let cache = MirrorCache(directory: temp.appending("cache"), stallTimeout: .seconds(20))
         let outcome = try await withTimeLimit(.seconds(60)) { () async -> (any Error)? in
@@ -118,19 +119,20 @@ server.serve_forever()
     }
 }
 
-/// A TCP server on a free loopback port that accepts every connection and never sends a byte.
+/// A TCP server on a loopback port it chooses itself that accepts every connection and never sends a byte.
 /// It drops its connections after `holdSeconds`, so nothing waits on it for ever.
 final class SilentServer: @unchecked Sendable {
     let server: ServerProcess
 
     init(logDirectory: URL, holdSeconds: Int = 90) throws {
         let python = try findTool("python3", package: "python3")
-        let port = try freePort()
-        let script = logDirectory.appendingPathComponent("silent-\(port).py")
+        let id = UUID().uuidString.prefix(8)
+        let script = logDirectory.appendingPathComponent("silent-\(id).py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        server = try ServerProcess(name: "silent-\(port)", executable: python,
-                                   arguments: [script.path, String(port), String(holdSeconds)],
-                                   port: port, logDirectory: logDirectory)
+        // Port 0: it binds a port the system chooses and prints it.
+        server = try ServerProcess.launch(name: "silent-\(id)", executable: python,
+                                          arguments: [script.path, "0", String(holdSeconds)],
+                                          port: 0, logDirectory: logDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
     }
 
     /// What the server saw: `accepted N`, `N: client closed after S s`, `N: dropped after S s`.
@@ -152,6 +154,8 @@ listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", port))
 listener.listen(64)
+sys.stdout.write("listening on 127.0.0.1:%d\n" % listener.getsockname()[1])
+sys.stdout.flush()
 
 lock = threading.Lock()
 

@@ -29,24 +29,41 @@ final class TokenWorld: @unchecked Sendable {
     var url: String { front?.url ?? registry.url }
     var host: String { front?.host ?? registry.host }
 
-    init(user: String? = nil, password: String? = nil, expiresIn: String = "300", realm: Realm = .direct) throws {
-        world = try RegistryWorld()
+    /// The registry world is the suite-wide shared one (read only); the token server, the
+    /// token-auth registry on its storage and the proxies are this test's own.
+    init(user: String? = nil, password: String? = nil, expiresIn: String = "300", realm: Realm = .direct) async throws {
+        world = try await RegistryWorld.shared()
         let work = world.directory.url
-        tokens = try TokenServer(workDirectory: work, user: user, password: password, expiresIn: expiresIn)
-        var auth = tokens.auth
-        let proxyPort = realm == .direct ? nil : try freePort()
-        if let proxyPort { auth.realm = "http://127.0.0.1:\(proxyPort)/token" }
-        registry = try LocalRegistry(root: world.directory.appending("storage"), workDirectory: work, auth: auth)
-        realmProxy = realm == .recorded ? try FaultProxy(upstream: tokens.url, port: proxyPort, workDirectory: work) : nil
-        front = realm == .sameOrigin
-            ? try FaultProxy(upstream: registry.url, tokenUpstream: tokens.url, port: proxyPort, workDirectory: work) : nil
+        tokens = try await TokenServer.start(workDirectory: work, user: user, password: password, expiresIn: expiresIn)
+        // The realm must name the proxy before the registry (its upstream) runs: its port is
+        // chosen here, and all is started again on another one if another process took it first.
+        var attempt = 0
+        while true {
+            attempt += 1
+            var auth = tokens.auth
+            let proxyPort = realm == .direct ? nil : try freePort()
+            if let proxyPort { auth.realm = "http://127.0.0.1:\(proxyPort)/token" }
+            let registry = try await LocalRegistry.start(root: world.directory.appending("storage"), workDirectory: work, auth: auth)
+            do {
+                let realmProxy = realm == .recorded
+                    ? try await FaultProxy.start(upstream: tokens.url, port: proxyPort, workDirectory: work) : nil
+                let front = realm == .sameOrigin
+                    ? try await FaultProxy.start(upstream: registry.url, tokenUpstream: tokens.url, port: proxyPort, workDirectory: work) : nil
+                (self.registry, self.realmProxy, self.front) = (registry, realmProxy, front)
+                return
+            } catch let error as TestSupportError where attempt < 5 {
+                // Exited before it listened: another process took the port first.
+                guard case .commandFailed = error else { throw error }
+                registry.stop()
+            }
+        }
     }
 }
 
 @Suite("Bearer tokens, credentials and re-authentication", .serialized)
 struct AuthTests {
     @Test func anonymousTokenFlowCachesOneTokenPerScope() async throws {
-        let t = try TokenWorld()
+        let t = try await TokenWorld()
         let client = RegistryWorld.client(t.registry.url)
         try await client.ping(registry: "docker.io")
         let image = try await client.resolve("multi:1.0")
@@ -61,7 +78,7 @@ struct AuthTests {
     }
 
     @Test func tokensAreRenewedAfterExpiresIn() async throws {
-        let t = try TokenWorld(expiresIn: "10")
+        let t = try await TokenWorld(expiresIn: "10")
         let client = RegistryWorld.client(t.registry.url)
         let start = Date()
         _ = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
@@ -81,7 +98,7 @@ struct AuthTests {
         let password = "s3cret-Pa55word"
         // The realm is on the registry's origin: the one place besides the registry itself that
         // receives the credentials without a setting.
-        let t = try TokenWorld(user: "bot", password: password, realm: .sameOrigin)
+        let t = try await TokenWorld(user: "bot", password: password, realm: .sameOrigin)
         // Anonymous: the token service refuses, and the error says so without any secret.
         let anonymous = RegistryWorld.client(t.url)
         do {
@@ -119,8 +136,8 @@ struct AuthTests {
     }
 
     @Test func aTokenRefusedMidRunIsRenewedOnce() async throws {
-        let t = try TokenWorld()
-        let proxy = try FaultProxy(upstream: t.registry.url, workDirectory: t.world.directory.url)
+        let t = try await TokenWorld()
+        let proxy = try await FaultProxy.start(upstream: t.registry.url, workDirectory: t.world.directory.url)
         let client = RegistryWorld.client(proxy.url)
         _ = try await client.resolve("multi:1.0")
         #expect(try t.tokens.counts().issued == 1)
@@ -144,10 +161,10 @@ struct AuthTests {
     }
 
     @Test func authorizationDoesNotFollowARedirectToAnotherHost() async throws {
-        let t = try TokenWorld()
+        let t = try await TokenWorld()
         // Blob requests redirect to "localhost" on the same port (another host name), which serves
         // them from the open registry, as a CDN would.
-        let proxy = try FaultProxy(upstream: t.registry.url, cdnUpstream: t.world.registry.url, workDirectory: t.world.directory.url)
+        let proxy = try await FaultProxy.start(upstream: t.registry.url, cdnUpstream: t.world.registry.url, workDirectory: t.world.directory.url)
         try proxy.rules(#"[{"action":"redirect","match":"/blobs/","target":"http://localhost:\#(proxy.port)/__cdn"}]"#)
         let client = RegistryWorld.client(proxy.url)
         let ref = try ImageReference(parsing: "multi@\(t.world.images.multiPlatforms["amd64"]!)")
@@ -162,7 +179,7 @@ struct AuthTests {
         #expect(cdn.allSatisfy { $0.host.hasPrefix("localhost") && !$0.authorization })
 
         // Another port on the same address is another origin too.
-        let other = try FaultProxy(upstream: t.world.registry.url, workDirectory: t.world.directory.url)
+        let other = try await FaultProxy.start(upstream: t.world.registry.url, workDirectory: t.world.directory.url)
         try proxy.rules(#"[{"action":"redirect","match":"/blobs/","target":"http://127.0.0.1:\#(other.port)"}]"#)
         let fresh = RegistryWorld.client(proxy.url)
         let bytes = try await fresh.blobBytes(ref.at(manifest.config.digest))
@@ -172,8 +189,8 @@ struct AuthTests {
     }
 
     @Test func basicAuthWhenTheRegistryAsksForIt() async throws {
-        let world = try RegistryWorld()
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let world = try await RegistryWorld.shared()
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         try proxy.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"test\""}}]"#)
         let anonymous = RegistryWorld.client(proxy.url)
         do {

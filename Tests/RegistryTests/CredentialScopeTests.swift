@@ -11,10 +11,10 @@ import TrackbotCore
 @Suite("credential scope, realms, echoed secrets, escape sequences", .serialized)
 struct CredentialScopeTests {
     @Test func aRegistryOtherThanTheConfiguredOneIsAskedAnonymously() async throws {
-        let world = try RegistryWorld()
+        let world = try await RegistryWorld.shared()
         // Another registry that asks for Basic credentials, named the way a Dockerfile's FROM
         // would name it.
-        let other = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let other = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         try other.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"other\""}}]"#)
         // Credentials from the environment (no TRACKBOT_REGISTRY_HOST), and a docker config
         // that even has an entry for the other registry.
@@ -40,7 +40,7 @@ struct CredentialScopeTests {
 
     @Test func aRealmOnAnotherOriginOverHTTPNeverReceivesThePassword() async throws {
         let password = "realm-Pa55word-x"
-        let t = try TokenWorld(user: "bot", password: password, realm: .recorded)
+        let t = try await TokenWorld(user: "bot", password: password, realm: .recorded)
         let store = try CredentialStore.fromEnvironment(["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
                                                          "HOME": t.world.directory.path])
         let client = RegistryWorld.client(t.url, credentials: store)
@@ -60,8 +60,8 @@ struct CredentialScopeTests {
     }
 
     @Test func anEchoingServerHasTheCredentialsScrubbedInEveryForm() async throws {
-        let world = try RegistryWorld()
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let world = try await RegistryWorld.shared()
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         try proxy.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"echo\""}},{"action":"echo-auth","match":"/v2/"}]"#)
         let user = "bot", password = "s3cret pa/ss+wörd"
         let store = CredentialStore(entries: [proxy.host: RegistryCredentials(username: user, password: Secret(password))])
@@ -82,8 +82,8 @@ struct CredentialScopeTests {
     }
 
     @Test func escapeSequencesInARegistryErrorBodyNeverReachTheMessage() async throws {
-        let world = try RegistryWorld()
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let world = try await RegistryWorld.shared()
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         let body = "nope\u{1B}[2J\u{1B}[32mall images verified OK\u{1B}[0m\u{1B}]0;pwned\u{07}\u{9B}31m\r\nnext"
         let rules: [[String: Any]] = [["action": "status", "status": 418, "match": "/manifests/", "body": body,
                                        "headers": ["X-Note": "fine"]]]

@@ -11,9 +11,9 @@ final class FaultWorld: @unchecked Sendable {
     let proxy: FaultProxy
     let sleeps = RecordedSleeps()
 
-    init() throws {
-        world = try RegistryWorld()
-        proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+    init() async throws {
+        world = try await RegistryWorld.shared()
+        proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
     }
 
     func client(attempts: Int = 4, floor: Int = 1) -> RegistryClient {
@@ -31,7 +31,7 @@ struct FaultTests {
     let f: FaultWorld
     let tagPath = "/v2/library/multi/manifests/1.0"
 
-    init() throws { f = try FaultWorld() }
+    init() async throws { f = try await FaultWorld() }
 
     @Test func retryAfterInSeconds() async throws {
         try f.proxy.rules(#"[{"action":"status","status":429,"times":1,"match":"/manifests/1.0","headers":{"Retry-After":"1"}}]"#)

@@ -32,6 +32,20 @@ final class RegistryWorld: @unchecked Sendable {
         images = try RegistryWorld.fill(registry, in: directory.appending("layouts"))
     }
 
+    /// The one world every registry suite reads (none of them changes it: tests that need more
+    /// put their own proxies, token servers or token-auth registries in front of it or on its
+    /// storage). Built on first use, on a thread of its own; its servers are killed and its
+    /// directory removed when the test process exits.
+    static func shared() async throws -> RegistryWorld { try await sharedWorld.value }
+
+    private static let sharedWorld = Task<RegistryWorld, any Error> {
+        try await offPool {
+            let world = try RegistryWorld()
+            _ = world.directory.removedAtExit()
+            return world
+        }
+    }
+
     static let revision = "7d63673353bd39d92ba42f6effcc199aeebd45ee"
 
     static func officialAnnotations(_ arch: String) -> [String: String] {

@@ -10,7 +10,7 @@ import TrackbotKit
 struct ResolveTests {
     let world: RegistryWorld
 
-    init() throws { world = try RegistryWorld() }
+    init() async throws { world = try await RegistryWorld.shared() }
 
     @Test func multiPlatformIndexWithAttestations() async throws {
         let client = RegistryWorld.client(world.registry.url)

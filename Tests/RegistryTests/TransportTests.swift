@@ -16,8 +16,8 @@ struct TransportTests {
     }
 
     @Test func redirectsAreFollowedAndCredentialsStayHome() async throws {
-        let world = try RegistryWorld()
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let world = try await RegistryWorld.shared()
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         let http = HTTPClient()
         let secret = Secret("tr4ckb0t-t0ken")
         let path = "/v2/library/multi/manifests/\(world.images.multiIndex)"
@@ -44,7 +44,7 @@ struct TransportTests {
     }
 
     @Test func connectionsAreReused() async throws {
-        let world = try RegistryWorld()
+        let world = try await RegistryWorld.shared()
         let http = HTTPClient()
         let url = "\(world.registry.url)/v2/"
         let first = try await http.send(HTTPRequest(.get, url))
@@ -62,8 +62,8 @@ struct TransportTests {
     }
 
     @Test func bodiesStreamToTheSinkAndAreCapped() async throws {
-        let world = try RegistryWorld()
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.directory.url)
+        let world = try await RegistryWorld.shared()
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
         let http = HTTPClient()
         let url = "\(proxy.url)/v2/library/multi/manifests/1.0"
         let box = BytesBox()
@@ -100,20 +100,22 @@ struct TransportTests {
     @Test func certificatesAreVerified() async throws {
         let dir = try TemporaryDirectory("trackbot-tls")
         let openssl = try registryTool("openssl", package: "openssl")
-        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+        try await runAsync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
                           "-keyout", dir.appending("key.pem").path, "-out", dir.appending("cert.pem").path])
-        let port = try freePort()
         let script = """
         import http.server, ssl
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain("\(dir.appending("cert.pem").path)", "\(dir.appending("key.pem").path)")
-        s = http.server.HTTPServer(("127.0.0.1", \(port)), http.server.SimpleHTTPRequestHandler)
+        s = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+        print("listening on 127.0.0.1:%d" % s.server_address[1], flush=True)
         s.socket = ctx.wrap_socket(s.socket, server_side=True)
         s.serve_forever()
         """
-        let server = try ServerProcess(name: "tls", executable: registryTool("python3", package: "python3"), arguments: ["-c", script],
-                                       port: port, cwd: dir.url, logDirectory: dir.url)
+        let server = try await ServerProcess.start(name: "tls", executable: registryTool("python3", package: "python3"), arguments: ["-c", script],
+                                                   port: 0, cwd: dir.url, logDirectory: dir.url,
+                                                   readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
         defer { server.stop() }
+        let port = server.port
         do {
             _ = try await HTTPClient().send(HTTPRequest(.get, "https://127.0.0.1:\(port)/", connectTimeout: 5, totalTimeout: 10))
             Issue.record("a self-signed certificate was accepted")

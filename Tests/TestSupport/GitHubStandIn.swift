@@ -12,10 +12,15 @@ public final class GitHubStandIn: @unchecked Sendable {
         self.token = token
         curl = try requireTool("curl", package: "curl")
         let python = try requireTool("python3", package: "python3")
-        let port = try freePort()
-        server = try ServerProcess(name: "github-standin-\(port)", executable: python,
-                                   arguments: [TestPaths.fixture("github/github_standin.py").path, String(port), token],
-                                   port: port, logDirectory: logDirectory)
+        server = try ServerProcess.launch(name: "github-standin-\(UUID().uuidString.prefix(8))", executable: python,
+                                          arguments: [TestPaths.fixture("github/github_standin.py").path, "0", token],
+                                          port: 0, logDirectory: logDirectory,
+                                          readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(token: String, logDirectory: URL) async throws -> GitHubStandIn {
+        try await offPool { try GitHubStandIn(token: token, logDirectory: logDirectory) }
     }
 
     /// One recorded API request (control requests are not recorded).

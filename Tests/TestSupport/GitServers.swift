@@ -28,10 +28,16 @@ public func findTool(_ tool: String, package: String) throws -> String {
 /// Bare repositories served by the git servers below.
 public enum GitRepositories {
     /// `git clone --mirror BUNDLE DIR/name` (the corpus bundles), world-readable.
+    ///
+    /// The bundle is unpacked once per test process (`git clone --mirror BUNDLE`, into a
+    /// directory removed at exit); every call then clones that copy with `git clone --mirror`
+    /// over the local path, which hard-links the objects instead of indexing the pack again. The
+    /// result has the same refs and objects; git never changes an object file in place, so a test
+    /// changing its copy cannot change another's.
     @discardableResult
     public static func fromBundle(_ bundle: String, into base: URL, name: String) throws -> URL {
         let target = base.appendingPathComponent(name)
-        try git(["clone", "--quiet", "--mirror", try TestPaths.corpus(bundle).path, target.path])
+        try git(["clone", "--quiet", "--mirror", try BundleTemplates.shared.template(bundle).path, target.path])
         return target
     }
 
@@ -56,7 +62,33 @@ public enum GitRepositories {
     }
 }
 
-/// `git daemon` on a free loopback port, exporting every repository under `base`.
+/// Each corpus bundle unpacked once per test process (see `GitRepositories.fromBundle`).
+final class BundleTemplates: @unchecked Sendable {
+    static let shared = BundleTemplates()
+    private let lock = NSLock()
+    private var directory: TemporaryDirectory?
+    private var done: [String: URL] = [:]
+
+    func template(_ bundle: String) throws -> URL {
+        // One lock for all: the first caller unpacks while the others wait (a second or two, once).
+        try lock.withLock {
+            if let url = done[bundle] { return url }
+            let dir: TemporaryDirectory
+            if let directory { dir = directory } else {
+                dir = try TemporaryDirectory("trackbot-bundles").removedAtExit()
+                directory = dir
+            }
+            let url = dir.appending(bundle + ".git")
+            try git(["clone", "--quiet", "--mirror", try TestPaths.corpus(bundle).path, url.path])
+            done[bundle] = url
+            return url
+        }
+    }
+}
+
+/// `git daemon` on a free loopback port, exporting every repository under `base`. git daemon
+/// cannot choose its own port: it is started again on another one when it lost the port to
+/// another process between `freePort` and its bind.
 public final class GitDaemon: @unchecked Sendable {
     public let base: URL
     public let server: ServerProcess
@@ -64,14 +96,20 @@ public final class GitDaemon: @unchecked Sendable {
     public init(base: URL, logDirectory: URL) throws {
         // git-daemon itself: `git daemon` runs it as a child that would outlive `stop()`.
         let daemonPath = try findTool("git-daemon", package: "git")
-        let port = try freePort()
         self.base = base
-        server = try ServerProcess(name: "git-daemon-\(port)", executable: daemonPath,
-                                   arguments: ["--listen=127.0.0.1", "--port=\(port)", "--export-all",
-                                               "--base-path=\(base.path)", "--reuseaddr", "--informative-errors",
-                                               base.path],
-                                   port: port, environment: ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"],
-                                   logDirectory: logDirectory)
+        // --verbose: it logs "Ready to rumble" once it listens (so a port someone else listens on
+        // is never taken for ours).
+        server = try ServerProcess.launch(executable: daemonPath,
+                                          environment: ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"],
+                                          logDirectory: logDirectory, readiness: .logLine("Ready to rumble")) { port in
+            ("git-daemon-\(port)", ["--listen=127.0.0.1", "--port=\(port)", "--export-all", "--verbose",
+                                    "--base-path=\(base.path)", "--reuseaddr", "--informative-errors", base.path])
+        }
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(base: URL, logDirectory: URL) async throws -> GitDaemon {
+        try await offPool { try GitDaemon(base: base, logDirectory: logDirectory) }
     }
 
     /// `git://127.0.0.1:PORT/<name>`.
@@ -91,18 +129,27 @@ public final class SmartHTTPServer: @unchecked Sendable {
     public init(projectRoot: URL, token: String? = nil, redirectTo: String? = nil, logDirectory: URL) throws {
         let python = try findTool("python3", package: "python3")
         _ = try findTool("git", package: "git")
-        let port = try freePort()
-        let script = logDirectory.appendingPathComponent("git-http-\(port).py")
+        let id = UUID().uuidString.prefix(8)
+        let script = logDirectory.appendingPathComponent("git-http-\(id).py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        requestLog = logDirectory.appendingPathComponent("git-http-\(port).requests")
+        requestLog = logDirectory.appendingPathComponent("git-http-\(id).requests")
         // The backend's own git config: trust every repository (the CGI may run as another user).
-        let config = logDirectory.appendingPathComponent("git-http-\(port).gitconfig")
+        let config = logDirectory.appendingPathComponent("git-http-\(id).gitconfig")
         try "[safe]\n\tdirectory = *\n[http]\n\tuploadpack = true\n".write(to: config, atomically: true, encoding: .utf8)
-        server = try ServerProcess(name: "git-http-\(port)", executable: python,
-                                   arguments: [script.path, String(port), projectRoot.path, requestLog.path, token ?? ""],
-                                   port: port, environment: ["GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1",
-                                                             "TRACKBOT_TEST_REDIRECT": redirectTo ?? ""],
-                                   logDirectory: logDirectory)
+        // Port 0: the server binds a port the system chooses and prints it.
+        server = try ServerProcess.launch(name: "git-http-\(id)", executable: python,
+                                          arguments: [script.path, "0", projectRoot.path, requestLog.path, token ?? ""],
+                                          port: 0, environment: ["GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1",
+                                                                 "TRACKBOT_TEST_REDIRECT": redirectTo ?? ""],
+                                          logDirectory: logDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(projectRoot: URL, token: String? = nil, redirectTo: String? = nil,
+                             logDirectory: URL) async throws -> SmartHTTPServer {
+        try await offPool {
+            try SmartHTTPServer(projectRoot: projectRoot, token: token, redirectTo: redirectTo, logDirectory: logDirectory)
+        }
     }
 
     /// `http://127.0.0.1:PORT/<name>`.
@@ -192,6 +239,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.serve("POST")
 
-ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
+server.serve_forever()
 """#
 }

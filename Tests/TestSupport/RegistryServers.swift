@@ -139,9 +139,9 @@ public enum TarWriter {
     }
 }
 
-/// Debian's `docker-registry` on a free loopback port, optionally with token auth.
+/// Debian's `docker-registry` on a loopback port it chooses itself, optionally with token auth.
 public final class LocalRegistry: @unchecked Sendable {
-    public let port: UInt16
+    public var port: UInt16 { server.port }
     public let root: URL
     private let server: ServerProcess
     public var host: String { "127.0.0.1:\(port)" }
@@ -161,19 +161,22 @@ public final class LocalRegistry: @unchecked Sendable {
     /// Starts a registry storing under `root` (two registries may share one root).
     public init(root: URL, workDirectory: URL, auth: TokenAuth? = nil) throws {
         let binary = try registryTool("docker-registry", package: "docker-registry")
-        port = try freePort()
         self.root = root
+        // Port 0: it binds a port the system chooses and logs it (at level info; the access log,
+        // one line per request, stays off).
         var config = """
         version: 0.1
         log:
-          level: warn
+          level: info
+          accesslog:
+            disabled: true
         storage:
           filesystem:
             rootdirectory: \(root.path)
           delete:
             enabled: true
         http:
-          addr: 127.0.0.1:\(port)
+          addr: 127.0.0.1:0
           secret: trackbot-test
         """
         if let auth {
@@ -187,10 +190,17 @@ public final class LocalRegistry: @unchecked Sendable {
                 rootcertbundle: \(auth.certificate.path)
             """
         }
-        let configURL = workDirectory.appendingPathComponent("registry-\(port).yml")
+        let id = UUID().uuidString.prefix(8)
+        let configURL = workDirectory.appendingPathComponent("registry-\(id).yml")
         try Data((config + "\n").utf8).write(to: configURL)
-        server = try ServerProcess(name: "docker-registry-\(port)", executable: binary, arguments: ["serve", configURL.path],
-                                   port: port, logDirectory: workDirectory)
+        server = try ServerProcess.launch(name: "docker-registry-\(id)", executable: binary, arguments: ["serve", configURL.path],
+                                          port: 0, logDirectory: workDirectory,
+                                          readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(root: URL, workDirectory: URL, auth: TokenAuth? = nil) async throws -> LocalRegistry {
+        try await offPool { try LocalRegistry(root: root, workDirectory: workDirectory, auth: auth) }
     }
 
     /// `skopeo copy --all --preserve-digests oci:LAYOUT:TAG docker://HOST/REPOSITORY:TAG`.
@@ -229,7 +239,7 @@ public final class LocalRegistry: @unchecked Sendable {
 
 /// The Python token server (Tests/Fixtures/registry/token_server.py).
 public final class TokenServer: @unchecked Sendable {
-    public let port: UInt16
+    public var port: UInt16 { server.port }
     public let certificate: URL
     public let service = "trackbot-test-registry"
     public let issuer = "trackbot-test-issuer"
@@ -239,13 +249,20 @@ public final class TokenServer: @unchecked Sendable {
 
     public init(workDirectory: URL, user: String? = nil, password: String? = nil, expiresIn: String = "300") throws {
         let python = try registryTool("python3", package: "python3")
-        port = try freePort()
-        certificate = workDirectory.appendingPathComponent("token-\(port).pem")
-        var arguments = [TestPaths.fixture("registry/token_server.py").path, "--port", "\(port)", "--cert-out", certificate.path,
+        let id = UUID().uuidString.prefix(8)
+        certificate = workDirectory.appendingPathComponent("token-\(id).pem")
+        // Port 0: it binds a port the system chooses and prints it.
+        var arguments = [TestPaths.fixture("registry/token_server.py").path, "--port", "0", "--cert-out", certificate.path,
                          "--issuer", issuer, "--service", service, "--expires-in", expiresIn]
         if let user, let password { arguments += ["--user", user, "--password", password] }
-        server = try ServerProcess(name: "token-server-\(port)", executable: python, arguments: arguments, port: port,
-                                   logDirectory: workDirectory)
+        server = try ServerProcess.launch(name: "token-server-\(id)", executable: python, arguments: arguments, port: 0,
+                                          logDirectory: workDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(workDirectory: URL, user: String? = nil, password: String? = nil,
+                             expiresIn: String = "300") async throws -> TokenServer {
+        try await offPool { try TokenServer(workDirectory: workDirectory, user: user, password: password, expiresIn: expiresIn) }
     }
 
     public var auth: LocalRegistry.TokenAuth {
@@ -264,7 +281,7 @@ public final class TokenServer: @unchecked Sendable {
 
 /// The Python fault proxy (Tests/Fixtures/registry/fault_proxy.py) in front of a registry.
 public final class FaultProxy: @unchecked Sendable {
-    public let port: UInt16
+    public var port: UInt16 { server.port }
     private let server: ServerProcess
     public var host: String { "127.0.0.1:\(port)" }
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -280,12 +297,22 @@ public final class FaultProxy: @unchecked Sendable {
     public init(upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
                 workDirectory: URL) throws {
         let python = try registryTool("python3", package: "python3")
-        self.port = try port ?? freePort()
-        var arguments = [TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(self.port)", "--upstream", upstream]
+        // Without a port chosen beforehand: port 0, it binds a port the system chooses and prints it.
+        var arguments = [TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(port ?? 0)", "--upstream", upstream]
         if let cdnUpstream { arguments += ["--cdn-upstream", cdnUpstream] }
         if let tokenUpstream { arguments += ["--token-upstream", tokenUpstream] }
-        server = try ServerProcess(name: "fault-proxy-\(self.port)", executable: python, arguments: arguments, port: self.port,
-                                   logDirectory: workDirectory)
+        server = try ServerProcess.launch(name: "fault-proxy-\(UUID().uuidString.prefix(8))", executable: python, arguments: arguments,
+                                          port: port ?? 0, logDirectory: workDirectory,
+                                          readiness: port == nil ? .announcedPort(prefix: "listening on 127.0.0.1:") : .listening)
+    }
+
+    /// `init` on a thread of its own (not one of Swift's cooperative threads).
+    public static func start(upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
+                             workDirectory: URL) async throws -> FaultProxy {
+        try await offPool {
+            try FaultProxy(upstream: upstream, cdnUpstream: cdnUpstream, tokenUpstream: tokenUpstream, port: port,
+                           workDirectory: workDirectory)
+        }
     }
 
     /// Replaces the fault rules (a JSON array; see fault_proxy.py).

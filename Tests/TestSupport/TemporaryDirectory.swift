@@ -15,3 +15,11 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+extension TemporaryDirectory {
+    /// For a shared world held in a static (never released): removed when the test process exits.
+    public func removedAtExit() -> TemporaryDirectory {
+        LiveServers.shared.removeAtExit(url)
+        return self
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Testing
 import TestSupport
 import TrackbotCore
@@ -39,7 +40,7 @@ struct AlertIssuesTests {
     }
 
     @Test func anIssueClosedByAPersonAcknowledgesItsAlertsAndIsNotReopened() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         let quiet = try await s.watch()
         #expect(quiet.exitCode == 0, "\(quiet.output) \(quiet.diagnostics)")
         #expect(try s.issues().isEmpty)
@@ -89,7 +90,7 @@ struct AlertIssuesTests {
 
     /// `--open-issues` without a token stops before anything is fetched: no mirror, no state.
     @Test func noTokenStopsBeforeAnyFetch() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         var anonymous = s.settings
         anonymous.token = nil
         await #expect(throws: UsageError.self) { _ = try await s.watch(anonymous) }
@@ -102,7 +103,7 @@ struct AlertIssuesTests {
     /// GitHub down after the check: exit 2, the alert recorded and not yet in an issue; the next
     /// run opens the issue, once.
     @Test func anAlertNotSyncedIsSyncedByTheNextRun() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         _ = try await s.watch()
         try s.demo.publish("1.0", amd64Extra: "etc/tampered")
         var down = s.settings
@@ -124,7 +125,7 @@ struct AlertIssuesTests {
     /// `trackbot issues sync` works from the state alone (what the sharded workflow's merge job
     /// runs): no registry, no git; a missing state file is an error, never an empty state.
     @Test func issuesSyncFromTheStateAndReports() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         _ = try await CheckCommand.run(.init(references: ["demo"]), options: s.demo.world.options())
         try s.demo.publish("1.0", amd64Extra: "etc/tampered")
         let report = s.demo.world.dir.appending("report.json").path

@@ -40,7 +40,7 @@ struct AlertLifecycleTests {
     }
 
     @Test func aDriftStaysAnAlertOnEveryRunUntilAcknowledged() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         let (first, r1) = try await demo.world.check(["demo"])
         #expect(first.exitCode == 0, "\(first.output)")
         #expect(r1.platform("demo", "1.0", "amd64")?.status == "baseline-recorded")
@@ -100,7 +100,7 @@ struct AlertLifecycleTests {
     /// A partial check between two full checks changes nothing for the tags and architectures it
     /// did not check, and a pending alert on them is still reported.
     @Test func partialChecksKeepEverythingElse() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo"])
         let recorded = try demo.state().images["demo"]
         try demo.publish("2", arm64Extra: "etc/tampered")
@@ -141,7 +141,7 @@ struct AlertLifecycleTests {
     /// An `--arch amd64` run sees the new index after an arm64 drift: it must not record it as
     /// the baseline of the platforms it did not compare.
     @Test func anArchSubsetRunAfterADriftElsewhereKeepsThatDrift() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo"])
         try demo.publish("1.0", arm64Extra: "etc/tampered")
         let (subset, rs) = try await demo.world.check(["demo"], arch: [.amd64])
@@ -157,7 +157,7 @@ struct AlertLifecycleTests {
     /// The registry keeps the recorded amd64 descriptor (annotated amd64) but relabels its
     /// platform, and publishes a changed manifest as the real linux/amd64.
     @Test func aRelabelledPlatformIsAnAlertNeverATick() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo:1.0"])
         let before = try #require(try demo.state().images["demo"]?.tags["1.0"]?.platforms["amd64"]?.digest)
         let digests = try demo.world.publish("demo", tag: "1.0", platforms: [
@@ -176,7 +176,7 @@ struct AlertLifecycleTests {
     /// A Dockerfile image whose parent cannot be looked up cannot be explained: exit 2, the
     /// recorded state kept, never a `rebuilt` from the image's own annotation.
     @Test func aParentThatCannotBeLookedUpIsCouldNotBeChecked() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("child", files: ["Dockerfile": "FROM missingbase:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
         try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", "refs/heads/main", commit, "")]))
@@ -192,7 +192,7 @@ struct AlertLifecycleTests {
 
     /// Nothing to verify at the source and a first sighting are said as such, never as ✓.
     @Test func theTextReportSaysWhatWasChecked() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         var options = demo.world.options(.text)
         let first = try await CheckCommand.run(.init(references: ["demo:1.0"]), options: options)
         #expect(first.output.contains("baseline recorded (first sighting)"), "\(first.output)")
@@ -208,7 +208,7 @@ struct AlertLifecycleTests {
 
     /// A state file that cannot be written never hides the report: printed in full, exit 2.
     @Test func anUnwritableStateStillPrintsTheWholeReport() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo:1.0"])
         try demo.publish("1.0", amd64Extra: "etc/tampered")
         // The state's folder becomes a file's name: the lock cannot be created.
@@ -230,7 +230,7 @@ struct AlertLifecycleTests {
 
     /// `--output FORMAT=FILE`: one run, several renderings of the same report.
     @Test func oneRunWritesEveryOutput() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         let json = demo.world.dir.appending("out/report.json").path
         let markdown = demo.world.dir.appending("out/summary.md").path
         let request = CheckCommand.Request(references: ["demo"], outputs: [.init(format: .json, path: json), .init(format: .markdown, path: markdown)])
@@ -246,7 +246,7 @@ struct AlertLifecycleTests {
     }
 
     @Test func muteFromTheConfigurationAndItsExpiry() async throws {
-        let demo = try Demo()
+        let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo:1.0"])
         try demo.publish("1.0", amd64Extra: "etc/tampered")
         let base = try String(contentsOfFile: demo.world.configPath, encoding: .utf8)

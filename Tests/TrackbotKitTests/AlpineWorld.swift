@@ -28,8 +28,7 @@ final class AlpineWorld: @unchecked Sendable {
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
         daemon = try GitDaemon(base: git, logDirectory: dir.url)
         registry = try LocalRegistry(root: dir.appending("registry"), workDirectory: dir.url)
-        checkout = dir.appending("docker-alpine")
-        try TestSupport.git(["clone", "--quiet", "-b", "v3.20", git.appendingPathComponent("alpinelinux/docker-alpine.git").path, checkout.path])
+        checkout = try AlpineShared.shared.checkout(from: git.appendingPathComponent("alpinelinux/docker-alpine.git"))
         statePath = dir.appending("state.json").path
         configPath = dir.appending("trackbot.toml").path
         let config = """
@@ -47,9 +46,19 @@ final class AlpineWorld: @unchecked Sendable {
     }
 
     /// Builds an image from the real tarballs (with official-image annotations) and pushes it as
-    /// `library/alpine:TAG` for each tag.
-    func publish(tags: [String], revision: String = AlpineWorld.alpineCommit, extraFile: String? = nil, name: String = "alpine") throws {
-        let out = dir.appending("oci-\(UUID().uuidString.prefix(6))")
+    /// `library/alpine:TAG` for each tag. On a thread of its own (make_oci.py, skopeo).
+    func publish(tags: [String], revision: String = AlpineWorld.alpineCommit, extraFile: String? = nil, name: String = "alpine") async throws {
+        try await offPool { try self.publishBlocking(tags: tags, revision: revision, extraFile: extraFile, name: name) }
+    }
+
+    private func publishBlocking(tags: [String], revision: String, extraFile: String?, name: String) throws {
+        // make_oci.py is deterministic (fixed times, gzip without a name or time): each layout is
+        // made once per test process and pushed from there.
+        let out = try AlpineShared.shared.layout(key: "\(revision) \(extraFile ?? "-")") { try self.makeLayout(revision: revision, extraFile: extraFile, out: $0) }
+        for tag in tags { try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag) }
+    }
+
+    private func makeLayout(revision: String, extraFile: String?, out: URL) throws {
         var args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t",
                     "--annotation", "org.opencontainers.image.revision=\(revision)"]
         for (arch, d) in Self.arches {
@@ -59,7 +68,6 @@ final class AlpineWorld: @unchecked Sendable {
                      "\(arch):org.opencontainers.image.source=https://github.com/alpinelinux/docker-alpine.git#\(revision):\(d)"]
         }
         _ = try run(try requireTool("python3", package: "python3"), args)
-        for tag in tags { try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag) }
     }
 
     func options(_ format: OutputFormat = .json, libraryRef: String? = nil) -> GlobalOptions {
@@ -83,5 +91,46 @@ final class AlpineWorld: @unchecked Sendable {
         struct P: Decodable { var arch: String; var digest: String?; var verified: [String] }
         var findings: [F]
         var images: [Image]
+    }
+}
+
+/// What every AlpineWorld only reads, made once per test process (in a directory removed at
+/// exit): the docker-alpine v3.20 checkout whose tarballs the images are built from, and the OCI
+/// layouts built from them.
+final class AlpineShared: @unchecked Sendable {
+    static let shared = AlpineShared()
+    private let lock = NSLock()
+    private var directory: TemporaryDirectory?
+    private var checkoutURL: URL?
+    private var layouts: [String: URL] = [:]
+
+    private func base() throws -> TemporaryDirectory {
+        if let directory { return directory }
+        let made = try TemporaryDirectory("alpine-shared").removedAtExit()
+        directory = made
+        return made
+    }
+
+    /// `git clone -b v3.20 BARE` once (the first world's bare copy; every copy is the same).
+    func checkout(from bare: URL) throws -> URL {
+        try lock.withLock {
+            if let checkoutURL { return checkoutURL }
+            let url = try base().appending("docker-alpine")
+            try TestSupport.git(["clone", "--quiet", "-b", "v3.20", bare.path, url.path])
+            checkoutURL = url
+            return url
+        }
+    }
+
+    /// The layout for `key`, made by `make` into a new directory the first time.
+    func layout(key: String, make: (URL) throws -> Void) throws -> URL {
+        if let done = lock.withLock({ layouts[key] }) { return done }
+        let out = try lock.withLock { try base() }.appending("oci-\(UUID().uuidString.prefix(8))")
+        try make(out)
+        return lock.withLock {
+            if let first = layouts[key] { return first }  // made twice at once: keep the first
+            layouts[key] = out
+            return out
+        }
     }
 }

@@ -8,8 +8,8 @@ import Tracking
 @Suite("check against real git and registry servers", .serialized)
 struct CheckEndToEndTests {
     @Test func recordsThenSeesNothingNewThenDriftThenTagMoves() async throws {
-        let world = try AlpineWorld()
-        try world.publish(tags: ["3.20.3", "3.20", "3", "latest"])
+        let world = try await offPool { try AlpineWorld() }
+        try await world.publish(tags: ["3.20.3", "3.20", "3", "latest"])
 
         // First run: all verified, recorded.
         let (first, r1) = try await world.check()
@@ -29,7 +29,7 @@ struct CheckEndToEndTests {
         #expect(r2.images[0].tags[0].notes.contains { $0.contains("unchanged") })
 
         // A re-pushed image with an extra file: unexplained drift on amd64 only.
-        try world.publish(tags: ["3.20"], extraFile: "etc/extra")
+        try await world.publish(tags: ["3.20"], extraFile: "etc/extra")
         let (third, r3) = try await world.check()
         #expect(third.exitCode == 1)
         #expect(r3.findings.map(\.kind) == ["digest-drift"])
@@ -49,7 +49,7 @@ struct CheckEndToEndTests {
     }
 
     @Test func corruptStateIsRefusedAndLeftAsItIs() async throws {
-        let world = try AlpineWorld()
+        let world = try await offPool { try AlpineWorld() }
         let garbage = Data("{\"schemaVersion\": 1, \"images\": [".utf8)
         try garbage.write(to: URL(fileURLWithPath: world.statePath))
         await #expect(throws: StateError.self) { _ = try await world.check() }
@@ -57,8 +57,8 @@ struct CheckEndToEndTests {
     }
 
     @Test func wrongRevisionIsProvenanceMismatch() async throws {
-        let world = try AlpineWorld()
-        try world.publish(tags: ["3.20"], revision: String(repeating: "0", count: 40))
+        let world = try await offPool { try AlpineWorld() }
+        try await world.publish(tags: ["3.20"], revision: String(repeating: "0", count: 40))
         let (result, report) = try await world.check()
         #expect(result.exitCode == 1)
         #expect(Set(report.findings.map(\.kind)) == ["provenance-mismatch"])
@@ -67,7 +67,7 @@ struct CheckEndToEndTests {
 
     @Test func oneImageFailingLetsTheOthersFinish() async throws {
         // busybox's upstream is not served here: it fails, alpine is still checked and recorded.
-        let world = try AlpineWorld(images: """
+        let world = try await offPool { try AlpineWorld(images: """
         [[images]]
         name = "busybox"
         tags = ["latest"]
@@ -76,8 +76,8 @@ struct CheckEndToEndTests {
         name = "alpine"
         tags = ["3.20"]
         architectures = ["amd64", "arm64v8"]
-        """)
-        try world.publish(tags: ["3.20"])
+        """) }
+        try await world.publish(tags: ["3.20"])
         let result = try await CheckCommand.run(.init(references: []), options: world.options())
         let report = try JSONDecoder().decode(AlpineWorld.Report.self, from: Data(result.output.utf8))
         #expect(result.exitCode == 2)

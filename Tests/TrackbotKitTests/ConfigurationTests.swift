@@ -69,7 +69,7 @@ import Registry
 @Suite struct DigestsUsesConfigurationTests {
     @Test func configuredRewriteIsAppliedWithoutTheFlag() async throws {
         let dir = try TemporaryDirectory("digests-config")
-        let registry = try LocalRegistry(root: dir.appending("registry"), workDirectory: dir.url)
+        let registry = try await LocalRegistry.start(root: dir.appending("registry"), workDirectory: dir.url)
         let oci = dir.appending("oci")
         let rootfs = dir.appending("rootfs")
         try FileManager.default.createDirectory(at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)

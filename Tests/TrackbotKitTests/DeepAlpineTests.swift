@@ -7,9 +7,9 @@ import TrackbotCore
 @Suite("check --deep on the real alpine trace", .serialized)
 struct DeepAlpineTests {
     @Test func realRootfsAgainstItsRepushedLayer() async throws {
-        let world = try AlpineWorld()
+        let world = try await offPool { try AlpineWorld() }
         // amd64 carries an extra file; arm64v8 is the tarball re-packed as a builder would.
-        try world.publish(tags: ["3.20"], extraFile: "etc/extra")
+        try await world.publish(tags: ["3.20"], extraFile: "etc/extra")
         var options = world.options()
         options.deep = true
         let result = try await CheckCommand.run(.init(references: ["alpine:3.20"]), options: options)

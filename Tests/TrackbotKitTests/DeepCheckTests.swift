@@ -7,7 +7,7 @@ import TrackbotCore
 @Suite("check --deep: published layers against rootfs tarballs, ADD --checksum downloads", .serialized)
 struct DeepCheckTests {
     @Test func layerWithAnExtraFileIsContentMismatchNamingIt() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let rootfs = try world.rootfs(["bin/sh": "#!fake shell\n", "etc/os-release": "ID=synthetic\n", "etc/motd": "hello\n"])
         let work = try world.upstream("scratchy")
         try FileManager.default.copyItem(at: rootfs, to: work.appendingPathComponent("rootfs.tar.gz"))
@@ -39,16 +39,18 @@ struct DeepCheckTests {
     }
 
     @Test func addChecksumIsDownloadedAndHashed() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let served = world.dir.appending("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         let payload = Data("the pinned download\n".utf8)
         try payload.write(to: served.appendingPathComponent("payload.bin"))
-        let port = try freePort()
-        let server = try ServerProcess(name: "http-\(port)", executable: try findTool("python3", package: "python3"),
-                                       arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", served.path],
-                                       port: port, logDirectory: world.dir.url)
+        // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
+        let server = try await ServerProcess.start(name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
+                                                   arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
+                                                   port: 0, logDirectory: world.dir.url,
+                                                   readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
         defer { server.stop() }
+        let port = server.port
         let right = StreamingHasher.digest(payload).hex
         let wrong = String(repeating: "ab", count: 32)
         func dockerfile(_ hex: String) -> String {

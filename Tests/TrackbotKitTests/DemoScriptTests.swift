@@ -6,7 +6,7 @@ import TestSupport
 /// `swift build --build-tests` (and so `swift test`) builds beside the test bundle.
 @Suite("scripts/demo (the offline demo)")
 struct DemoScriptTests {
-    @Test func demoChecksCleanTwiceThenReportsTheRePushAsDriftAndCleansUp() throws {
+    @Test func demoChecksCleanTwiceThenReportsTheRePushAsDriftAndCleansUp() async throws {
         for (tool, package) in [("git", "git"), ("docker-registry", "docker-registry"), ("skopeo", "skopeo"),
                                 ("python3", "python3"), ("bash", "bash")] {
             _ = try registryTool(tool, package: package)
@@ -14,7 +14,7 @@ struct DemoScriptTests {
         let binary = try TestPaths.trackbotBinary()
         let tmp = try TemporaryDirectory("demo-script")
 
-        let (status, output) = try Self.runDemo(binary: binary, tmpdir: tmp.url)
+        let (status, output) = try await Self.runDemo(binary: binary, tmpdir: tmp.url)
         #expect(status == 0, "scripts/demo exited \(status):\n\(output)")
         #expect(output.contains("demo: OK"), "\(output)")
 
@@ -52,7 +52,7 @@ struct DemoScriptTests {
 
     /// Runs `bash scripts/demo` with TRACKBOT_DEMO_BIN and TMPDIR set; stdout and stderr together.
     /// After five minutes it is interrupted (its trap still cleans up) and the test fails.
-    static func runDemo(binary: String, tmpdir: URL) throws -> (Int32, String) {
+    static func runDemo(binary: String, tmpdir: URL) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try registryTool("bash", package: "bash"))
         process.arguments = [TestPaths.packageRoot.appendingPathComponent("scripts/demo").path]
@@ -63,19 +63,20 @@ struct DemoScriptTests {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var data = Data()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
+        // The output is read on a thread of its own; a watchdog task interrupts the script after
+        // five minutes (nothing holds a cooperative thread meanwhile).
+        let pid = process.processIdentifier
+        let watchdog = Task<Bool, Never> {
+            do { try await Task.sleep(for: .seconds(300)) } catch { return false }
+            kill(pid, SIGINT)
+            return true
         }
-        if done.wait(timeout: .now() + 300) == .timedOut {
-            kill(process.processIdentifier, SIGINT)
-            done.wait()
-            process.waitUntilExit()
+        let data = await readToEnd(pipe.fileHandleForReading)
+        await waitForExit(process)
+        watchdog.cancel()
+        if await watchdog.value {
             throw TestSupportError.timeout("scripts/demo (5 minutes): \(String(decoding: data, as: UTF8.self))")
         }
-        process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Reporting
 import Testing
 import TestSupport
@@ -10,9 +11,9 @@ import TrackbotCore
 /// GitHub failure exits 2 with the report still printed.
 @Suite struct GitHubIssuesCheckTests {
     @Test func checkWithOpenIssuesOpensOneIssueAndAGitHubFailureExitsTwo() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let token = "ghp_check" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        let github = try GitHubStandIn(token: token, logDirectory: world.dir.url)
+        let github = try await GitHubStandIn.start(token: token, logDirectory: world.dir.url)
         try Data("\n[github]\nrepository = \"acme/images\"\nlabels = [\"trackbot\"]\n".utf8)
             .append(to: world.configPath)
 

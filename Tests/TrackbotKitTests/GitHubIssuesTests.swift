@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import HTTPTransport
 import Reporting
 import TestSupport
@@ -55,7 +56,7 @@ import Tracking
     }
 
     @Test func threeRunsWithTheSameAlertMakeOneIssue() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         let findings = [Self.drift(), Self.drift("3.21"),
                         Finding(kind: .tagAdded, severity: .info, image: "alpine", tag: "3.22", message: "new tag")]
         let first = try await s.run(findings)
@@ -80,7 +81,7 @@ import Tracking
     }
 
     @Test func aChangedFindingUpdatesTheSameIssue() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         _ = try await s.run([Self.drift()])
         let changed = try await s.run([Self.drift(actual: "sha256:cccc"), Self.drift("3.21", actual: "sha256:cccc")])
 
@@ -96,7 +97,7 @@ import Tracking
     }
 
     @Test func aResolvedFindingIsCommentedAndClosedOnlyWhenItsImageWasChecked() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         _ = try await s.run([Self.drift(), Self.drift(image: "node")])
         // node was not checked this run (failed or not asked for): its issue stays open.
         let resolved = try await s.run([], checked: ["alpine"])
@@ -115,7 +116,7 @@ import Tracking
     }
 
     @Test func closeResolvedFalseLeavesTheIssueOpen() async throws {
-        var s = try Setup()
+        var s = try await offPool { try Setup() }
         s.sync.closeResolved = false
         _ = try await s.run([Self.drift()])
         let resolved = try await s.run([])
@@ -130,7 +131,7 @@ import Tracking
     }
 
     @Test func flappingUpdatesOneIssueAndAReturningAlertGetsANewIssueNeverAReopen() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         let a = [Self.drift()]
         let b = [Self.drift("3.21", actual: "sha256:dddd")]
         let r1 = try await s.run(a)
@@ -151,7 +152,7 @@ import Tracking
     }
 
     @Test func everyPageOf150IssuesIsSearchedAndTheMatchOnPageFiveIsUpdated() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         let old = IssueContent(AlertGroup.groups(Self.records([Self.drift(actual: "sha256:0000")]))[0])
         var seed: [(title: String, body: String, state: String, labels: [String])] = []
         for n in 1...150 {
@@ -180,7 +181,7 @@ import Tracking
     }
 
     @Test func aCreateThatTimesOutIsLookedUpAndNotDuplicated() async throws {
-        let s = try Setup(requestTimeout: 1)
+        let s = try await offPool { try Setup(requestTimeout: 1) }
         try s.github.fail("create-then-stall", method: "POST", stall: 3)
         let result = try await s.run([Self.drift()])
 
@@ -195,7 +196,7 @@ import Tracking
     }
 
     @Test func aCreateAnswered502AfterCreatingIsNotDuplicated() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("create-then-502", method: "POST")
         let result = try await s.run([Self.drift()])
         #expect(result.actions.map(\.kind) == [.create])
@@ -204,7 +205,7 @@ import Tracking
     }
 
     @Test func aCreateWhoseAnswerIsDroppedOnAKeptAliveConnectionIsNotDuplicated() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("create-then-drop", method: "POST")
         let result = try await s.run([Self.drift()])
 
@@ -225,7 +226,7 @@ import Tracking
     }
 
     @Test func aDroppedPOSTAnswerReachesTheCallerAsAnEmptyReply() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("create-then-drop", method: "POST")
         let http = HTTPClient()
         let url = s.github.url + "/repos/\(Self.repo)/issues"
@@ -252,7 +253,7 @@ import Tracking
     }
 
     @Test func a502BeforeCreatingIsRetriedAfterALookUp() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("502", method: "POST")
         let result = try await s.run([Self.drift()])
         #expect(result.actions.map(\.kind) == [.create])
@@ -263,7 +264,7 @@ import Tracking
     }
 
     @Test func aSecondaryRateLimitIsWaitedOutThenRetried() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("rate-limit", method: "POST")
         let started = Date()
         let result = try await s.run([Self.drift()])
@@ -275,7 +276,7 @@ import Tracking
     }
 
     @Test func anExhaustedRateLimitWaitsForItsResetTime() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("primary-rate-limit", method: "GET", retry: 1)
         let result = try await s.run([Self.drift()])
         #expect(result.actions.map(\.kind) == [.create])
@@ -286,7 +287,7 @@ import Tracking
     }
 
     @Test func aRateLimitLongerThanTheBoundStopsTheRun() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("rate-limit", method: "POST", retry: 3600)
         await #expect(throws: GitHubError.rateLimited(method: "POST", path: "/repos/\(Self.repo)/issues", waitSeconds: 3600)) {
             _ = try await s.run([Self.drift()])
@@ -295,7 +296,7 @@ import Tracking
     }
 
     @Test func aNextPageOffTheAPIHostIsRefused() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.seed(repo: Self.repo, (1...40).map { ("other \($0)", "", "open", ["trackbot", "alert"]) })
         try s.github.fail("foreign-link", method: "GET")
         await #expect(throws: GitHubError.self) { _ = try await s.run([Self.drift()]) }
@@ -307,7 +308,7 @@ import Tracking
     }
 
     @Test func mutationsAreSpaced() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         var settings = GitHubSettings(apiURL: s.github.url, token: Secret(s.token))
         settings.mutationSpacing = 0.3
         let spaced = GitHubClient(settings: settings)
@@ -322,7 +323,7 @@ import Tracking
     }
 
     @Test func aListAnswered502IsRetried() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         try s.github.fail("502", method: "GET")
         let result = try await s.run([Self.drift()])
         #expect(result.actions.map(\.kind) == [.create])
@@ -330,7 +331,7 @@ import Tracking
     }
 
     @Test func dryRunListsButChangesNothing() async throws {
-        var s = try Setup()
+        var s = try await offPool { try Setup() }
         _ = try await s.run([Self.drift(image: "node")])
         s.sync.dryRun = true
         let result = try await s.run([Self.drift()])
@@ -341,7 +342,7 @@ import Tracking
     }
 
     @Test func aWrongTokenFailsWithoutShowingIt() async throws {
-        let s = try Setup()
+        let s = try await offPool { try Setup() }
         let wrong = "ghp_wrong" + UUID().uuidString
         var settings = GitHubSettings(apiURL: s.github.url, token: Secret(wrong))
         settings.mutationSpacing = 0
@@ -361,7 +362,7 @@ import Tracking
     }
 
     @Test func noTokenIsRefusedBeforeAnyRequestUnlessDryRun() async throws {
-        var s = try Setup()
+        var s = try await offPool { try Setup() }
         let anonymous = GitHubClient(settings: GitHubSettings(apiURL: s.github.url, token: nil))
         await #expect(throws: GitHubError.missingToken) {
             _ = try await s.sync.run(findings: [Self.drift()], checkedImages: [], client: anonymous)

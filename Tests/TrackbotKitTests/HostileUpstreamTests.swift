@@ -34,7 +34,7 @@ struct HostileUpstreamTests {
     }
 
     @Test func checkReportsUnsafeEntriesOfARootfsTarballPerPlatform() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let folder = try unsafeFolder(world.dir)
         let work = try world.upstream("hostile")
         for name in ["Dockerfile", "rootfs.tar.gz", "rootfs.tar.gz.sha256"] {
@@ -68,15 +68,17 @@ struct HostileUpstreamTests {
     }
 
     @Test func aPinnedDownloadStopsAtItsCapNamingTheURLAndTheCap() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let served = world.dir.appending("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         try Data(repeating: 0x5a, count: (1 << 20) + 4096).write(to: served.appendingPathComponent("big.bin"))
-        let port = try freePort()
-        let server = try ServerProcess(name: "http-\(port)", executable: try findTool("python3", package: "python3"),
-                                       arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", served.path],
-                                       port: port, logDirectory: world.dir.url)
+        // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
+        let server = try await ServerProcess.start(name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
+                                                   arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
+                                                   port: 0, logDirectory: world.dir.url,
+                                                   readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
         defer { server.stop() }
+        let port = server.port
         let pin = String(repeating: "ab", count: 32)
         let commit = try world.commit("pinned", files: [
             "Dockerfile": "FROM scratch\nADD --checksum=sha256:\(pin) http://user:secret@127.0.0.1:\(port)/big.bin /big\nCMD [\"/big\"]\n",

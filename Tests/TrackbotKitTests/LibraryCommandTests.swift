@@ -78,7 +78,7 @@ struct LibraryCommandTests {
                                     "i386": "x86", "ppc64le": "ppc64le", "riscv64": "riscv64", "s390x": "s390x"]
 
     @Test func alpineAtAFullCommitThroughARewrite() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let file = try await world.json("alpine:3.20", libraryRef: Self.commit87)
         #expect(file.source.commit == Self.commit87)
         #expect(file.source.ref == Self.commit87)
@@ -113,7 +113,7 @@ struct LibraryCommandTests {
     }
 
     @Test func defaultRefIsMaster() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let master = try world.revParse("refs/heads/master")
         let file = try await world.json("alpine")
         #expect(file.source.ref == "refs/heads/master")
@@ -127,7 +127,7 @@ struct LibraryCommandTests {
     }
 
     @Test func configuredRefIsUsedAndOptionOverridesIt() async throws {
-        let world = try World(ref: Self.commit87)
+        let world = try await offPool { try World(ref: Self.commit87) }
         #expect(try await world.json("alpine:3.20").entries.first?.tags == ["3.20.3", "3.20", "3", "latest"])
         // An abbreviated commit on the command line wins over the configured ref.
         let file = try await world.json("alpine:3.20", libraryRef: "6317ead")
@@ -138,7 +138,7 @@ struct LibraryCommandTests {
     }
 
     @Test func diffBetweenTwoAbbreviatedCommits() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let json = try await world.run("alpine", libraryRef: "6317ead", diffRef: "87b6256")
         let diff = try JSONDecoder().decode(DiffJSON.self, from: Data(json.utf8))
         #expect(diff.image == "alpine")
@@ -166,7 +166,7 @@ struct LibraryCommandTests {
     }
 
     @Test func unknownTagListsTheTags() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let error = await #expect(throws: UsageError.self) { try await world.run("alpine:9.99", libraryRef: Self.commit87) }
         let message = error?.description ?? ""
         #expect(message.contains("library/alpine has no tag \"9.99\" at 87b6256"))
@@ -174,7 +174,7 @@ struct LibraryCommandTests {
     }
 
     @Test func unknownImageNamesWhatThereIs() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let error = await #expect(throws: UsageError.self) { try await world.run("nosuchimage", libraryRef: Self.commit87) }
         let message = error?.description ?? ""
         #expect(message.contains("official-images at 87b6256 has no library/nosuchimage"))
@@ -182,7 +182,7 @@ struct LibraryCommandTests {
     }
 
     @Test func aFileBashbrewRejectsGivesFileAndLine() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         for commit in Self.badNode {
             var message = ""
             do {
@@ -200,14 +200,14 @@ struct LibraryCommandTests {
     }
 
     @Test func unknownRefIsAClearError() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         var message = ""
         do { _ = try await world.run("alpine", libraryRef: "no-such-branch") } catch { message = "\(error)" }
         #expect(message.contains("no-such-branch"), "\(message)")
     }
 
     @Test func folderSourceAndDiffAgainstAFile() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let folder = world.dir.appending("checkout/library")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let old = try git(["--git-dir", world.served.path, "show", "\(Self.commit87):library/alpine"])

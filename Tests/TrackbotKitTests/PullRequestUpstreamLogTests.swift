@@ -13,7 +13,7 @@ import Reporting
         let dir = try TemporaryDirectory("prs-log")
         let base = dir.appending("git")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let daemon = try GitDaemon(base: base, logDirectory: dir.url)
+        let daemon = try await GitDaemon.start(base: base, logDirectory: dir.url)
 
         let up = dir.appending("work/up")
         try GitRepositories.working(at: up, files: ["x/Dockerfile": "FROM scratch\n"])

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Testing
 import TestSupport
 import TrackbotCore
@@ -8,9 +9,9 @@ import Reporting
 /// With the GitHub API (the local stand-in), the open pull requests are exactly the API's, not approximate.
 @Suite struct PullRequestsAPITests {
     @Test func theAPIListIsTheTruth() async throws {
-        let world = try PullRequestsTests.World()
+        let world = try await offPool { try PullRequestsTests.World() }
         let token = "ghp_standin_\(UUID().uuidString.prefix(8))"
-        let standIn = try GitHubStandIn(token: token, logDirectory: world.dir.url)
+        let standIn = try await GitHubStandIn.start(token: token, logDirectory: world.dir.url)
         // 40 pulls (two pages of 30): 21254 and 20400 open and touching alpine, the rest closed or elsewhere.
         var pulls: [(number: Int, state: String)] = (1...38).map { (100_000 + $0, "closed") }
         pulls += [(21254, "open"), (20400, "open")]

@@ -67,7 +67,7 @@ import Reporting
     }
 
     @Test func givenPullRequestsGiveTheExactLibraryDiff() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         let report = try await PullRequestsCommand.report(.init(images: ["alpine", "node"], numbers: [21254, 20400]),
                                                           options: world.options)
         #expect(report.source == "--pr")
@@ -142,7 +142,7 @@ import Reporting
     }
 
     @Test func withoutTheAPIMergeRefsGiveAnApproximateList() async throws {
-        let world = try World()
+        let world = try await offPool { try World() }
         var options = world.options
         options.format = .json
         let result = try await PullRequestsCommand.run(.init(images: ["alpine"], upstreamLogs: false), options: options)

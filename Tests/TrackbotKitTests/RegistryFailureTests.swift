@@ -9,7 +9,7 @@ import Tracking
 /// The registry failing for one image (503 on every request for it) still lets the others finish.
 @Suite struct RegistryFailureTests {
     @Test func registryFailingForOneImageLetsTheOthersFinish() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let rootfs = try world.rootfs(["etc/os-release": "ID=demo\n"])
         let work = try world.upstream("distro")
         _ = try world.layout(rootfs: rootfs, single: true, into: work.appendingPathComponent("oci"))
@@ -22,7 +22,7 @@ import Tracking
         try world.publish("one", tag: "1", rootfs: rootfs)
         try world.publish("two", tag: "1", rootfs: rootfs)
 
-        let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.dir.url)
+        let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.dir.url)
         try proxy.rules(#"[{"action":"status","status":503,"match":"/library/two/"}]"#)
         var options = world.options()
         options.rewrites = [.init(from: "docker.io", to: proxy.url)]

@@ -75,7 +75,8 @@ struct ShardedWorkflowTests {
             try world.publish(name, tag: "1", platforms: [("amd64", rootfs, "etc/tampered", nil)])
         }
 
-        /// Runs `workflows/FILE` as run `n`; its exit status (0 green, 1 red) and its log.
+        /// Runs `workflows/FILE` as run `n`; its exit status (0 green, 1 red) and its log. It blocks
+        /// until the run ends: call it through `offPool`.
         func run(_ file: String, _ n: Int, matrix: [String] = []) throws -> (status: Int32, log: String) {
             let runs = world.dir.appending("runs")
             try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
@@ -130,14 +131,14 @@ struct ShardedWorkflowTests {
     }
 
     @Test func aDriftInOneShardOpensOneIssueAndTheRunStaysRed() async throws {
-        let w = try WorkflowWorld()
+        let w = try await offPool { try WorkflowWorld() }
         let start = Date()
-        func run(_ n: Int) throws -> (status: Int32, log: String) {
-            try w.run("trackbot-sharded.yml", n, matrix: ["shard=1,2"])
+        func run(_ n: Int) async throws -> (status: Int32, log: String) {
+            try await offPool { try w.run("trackbot-sharded.yml", n, matrix: ["shard=1,2"]) }
         }
 
         // Run 1, nothing drifted: green, no issue, the merged state committed to the state branch.
-        let (s1, log1) = try run(1)
+        let (s1, log1) = try await run(1)
         #expect(s1 == 0, "run 1 should be green:\n\(log1)")
         #expect(log1.contains("Watch shard 1 of 2") && log1.contains("Watch shard 2 of 2"), "\(log1)")
         #expect((try? w.shardReport(1, 1)) == ["left"], "\(log1)")
@@ -151,7 +152,7 @@ struct ShardedWorkflowTests {
 
         // Run 2: "right" (shard 2) was re-pushed with one more file.
         try w.drift("right")
-        let (s2, log2) = try run(2)
+        let (s2, log2) = try await run(2)
         #expect(s2 == 1, "run 2 should be red:\n\(log2)")
         #expect(log2.contains("job shard: success") && log2.contains("job merge: failure"), "\(log2)")
         #expect(log2.contains("::error title=digest-drift right:1::"), "\(log2)")
@@ -173,7 +174,7 @@ struct ShardedWorkflowTests {
         // Run 3, nothing changed: still red, the same single issue, open and untouched (only GETs),
         // and no new commit on the state branch (only times changed).
         let before = try w.github.requests().count
-        let (s3, log3) = try run(3)
+        let (s3, log3) = try await run(3)
         #expect(s3 == 1, "run 3 should still be red:\n\(log3)")
         let issues3 = try w.github.issues(repo: Self.repository)
         #expect(issues3.count == 1)
@@ -192,7 +193,7 @@ struct ShardedWorkflowTests {
         try FileManager.default.moveItem(at: w.world.gitBase.appendingPathComponent("up/right.git"),
                                          to: w.world.dir.appending("right-gone.git"))
         let before4 = try w.github.requests().count
-        let (s4, log4) = try run(4)
+        let (s4, log4) = try await run(4)
         #expect(s4 == 1, "run 4 should be red:\n\(log4)")
         #expect(log4.contains("job shard: failure"), "\(log4)")
         #expect(try w.github.issues(repo: Self.repository).map(\.state) == ["open"])
@@ -204,13 +205,13 @@ struct ShardedWorkflowTests {
     /// trackbot.yml: one job, one pass of `watch --open-issues`, the same restore and
     /// compare-before-commit.
     @Test func theSingleJobWorkflowOpensTheIssueInItsOnePass() async throws {
-        let w = try WorkflowWorld()
-        let (s1, log1) = try w.run("trackbot.yml", 1)
+        let w = try await offPool { try WorkflowWorld() }
+        let (s1, log1) = try await offPool { try w.run("trackbot.yml", 1) }
         #expect(s1 == 0, "run 1 should be green:\n\(log1)")
         #expect(try w.stateCommits().count == 1, "\(log1)")
 
         try w.drift("left")
-        let (s2, log2) = try w.run("trackbot.yml", 2)
+        let (s2, log2) = try await offPool { try w.run("trackbot.yml", 2) }
         #expect(s2 == 1, "run 2 should be red:\n\(log2)")
         #expect(log2.contains("::error title=digest-drift left:1::"), "\(log2)")
         let issues = try w.github.issues(repo: Self.repository)
@@ -220,7 +221,7 @@ struct ShardedWorkflowTests {
         #expect(try w.branchState().images["left"]?.alerts.map(\.issue) == [issues.first?.number])
 
         let before = try w.github.requests().count
-        let (s3, log3) = try w.run("trackbot.yml", 3)
+        let (s3, log3) = try await offPool { try w.run("trackbot.yml", 3) }
         #expect(s3 == 1, "run 3 should still be red:\n\(log3)")
         #expect(try w.github.issues(repo: Self.repository).map(\.body) == issues.map(\.body))
         #expect(try w.github.requests().dropFirst(before).allSatisfy { $0.method == "GET" })

@@ -8,24 +8,24 @@ import Tracking
 @Suite struct StateKillTests {
     @Test func killedRunsNeverLeaveABrokenStateFile() async throws {
         let binary = try TestPaths.trackbotBinary()
-        let world = try AlpineWorld()
-        try world.publish(tags: ["3.20"])
+        let world = try await offPool { try AlpineWorld() }
+        try await world.publish(tags: ["3.20"])
         let (first, _) = try await world.check()
         #expect(first.exitCode == 0)
         let recorded = try StateStore(path: world.statePath).load()
         var killed = 0
         for i in 0..<12 {
             // Alternate the published image so each run has a new state to write.
-            if i % 4 == 3 { try world.publish(tags: ["3.20"], extraFile: "etc/v\(i)") }
+            if i % 4 == 3 { try await world.publish(tags: ["3.20"], extraFile: "etc/v\(i)") }
             let p = Process()
             p.executableURL = URL(fileURLWithPath: binary)
             p.arguments = ["check", "alpine:3.20", "--config", world.configPath]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            usleep(UInt32.random(in: 20_000...400_000))
+            try await Task.sleep(for: .microseconds(Int.random(in: 20_000...400_000)))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
-            p.waitUntilExit()
+            await waitForExit(p)
             let state = try StateStore(path: world.statePath).load()  // never throws: old or new
             #expect(state.images["alpine"]?.libraryCommit == recorded.images["alpine"]?.libraryCommit)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.dir.path).filter { $0.contains(".tmp-") }

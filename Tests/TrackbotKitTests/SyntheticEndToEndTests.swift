@@ -10,7 +10,7 @@ struct SyntheticEndToEndTests {
     static let shellRootfs = ["bin/sh": "#!fake shell\n", "etc/os-release": "ID=synthetic\n"]
 
     @Test func ociImportPublishedManifestMustBeTheLayouts() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let rootfs = try world.rootfs(Self.shellRootfs)
         // The upstream holds an OCI layout with one image manifest, in oci/.
         let work = try world.upstream("distro")
@@ -39,7 +39,7 @@ struct SyntheticEndToEndTests {
     }
 
     @Test func parentRepushedExplainsTheChildsNewDigest() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
         try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
@@ -68,7 +68,7 @@ struct SyntheticEndToEndTests {
     }
 
     @Test func forcePushedBranchIsInfoAndMovedTagIsAlert() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let dockerfile = ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"]
         // forced: main = c1 → c2; the entry pins c1.
         let c1 = try world.commit("forced", files: dockerfile)
@@ -107,7 +107,7 @@ struct SyntheticEndToEndTests {
     }
 
     @Test func commitOutsideGitFetchIsCommitNotInRef() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         try world.commit("stray", files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
         try world.upstreamGit("stray", ["push", "--quiet", "origin", "main"])
         try world.upstreamGit("stray", ["checkout", "--quiet", "-b", "other"])

@@ -15,6 +15,8 @@ final class SyntheticWorld: @unchecked Sendable {
     let configPath: String
     let statePath: String
     private let libraryWork: URL
+    private let layoutsLock = NSLock()
+    private var layouts: [String: URL] = [:]
 
     init() throws {
         dir = try TemporaryDirectory("synthetic-world")
@@ -139,15 +141,25 @@ final class SyntheticWorld: @unchecked Sendable {
     /// pushes it as `library/NAME:TAG`; returns the platform manifest digests in order.
     @discardableResult
     func publish(_ name: String, tag: String, platforms: [(arch: String, rootfs: URL, extra: String?, relabel: String?)]) throws -> [String] {
-        let out = dir.appending("oci-\(UUID().uuidString.prefix(6))")
-        var args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t"]
+        var specs: [String] = []
         for p in platforms {
             var spec = "\(p.arch)=\(p.rootfs.path)"
             if let extra = p.extra { spec += ",extra=\(extra):added" }
             if let relabel = p.relabel { spec += ",platform=\(relabel)" }
-            args += ["--platform", spec]
+            specs += ["--platform", spec]
         }
-        _ = try run(try findTool("python3", package: "python3"), args)
+        // make_oci.py is deterministic and a rootfs tarball is never rewritten: the same platforms
+        // (several tags of one image) make the same layout, made once per world.
+        let key = specs.joined(separator: " ")
+        let out: URL
+        if let made = layoutsLock.withLock({ layouts[key] }) {
+            out = made
+        } else {
+            out = dir.appending("oci-\(UUID().uuidString.prefix(6))")
+            let args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t"] + specs
+            _ = try run(try findTool("python3", package: "python3"), args)
+            layoutsLock.withLock { layouts[key] = out }
+        }
         try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag)
         let index = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("index.json"))) as? [String: Any]
         let top = ((index?["manifests"] as? [[String: Any]])?.first?["digest"] as? String) ?? ""

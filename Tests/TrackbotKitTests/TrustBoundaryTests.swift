@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Testing
 import TestSupport
 import TrackbotCore
@@ -24,9 +25,9 @@ struct TrustBoundaryTests {
     }
 
     @Test func aRegistryNamedByAnUpstreamFROMNeverReceivesTheCredentials() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         // Another registry (another port), which asks for Basic credentials as a hostile one would.
-        let other = try FaultProxy(upstream: world.registry.url, workDirectory: world.dir.url)
+        let other = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.dir.url)
         try other.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"other\""}}]"#)
         let commit = try world.commit("child", files: ["Dockerfile": "FROM \(other.host)/library/base:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
@@ -82,7 +83,7 @@ struct TrustBoundaryTests {
     }
 
     @Test func credentialsInAGitRepoURLNeverReachStateReportsOrIssues() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let secret = "hunter2-" + UUID().uuidString.prefix(8)
         let rootfs = try world.rootfs(Self.rootfs)
         let work = try world.upstream("distro")
@@ -114,7 +115,7 @@ struct TrustBoundaryTests {
         try world.registry.push(layout: out, tag: "t", repository: "library/distro", as: "1")
 
         let token = "ghp_trust" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        let github = try GitHubStandIn(token: token, logDirectory: world.dir.url)
+        let github = try await GitHubStandIn.start(token: token, logDirectory: world.dir.url)
         var settings = GitHubSettings(apiURL: github.url, token: Secret(token))
         settings.mutationSpacing = 0
         try Data("\n[github]\nrepository = \"acme/images\"\n".utf8).append(to: world.configPath)
@@ -144,7 +145,7 @@ struct TrustBoundaryTests {
     }
 
     @Test func escapeSequencesFromALibraryFileNeverReachOutput() async throws {
-        let world = try SyntheticWorld()
+        let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("evil", files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
         try world.upstreamGit("evil", ["push", "--quiet", "origin", "main"])
         let file = """

@@ -5,29 +5,6 @@ import TrackbotCore
 import Reporting
 @testable import TrackbotKit
 
-@Suite struct TagOrderingTests {
-    @Test func numericComponentsCompareAsNumbers() {
-        #expect(TagOrdering.isOlder("v3.20.9", than: "v3.20.10"))
-        #expect(!TagOrdering.isOlder("v3.20.10", than: "v3.20.9"))
-        #expect(TagOrdering.isOlder("3.9", than: "v3.10"))
-        #expect(TagOrdering.isOlder("v22.9.0", than: "v22.10.0"))
-        #expect(TagOrdering.isOlder("v3.20.0-rc1", than: "v3.20.0"))
-        #expect(TagOrdering.isOlder("v3.20.0", than: "v3.20.1"))
-        #expect(["v1.10", "v1.9", "v1.2.3", "v1.10.1"].sorted(by: TagOrdering.isOlder) == ["v1.2.3", "v1.9", "v1.10", "v1.10.1"])
-    }
-
-    @Test func datesCompareAsNumbers() {
-        #expect(TagOrdering.isOlder("20231201", than: "20240530"))
-        #expect(TagOrdering.isOlder("bookworm-20240513", than: "bookworm-20240530"))
-        #expect(TagOrdering.isOlder("2024.05.9", than: "2024.05.30"))
-    }
-
-    @Test func ubuntuDistTagsOrderBySerial() {
-        #expect(TagOrdering.isOlder("dist-noble-amd64-20240725-9c4f3a1e", than: "dist-noble-amd64-20240801-0a1b2c3d"))
-        #expect(!TagOrdering.isOlder("dist-noble-amd64-20240801-0a1b2c3d", than: "dist-noble-amd64-20240725-ffffffff"))
-    }
-}
-
 /// `trackbot upstream` against a repository the test makes, with tags added between runs.
 @Suite struct UpstreamTests {
     @Test func reportsTagsNewerThanTheLibraryReferences() async throws {
@@ -42,7 +19,7 @@ import Reporting
         let base = dir.appending("git")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         try git(["clone", "--quiet", "--bare", work.path, base.appendingPathComponent("demo.git").path])
-        let daemon = try GitDaemon(base: base, logDirectory: dir.url)
+        let daemon = try await GitDaemon.start(base: base, logDirectory: dir.url)
         let upstream = daemon.url("demo.git")
 
         // One entry by tag (v1.0.9), one by commit only (the commit v1.0.8 names).

@@ -11,7 +11,7 @@ import Reporting
         let git = dir.appending("git")
         try FileManager.default.createDirectory(at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
-        let daemon = try GitDaemon(base: git, logDirectory: dir.url)
+        let daemon = try await GitDaemon.start(base: git, logDirectory: dir.url)
         var options = GlobalOptions()
         options.cacheDirectory = dir.appending("cache").path
         options.rewrites = [.init(from: "https://github.com/", to: "git://127.0.0.1:\(daemon.server.port)/")]

@@ -25,7 +25,7 @@ import Tracking
     @Test(arguments: [(SIGTERM, 2_500_000 as useconds_t), (SIGINT, 300_000 as useconds_t)])
     func signalStopsBetweenRuns(signo: Int32, after delay: useconds_t) async throws {
         let binary = try TestPaths.trackbotBinary()
-        let world = try AlpineWorld()
+        let world = try await offPool { try AlpineWorld() }
         let libraryDir = world.dir.appending("official-images")
         try FileManager.default.createDirectory(at: libraryDir.appendingPathComponent("library"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestPaths.fixture("library/alpine@87b6256"),
@@ -40,7 +40,7 @@ import Tracking
         warm.standardOutput = FileHandle.nullDevice
         warm.standardError = FileHandle.nullDevice
         try warm.run()
-        warm.waitUntilExit()
+        await waitForExit(warm)
         #expect(warm.terminationStatus != 2, "the warm-up run could not check alpine")
         try FileManager.default.removeItem(atPath: world.statePath)
 
@@ -53,13 +53,20 @@ import Tracking
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)
         try p.run()
-        usleep(delay)
+        // The delay counts from when the loop handles the signal (it sets it to SIG_IGN and
+        // watches it with a dispatch source): on a loaded machine the binary can take longer than
+        // the delay to start, and a signal before that would kill it outright.
+        let installed = Date().addingTimeInterval(20)
+        while p.isRunning, !Self.ignores(signo, pid: p.processIdentifier), Date() < installed {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .microseconds(Int(delay)))
         #expect(p.isRunning, "the loop ended before the signal")
         kill(p.processIdentifier, signo)
         let deadline = Date().addingTimeInterval(20)
-        while p.isRunning, Date() < deadline { usleep(50_000) }
+        while p.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL); Issue.record("still running 20 s after the signal") }
-        p.waitUntilExit()
+        await waitForExit(p)
 
         let out = try String(contentsOf: outURL, encoding: .utf8)
         let err = try String(contentsOf: errURL, encoding: .utf8)
@@ -74,5 +81,13 @@ import Tracking
         #expect(state.images["alpine"] != nil, "the run in progress did not write its state")
         let raw = try Data(contentsOf: URL(fileURLWithPath: world.statePath))
         #expect((try? JSONSerialization.jsonObject(with: raw)) != nil)
+    }
+
+    /// Whether process `pid` ignores `signo` (`SigIgn` in /proc/PID/status).
+    static func ignores(_ signo: Int32, pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+              let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+        return mask & (1 << UInt64(signo - 1)) != 0
     }
 }

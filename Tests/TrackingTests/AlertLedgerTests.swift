@@ -183,7 +183,7 @@ import TrackbotCore
         #expect(merged.platforms["arm64v8"]?.digest == d("b"))  // not compared: its record is kept
         // The whole index is recorded, so an unchanged index still brings arm64v8's new digest back.
         #expect(merged.indexDigest == d("2"))
-        #expect(merged.republished(reference: "x")?.platform(.arm64v8)?.digest == d("e"))
+        #expect(PublishedIndex(recorded: merged)?.platform(.arm64v8)?.digest == d("e"))
         #expect(TagState.recording(checked, over: previous, architectures: ["amd64"], complete: true) == checked)
     }
 }

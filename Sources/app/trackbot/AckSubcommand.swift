@@ -21,29 +21,11 @@ struct AckSubcommand: AsyncParsableCommand {
     var reason: String
     @Option(help: "Who answers (default: $USER).")
     var by: String?
-    @OptionGroup var global: StateOptionsGroup
+    @OptionGroup var global: Flags.StateFile
 
     func run() async throws {
         let options = global.resolved()
         await finish { try await AckCommand.run(.init(reference: reference, kind: kind, arch: arch, reason: reason, by: by), options: options) }
-    }
-}
-
-/// The options of commands that only read and write the state file.
-struct StateOptionsGroup: ParsableArguments {
-    @Option(help: "Configuration file (TOML); default ./trackbot.toml when present.")
-    var config: String?
-    @Option(help: "State file recording what was seen.")
-    var state: String?
-    @Flag(help: "Write no state and touch no issue.")
-    var dryRun = false
-
-    func resolved() -> GlobalOptions {
-        var o = GlobalOptions()
-        o.configPath = config
-        o.statePath = state
-        o.dryRun = dryRun
-        return o
     }
 }
 
@@ -67,7 +49,7 @@ struct IssuesSyncSubcommand: AsyncParsableCommand {
     var reports: [String] = []
     @Option(help: "The GitHub repository, OWNER/NAME (default: github.repository in the config).")
     var githubRepo: String?
-    @OptionGroup var global: StateOptionsGroup
+    @OptionGroup var global: Flags.StateFile
 
     func run() async throws {
         let options = global.resolved()
@@ -84,10 +66,13 @@ struct AlertsSubcommand: AsyncParsableCommand {
     var images: [String] = []
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
-    @OptionGroup var global: StateOptionsGroup
+    @OptionGroup var configuration: Flags.Configuration
+    @OptionGroup var state: Flags.State
 
     func run() async throws {
-        var options = global.resolved()
+        var options = GlobalOptions()
+        configuration.apply(to: &options)
+        state.apply(to: &options)
         options.format = format
         await finish { try AlertsCommand.run(.init(images: images), options: options) }
     }

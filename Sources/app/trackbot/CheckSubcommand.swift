@@ -14,7 +14,7 @@ struct CheckSubcommand: AsyncParsableCommand {
     var library: String?
     @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
     var output: [String] = []
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Check
 
     func run() async throws {
         let options = try global.resolved()
@@ -42,7 +42,7 @@ struct WatchSubcommand: AsyncParsableCommand {
     var githubRepo: String?
     @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
     var output: [String] = []
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Check
 
     func run() async throws {
         let options = try global.resolved()
@@ -69,10 +69,19 @@ struct VerifySubcommand: AsyncParsableCommand {
     var file: String?
     @Option(help: "The library entry's Builder (oci-import verifies an OCI layout).")
     var builder: String?
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var configuration: Flags.Configuration
+    @OptionGroup var output: Flags.Output
+    @OptionGroup var logging: Flags.Logging
+    @OptionGroup var git: Flags.Git
+    @OptionGroup var rewrite: Flags.Rewrite
 
     func run() async throws {
-        let options = try global.resolved()
+        var options = GlobalOptions()
+        configuration.apply(to: &options)
+        output.apply(to: &options)
+        logging.apply(to: &options)
+        git.apply(to: &options)
+        try rewrite.apply(to: &options)
         await finish { try await VerifyCommand.run(.init(source: source, file: file, builder: builder), options: options) }
     }
 }

@@ -13,10 +13,15 @@ struct DigestsSubcommand: AsyncParsableCommand {
 
     @Argument(help: "The reference, e.g. node:22 or ghcr.io/owner/name:tag.")
     var reference: String
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var configuration: Flags.Configuration
+    @OptionGroup var output: Flags.Output
+    @OptionGroup var rewrite: Flags.Rewrite
 
     func run() async throws {
-        let options = try global.resolved()
+        var options = GlobalOptions()
+        configuration.apply(to: &options)
+        output.apply(to: &options)
+        try rewrite.apply(to: &options)
         await finish { try await DigestsCommand.run(reference: reference, options: options) }
     }
 }

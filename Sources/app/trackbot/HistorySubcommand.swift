@@ -15,10 +15,12 @@ struct HistorySubcommand: AsyncParsableCommand {
     var reference: String
     @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
     var library: String?
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Sources
+    @OptionGroup var platforms: Flags.Platforms
 
     func run() async throws {
-        let options = try global.resolved()
+        var options = try global.resolved()
+        try platforms.apply(to: &options)
         await finish { try await HistoryCommand.run(.init(reference: reference, library: library), options: options) }
     }
 }

@@ -19,10 +19,12 @@ struct LibrarySubcommand: AsyncParsableCommand {
     var diff: String?
     @Option(help: "Another official-images branch, tag or commit: print what changed in the file from there to --library-ref.")
     var diffRef: String?
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Sources
+    @OptionGroup var platforms: Flags.Platforms
 
     func run() async throws {
-        let options = try global.resolved()
+        var options = try global.resolved()
+        try platforms.apply(to: &options)
         await finish {
             try await LibraryCommand.run(.init(reference: reference, library: library, diffAgainst: diff, diffRef: diffRef),
                                          options: options)

@@ -19,7 +19,7 @@ struct PullRequestsSubcommand: AsyncParsableCommand {
     var library: String?
     @Flag(help: "Do not fetch upstreams to list the commits between a changed entry's old and new commit.")
     var noUpstreamLog = false
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Sources
 
     func run() async throws {
         let options = try global.resolved()

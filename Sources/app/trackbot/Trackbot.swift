@@ -16,8 +16,6 @@ struct Trackbot: AsyncParsableCommand {
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
             DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,
             UpstreamSubcommand.self, AckSubcommand.self, AlertsSubcommand.self, IssuesSubcommand.self,
-            // Hidden: the trackbot side of scripts/bench.d/*.
-            BenchRegistrySubcommand.self, BenchVerifySubcommand.self, MirrorBenchSubcommand.self, LibraryBenchSubcommand.self,
         ])
 
     /// Usage errors exit 2, as the command-line contract says (ArgumentParser's default is 64).

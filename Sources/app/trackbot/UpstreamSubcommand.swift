@@ -15,7 +15,7 @@ struct UpstreamSubcommand: AsyncParsableCommand {
     var images: [String] = []
     @Option(help: "The official-images source: a git URL or a folder of library files (default: from the configuration).")
     var library: String?
-    @OptionGroup var global: GlobalOptionsGroup
+    @OptionGroup var global: Flags.Sources
 
     func run() async throws {
         let options = try global.resolved()

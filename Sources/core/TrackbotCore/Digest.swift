@@ -22,7 +22,7 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     public init(algorithm: Algorithm, hex: String) throws(DigestError) {
         let lower = hex.lowercased()
-        guard lower.utf8.count == algorithm.hexLength, lower.utf8.allSatisfy(\.isHexDigit) else {
+        guard Hex.isLowercaseHex(lower, count: algorithm.hexLength) else {
             throw .malformed(algorithm.rawValue + ":" + hex)
         }
         self.algorithm = algorithm
@@ -36,7 +36,8 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
             throw .malformed(text)
         }
         let hex = String(text[text.index(after: colon)...])
-        guard hex.utf8.allSatisfy({ $0.isHexDigit && !(UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }) else {
+        // As OCI writes it: lowercase only (`init(algorithm:hex:)` lowercases a checksum file's).
+        guard Hex.isLowercaseHex(hex) else {
             throw .malformed(text)
         }
         try self.init(algorithm: algorithm, hex: hex)
@@ -71,11 +72,5 @@ public enum DigestError: Error, Equatable, CustomStringConvertible {
         case .malformed(let text):
             return "malformed digest \"\(text)\" (expected sha256:<64 lowercase hex> or sha512:<128 lowercase hex>)"
         }
-    }
-}
-
-extension UInt8 {
-    @inlinable var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x61...0x66).contains(self) || (0x41...0x46).contains(self)
     }
 }

@@ -10,12 +10,10 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 public enum Redaction {
     /// `https://user:token@host/path` → `https://host/path`; URLs without credentials unchanged.
     public static func stripCredentials(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterScheme = url[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
+        guard let range = URLAuthority.authorityRange(in: url) else { return url }
+        let authority = url[range]
         guard let at = authority.lastIndex(of: "@") else { return url }
-        return String(url[..<schemeEnd.upperBound]) + authority[authority.index(after: at)...] + afterScheme[authorityEnd...]
+        return String(url[..<range.lowerBound]) + authority[authority.index(after: at)...] + url[range.upperBound...]
     }
 
     /// Whether `url` carries `user[:password]@` before its host.

@@ -32,9 +32,7 @@ public enum DigestsReport {
                            attestations: image.attestations.map {
                                Attestation(digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations)
                            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return JSONOutput.safe(String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n")
+        return JSONOutput.safe(try JSONCoding.readable(doc))
     }
 
     /// The Markdown rendering (for issues and reports).

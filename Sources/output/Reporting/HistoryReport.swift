@@ -1,5 +1,6 @@
 import Foundation
 import TrackbotCore
+import Tracking
 
 /// `trackbot history IMAGE:TAG`: the published image config's history beside the Dockerfile's
 /// instructions at the library's commit, per platform.
@@ -48,46 +49,6 @@ public struct HistoryPlatform: Codable, Sendable {
         self.dockerfile = dockerfile
         self.rows = rows
         self.notes = notes
-    }
-}
-
-/// One line of the side-by-side view.
-public struct HistoryRow: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable {
-        /// The history entry is the instruction.
-        case match
-        /// Both sides have an entry at this place and they differ.
-        case differs
-        /// From the parent image (before the Dockerfile's first instruction): not compared.
-        case inherited
-        /// A history entry no instruction explains.
-        case onlyInImage = "only-in-image"
-        /// An instruction the history does not record.
-        case onlyInDockerfile = "only-in-dockerfile"
-        /// An instruction builders do not record in history (ARG): not a difference.
-        case notRecorded = "not-recorded"
-
-        /// Whether the row is a difference worth a finding.
-        public var isMismatch: Bool { self == .differs || self == .onlyInImage || self == .onlyInDockerfile }
-    }
-
-    public var status: Status
-    /// The history entry's `created_by` as recorded, and normalised for comparison.
-    public var createdBy: String?
-    public var history: String?
-    public var emptyLayer: Bool?
-    /// The instruction (normalised) and its line in the Dockerfile.
-    public var instruction: String?
-    public var line: Int?
-
-    public init(status: Status, createdBy: String? = nil, history: String? = nil, emptyLayer: Bool? = nil,
-                instruction: String? = nil, line: Int? = nil) {
-        self.status = status
-        self.createdBy = createdBy
-        self.history = history
-        self.emptyLayer = emptyLayer
-        self.instruction = instruction
-        self.line = line
     }
 }
 

@@ -4,9 +4,7 @@ import TrackbotCore
 /// JSON as trackbot prints and stores it: pretty, keys sorted (stable diffs), no escaped slashes.
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return safe(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+        safe(try JSONCoding.readable(value))
     }
 
     /// The same JSON with every string made safe as the text and Markdown outputs make it

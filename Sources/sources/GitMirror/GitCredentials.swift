@@ -23,8 +23,8 @@ public struct GitCredentials: Sendable {
     func token(for host: String?) -> Secret? {
         guard let host = host?.lowercased() else { return nil }
         if let exact = tokens[host] { return exact }
-        if !host.hasSuffix("]"), let colon = host.lastIndex(of: ":") { return tokens[String(host[..<colon])] }
-        return nil
+        guard let parsed = URLAuthority(authority: host, scheme: "https"), parsed.host != host else { return nil }
+        return tokens[parsed.host]
     }
 
     /// Every token, for scrubbing messages.

@@ -23,8 +23,6 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRef(ref: String, reason: String)
     /// A ref the caller asked for is not advertised by the remote.
     case refNotFound(url: String, ref: String)
-    /// The commit is not in the mirror after fetching its ref and trying to fetch it by id.
-    case commitNotFound(url: String, ref: String, commit: String, detail: String)
     /// A revision (ref, tag, commit-ish) that does not resolve in the mirror.
     case revisionNotFound(mirror: String, revision: String, message: String)
     /// A path that does not exist at a commit.
@@ -64,8 +62,6 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\"\(ref)\" cannot be fetched: \(reason)"
         case .refNotFound(let url, let ref):
             return "\(url) does not have \(ref) (the remote does not advertise it); check the library's GitFetch value"
-        case .commitNotFound(let url, let ref, let commit, let detail):
-            return "commit \(commit) is not in \(url): not reachable after fetching \(ref), and fetching it by id failed (\(detail)); check the library's GitCommit value"
         case .revisionNotFound(let mirror, let revision, let message):
             return "\"\(revision)\" does not name a commit in the mirror \(mirror): \(message)"
         case .pathNotFound(let mirror, let commit, let path):

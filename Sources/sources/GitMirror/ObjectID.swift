@@ -1,4 +1,5 @@
 import CGit2
+import TrackbotCore
 
 /// A git object id (SHA-1, 40 lowercase hex digits), encoded as that string in JSON.
 public struct ObjectID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
@@ -8,19 +9,13 @@ public struct ObjectID: Hashable, Comparable, Codable, Sendable, CustomStringCon
     /// Parses a full 40-digit hex id; nil for anything else.
     public init?(_ text: String) {
         let lower = text.lowercased()
-        guard lower.utf8.count == 40,
-              lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        guard Hex.isLowercaseHex(lower, count: 40) else { return nil }
         hex = lower
     }
 
     init(_ oid: git_oid) {
         var copy = oid
-        hex = withUnsafeBytes(of: &copy.id) { raw in
-            let digits = Array("0123456789abcdef".utf8)
-            var out = [UInt8](); out.reserveCapacity(40)
-            for b in raw { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0f)]) }
-            return String(decoding: out, as: UTF8.self)
-        }
+        hex = withUnsafeBytes(of: &copy.id) { Hex.encode($0) }
     }
 
     var gitOID: git_oid {

@@ -77,25 +77,15 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
         return (.file, "file://" + absolute)
     }
 
+    /// `host[:port]` (`URLAuthority.hostPort`: lowercased, no user information, no default
+    /// port), or the host of a scp-like `user@host:path`; nil for local repositories and
+    /// unreadable authorities.
     static func host(of url: String, scheme: Scheme) -> String? {
         if scheme == .file { return nil }
+        if url.contains("://") { return URLAuthority(url: url)?.hostPort }
         var rest = Substring(url)
-        if let range = url.range(of: "://") {
-            rest = url[range.upperBound...]
-            let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-            rest = rest[..<end]
-        } else if let colon = rest.firstIndex(of: ":") {
-            rest = rest[..<colon] // scp-like: no port
-        }
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] } // scp-like: no port
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         return rest.isEmpty ? nil : rest.lowercased()
-    }
-
-    /// The host without its port.
-    var hostName: String? {
-        guard let host else { return nil }
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") { return String(host[...close]) }
-        if let colon = host.lastIndex(of: ":") { return String(host[..<colon]) }
-        return host
     }
 }

@@ -43,13 +43,8 @@ final class CallbackState {
     /// local proxies); never in clear text across a network.
     static func mayCarryToken(scheme: RemoteLocation.Scheme, host: String?) -> Bool {
         if scheme == .https { return true }
-        guard scheme == .http, var name = host else { return false }
-        if name.hasPrefix("["), let close = name.firstIndex(of: "]") {
-            name = String(name[name.index(after: name.startIndex)..<close])
-        } else if let colon = name.lastIndex(of: ":") {
-            name = String(name[..<colon])
-        }
-        return name == "localhost" || name == "::1" || name.hasPrefix("127.")
+        guard scheme == .http, let host else { return false }
+        return URLAuthority.isLoopback(host: host)
     }
 }
 

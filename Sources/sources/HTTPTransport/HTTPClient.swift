@@ -114,32 +114,16 @@ public final class HTTPClient: Sendable {
     }
 }
 
-/// scheme://host:port of a URL, lowercased, with the default port filled in.
+/// scheme://host:port of an http(s) URL (`URLAuthority`): lowercased, the default port filled in.
 struct Origin: Hashable, Sendable {
-    let scheme: String
-    let host: String
-    let port: Int
+    let authority: URLAuthority
 
     init?(_ url: String) {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = String(authority), port = scheme == "https" ? 443 : 80
-        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            host = String(authority[..<colon])
-            guard let p = Int(authority[authority.index(after: colon)...]) else { return nil }
-            port = p
-        }
-        guard !host.isEmpty else { return nil }
-        self.scheme = scheme
-        self.host = host.lowercased()
-        self.port = port
+        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else { return nil }
+        self.authority = authority
     }
 
-    var key: String { "\(scheme)://\(host):\(port)" }
+    var key: String { authority.key }
 }
 
 /// Idle easy handles per host, and the DNS/TLS share handle they all use.

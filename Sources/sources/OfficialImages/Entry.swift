@@ -34,9 +34,6 @@ public struct ArchitectureSource: Hashable, Codable, Sendable {
         case .builder: builder
         }
     }
-
-    /// `oci-import` images are pushed from an OCI layout rather than built from a Dockerfile.
-    public var isOCIImport: Bool { builder == "oci-import" }
 }
 
 /// One paragraph of a library file (after inheriting from the global paragraph), or the global

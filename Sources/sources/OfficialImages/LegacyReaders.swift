@@ -63,8 +63,7 @@ struct LineBasedReader {
 
     /// The GitCommit rule of that era: `^[0-9a-f]{1,40}$`.
     static func isShortCommit(_ s: String) -> Bool {
-        let u = s.utf8
-        return (1...40).contains(u.count) && u.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        s.utf8.count <= 40 && Hex.isLowercaseHex(s)
     }
 }
 

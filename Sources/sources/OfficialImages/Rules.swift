@@ -18,43 +18,15 @@ enum Rules {
 
     /// `^([0-9a-f]{40}|[0-9a-f]{64})$`
     static func isValidGitCommit(_ commit: String) -> Bool {
-        let u = commit.utf8
-        return (u.count == 40 || u.count == 64)
-            && u.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        Hex.isLowercaseHex(commit, count: 40) || Hex.isLowercaseHex(commit, count: 64)
     }
 
     private static func isWord(_ c: UInt8) -> Bool {
         (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x5F
     }
 
-    /// Go's `path.Clean`: the shortest equivalent path (`aarch64/` → `aarch64`, `` → `.`).
-    static func cleanPath(_ path: String) -> String {
-        if path.isEmpty { return "." }
-        if isCleanRelativeASCII(path) { return path }
-        let rooted = path.hasPrefix("/")
-        var out: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
-                if let last = out.last, last != ".." { out.removeLast() } else if !rooted { out.append(part) }
-                continue
-            }
-            out.append(part)
-        }
-        let joined = out.joined(separator: "/")
-        if rooted { return "/" + joined }
-        return joined.isEmpty ? "." : joined
-    }
-
-    /// Already what `cleanPath` returns (the common case: `x86_64`, `8/alpine`): ASCII, relative,
-    /// no empty, `.` or `..` part, no trailing slash.
-    private static func isCleanRelativeASCII(_ path: String) -> Bool {
-        let u = path.utf8
-        guard ASCII.isASCII(u), u.first != 0x2F else { return false }
-        return u.split(separator: 0x2F, omittingEmptySubsequences: false).allSatisfy { part in
-            !part.isEmpty && !part.elementsEqual(CollectionOfOne(0x2E)) && !part.elementsEqual([0x2E, 0x2E])
-        }
-    }
+    /// Go's `path.Clean`, as bashbrew applies it to `Directory:` (`aarch64/` → `aarch64`, `` → `.`).
+    static func cleanPath(_ path: String) -> String { RelativePath.goClean(path) }
 
     static let archFieldSuffixes = SourceField.allCases.map { "-" + $0.rawValue }
     private static let archFieldSuffixBytes = archFieldSuffixes.map { Array($0.utf8) }

@@ -16,7 +16,8 @@ actor Authenticator {
     private let counter: RequestCounter
     private var challenge: Challenge?
     private var tokens: [String: (token: Secret, expires: Date)] = [:]
-    private var inFlight: [String: Task<Secret, any Error>] = [:]
+    /// Concurrent requests for the same scope share one token request.
+    private let inFlight = TaskCache<String, Secret>(keep: .whileInFlight)
 
     init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, credentialRealms: [String] = [],
          http: HTTPClient, counter: RequestCounter) {
@@ -58,11 +59,7 @@ actor Authenticator {
             return ("Basic", credentials.basic)
         }
         if let cached = tokens[scope], cached.expires > Date() { return ("Bearer", cached.token) }
-        if let task = inFlight[scope] { return ("Bearer", try await task.value) }
-        let task = Task { try await self.fetchToken(challenge: challenge, scope: scope) }
-        inFlight[scope] = task
-        defer { inFlight[scope] = nil }
-        return ("Bearer", try await task.value)
+        return ("Bearer", try await inFlight.value(for: scope) { try await self.fetchToken(challenge: challenge, scope: scope) })
     }
 
     private func fetchToken(challenge: Challenge, scope: String) async throws -> Secret {
@@ -128,17 +125,10 @@ actor Authenticator {
     }
 
     /// `scheme://host[:port]` of a URL, lowercased, without credentials and without the
-    /// scheme's default port; nil when it is not http(s).
+    /// scheme's default port (`URLAuthority.origin`); nil when it is not http(s).
     static func origin(_ url: String) -> String? {
-        let stripped = Redaction.stripCredentials(url)
-        guard let schemeEnd = stripped.range(of: "://") else { return nil }
-        let scheme = stripped[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        var authority = String(stripped[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
-        if authority.isEmpty { return nil }
-        let defaultPort = scheme == "https" ? ":443" : ":80"
-        if authority.hasSuffix(defaultPort) { authority.removeLast(defaultPort.count) }
-        return "\(scheme)://\(authority)"
+        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else { return nil }
+        return authority.origin
     }
 
     static func encode(_ s: String) -> String {

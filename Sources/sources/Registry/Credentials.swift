@@ -152,12 +152,16 @@ public struct CredentialStore: Sendable {
 
     /// Lowercased, with Docker Hub's names (`docker.io`, `index.docker.io`) as its API host.
     static func canonical(_ authority: String) -> String {
-        let a = authority.lowercased()
+        let a = normalise(authority)
         return ["docker.io", "index.docker.io", "registry-1.docker.io"].contains(a) ? "registry-1.docker.io" : a
     }
 
-    /// `https://index.docker.io/v1/` → `index.docker.io`.
+    /// `https://index.docker.io/v1/` → `index.docker.io`; `Registry.example:443` →
+    /// `registry.example` (`URLAuthority.hostPort`, https unless the key names its scheme).
     static func normalise(_ key: String) -> String {
+        let parsed = key.contains("://") ? URLAuthority(url: key)
+            : URLAuthority(authority: key.prefix { $0 != "/" }, scheme: "https")
+        if let parsed { return parsed.hostPort }
         var k = key.lowercased()
         if let r = k.range(of: "://") { k = String(k[r.upperBound...]) }
         return String(k.prefix { $0 != "/" })

@@ -148,7 +148,7 @@ extension RegistryClient {
 
     /// Separates platform manifests from attestation manifests, and checks every attestation
     /// refers to a platform of the same index.
-    static func split(_ index: ImageIndex, registry: String, reference: String) throws -> ([PublishedPlatform], [PublishedAttestation]) {
+    public static func split(_ index: ImageIndex, registry: String, reference: String) throws -> ([PublishedPlatform], [PublishedAttestation]) {
         var platforms: [PublishedPlatform] = []
         var attestations: [PublishedAttestation] = []
         for d in index.manifests {

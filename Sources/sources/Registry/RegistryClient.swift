@@ -39,6 +39,8 @@ public final class RegistryClient: Sendable {
     public let requests = RequestCounter()
     let http: HTTPClient
     private let state = ClientState()
+    /// Concurrent requests for the same manifest digest share one GET.
+    private let manifestFetches = TaskCache<Digest, FetchedManifest>(keep: .whileInFlight)
 
     public init(configuration: RegistryConfiguration = RegistryConfiguration(), http: HTTPClient? = nil) {
         self.configuration = configuration
@@ -80,10 +82,7 @@ public final class RegistryClient: Sendable {
     public func manifest(_ reference: ImageReference) async throws -> FetchedManifest {
         guard let digest = reference.digest else { return try await fetchManifest(reference) }
         if let cached = state.cachedManifest(digest) { return cached }
-        // Concurrent requests for the same digest share one GET.
-        let (task, created) = state.manifestTask(digest) { Task { try await self.fetchManifest(reference) } }
-        defer { if created { state.finishTask(digest) } }
-        return try await task.value
+        return try await manifestFetches.value(for: digest) { try await self.fetchManifest(reference) }
     }
 
     private func fetchManifest(_ reference: ImageReference) async throws -> FetchedManifest {
@@ -196,6 +195,8 @@ public final class RegistryClient: Sendable {
                                  credentialRealms: store.credentialRealms(rewriter: rewriter), http: http, counter: requests)
         }
         let policy = configuration.retry
+        // The distribution API is read here with GET and HEAD only.
+        let idempotent = RetryPolicy.isIdempotent(method: method.rawValue)
         let what = "\(method.rawValue) \(path)"
         let started = Date()
         var attempts = 0
@@ -256,7 +257,7 @@ public final class RegistryClient: Sendable {
                     continue
                 case 404:
                     throw RegistryError.notFound(registry: ep.description, request: what)
-                case 429, 500, 502, 503, 504:
+                case let status where RetryPolicy.mayRetry(idempotent: idempotent, status: status, transientTransport: false, neverSent: false):
                     lastProblem = "HTTP \(response.status)" + (response.headers["Retry-After"].map { " (Retry-After: \($0))" } ?? "")
                     delay = RetryPolicy.retryAfter(response.headers["Retry-After"]) ?? policy.backoff(after: attempts)
                 default:
@@ -264,14 +265,15 @@ public final class RegistryClient: Sendable {
                                                          detail: response.bodyText(scrubbing: request.secrets))
                 }
             } catch let error as HTTPError {
-                guard error.isRetryable, progress?.bytes ?? 0 == 0 else {
+                guard RetryPolicy.mayRetry(idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: false),
+                      progress?.bytes ?? 0 == 0 else {
                     throw RegistryError.transport(registry: ep.description, request: what, error)
                 }
                 lastProblem = error.description
                 delay = policy.backoff(after: attempts)
             }
             let elapsed = Date().timeIntervalSince(started)
-            guard attempts < policy.maxAttempts, let wait = delay, elapsed + wait <= policy.budget else {
+            guard let wait = delay, policy.allowsAnother(after: attempts, elapsed: elapsed, wait: wait) else {
                 var last = lastProblem
                 if let wait = delay, attempts < policy.maxAttempts {
                     last += "; waiting \(formatSeconds(wait)) s more would exceed the \(formatSeconds(policy.budget)) s budget"
@@ -333,7 +335,6 @@ final class ClientState: @unchecked Sendable {
     private var limits: [String: RateLimit] = [:]
     private var manifests: [Digest: FetchedManifest] = [:]
     private var configs: [Digest: ImageConfig] = [:]
-    private var manifestTasks: [Digest: Task<FetchedManifest, any Error>] = [:]
     private let cacheLimit = 1024
 
     func authenticator(_ ep: RegistryEndpoint, make: () -> Authenticator) -> Authenticator {
@@ -355,17 +356,6 @@ final class ClientState: @unchecked Sendable {
             manifests[m.digest] = m
         }
     }
-
-    func manifestTask(_ d: Digest, make: () -> Task<FetchedManifest, any Error>) -> (Task<FetchedManifest, any Error>, Bool) {
-        lock.withLock {
-            if let t = manifestTasks[d] { return (t, false) }
-            let t = make()
-            manifestTasks[d] = t
-            return (t, true)
-        }
-    }
-
-    func finishTask(_ d: Digest) { lock.withLock { manifestTasks[d] = nil } }
 
     func cachedConfig(_ d: Digest) -> ImageConfig? { lock.withLock { configs[d] } }
     func cache(_ c: ImageConfig, _ d: Digest) {

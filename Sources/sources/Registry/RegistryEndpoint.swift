@@ -25,10 +25,12 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var isHTTPS: Bool { baseURL.hasPrefix("https://") }
 
-    /// `host[:port]` of the base URL: the key credentials are looked up by.
+    /// `host[:port]` of the base URL (`URLAuthority.hostPort`: lowercased, no user information,
+    /// no default port): the key credentials are looked up by.
     public var authority: String {
+        if let parsed = URLAuthority(url: baseURL) { return parsed.hostPort }
         let afterScheme = baseURL.split(separator: "://", maxSplits: 1).last.map(String.init) ?? baseURL
-        return String(afterScheme.prefix { $0 != "/" })
+        return String(afterScheme.prefix { $0 != "/" }).lowercased()
     }
 
     public var description: String {
@@ -38,10 +40,7 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public func url(_ path: String) -> String { baseURL + path }
 
-    static func isLoopback(_ host: String) -> Bool {
-        let h = host.split(separator: ":").first.map(String.init) ?? host
-        return h == "localhost" || h.hasPrefix("127.") || host.hasPrefix("[::1]")
-    }
+    static func isLoopback(_ host: String) -> Bool { URLAuthority.isLoopback(host: host) }
 
     private static func trimSlash(_ s: String) -> String {
         var s = s

@@ -13,15 +13,11 @@ typedef size_t (*trackbot_curl_data_callback)(char *ptr, size_t size, size_t nme
 static inline CURLcode trackbot_curl_setopt_data_callback(CURL *h, CURLoption o, trackbot_curl_data_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode trackbot_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode trackbot_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode trackbot_curl_getinfo_offt(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLSHcode trackbot_curl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
-static inline CURLMcode trackbot_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 typedef size_t (*trackbot_curl_header_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
 static inline CURLcode trackbot_curl_setopt_header_callback(CURL *h, trackbot_curl_header_callback v) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, v); }
 typedef int (*trackbot_curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 static inline CURLcode trackbot_curl_setopt_xferinfo_callback(CURL *h, trackbot_curl_xferinfo_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 static inline CURLcode trackbot_curl_setopt_share(CURL *h, CURLSH *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s); }
-static inline long trackbot_curl_version_num(void) { return (long)curl_version_info(CURLVERSION_NOW)->version_num; }
 
 /* A share handle for DNS and TLS sessions, locked with one mutex per data kind so easy handles on
    different threads can use it. (Connections are not shared: libcurl documents that sharing the

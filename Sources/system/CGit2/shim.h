@@ -17,9 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static inline int trackbot_git_opt_set_owner_validation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
-}
 static inline int trackbot_git_opt_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }

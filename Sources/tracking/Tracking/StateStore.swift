@@ -44,10 +44,8 @@ public struct StateStore: Sendable {
 
     /// Writes the state atomically: a reader (or a crash) sees the old file or the new one.
     public func save(_ state: State) throws(StateError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data: Data
-        do { data = try encoder.encode(state) + Data("\n".utf8) } catch { throw .unwritable(path, "\(error)") }
+        do { data = try JSONCoding.readableEncoder().encode(state) + Data("\n".utf8) } catch { throw .unwritable(path, "\(error)") }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

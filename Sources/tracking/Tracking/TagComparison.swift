@@ -17,8 +17,15 @@ public enum TagComparison {
         public var firstSighting: Set<String> = []
     }
 
+    /// With the index as fetched this run.
     public static func compare(image: String, tag: String, platforms: [PlatformObservation],
                                published: PublishedImage?, previous: TagState?, now: String) -> Outcome {
+        compare(image: image, tag: tag, platforms: platforms, index: published.map(PublishedIndex.init), previous: previous, now: now)
+    }
+
+    /// With the index as this run knows it: fetched, or recorded when its digest is unchanged.
+    public static func compare(image: String, tag: String, platforms: [PlatformObservation],
+                               index published: PublishedIndex?, previous: TagState?, now: String) -> Outcome {
         var findings: [Finding] = []
         var notes: [String] = []
         var matched: [String: [String]] = [:]
@@ -43,17 +50,15 @@ public enum TagComparison {
             return Outcome(findings: findings, state: state, notes: notes)
         }
 
+        // An index not fetched this run (its digest unchanged) keeps the recorded attestations.
         var state = TagState(indexDigest: published.digest, mediaType: published.mediaType,
-                             attestations: published.attestations.map(\.digest).sorted())
-        var descriptors: [String: RecordedDescriptor] = [:]
-        for p in published.platforms {
-            guard let arch = p.bashbrewArch, descriptors[arch] == nil else { continue }  // the first is what a client pulls
-            descriptors[arch] = RecordedDescriptor(digest: p.digest, annotations: p.annotations.filter { AnnotationKey.shown.contains($0.key) })
+                             attestations: published.attestations ?? previous?.attestations)
+        state.indexPlatforms = published.descriptors.mapValues {  // the first of each platform: what a client pulls
+            RecordedDescriptor(digest: $0.digest, annotations: $0.annotations.filter { AnnotationKey.shown.contains($0.key) })
         }
-        state.indexPlatforms = descriptors
         // A descriptor whose annotation names another architecture than its platform, or a platform
         // given twice: what a client pulls is not what the annotation says.
-        for d in published.platformDisagreements {
+        for d in published.disagreements {
             let arch = d.annotatedArch ?? d.platformArch
             if let shadow = d.shadowedBy {
                 finding(.platformMismatch, .alert, arch,
@@ -204,30 +209,5 @@ public enum TagComparison {
         }
         func normDir(_ d: Substring) -> String { d.isEmpty || d == "." ? "." : (d.hasSuffix("/") ? String(d.dropLast()) : String(d)) }
         return norm(repo) == norm(s.gitRepo) && commit == s.gitCommit && normDir(dir) == normDir(Substring(s.directory))
-    }
-}
-
-extension TagState {
-    /// What the registry published as recorded, for a tag whose index digest has not changed
-    /// (so only a HEAD request was needed this run).
-    public func republished(reference: String) -> PublishedImage? {
-        guard let index = indexDigest else { return nil }
-        var descriptors: [String: RecordedDescriptor] = indexPlatforms ?? [:]
-        if indexPlatforms == nil {
-            // Recorded before indexPlatforms: the compared platforms are all there is.
-            for (key, p) in platforms {
-                guard let digest = p.digest, p.missingSince == nil else { continue }
-                descriptors[key] = RecordedDescriptor(digest: digest, annotations: p.annotations)
-            }
-        }
-        let platforms: [PublishedPlatform] = descriptors.sorted { $0.key < $1.key }.compactMap { key, d in
-            guard let arch = Architecture(rawValue: key) else { return nil }
-            let platform = arch.platform
-            return PublishedPlatform(architecture: platform.architecture, os: platform.os, variant: platform.variant,
-                                     digest: d.digest, bashbrewArch: key, annotations: d.annotations ?? [:], size: 0,
-                                     mediaType: MediaType.ociManifest)
-        }
-        return PublishedImage(reference: reference, mediaType: mediaType ?? MediaType.ociIndex, digest: index,
-                              platforms: platforms, attestations: [])
     }
 }

@@ -80,7 +80,7 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
             }
             let file = String(line[line.index(after: open)..<close.lowerBound])
             let hex = line[close.upperBound...].trimmingCharacters(in: .whitespaces)
-            guard hex.utf8.allSatisfy(\.isHexDigitByte), !hex.isEmpty else {
+            guard Hex.isHex(hex) else {
                 return .failure(LineError(text: "\"\(hex)\" is not a hexadecimal hash"))
             }
             if (tag == "SHA256" ? 64 : 128) != hex.utf8.count {
@@ -92,7 +92,8 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
         var rest = Substring(line)
         let escaped = rest.hasPrefix("\\")
         if escaped { rest = rest.dropFirst() }
-        let hex = rest.prefix { $0.isHexDigit }
+        // ASCII digits only (Character.isHexDigit would take fullwidth ones).
+        let hex = rest.prefix { $0.utf8.count == 1 && Hex.isDigit($0.utf8.first!) }
         guard !hex.isEmpty else {
             return .failure(LineError(text: "not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")"))
         }
@@ -107,12 +108,6 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
         if escaped { file = file.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\\", with: "\\") }
         guard !file.isEmpty else { return .success((String(hex), nil)) }
         return .success((String(hex), file))
-    }
-}
-
-extension UInt8 {
-    var isHexDigitByte: Bool {
-        (0x30...0x39).contains(self) || (0x61...0x66).contains(self) || (0x41...0x46).contains(self)
     }
 }
 

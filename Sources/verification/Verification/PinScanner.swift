@@ -1,4 +1,5 @@
 import Foundation
+import TrackbotCore
 
 /// Finds downloads pinned by checksums in a `RUN` instruction: `echo "<hex>  <file>" | sha256sum -c`,
 /// hash variables (`CHECKSUM="<hex>"`), and `grep " <file>$" SHASUMS256.txt | sha256sum -c -`,
@@ -30,7 +31,7 @@ struct PinScanner {
     static func hashAlgorithm(of value: String, named name: String) -> String? {
         let upper = name.uppercased()
         guard upper.contains("SHA") || upper.contains("SUM") || upper.contains("HASH") else { return nil }
-        guard value.utf8.allSatisfy(\.isHexDigitByte) else { return nil }
+        guard Hex.isHex(value) else { return nil }
         switch value.utf8.count {
         case 64: return "sha256"
         case 128: return "sha512"
@@ -171,7 +172,7 @@ struct PinScanner {
     }
 
     private static func hex(_ value: String) -> String? {
-        guard value.utf8.allSatisfy(\.isHexDigitByte), value.utf8.count == 64 || value.utf8.count == 128 else { return nil }
+        guard Hex.isHex(value, count: 64) || Hex.isHex(value, count: 128) else { return nil }
         return value.lowercased()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TrackbotCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,19 +86,9 @@ public enum TreePath {
         clean(a.isEmpty ? b : b.isEmpty ? a : a + "/" + b)
     }
 
-    /// Resolves `..` lexically; nil when the path climbs above the root.
-    public static func resolve(_ path: String) -> String? {
-        var out: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
-            if part == ".." {
-                guard !out.isEmpty else { return nil }
-                out.removeLast()
-            } else {
-                out.append(part)
-            }
-        }
-        return out.joined(separator: "/")
-    }
+    /// Resolves `..` lexically; nil when the path climbs above the root or is absolute
+    /// (`RelativePath.resolve`).
+    public static func resolve(_ path: String) -> String? { RelativePath.resolve(path) }
 }
 
 /// A `SourceTree` over a directory on the local filesystem. Paths may not leave the root,

@@ -250,7 +250,7 @@ public final class TarReader {
         switch e.kind {
         case .symlink:
             if let target = e.linkTarget, !target.hasPrefix("/"),
-               TreePath.resolve(TreePath.parent(e.path) + "/" + target) == nil {
+               RelativePath.resolve(TreePath.parent(e.path).isEmpty ? target : TreePath.parent(e.path) + "/" + target) == nil {
                 return "symbolic link climbing out of the root"
             }
         case .char, .block:
@@ -263,26 +263,10 @@ public final class TarReader {
         return nil
     }
 
-    /// Cleans an archive path; the reason it is unsafe, when it is.
+    /// Cleans an archive path; the reason it is unsafe (absolute, or climbing out with `..`), when it is.
     static func cleanEntryPath(_ raw: String) -> (String, String?) {
-        var unsafe: String?
-        var p = Substring(raw)
-        if p.hasPrefix("/") {
-            unsafe = "absolute path"
-            p = p.drop { $0 == "/" }
-        }
-        var parts: [Substring] = []
-        for part in p.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
-            if part == ".." {
-                if parts.isEmpty { unsafe = unsafe ?? "climbs out of the root with .."; parts.append(part) }
-                else if parts.last == ".." { parts.append(part) }
-                else { parts.removeLast() }
-            } else {
-                parts.append(part)
-            }
-        }
-        let cleaned = parts.joined(separator: "/")
-        return (cleaned.isEmpty ? "." : cleaned, unsafe)
+        let (cleaned, problem) = RelativePath.inspect(raw)
+        return (cleaned, problem?.rawValue)
     }
 
     private func verifyChecksum(_ h: UnsafeRawBufferPointer) throws {

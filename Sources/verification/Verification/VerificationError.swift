@@ -14,7 +14,6 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
     case tarLimit(path: String, offset: UInt64, cap: TarCap, value: UInt64, limit: Int)
     case unsupportedCompression(path: String, format: String)
     case malformedTar(path: String, offset: UInt64, reason: String)
-    case malformedChecksumFile(path: String, line: Int, reason: String)
     case malformedDockerfile(path: String, line: Int, reason: String)
     case invalidArgument(String)
 
@@ -45,8 +44,6 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
             return "\(path) is compressed with \(format), which trackbot does not read (gzip, xz and zstd are supported)"
         case .malformedTar(let path, let offset, let reason):
             return "\(path) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
-        case .malformedChecksumFile(let path, let line, let reason):
-            return "\(path):\(line): \(reason)"
         case .malformedDockerfile(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
         case .invalidArgument(let text):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for the GitHub issues REST API, for trackbot's tests only.
 
-Usage: github_standin.py PORT TOKEN
+Usage: github_standin.py PORT TOKEN   (PORT 0: the system chooses; the port is printed)
 
 Keeps issues in memory, paginates lists at 30 per page with Link headers, requires
 `Authorization: Bearer TOKEN` (or `token TOKEN`) on /repos/, and records every request.
@@ -251,4 +251,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 ThreadingHTTPServer.daemon_threads = True
-ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+# With PORT 0 the system chooses: the URLs above use the real one, and the tests read it here.
+PORT = server.server_address[1]
+print("listening on 127.0.0.1:%d" % PORT, flush=True)
+server.serve_forever()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy in front of a registry, for tests.
 
-Usage: fault_proxy.py --port P --upstream http://127.0.0.1:R [--cdn-upstream http://127.0.0.1:R2]
+Usage: fault_proxy.py --port P (0: the system chooses; the port is printed) --upstream http://127.0.0.1:R [--cdn-upstream http://127.0.0.1:R2]
                       [--token-upstream http://127.0.0.1:T]
 
 Control API (JSON):
@@ -201,7 +201,10 @@ def main():
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
-    ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    # With --port 0 the system chooses: the tests read the port from this line.
+    print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A token server for docker-registry's `auth.token`: signs RS256 JWTs with an x5c header.
 
-Usage: token_server.py --port P --cert-out CERT.pem --issuer I --service S
+Usage: token_server.py --port P (0: the system chooses; the port is printed) --cert-out CERT.pem --issuer I --service S
                        [--user U --password PW] [--expires-in N|none]
 Writes its self-signed certificate to CERT.pem (the registry's rootcertbundle) before listening.
 GET /token?service=S&scope=repository:NAME:ACTIONS grants the requested actions (checking Basic
@@ -108,7 +108,10 @@ def main():
                 body["expires_in"] = int(args.expires_in)
             self.reply(200, body)
 
-    ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    # With --port 0 the system chooses: the tests read the port from this line.
+    print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

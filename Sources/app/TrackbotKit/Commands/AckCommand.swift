@@ -35,8 +35,7 @@ public enum AckCommand {
         guard !reason.isEmpty else { throw UsageError("ack: --reason must say why the alert is answered") }
         let env = ProcessInfo.processInfo.environment
         let by = request.by ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
-        let store = StateStore(path: options.statePath ?? config.statePath)
+        let store = try RunContext.load(options).state
         guard FileManager.default.fileExists(atPath: store.path) else {
             throw UsageError("ack: state file \(store.path) does not exist; run `trackbot check` first (or pass --state)")
         }

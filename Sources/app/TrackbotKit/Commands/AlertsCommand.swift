@@ -19,8 +19,9 @@ public enum AlertsCommand {
     }
 
     public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) throws -> CommandResult {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
-        let store = StateStore(path: options.statePath ?? config.statePath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
+        let store = context.state
         guard FileManager.default.fileExists(atPath: store.path) else {
             throw UsageError("alerts: state file \(store.path) does not exist; run `trackbot check` first (or pass --state)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Registry
 import Reporting
 import TrackbotCore
@@ -37,111 +38,60 @@ public enum CheckCommand {
 
     public static func run(_ request: Request, options: GlobalOptions,
                            registryConfiguration: RegistryConfiguration? = nil) async throws -> CommandResult {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         // GitHub settings are checked before any work: a missing token must not cost a run whose
         // alerts then reach no issue.
         let issues = try request.openIssues
             ? CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
             : nil
-        let targets = try targets(request, config: config, options: options)
-        let store = StateStore(path: options.statePath ?? config.statePath)
+        let targets = try targets(request, context: context)
+        let store = context.state
         // A corrupt or newer state file stops the run before anything is fetched or written.
         var recorded = try store.load()
         var diagnostics: [String] = []
         if let issues { diagnostics += await CheckIssues.applyClosedIssues(issues, to: &recorded) }
 
-        let sources = GitSources(options: options, configuration: config)
-        let library = LibrarySource.make(source: request.library ?? config.librarySource,
-                                         ref: options.libraryRef ?? config.libraryRef, sources: sources)
-        var registry: PublishedDigests?
-        if !options.offline {
-            let rc = try registryConfiguration.map { RegistrySetup.applying(config, options: options, to: $0) }
-                ?? RegistrySetup.configuration(config, options: options)
-            registry = PublishedDigests(client: RegistryClient(configuration: rc), host: config.registry.host)
-        }
         let now = Date()
-        var pipeline = CheckPipeline(library: library, verification: SourceVerification(sources: sources),
-                                     registry: registry, now: now)
-        pipeline.mutes = config.mutes
-        if options.deep {
-            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: config.rewrites + options.rewrites),
-                                           sources: sources, maxDownload: config.deep.maxDownloadBytes)
-        }
-
-        var reports: [ImageReport] = []
-        var newStates: [String: ImageState] = [:]
-        var commit: String?
-        var libraryError: String?
-        do {
-            commit = try await library.resolveCommit()
-        } catch {
-            libraryError = "official-images: \(error)"
-        }
-        for (i, target) in targets.enumerated() {
-            progress(options, "checking \(target.image) (\(i + 1)/\(targets.count))")
-            let previous = recorded.images[target.image]
-            if let libraryError {
-                // Nothing could be checked: the recorded alerts are still reported, and kept.
-                let (report, state) = await pipeline.unchecked(target, previous: previous, error: libraryError)
-                reports.append(report)
-                if let state { newStates[target.image] = state }
-                continue
-            }
-            let (report, state) = await pipeline.check(target, previous: previous, libraryCommit: commit)
-            reports.append(report)
-            if let state { newStates[target.image] = state }
-        }
-        progress(options, nil)
-
-        let report = CheckReport(images: reports)
+        let pipeline = try CheckPipeline.make(context, library: request.library, registryConfiguration: registryConfiguration, now: now)
+        let run = await pipeline.run(targets, recorded: recorded) { progress(options, $0) }
+        let report = run.report
         var exitCode = report.exitCode
-        var stateWritten = false
-        if !options.dryRun, !newStates.isEmpty {
-            // A state that cannot be written never hides the report: it is printed in full below.
-            do {
-                try await store.withLock {
-                    var state = try store.load()
-                    for (name, image) in newStates { state.images[name] = image }
-                    try store.save(state)
-                }
-                stateWritten = true
-            } catch {
-                diagnostics.append("error: the state was not written (\(error)); this report is complete, and the next run compares with the state as it was")
-                exitCode = 2
-            }
-        } else if options.dryRun {
-            diagnostics.append("dry run: state not written")
+
+        let recording = await StateRecording.record(run.states, in: store, dryRun: options.dryRun)
+        switch recording {
+        case .written, .nothing: break
+        case .dryRun: diagnostics.append("dry run: state not written")
+        case .failed(let message):
+            diagnostics.append(message)
+            exitCode = 2
         }
-        let color = options.format == .text && isatty(FileHandle.standardOutput.fileDescriptor) != 0
-            && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        var output = try CheckReportRenderer.render(report, format: options.format, color: color)
-        // -q: nothing when all is well; an alert, a warning or an error is never hidden.
-        if options.verbosity < 0 && options.format == .text && report.findings.isEmpty && exitCode == 0 {
-            output = ""
-        }
-        for destination in request.outputs {
-            do {
-                try destination.write(try CheckReportRenderer.render(report, format: destination.format))
-            } catch {
-                diagnostics.append("error: could not write the \(destination.format.rawValue) report to \(destination.path): \(error)")
-                exitCode = 2
-            }
-        }
-        if let issues, stateWritten || options.dryRun {
+        let rendered = try ReportOutputs.render(report, options: options, destinations: request.outputs, allWell: exitCode == 0)
+        diagnostics += rendered.diagnostics
+        if rendered.failed { exitCode = 2 }
+
+        switch (issues, recording) {
+        case (nil, _): break
+        case (let issues?, .written), (let issues?, .dryRun):
             let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
             let alerts = report.images.flatMap(\.alerts)
             let (lines, failed) = await CheckIssues.sync(issues, alerts: alerts, images: checked, mutes: config.mutes,
                                                          store: store, now: now)
             diagnostics += lines
             if failed { exitCode = 2 }
-        } else if issues != nil {
+        case (.some, .nothing), (.some, .failed):
             diagnostics.append("GitHub issues: not synced because the state was not written; the next run syncs them")
         }
-        return CommandResult(output: output, exitCode: exitCode, diagnostics: diagnostics)
+        return CommandResult(output: rendered.output, exitCode: exitCode, diagnostics: diagnostics)
     }
 
     static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline.Target] {
-        let arches = options.architectures.isEmpty ? nil : options.architectures
+        try targets(request, context: RunContext(configuration: config, options: options))
+    }
+
+    static func targets(_ request: Request, context: RunContext) throws -> [CheckPipeline.Target] {
+        let config = context.configuration
+        let arches = context.architectures
         if request.references.isEmpty {
             guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
             let images = request.shard.map { shard in config.images.filter { shard.contains($0.name) } } ?? config.images

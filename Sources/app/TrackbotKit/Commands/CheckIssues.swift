@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Reporting
 import TrackbotCore
 import Tracking

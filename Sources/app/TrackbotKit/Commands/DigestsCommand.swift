@@ -7,17 +7,13 @@ import TrackbotCore
 public enum DigestsCommand {
     public static func run(reference: String, options: GlobalOptions,
                            configuration: RegistryConfiguration? = nil) async throws -> CommandResult {
-        // The configuration file's rewrites apply too: an air-gapped user's mirror must never be
-        // bypassed for the public registry.
-        let file = try ConfigurationLoader.load(explicitPath: options.configPath)
+        // The configuration file's rewrites and [registry] limits apply too: an air-gapped user's
+        // mirror must never be bypassed for the public registry, and --offline asks nothing.
+        let context = try RunContext.load(options)
         let parsed = try ImageReference(parsing: reference)
         // The user named the registry: the credentials (if any) are for it.
-        var config = try configuration
-            ?? RegistryConfiguration(credentials: CredentialStore.fromEnvironment(options.environment ?? ProcessInfo.processInfo.environment,
-                                                                                  registry: parsed.registry,
-                                                                                  realms: file.registry.credentialRealms))
-        for rule in file.rewrites + options.rewrites { config.rewriter.add(rule) }
-        let image = try await RegistryClient(configuration: config).resolve(parsed)
+        let client = try context.registryClient(for: "digests", credentialsFor: parsed.registry, base: configuration)
+        let image = try await client.resolve(parsed)
         return CommandResult(output: try DigestsReport.render(image, format: options.format))
     }
 }

@@ -4,6 +4,7 @@ import OfficialImages
 import Registry
 import Reporting
 import TrackbotCore
+import Tracking
 import Verification
 
 /// `trackbot history IMAGE:TAG`: the published image config's history beside the Dockerfile at
@@ -28,16 +29,12 @@ public enum HistoryCommand {
         guard let tag = tagArgument else {
             throw UsageError("history needs IMAGE:TAG (one tag, e.g. \(image):latest)")
         }
-        guard !options.offline else {
-            throw UsageError("history reads the image config from the registry: drop --offline")
-        }
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
-        let sources = GitSources(options: options, configuration: config)
-        let library = LibrarySource.make(source: request.library ?? config.librarySource,
-                                         ref: options.libraryRef ?? config.libraryRef, sources: sources)
-        let rc = try registryConfiguration.map { RegistrySetup.applying(config, options: options, to: $0) }
-            ?? RegistrySetup.configuration(config, options: options)
-        let client = RegistryClient(configuration: rc)
+        let context = try RunContext.load(options)
+        let config = context.configuration
+        let sources = context.sources
+        let library = context.library(request.library)
+        // The image config comes from the registry: --offline is refused before anything is fetched.
+        let client = try context.registryClient(for: "history", base: registryConfiguration)
 
         let commit = try await library.resolveCommit()
         let file = try await library.file(image, at: commit)
@@ -45,7 +42,7 @@ public enum HistoryCommand {
         guard !entries.isEmpty else {
             throw UsageError("library/\(image) has no tag \"\(tag)\"; its tags are: \(file.allTags.joined(separator: ", "))")
         }
-        let arches = options.architectures.isEmpty ? [Architecture.amd64] : options.architectures
+        let arches = context.architectures ?? [Architecture.amd64]
         let reference = try Registry.ImageReference(parsing: "\(config.registry.host)/library/\(image):\(tag)")
 
         var report = HistoryReport(image: image, tag: tag, libraryCommit: commit)

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Reporting
 import TrackbotCore
 import Tracking
@@ -27,10 +28,11 @@ public enum IssuesSyncCommand {
     }
 
     public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) async throws -> CommandResult {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         let setup = try CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config,
                                             dryRun: options.dryRun)
-        let store = StateStore(path: options.statePath ?? config.statePath)
+        let store = context.state
         // A missing state is an error, not an empty one: syncing from nothing would close every issue.
         guard FileManager.default.fileExists(atPath: store.path) else {
             throw UsageError("issues sync: state file \(store.path) does not exist (pass --state FILE)")

@@ -31,11 +31,10 @@ public enum LibraryCommand {
         if request.diffAgainst != nil, request.diffRef != nil {
             throw UsageError("--diff and --diff-ref cannot be used together: --diff compares with a file on disk, --diff-ref with another official-images ref")
         }
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
-        let sources = GitSources(options: options, configuration: config)
-        let location = request.library ?? config.librarySource
-        let ref = options.libraryRef ?? config.libraryRef
-        let source = LibrarySource.make(source: location, ref: ref, sources: sources)
+        let context = try RunContext.load(options)
+        let location = request.library ?? context.configuration.librarySource
+        let ref = context.libraryRef
+        let source = context.library(request.library)
         let version = try await LibraryVersion.resolve(source, ref: ref, location: location)
 
         if let oldPath = request.diffAgainst {
@@ -52,7 +51,7 @@ public enum LibraryCommand {
             guard case .git = source else {
                 throw UsageError("--diff-ref needs official-images as a git repository; \(location) is a folder of library files (use --diff OLD_FILE there)")
             }
-            let oldVersion = try await LibraryVersion.resolve(LibrarySource.make(source: location, ref: diffRef, sources: sources),
+            let oldVersion = try await LibraryVersion.resolve(context.library(request.library, ref: diffRef),
                                                               ref: diffRef, location: location)
             let old = try await oldVersion.readIfPresent(image)
             let new = try await version.readIfPresent(image)

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import GitMirror
 import Reporting
 import TrackbotCore
@@ -36,12 +37,13 @@ public enum PullRequestsCommand {
     /// The report as a value (for tests and other callers).
     public static func report(_ request: Request, options: GlobalOptions,
                               source: (any OpenPullRequestSource)? = nil) async throws -> PullRequestsReport {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         let images = try imageNames(request.images, config: config)
         if let bad = request.numbers.first(where: { $0 <= 0 }) { throw UsageError("--pr \(bad): a pull request number is positive") }
-        let sources = GitSources(options: options, configuration: config)
+        let sources = context.sources
         let url = request.library ?? config.librarySource
-        let library = LibrarySource.git(cache: sources.cache, url: url, ref: options.libraryRef ?? config.libraryRef)
+        let library = LibrarySource.git(cache: sources.cache, url: url, ref: context.libraryRef)
         guard let commit = try await library.resolveCommit() else { throw UsageError("no official-images commit") }
         // The API is the truth when a token is there; without one, the merge refs approximate it.
         let github = GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)

@@ -3,6 +3,7 @@ import GitMirror
 import OfficialImages
 import Reporting
 import TrackbotCore
+import Tracking
 
 /// `trackbot upstream [IMAGE...]`: per image, the upstream tags (listed without cloning) newer than
 /// the newest one the library references, as `upstream-ahead` findings.
@@ -27,7 +28,8 @@ public enum UpstreamCommand {
 
     /// The report as a value (for tests and other callers).
     public static func report(_ request: Request, options: GlobalOptions) async throws -> UpstreamReport {
-        let config = try ConfigurationLoader.load(explicitPath: options.configPath)
+        let context = try RunContext.load(options)
+        let config = context.configuration
         let watched: [Configuration.WatchedImage]
         if request.images.isEmpty {
             watched = config.images.filter { $0.upstream != nil }
@@ -41,9 +43,8 @@ public enum UpstreamCommand {
                 return found
             }
         }
-        let sources = GitSources(options: options, configuration: config)
-        let library = LibrarySource.make(source: request.library ?? config.librarySource,
-                                         ref: options.libraryRef ?? config.libraryRef, sources: sources)
+        let sources = context.sources
+        let library = context.library(request.library)
         let commit = try await library.resolveCommit()
         var images: [UpstreamReport.Image] = []
         var findings: [Finding] = []
@@ -54,7 +55,7 @@ public enum UpstreamCommand {
             do {
                 let file = try await library.file(image.name, at: commit)
                 let refs = try await sources.cache.remoteRefs(upstream.repository, isUserOwned: true)
-                let tags = try UpstreamTags(refs: refs, pattern: upstream.tagPattern)
+                let tags = try UpstreamTags(refs: refs.map { ($0.name, ($0.peeled ?? $0.id).hex) }, pattern: upstream.tagPattern)
                 let referenced = tags.referenced(by: file)
                 result.referencedTags = referenced
                 if let newest = referenced.last {
@@ -74,46 +75,5 @@ public enum UpstreamCommand {
             images.append(result)
         }
         return UpstreamReport(libraryCommit: commit ?? "", images: images, findings: findings)
-    }
-}
-
-/// An upstream's tags as advertised, filtered by the configured pattern.
-struct UpstreamTags {
-    /// Tag name → the commit it names (peeled).
-    let commits: [String: String]
-
-    init(refs: [RemoteRef], pattern: String?) throws {
-        let regex = try pattern.map { try Regex($0) }
-        var commits: [String: String] = [:]
-        for ref in refs where ref.name.hasPrefix("refs/tags/") && !ref.name.hasSuffix("^{}") {
-            let name = String(ref.name.dropFirst("refs/tags/".count))
-            // The pattern is searched for, like grep: anchor it with ^…$ to match whole names.
-            if let regex, ((try? regex.firstMatch(in: name)) ?? nil) == nil { continue }
-            commits[name] = (ref.peeled ?? ref.id).hex
-        }
-        self.commits = commits
-    }
-
-    /// The tags the library's entries reference: by `GitFetch: refs/tags/<name>`, or by pointing at an entry's commit. Oldest first.
-    func referenced(by file: LibraryFile) -> [String] {
-        var names = Set<String>()
-        var libraryCommits = Set<String>()
-        for entry in file.entries {
-            for arch in entry.architectures {
-                let source = entry.source(for: arch)
-                libraryCommits.insert(source.gitCommit)
-                if source.gitFetch.hasPrefix("refs/tags/") {
-                    let name = String(source.gitFetch.dropFirst("refs/tags/".count))
-                    if commits[name] != nil { names.insert(name) }
-                }
-            }
-        }
-        for (name, commit) in commits where libraryCommits.contains(commit) { names.insert(name) }
-        return names.sorted(by: TagOrdering.isOlder)
-    }
-
-    /// Tags newer than `tag`, newest first.
-    func newer(than tag: String) -> [String] {
-        commits.keys.filter { TagOrdering.isOlder(tag, than: $0) }.sorted(by: TagOrdering.isOlder).reversed()
     }
 }

@@ -34,7 +34,8 @@ public enum VerifyCommand {
                 try Verifier(tree: try LocalSourceTree(root: url.path)).verify(directory: "", file: request.file, builder: builder)
             }
         case .git(let repo, let commit, let directory):
-            report = try await GitSources(options: options).verify(repo: repo, commit: commit, directory: directory,
+            // The configuration file's [rewrite], cache-dir and [git] apply, as for check.
+            report = try await RunContext.load(options).sources.verify(repo: repo, commit: commit, directory: directory,
                                                                    file: request.file, builder: request.builder)
         }
         let alert = report.findings.contains { $0.severity == .alert }

@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import TrackbotCore
 import Tracking
 
@@ -9,8 +10,13 @@ public struct Configuration: Sendable, Equatable {
         public var host = "docker.io"
         /// Requests in flight per registry host.
         public var concurrency = 8
-        /// Stop cleanly when `ratelimit-remaining` falls below this (0: never).
-        public var rateLimitFloor = 0
+        /// Stop cleanly when `ratelimit-remaining` falls below this (0: never). The default is
+        /// the registry client's own (1: stop when no pull remains, instead of running into 429s),
+        /// so every command and the client agree on one value.
+        public var rateLimitFloor = Configuration.Registry.defaultRateLimitFloor
+
+        /// `registry.rate-limit-floor` when the configuration does not set it.
+        public static let defaultRateLimitFloor = RegistryConfiguration().rateLimitFloor
         /// `credential-realms`: token realms on another origin that may receive the registry's
         /// credentials (https origins); nil for the default (Docker Hub's for docker.io).
         public var credentialRealms: [String]?

@@ -2,36 +2,28 @@ import Foundation
 import Registry
 import TrackbotCore
 
-/// The registry client's configuration as every command builds it: rewrites from the
-/// configuration file and the command line, and credentials scoped to the configured registry
-/// (see docs/configuration.md#credentials).
+/// The registry client's configuration as every command builds it (through `RunContext`):
+/// rewrites from the configuration file and the command line, `[registry]` limits, and
+/// credentials scoped to the configured registry (see docs/configuration.md#credentials).
 public enum RegistrySetup {
     /// - Parameter registry: the registry credentials are for; nil for `[registry] host`.
     public static func configuration(_ config: Configuration, options: GlobalOptions,
                                      registry: String? = nil) throws -> RegistryConfiguration {
-        let store = try CredentialStore.fromEnvironment(options.environment ?? ProcessInfo.processInfo.environment,
-                                                        registry: registry ?? config.registry.host,
-                                                        realms: config.registry.credentialRealms)
-        return applying(config, options: options, to: RegistryConfiguration(credentials: store))
+        try RunContext(configuration: config, options: options).registryConfiguration(credentialsFor: registry)
     }
 
     /// `base` (a test's, or the one above) with the configuration's and the command line's
     /// rewrites and registry limits.
-    public static func applying(_ config: Configuration, options: GlobalOptions, to base: RegistryConfiguration) -> RegistryConfiguration {
-        var rc = base
-        for rule in config.rewrites + options.rewrites { rc.rewriter.add(rule) }
-        rc.maxConcurrentPerHost = config.registry.concurrency
-        // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
-        BlockingPool.widenShared(toAtLeast: config.registry.concurrency)
-        rc.rateLimitFloor = config.registry.rateLimitFloor
-        return rc
+    public static func applying(_ config: Configuration, options: GlobalOptions, to base: RegistryConfiguration) throws -> RegistryConfiguration {
+        try RunContext(configuration: config, options: options).registryConfiguration(base: base)
     }
 
-    /// `https://host` or `https://host:port`, nothing after it: what `credential-realms` lists.
+    /// `https://host` or `https://host:port` (a readable `URLAuthority`, no user information),
+    /// nothing after it but an optional `/`: what `credential-realms` lists.
     static func isCredentialRealm(_ text: String) -> Bool {
-        guard text.lowercased().hasPrefix("https://") else { return false }
-        var rest = text.dropFirst("https://".count)
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        return !rest.isEmpty && !rest.contains { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "@" || $0 == " " }
+        guard let authority = URLAuthority(url: text), authority.scheme == "https",
+              let range = URLAuthority.authorityRange(in: text), !text[range].contains("@") else { return false }
+        let rest = text[range.upperBound...]
+        return rest.isEmpty || rest == "/"
     }
 }

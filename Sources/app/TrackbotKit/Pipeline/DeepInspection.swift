@@ -3,6 +3,7 @@ import HTTPTransport
 import OfficialImages
 import Registry
 import TrackbotCore
+import Tracking
 import Verification
 
 /// `--deep`: downloads what a normal check only names. For a `FROM scratch` image that ADDs a
@@ -22,8 +23,24 @@ actor DeepInspection {
     private let sources: GitSources
     /// Most bytes one `ADD --checksum` download may bring; past it the transfer is aborted.
     private let maxDownload: Int64
-    private var layers: [String: Task<Result<Outcome, DeepError>, Never>] = [:]
-    private var pins: [String: Task<Result<Finding?, DeepError>, Never>] = [:]
+    /// Each published layer compared once per run, and each pinned URL downloaded once: the
+    /// results are data, and each caller makes its findings in its own image, tag and architecture.
+    private let layers = TaskCache<String, Result<LayerComparison, DeepError>>(keep: .everything)
+    private let pins = TaskCache<String, Result<PinDownload, DeepError>>(keep: .everything)
+
+    /// A published layer against the rootfs tarball.
+    enum LayerComparison: Sendable {
+        /// Only a single-layer image is compared.
+        case notSingleLayer(layers: Int)
+        case same(layer: Digest, entries: Int)
+        case differs(layer: Digest, publishedEntries: Int, upstreamEntries: Int, difference: ContentDifference)
+    }
+
+    /// What a pinned URL brought.
+    struct PinDownload: Sendable {
+        var actual: Digest
+        var bytes: Int64
+    }
 
     /// Why something could not be inspected (the check then cannot vouch for it: exit 2).
     struct DeepError: Error, CustomStringConvertible, Sendable {
@@ -62,43 +79,48 @@ actor DeepInspection {
 
     /// Compares the published platform's single layer with the rootfs tarball at the source's commit.
     func content(image: String, tag: String, arch: Architecture, source: ArchitectureSource,
-                 tarball: String, platform: PublishedPlatform) async -> Result<Outcome, DeepError> {
+                 tarball: String, platform: PublishedIndex.Descriptor) async -> Result<Outcome, DeepError> {
         let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
-        let task: Task<Result<Outcome, DeepError>, Never>
-        if let existing = layers[key] {
-            task = existing
-        } else if let registry {
+        let result: Result<LayerComparison, DeepError>
+        if let registry {
             let client = registry.client, host = registry.host, sources = sources
-            task = Task {
+            result = await Self.shared(layers, key) {
                 do {
                     return .success(try await Self.compareLayer(client: client, host: host, sources: sources, image: image,
-                                                                source: source, tarball: tarball, platform: platform))
+                                                                source: source, tarball: tarball, digest: platform.digest))
                 } catch let error as DeepError {
                     return .failure(error)
                 } catch {
                     return .failure(DeepError(description: "--deep \(image) \(arch.rawValue): \(error)"))
                 }
             }
-            layers[key] = task
         } else {
             return .success(Outcome())
         }
-        return await task.value.map { outcome in
-            var outcome = outcome
-            outcome.findings = outcome.findings.map { var f = $0; f.tag = tag; f.arch = arch.rawValue; return f }
-            outcome.notes = outcome.notes.map { "\(arch.rawValue): \($0)" }
-            return outcome
+        return result.map { comparison in
+            switch comparison {
+            case .notSingleLayer(let count):
+                return Outcome(notes: ["\(arch.rawValue): --deep: the published manifest has \(count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
+            case .same(let layer, let entries):
+                return Outcome(notes: ["\(arch.rawValue): --deep: layer \(layer.short) holds the same \(entries) entries as \(tarball)"])
+            case .differs(let layer, let publishedEntries, let upstreamEntries, let difference):
+                return Outcome(findings: [Finding(kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                    message: "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
+                        + difference.summary(limit: Self.listedEntries),
+                    expected: "\(tarball) (\(upstreamEntries) entries)",
+                    actual: "\(layer) (\(publishedEntries) entries)")])
+            }
         }
     }
 
     private static func compareLayer(client: RegistryClient, host: String, sources: GitSources, image: String,
-                                     source: ArchitectureSource, tarball: String, platform: PublishedPlatform) async throws -> Outcome {
-        let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image)@\(platform.digest)")
+                                     source: ArchitectureSource, tarball: String, digest: Digest) async throws -> LayerComparison {
+        let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image)@\(digest)")
         guard let manifest = try await client.manifest(reference).image else {
             throw DeepError(description: "\(reference) is not an image manifest")
         }
         guard manifest.layers.count == 1, let layer = manifest.layers.first else {
-            return Outcome(notes: ["--deep: the published manifest has \(manifest.layers.count) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"])
+            return .notSingleLayer(layers: manifest.layers.count)
         }
         let published = try await listLayer(client: client, reference.at(layer.digest), size: layer.size)
         let mirror = try sources.cache.mirror(source.gitRepo)
@@ -106,14 +128,9 @@ actor DeepInspection {
             try Verifier(tree: tree).listing(of: tarball)
         }
         let difference = ContentDifference(upstream.compare(with: published))
-        guard !difference.isEmpty else {
-            return Outcome(notes: ["--deep: layer \(layer.digest.short) holds the same \(published.entries.count) entries as \(tarball)"])
-        }
-        return Outcome(findings: [Finding(kind: .contentMismatch, severity: .alert, image: image,
-                        message: "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
-                            + difference.summary(limit: listedEntries),
-                        expected: "\(tarball) (\(upstream.entries.count) entries)",
-                        actual: "\(layer.digest) (\(published.entries.count) entries)")])
+        guard !difference.isEmpty else { return .same(layer: layer.digest, entries: published.entries.count) }
+        return .differs(layer: layer.digest, publishedEntries: published.entries.count, upstreamEntries: upstream.entries.count,
+                        difference: difference)
     }
 
     /// Streams a layer blob through the decompressor and tar reader; the listing is returned only
@@ -155,16 +172,12 @@ actor DeepInspection {
 
     /// Downloads an `ADD --checksum` URL (after rewrites), hashing as it arrives; a finding when
     /// the content is not what the Dockerfile pins.
-    func pin(_ pin: Pin, image: String, dockerfile: String) async -> Result<Finding?, DeepError> {
+    func pin(_ pin: Pin, image: String, tag: String, arch: Architecture, dockerfile: String) async -> Result<Finding?, DeepError> {
         guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
               let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased()) else { return .success(nil) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
-        let task: Task<Result<Finding?, DeepError>, Never>
-        if let existing = pins[key] {
-            task = existing
-        } else {
-            let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
-            task = Task {
+        let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
+        let result = await Self.shared(pins, key) {
                 let hasher = HashingSink(algorithm)
                 do {
                     let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
@@ -181,15 +194,23 @@ actor DeepInspection {
                 } catch {
                     return .failure(DeepError(description: "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"))
                 }
-                let actual = hasher.finalize()
-                guard actual.hex != expected.lowercased() else { return .success(nil) }
-                return .success(Finding(kind: .pinMismatch, severity: .alert, image: image,
-                                        message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(hasher.count) bytes hashed)",
-                                        expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: actual.description))
-            }
-            pins[key] = task
+                return .success(PinDownload(actual: hasher.finalize(), bytes: hasher.count))
         }
-        return await task.value
+        return result.map { download in
+            guard download.actual.hex != expected.lowercased() else { return nil }
+            return Finding(kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                           message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(download.bytes) bytes hashed)",
+                           expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
+        }
+    }
+
+    /// The one result for `key` in `cache` (computed by `work` on first use); a stop by
+    /// cancellation is an error like any other, not a result.
+    private static func shared<T: Sendable>(_ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
+                                            _ work: @escaping @Sendable () async -> Result<T, DeepError>) async -> Result<T, DeepError> {
+        do { return try await cache.value(for: key, work) } catch {
+            return .failure(DeepError(description: "--deep: stopped: \(error)"))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
-import Reporting
+import GitHub
+import TrackbotCore
 
 /// The open pull requests as the GitHub API lists them (`GET /repos/{o}/{r}/pulls?state=open`,
 /// every page): the truth, where the merge refs are only an approximation.
@@ -25,7 +26,9 @@ public struct GitHubPullRequests: OpenPullRequestSource {
 
     /// `OWNER/NAME` when `url` is a github.com repository URL (before rewrites), else official-images.
     static func repository(of url: String) -> String {
-        guard let range = url.range(of: "github.com/") else { return "docker-library/official-images" }
+        // The host, not a substring: `https://mirror.example/github.com/o/r` is not on github.com.
+        guard URLAuthority(url: url)?.host == "github.com", let range = URLAuthority.authorityRange(in: url)
+        else { return "docker-library/official-images" }
         let parts = url[range.upperBound...].split(separator: "/").prefix(2)
         guard parts.count == 2 else { return "docker-library/official-images" }
         var name = String(parts[1])

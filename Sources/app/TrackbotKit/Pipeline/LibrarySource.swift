@@ -21,7 +21,7 @@ enum LibrarySource: Sendable {
     /// Fetches the ref and returns the commit to read; nil for a folder.
     func resolveCommit() async throws -> String? {
         guard case .git(let cache, let url, let ref) = self else { return nil }
-        if ref.count < 40, ref.count >= 4, ref.allSatisfy(\.isHexDigit) {
+        if ref.count < 40, ref.count >= 4, Hex.isHex(ref) {
             // An abbreviated commit: look in what the mirror has, then in every branch.
             if let mirror = try? cache.mirror(url, isUserOwned: true), let id = try? await mirror.resolve(ref) { return id.hex }
             _ = try await cache.fetch(url, refs: ["refs/heads/*"], isUserOwned: true)

@@ -7,13 +7,15 @@ import Tracking
 /// the index digest differs from the one recorded (so an unchanged tag costs one request).
 actor PublishedDigests {
     enum Lookup: Sendable {
-        case published(PublishedImage, unchanged: Bool)
+        /// The index as fetched, or as recorded when a HEAD showed its digest unchanged
+        /// (`index.fetched` says which).
+        case published(PublishedIndex)
         case unpublished
     }
 
     let client: RegistryClient
     let host: String
-    private var parents: [String: Task<PublishedImage, any Error>] = [:]
+    private let parents = TaskCache<String, PublishedImage>(keep: .everything)
 
     init(client: RegistryClient, host: String) {
         self.client = client
@@ -27,10 +29,10 @@ actor PublishedDigests {
             return .unpublished
         }
         if let previous, previous.indexDigest == head.digest, previous.unpublishedSince == nil,
-           let recorded = previous.republished(reference: reference.description) {
-            return .published(recorded, unchanged: true)
+           let recorded = PublishedIndex(recorded: previous) {
+            return .published(recorded)
         }
-        return .published(try await client.resolve(reference.at(head.digest)), unchanged: false)
+        return .published(PublishedIndex(try await client.resolve(reference.at(head.digest))))
     }
 
     /// The parent image's platform digest for `arch`, looked up once per parent per run: nil when
@@ -38,17 +40,10 @@ actor PublishedDigests {
     /// must not fall back to what the checked image says about its parent).
     func parentDigest(_ parent: String, arch: Architecture) async throws -> Digest? {
         guard parent != "scratch" else { return nil }
-        let task: Task<PublishedImage, any Error>
-        if let existing = parents[parent] {
-            task = existing
-        } else {
-            let client = client, host = host
-            task = Task {
-                let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
-                return try await client.resolve(name)
-            }
-            parents[parent] = task
-        }
-        return try await task.value.platform(arch)?.digest
+        let client = client, host = host
+        return try await parents.value(for: parent) {
+            let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
+            return try await client.resolve(name)
+        }.platform(arch)?.digest
     }
 }

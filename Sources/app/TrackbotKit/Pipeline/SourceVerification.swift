@@ -7,44 +7,53 @@ import Verification
 /// Fetches and verifies each distinct upstream source once per run, however many tags and
 /// architectures share it.
 actor SourceVerification {
+    /// What one source showed, as data: each tag and architecture that uses the source makes its
+    /// findings from it in its own context (`SourceEvidence`).
     struct Outcome: Sendable {
         var report: VerificationReport?
-        var findings: [Finding]
-        var verified: [String]
+        /// Branches and tags of the upstream that were rewritten (force-pushed, or a tag moved),
+        /// each reported once per run.
+        var rewrittenRefs: [RefUpdate] = []
+        /// Where `GitFetch` points now, when `GitCommit` is not reachable from it.
+        var unreachableFrom: ObjectID?
+        var verified: [String] = []
         var error: String?
     }
 
     private let sources: GitSources
-    private var fetched: [String: Task<CommitCheck, any Error>] = [:]
-    private var verified: [ArchitectureSource: Task<Outcome, Never>] = [:]
+    private let fetched = TaskCache<String, CommitCheck>(keep: .everything)
+    private let verified = TaskCache<ArchitectureSource, Outcome>(keep: .everything)
     private var rewritesReported = Set<String>()
 
     init(sources: GitSources) { self.sources = sources }
 
-    func verify(_ source: ArchitectureSource, image: String) async -> Outcome {
-        if let task = verified[source] { return await task.value }
-        let task = Task { await self.run(source, image: image) }
-        verified[source] = task
-        return await task.value
+    func verify(_ source: ArchitectureSource) async -> Outcome {
+        do {
+            return try await verified.value(for: source) { await self.run(source) }
+        } catch {
+            var outcome = Outcome()
+            outcome.error = "\(error)"
+            return outcome
+        }
     }
 
     private func ensure(_ source: ArchitectureSource) async throws -> CommitCheck {
         let key = "\(source.gitRepo)\n\(source.gitFetch)\n\(source.gitCommit)"
-        if let task = fetched[key] { return try await task.value }
         guard let commit = ObjectID(source.gitCommit) else {
             throw UsageError("GitCommit \"\(source.gitCommit)\" is not a commit id")
         }
         let cache = sources.cache
-        let task = Task { try await cache.ensureCommit(commit, reachableFrom: source.gitFetch, of: source.gitRepo) }
-        fetched[key] = task
-        return try await task.value
+        return try await fetched.value(for: key) {
+            try await cache.ensureCommit(commit, reachableFrom: source.gitFetch, of: source.gitRepo)
+        }
     }
 
-    private func run(_ source: ArchitectureSource, image: String) async -> Outcome {
-        var findings: [Finding] = []
+    private func run(_ source: ArchitectureSource) async -> Outcome {
+        var outcome = Outcome()
         let check: CommitCheck
         do { check = try await ensure(source) } catch {
-            return Outcome(report: nil, findings: [], verified: [], error: "\(error)")
+            outcome.error = "\(error)"
+            return outcome
         }
         // Only the upstream's own branches and tags: the mirror's refs/trackbot/commits/<id> (a
         // commit fetched by id) is new on every such fetch, yet libgit2 1.5 reports it with a
@@ -52,38 +61,30 @@ actor SourceVerification {
         let upstreamRewrites = check.fetch.rewrites.filter {
             $0.old != nil && ($0.name.hasPrefix("refs/heads/") || $0.name.hasPrefix("refs/tags/"))
         }
-        for update in upstreamRewrites where rewritesReported.insert("\(source.gitRepo) \(update.name)").inserted {
-            let isTag = update.name.hasPrefix("refs/tags/")
-            findings.append(Finding(kind: .upstreamRewritten, severity: isTag ? .alert : .info, image: image,
-                                    message: isTag
-                                        ? "tag \(update.name) of \(Redaction.stripCredentials(source.gitRepo)) was moved (tags are meant to stay)"
-                                        : "branch \(update.name) of \(Redaction.stripCredentials(source.gitRepo)) was force-pushed (some upstreams replace release branches on every release)",
-                                    expected: update.old?.hex, actual: update.new?.hex))
-        }
+        outcome.rewrittenRefs = upstreamRewrites.filter { rewritesReported.insert("\(source.gitRepo) \($0.name)").inserted }
         switch check.status {
         case .reachable: break
         case .notReachable:
-            findings.append(Finding(kind: .commitNotInRef, severity: .warn, image: image,
-                                    message: "GitCommit \(source.gitCommit) is not reachable from \(source.gitFetch) (now at \(check.refTip.hex.prefix(12))) in \(Redaction.stripCredentials(source.gitRepo))",
-                                    expected: source.gitFetch, actual: source.gitCommit))
+            outcome.unreachableFrom = check.refTip
         case .missing:
-            return Outcome(report: nil, findings: findings, verified: [],
-                           error: "commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))" + (check.detail.map { ": \($0)" } ?? ""))
+            outcome.error = "commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))" + (check.detail.map { ": \($0)" } ?? "")
+            return outcome
         }
         do {
             let mirror = try sources.cache.mirror(source.gitRepo)
             let report = try await sources.verify(mirror: mirror, commit: source.gitCommit, directory: source.directory,
                                                   file: source.file, builder: source.builder)
-            findings += report.findings.map { var f = $0; f.image = image; return f }
             var lines = report.artefacts.filter { $0.status == .verified }.map { a in
                 "\(a.path) \(a.checks.first?.expected.algorithm.rawValue ?? "") (\(a.checks.map { "\($0.file):\($0.line)" }.joined(separator: ", ")))"
             }
             if let layout = report.layout, layout.isValid, let m = layout.expectedManifestDigest {
                 lines.append("OCI layout \(source.directory)/\(source.file): manifest \(m.short), \(layout.layers.count) layer(s)")
             }
-            return Outcome(report: report, findings: findings, verified: lines, error: nil)
+            outcome.report = report
+            outcome.verified = lines
         } catch {
-            return Outcome(report: nil, findings: findings, verified: [], error: "\(error)")
+            outcome.error = "\(error)"
         }
+        return outcome
     }
 }

@@ -15,8 +15,10 @@ public struct GitHubSettings: Sendable {
     public var maxRateLimitWait: Double = 120
     /// Rate-limit waits allowed for one request.
     public var rateLimitRetries = 3
-    /// Retries of a read or an update after a 5xx or a dropped connection.
-    public var serverErrorRetries = 2
+    /// Attempts and backoff for a read or an update after a 429 without a rate-limit wait, a
+    /// transient 5xx or a dropped connection (the policy the registry client uses; three
+    /// attempts, 0.5 s doubling up to 4 s). A POST is only retried when its connection was refused.
+    public var retry = RetryPolicy(maxAttempts: 3, budget: 300, baseDelay: 0.5, maxDelay: 4)
 
     public init(apiURL: String = "https://api.github.com", token: Secret? = nil) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
@@ -70,17 +72,21 @@ public actor GitHubClient {
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
         }
         defer { lastMutation = .now }
-        let data = try JSONEncoder().encode(body)
+        let data = try JSONCoding.compactEncoder().encode(body)
         let response = try await exchange(method, url: settings.apiURL + path, body: Array(data), path: path)
         return try decode(T.self, response.body, method: method.rawValue, path: path)
     }
 
     private func exchange(_ method: HTTPRequest.Method, url: String, body: [UInt8]?, path: String) async throws -> HTTPResponse {
         // A POST is not idempotent: after a timeout or 5xx it may have taken effect, so the caller
-        // must look before it tries again.
-        let idempotent = method != .post
-        var serverRetries = 0, rateWaits = 0
+        // must look before it tries again. A PATCH here sets absolute fields (`IssueEdit`):
+        // sending it twice is sending it once, so it is retried like a read.
+        let idempotent = RetryPolicy.isIdempotent(method: method.rawValue) || method == .patch
+        let policy = settings.retry
+        let started = ContinuousClock.now
+        var attempts = 0, rateWaits = 0
         while true {
+            attempts += 1
             // A POST goes out on a new connection: libcurl would otherwise resend it, unseen, when a
             // kept-alive connection dies before the answer (a duplicate issue); this way the drop
             // surfaces (curl error 52 or 56) and becomes `uncertain` below.
@@ -99,9 +105,8 @@ public actor GitHubClient {
                 let reason = scrub(error.description)
                 let refused: Bool = if case .transport(_, _, 7, _) = error { true } else { false }
                 if !idempotent && !refused { throw GitHubError.uncertain(method: method.rawValue, path: path, reason: reason) }
-                if error.isRetryable && serverRetries < settings.serverErrorRetries {
-                    serverRetries += 1
-                    try await backoff(serverRetries)
+                if RetryPolicy.mayRetry(idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: refused),
+                   try await retried(after: attempts, started: started, policy: policy) {
                     continue
                 }
                 throw GitHubError.transport(method: method.rawValue, path: path, reason: reason)
@@ -116,35 +121,38 @@ public actor GitHubClient {
                 try await Task.sleep(for: .seconds(wait))
                 continue
             }
-            if response.status >= 500 {
-                if !idempotent {
-                    throw GitHubError.uncertain(method: method.rawValue, path: path, reason: "status \(response.status)")
-                }
-                if serverRetries < settings.serverErrorRetries {
-                    serverRetries += 1
-                    try await backoff(serverRetries)
-                    continue
-                }
+            if response.status >= 500 && !idempotent {
+                throw GitHubError.uncertain(method: method.rawValue, path: path, reason: "status \(response.status)")
+            }
+            if RetryPolicy.mayRetry(idempotent: idempotent, status: response.status, transientTransport: false, neverSent: false),
+               try await retried(after: attempts, started: started, policy: policy) {
+                continue
             }
             throw GitHubError.status(method: method.rawValue, path: path, status: response.status,
                                      body: response.bodyText(limit: 300, scrubbing: settings.token.map { [$0] } ?? []))
         }
     }
 
-    /// Seconds to wait from `retry-after`, or from `x-ratelimit-reset` when nothing remains.
+    /// Waits the policy's backoff and says true, or says false when no attempt is left.
+    private func retried(after attempt: Int, started: ContinuousClock.Instant, policy: RetryPolicy) async throws -> Bool {
+        let wait = policy.backoff(after: attempt)
+        let elapsed = Double((ContinuousClock.now - started).components.seconds)
+        guard policy.allowsAnother(after: attempt, elapsed: elapsed, wait: wait) else { return false }
+        try await policy.sleep(wait)
+        return true
+    }
+
+    /// Seconds to wait from `retry-after` (seconds or an HTTP date), or from
+    /// `x-ratelimit-reset` when nothing remains.
     private func rateLimitWait(_ headers: HTTPHeaders) -> Int? {
-        if let value = headers["retry-after"], let seconds = Int(value.trimmingCharacters(in: .whitespaces)) {
-            return max(0, seconds)
+        if let seconds = RetryPolicy.retryAfter(headers["retry-after"]) {
+            return Int(seconds.rounded(.up))
         }
         if headers["x-ratelimit-remaining"]?.trimmingCharacters(in: .whitespaces) == "0",
            let reset = headers["x-ratelimit-reset"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
             return max(1, Int((reset - Date().timeIntervalSince1970).rounded(.up)) + 1)
         }
         return nil
-    }
-
-    private func backoff(_ attempt: Int) async throws {
-        try await Task.sleep(for: .milliseconds(min(4000, 250 << attempt)))
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8], method: String, path: String) throws -> T {

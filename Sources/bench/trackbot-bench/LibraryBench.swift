@@ -8,8 +8,8 @@ import OfficialImages
 /// rules, timing listing, reading and parsing apart.
 struct LibraryBenchSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "library-bench", abstract: "Benchmark: read and parse every version of library files in history.",
-        shouldDisplay: false)
+        commandName: "library", abstract: "Benchmark: read and parse every version of library files in history.",
+        shouldDisplay: true)
 
     @Option(help: "A bare official-images repository (e.g. git clone --mirror of the corpus bundle).")
     var mirror: String
@@ -78,7 +78,7 @@ struct LibraryBenchSubcommand: AsyncParsableCommand {
         let last = rounds[rounds.count - 1]
         let list = median(\.list), read = median(\.read), parse = median(\.parse), total = median(\.total)
         let mb = Double(last.bytes) / 1_000_000
-        var out = String(format: "library-bench: %d files, %.2f MB, ", last.files, mb)
+        var out = String(format: "trackbot-bench library: %d files, %.2f MB, ", last.files, mb)
             + (rounds.count > 1 ? "median of \(rounds.count) rounds\n" : "one round\n")
         out += String(format: "  list commits   %8.1f ms\n", list)
         out += String(format: "  read blobs     %8.1f ms\n", read)

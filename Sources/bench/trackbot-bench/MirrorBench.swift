@@ -1,18 +1,18 @@
 import Foundation
+import GitMirror
 import TrackbotCore
 
 /// The trackbot side of scripts/bench.d/git, one phase per call so that hyperfine can time it
-/// beside the git CLI (process start-up included on both sides). The lead wires it as a hidden
-/// `trackbot mirror-bench PHASE ...` subcommand.
+/// beside the git CLI (process start-up included on both sides): `trackbot-bench git PHASE ...`.
 ///
 ///     cold  --url URL --cache DIR [--refs REF,...]   fetch into an empty cache (the script empties it)
 ///     warm  --url URL --cache DIR [--refs REF,...]   fetch again (nothing new)
 ///     read  --url URL --cache DIR --revision REV [--dir library]   read every file under DIR at REV
 ///     read  --url URL --cache DIR --list FILE        read every `REV:PATH` line of FILE
 ///     --repeat N   run the phase N times in this process and add its mean time (start-up excluded)
-public enum MirrorBench {
+enum MirrorBench {
     /// Runs one phase and returns a one-line summary (counts, so a wrong run is visible).
-    public static func run(arguments: [String]) async throws -> String {
+    static func run(arguments: [String]) async throws -> String {
         guard let phase = arguments.first else { throw BenchError.usage("missing phase (cold, warm, read)") }
         var options: [String: String] = [:]
         var rest = arguments.dropFirst()
@@ -71,11 +71,11 @@ public enum MirrorBench {
         }
     }
 
-    public enum BenchError: Error, CustomStringConvertible {
+    enum BenchError: Error, CustomStringConvertible {
         case usage(String)
-        public var description: String {
+        var description: String {
             switch self {
-            case .usage(let text): return "mirror-bench: \(text)"
+            case .usage(let text): return "trackbot-bench git: \(text)"
             }
         }
     }

@@ -1,13 +1,12 @@
-import Verification
 
 /// A tar comparison as a finding reads it: one line per differing entry, the archive root left
 /// out (builders set its mode and owner as they like). Paths are cut to a readable length (a
 /// name may be 4 KiB) and unsafe entries say why, so a message stays small whatever the archives hold.
-struct ContentDifference: Sendable {
+public struct ContentDifference: Sendable {
     /// `+ path` only in the published layer, `- path` only in the tarball, `~ path (fields)` changed.
-    let lines: [String]
+    public let lines: [String]
 
-    init(_ comparison: TarComparison) {
+    public init(_ comparison: TarComparison) {
         func shown(_ e: TarEntry) -> String { TarEntry.shown(e.path) + (e.unsafe.map { " [unsafe: \($0)]" } ?? "") }
         var lines: [String] = []
         for e in comparison.added where e.path != "." { lines.append("+ \(shown(e))") }
@@ -18,10 +17,10 @@ struct ContentDifference: Sendable {
         self.lines = lines
     }
 
-    var isEmpty: Bool { lines.isEmpty }
+    public var isEmpty: Bool { lines.isEmpty }
 
     /// "N entries differ: + a, - b, … and M more".
-    func summary(limit: Int) -> String {
+    public func summary(limit: Int) -> String {
         let shown = lines.prefix(limit).joined(separator: ", ")
         let more = lines.count > limit ? " and \(lines.count - limit) more" : ""
         return "\(lines.count) \(lines.count == 1 ? "entry differs" : "entries differ"): \(shown)\(more)"

@@ -1,21 +1,22 @@
 import Foundation
+import Verification
 import TrackbotCore
 
-/// The verification benchmark's workloads, for a hidden `trackbot bench-verify` subcommand
+/// The verification benchmark's workloads, `trackbot-bench verify`
 /// (scripts/bench.d/verify runs them beside sha512sum, sha256sum and gzip).
-public enum VerifyBench {
-    public static let usage = """
-    usage: bench-verify sha512 FILE...      sha512 of each file (like sha512sum)
-           bench-verify sha256 FILE...      sha256 of each file (like sha256sum)
-           bench-verify layer FILE          sha256 of the compressed file and of its uncompressed content, one pass
-           bench-verify list FILE           list a (compressed) tar: entry count, bytes, diff_id
-           bench-verify listing FILE        keep every entry in memory, as --deep does for a rootfs tarball
+enum VerifyBench {
+    static let usage = """
+    usage: trackbot-bench verify sha512 FILE...      sha512 of each file (like sha512sum)
+           trackbot-bench verify sha256 FILE...      sha256 of each file (like sha256sum)
+           trackbot-bench verify layer FILE          sha256 of the compressed file and of its uncompressed content, one pass
+           trackbot-bench verify list FILE           list a (compressed) tar: entry count, bytes, diff_id
+           trackbot-bench verify listing FILE        keep every entry in memory, as --deep does for a rootfs tarball
            (any mode: --buffer-kib N sets the buffer size: default 64 for plain hashing, 256 for decompression)
-           bench-verify verify DIR [SUBDIR [FILE [BUILDER]]]   the full Verifier, JSON report
+           trackbot-bench verify verify DIR [SUBDIR [FILE [BUILDER]]]   the full Verifier, JSON report
     """
 
     /// Runs one workload and returns its output (sha*sum-style lines, or JSON).
-    public static func run(arguments: [String]) throws -> String {
+    static func run(arguments: [String]) throws -> String {
         var arguments = arguments
         var bufferSize: Int?
         if let i = arguments.firstIndex(of: "--buffer-kib"), i + 1 < arguments.count, let kib = Int(arguments[i + 1]), kib > 0 {
@@ -57,9 +58,7 @@ public enum VerifyBench {
             let report = try Verifier(tree: tree).verify(directory: args.count > 1 ? args[1] : "",
                                                          file: args.count > 2 ? args[2] : nil,
                                                          builder: args.count > 3 ? args[3] : nil)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+            return try JSONCoding.readable(report)
         default:
             throw VerificationError.invalidArgument(usage)
         }

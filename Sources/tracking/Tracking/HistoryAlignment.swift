@@ -1,16 +1,14 @@
-import TrackbotCore
 import Foundation
-import Registry
-import Reporting
+import TrackbotCore
 import Verification
 
 /// Lines up an image config's history with the Dockerfile's final stage. Both sides are
 /// normalised to `KEYWORD arguments` (builders decorate `created_by` in several ways), then
 /// matched by longest common subsequence; history entries before the first match are the
 /// parent's.
-enum HistoryAlignment {
+public enum HistoryAlignment {
     /// One history entry as `KEYWORD arguments`, whitespace collapsed.
-    static func normalise(createdBy raw: String) -> String {
+    public static func normalise(createdBy raw: String) -> String {
         var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.hasSuffix("# buildkit") { s = String(s.dropLast("# buildkit".count)).trimmingCharacters(in: .whitespaces) }
         // BuildKit's RUN with build args: `|2 A=1 B=2 /bin/sh -c …`.
@@ -40,14 +38,14 @@ enum HistoryAlignment {
     }
 
     /// One instruction as `KEYWORD arguments` (flags kept, whitespace collapsed).
-    static func normalise(_ i: DockerfileInstruction) -> String {
+    public static func normalise(_ i: DockerfileInstruction) -> String {
         let flags = i.flags.map { f in "--\(f.name)" + (f.value.map { "=\($0)" } ?? "") }
         return collapse(([i.keyword.uppercased()] + flags + [i.arguments]).joined(separator: " "))
     }
 
     /// Whitespace runs to one space; no spaces just inside JSON brackets or after commas, so
     /// `CMD [ "a", "b" ]` and `CMD ["a","b"]` compare equal.
-    static func collapse(_ s: String) -> String {
+    public static func collapse(_ s: String) -> String {
         var out = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
         for (a, b) in [("[ ", "["), (" ]", "]"), (", ", ","), (" ,", ",")] {
             while out.contains(a) { out = out.replacingOccurrences(of: a, with: b) }
@@ -57,7 +55,7 @@ enum HistoryAlignment {
 
     /// Whether the two normalised forms say the same: equal, or (classic builders record
     /// `ADD file:<hash> in <dest>`) the same ADD/COPY destination.
-    static func same(_ history: String, _ instruction: String) -> Bool {
+    public static func same(_ history: String, _ instruction: String) -> Bool {
         if history == instruction { return true }
         let h = history.split(separator: " "), i = instruction.split(separator: " ")
         guard let hk = h.first, let ik = i.first, hk == ik, hk == "ADD" || hk == "COPY", h.count >= 4,
@@ -66,7 +64,7 @@ enum HistoryAlignment {
     }
 
     /// Aligns `history` (oldest first) with the final stage's instructions (FROM left out).
-    static func align(history: [ImageConfig.History], dockerfile: Dockerfile) -> [HistoryRow] {
+    public static func align(history: [ImageConfig.History], dockerfile: Dockerfile) -> [HistoryRow] {
         let last = dockerfile.stages.count - 1
         let instructions = dockerfile.instructions.filter { $0.stage == last && $0.keyword.uppercased() != "FROM" }
         let h = history.map { normalise(createdBy: $0.createdBy ?? "") }
@@ -133,5 +131,45 @@ enum HistoryAlignment {
         }
         flush()
         return rows
+    }
+}
+
+/// One line of the side-by-side view.
+public struct HistoryRow: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// The history entry is the instruction.
+        case match
+        /// Both sides have an entry at this place and they differ.
+        case differs
+        /// From the parent image (before the Dockerfile's first instruction): not compared.
+        case inherited
+        /// A history entry no instruction explains.
+        case onlyInImage = "only-in-image"
+        /// An instruction the history does not record.
+        case onlyInDockerfile = "only-in-dockerfile"
+        /// An instruction builders do not record in history (ARG): not a difference.
+        case notRecorded = "not-recorded"
+
+        /// Whether the row is a difference worth a finding.
+        public var isMismatch: Bool { self == .differs || self == .onlyInImage || self == .onlyInDockerfile }
+    }
+
+    public var status: Status
+    /// The history entry's `created_by` as recorded, and normalised for comparison.
+    public var createdBy: String?
+    public var history: String?
+    public var emptyLayer: Bool?
+    /// The instruction (normalised) and its line in the Dockerfile.
+    public var instruction: String?
+    public var line: Int?
+
+    public init(status: Status, createdBy: String? = nil, history: String? = nil, emptyLayer: Bool? = nil,
+                instruction: String? = nil, line: Int? = nil) {
+        self.status = status
+        self.createdBy = createdBy
+        self.history = history
+        self.emptyLayer = emptyLayer
+        self.instruction = instruction
+        self.line = line
     }
 }

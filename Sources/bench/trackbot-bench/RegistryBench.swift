@@ -1,16 +1,17 @@
 import Foundation
+import Registry
 import TrackbotCore
 
 /// The registry benchmark (scripts/bench.d/registry): resolves many tags of one repository and
 /// reports time and requests. Meant for a hidden subcommand.
-public enum RegistryBench {
+enum RegistryBench {
     /// Arguments: `--registry HOST[:PORT]` (contacted over http when loopback), `--repository
     /// NAME`, `--prefix P --count N` (tags P0…P(N-1)), `--concurrency N` (default 8).
     /// Runs three passes with fresh clients: `resolve` (HEAD each tag, GET each distinct
     /// digest once), `unchanged` (HEAD each tag and compare with the digests just recorded) and
     /// `get-every-tag` (GET and verify every tag's manifest, no content cache, like a
     /// `skopeo inspect --raw` loop).
-    public static func run(arguments: [String]) async throws -> String {
+    static func run(arguments: [String]) async throws -> String {
         var options: [String: String] = [:]
         var i = 0
         while i < arguments.count {

@@ -1,0 +1,40 @@
+import TrackbotCore
+import Tracking
+import Verification
+
+/// A tag's check, stage 3 with `--deep`: each platform's published layer against its rootfs
+/// tarball, and each `ADD --checksum` URL downloaded and hashed.
+struct DeepEvidence: Sendable {
+    var findings: [Finding] = []
+    var notes: [String] = []
+    /// Why the deep inspection could not be completed.
+    var failure: String?
+
+    static func gather(_ deep: DeepInspection, image: String, tag: String, sources: SourceEvidence,
+                       published: PublishedIndex?) async -> DeepEvidence {
+        var evidence = DeepEvidence()
+        let verified = sources.platforms.compactMap { p in p.report.map { (p.observation, $0) } }
+        for (observation, report) in verified.sorted(by: { $0.0.arch.rawValue < $1.0.arch.rawValue }) {
+            let arch = observation.arch
+            for pin in report.pins where pin.kind == .addChecksum {
+                switch await deep.pin(pin, image: image, tag: tag, arch: arch, dockerfile: TreePath.join(report.directory, report.file)) {
+                case .success(let f): if let f { evidence.findings.append(f) }
+                case .failure(let e): evidence.failure = "\(e)"
+                }
+            }
+            guard let tarball = DeepInspection.rootfsTarball(of: report) else { continue }
+            guard let platform = published?.platform(arch) else {
+                evidence.notes.append("\(arch.rawValue): --deep: nothing published to compare \(tarball) with")
+                continue
+            }
+            switch await deep.content(image: image, tag: tag, arch: arch, source: observation.source, tarball: tarball,
+                                      platform: platform) {
+            case .success(let outcome):
+                evidence.findings += outcome.findings
+                evidence.notes += outcome.notes
+            case .failure(let e): evidence.failure = "\(e)"
+            }
+        }
+        return evidence
+    }
+}

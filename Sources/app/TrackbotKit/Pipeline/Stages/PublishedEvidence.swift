@@ -1,0 +1,58 @@
+import Foundation
+import TrackbotCore
+import Tracking
+
+/// A tag's check, stage 2: what the registry publishes for it (fetched, or as recorded when a
+/// HEAD showed the index digest unchanged), compared with the source evidence and the record.
+struct PublishedEvidence: Sendable {
+    enum Answer: Sendable {
+        /// `--offline`.
+        case notAsked
+        /// The registry answered: the index (nil when the tag is not published) and the comparison.
+        case answered(PublishedIndex?, TagComparison.Outcome)
+        /// The registry could not be asked or did not answer.
+        case failed(String)
+    }
+
+    var answer: Answer
+    var notes: [String]
+
+    var index: PublishedIndex? {
+        if case .answered(let index, _) = answer { return index }
+        return nil
+    }
+
+    var comparison: TagComparison.Outcome? {
+        if case .answered(_, let outcome) = answer { return outcome }
+        return nil
+    }
+
+    /// "registry: …" when the registry failed.
+    var failure: String? {
+        if case .failed(let reason) = answer { return reason }
+        return nil
+    }
+
+    static func gather(image: String, tag: String, sources: SourceEvidence, registry: PublishedDigests?,
+                       previous: TagState?, now: String) async -> PublishedEvidence {
+        guard let registry else {
+            return PublishedEvidence(answer: .notAsked, notes: ["offline: the registry was not asked"])
+        }
+        do {
+            var notes: [String] = []
+            var index: PublishedIndex?
+            switch try await registry.lookup(image: image, tag: tag, previous: previous) {
+            case .unpublished:
+                index = nil
+            case .published(let published):
+                index = published
+                if !published.fetched { notes.append("index digest unchanged since the last run (one HEAD request)") }
+            }
+            let outcome = TagComparison.compare(image: image, tag: tag, platforms: sources.platforms.map(\.observation),
+                                                index: index, previous: previous, now: now)
+            return PublishedEvidence(answer: .answered(index, outcome), notes: notes + outcome.notes)
+        } catch {
+            return PublishedEvidence(answer: .failed("registry: \(error)"), notes: [])
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import TrackbotCore
+import Tracking
+
+/// A tag's check, last stage: the source, published and deep evidence judged together: the
+/// tag's report (each platform's status), its findings, and what to record.
+struct TagVerdict: Sendable {
+    var report: TagReport
+    /// What to record for the tag; nil keeps the recorded one (something failed).
+    var state: TagState?
+    var findings: [Finding]
+    /// Why the tag could not be checked.
+    var failure: String?
+    /// Architectures checked without failure.
+    var checked: Set<String>
+    /// Whether those are every architecture the library lists for the tag.
+    var complete: Bool
+
+    init(tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
+         previous: TagState?) {
+        findings = sources.findings + (published.comparison?.findings ?? []) + (deep?.findings ?? [])
+        // The registry's failure (or, failing that, the deep inspection's) stops every platform.
+        let registryFailure = published.failure ?? deep?.failure
+        failure = published.failure ?? sources.failure ?? deep?.failure
+        switch published.answer {
+        case .answered(_, let outcome): state = sources.failure == nil ? outcome.state : nil
+        case .notAsked: state = sources.failure == nil ? previous : nil
+        case .failed: state = nil
+        }
+        if deep?.failure != nil { state = nil }
+
+        let worstByArch = Dictionary(grouping: findings.filter { $0.arch != nil }, by: { $0.arch! })
+            .mapValues { $0.map(\.severity).max()! }
+        let index = published.index
+        let comparison = published.comparison
+        let platforms = sources.platforms.map { p -> PlatformReport in
+            let o = p.observation
+            let key = o.arch.rawValue
+            let pub = index?.platform(o.arch)
+            let lines = p.verified + (comparison?.matched[key] ?? []).map { "registry: \($0)" }
+            let status: PlatformCheck
+            var detail: String?
+            if let reason = p.failure ?? registryFailure {
+                status = .couldNotBeChecked
+                detail = reason
+            } else if worstByArch[key] == .alert {
+                status = .mismatch
+            } else if !lines.isEmpty {
+                status = .verified
+            } else if case .notAsked = published.answer {
+                status = .registryNotAsked
+            } else if pub == nil {
+                status = .notPublished
+            } else if comparison?.firstSighting.contains(key) == true {
+                status = .baselineRecorded
+            } else {
+                status = .nothingToVerify
+            }
+            return PlatformReport(arch: key, platform: o.arch.platform.description, source: o.source,
+                                  digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
+                                  expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
+                                  verified: lines, worst: worstByArch[key], status: status, statusDetail: detail)
+        }
+        report = TagReport(tag: tag, entryTags: entryTags, indexDigest: index?.digest,
+                           previousIndexDigest: previous?.indexDigest, platforms: platforms,
+                           notes: published.notes + (deep?.notes ?? []))
+        checked = failure == nil ? Set(sources.platforms.map(\.observation.arch.rawValue)) : []
+        complete = sources.platforms.count == sources.listed
+    }
+}

@@ -41,7 +41,7 @@ import TrackbotCore
         let (dir, commit, big) = try repository(temp)
         let mirror = Mirror(directory: dir.appendingPathComponent(".git"), url: "test://repo")
 
-        let loose = try mirror.openBlob("big.bin", at: commit)
+        let loose = try CommitTree(mirror: mirror, revision: commit).openBlob("big.bin")
         #expect(loose.isStreamed, "a loose object is read through git_odb_open_rstream")
         #expect(loose.size == big.count)
         let (looseBytes, looseReads) = try readAll(loose, chunk: 64 << 10)
@@ -50,22 +50,24 @@ import TrackbotCore
 
         try git(["repack", "-a", "-d", "-q"], in: dir)
         try git(["prune-packed"], in: dir)
-        let packed = try mirror.openBlob("big.bin", at: commit)
+        let tree = try CommitTree(mirror: mirror, revision: commit)
+        let packed = try tree.openBlob("big.bin")
         #expect(!packed.isStreamed, "libgit2 1.5 cannot stream a packed object")
         let (packedBytes, _) = try readAll(packed, chunk: 64 << 10)
         #expect(packedBytes == big)
-        #expect(try readAll(try mirror.openBlob("small.txt", at: commit), chunk: 4).0 == Data("small\n".utf8))
+        #expect(try readAll(try tree.openBlob("small.txt"), chunk: 4).0 == Data("small\n".utf8))
     }
 
     @Test func pathsThatAreNotFilesAreRefused() throws {
         let temp = try TemporaryDirectory("blob-stream-errors")
         let (dir, commit, _) = try repository(temp)
         let mirror = Mirror(directory: dir.appendingPathComponent(".git"), url: "test://repo")
+        let tree = try CommitTree(mirror: mirror, revision: commit)
         #expect(throws: MirrorError.pathNotFound(mirror: "test://repo", commit: commit, path: "nope")) {
-            _ = try mirror.openBlob("nope", at: commit)
+            _ = try tree.openBlob("nope")
         }
         #expect(throws: MirrorError.wrongObjectType(mirror: "test://repo", commit: commit, path: ".", expected: "file", actual: "tree")) {
-            _ = try mirror.openBlob(".", at: commit)
+            _ = try tree.openBlob(".")
         }
     }
 }

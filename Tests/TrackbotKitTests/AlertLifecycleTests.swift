@@ -68,7 +68,7 @@ struct AlertLifecycleTests {
         #expect(listed.output.contains("since \(since ?? "?")"))
         #expect(throws: UsageError.self) { _ = try AlertsCommand.run(.init(images: ["nope"]), options: text) }
 
-        let ack = try AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "the maintainers re-pushed 1.0 (INC-7)",
+        let ack = try await AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "the maintainers re-pushed 1.0 (INC-7)",
                                            by: "ana"), options: demo.world.options())
         #expect(ack.output.contains("acknowledged digest-drift demo:1.0 amd64"))
         text.format = .json
@@ -92,8 +92,8 @@ struct AlertLifecycleTests {
         #expect(try demo.state().images["demo"]?.alerts.isEmpty == true)
 
         // Nothing open: ack has nothing to answer, and says what is open.
-        #expect(throws: UsageError.self) {
-            _ = try AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "again"), options: demo.world.options())
+        await #expect(throws: UsageError.self) {
+            _ = try await AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "again"), options: demo.world.options())
         }
     }
 

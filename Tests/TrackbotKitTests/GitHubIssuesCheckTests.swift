@@ -56,7 +56,7 @@ import TrackbotCore
         // A person answers it: the next run closes the issue with a comment.
         var ackOptions = world.options()
         ackOptions.format = .text
-        _ = try AckCommand.run(.init(reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
+        _ = try await AckCommand.run(.init(reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
                                options: ackOptions)
         let after = try await CheckCommand.run(request, options: world.options(offline: true))
         #expect(after.exitCode == 0, "\(after.diagnostics)")

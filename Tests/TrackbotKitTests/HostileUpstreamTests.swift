@@ -55,7 +55,8 @@ struct HostileUpstreamTests {
         let repo = dir.appending("repo")
         try GitRepositories.working(at: repo, files: ["Dockerfile": String(repeating: "# padding\n", count: 200), "small": "ok\n"])
         let commit = try TestSupport.git(["rev-parse", "HEAD"], in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
-        let tree = GitSourceTree(mirror: Mirror(directory: repo.appendingPathComponent(".git"), url: "test://repo"),
+        let tree = GitSourceTree(commitTree: try CommitTree(mirror: Mirror(directory: repo.appendingPathComponent(".git"), url: "test://repo"),
+                                                            revision: commit),
                                  commit: commit, readLimit: 1024)
         #expect(throws: VerificationError.tooLarge(path: "Dockerfile", size: 2000, limit: 1024)) { _ = try tree.read("Dockerfile") }
         #expect(try tree.read("small") == Array("ok\n".utf8))

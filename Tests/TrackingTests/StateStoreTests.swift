@@ -88,7 +88,7 @@ import TrackbotCore
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<8 {
                 group.addTask {
-                    try? store.withLock {
+                    try? await store.withLock {
                         var s = try store.load()
                         s.images["img\(i)"] = ImageState(libraryCommit: nil, checkedAt: "t")
                         try store.save(s)

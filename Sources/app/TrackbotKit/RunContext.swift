@@ -68,6 +68,8 @@ public struct RunContext: Sendable {
         }
         for rule in rewrites { rc.rewriter.add(rule) }
         rc.maxConcurrentPerHost = configuration.registry.concurrency
+        // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
+        BlockingPool.widenShared(toAtLeast: configuration.registry.concurrency)
         rc.rateLimitFloor = configuration.registry.rateLimitFloor
         return rc
     }

@@ -25,7 +25,7 @@ struct AckSubcommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = global.resolved()
-        await finish { try AckCommand.run(.init(reference: reference, kind: kind, arch: arch, reason: reason, by: by), options: options) }
+        await finish { try await AckCommand.run(.init(reference: reference, kind: kind, arch: arch, reason: reason, by: by), options: options) }
     }
 }
 

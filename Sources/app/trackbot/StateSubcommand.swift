@@ -20,7 +20,7 @@ struct StateMergeSubcommand: AsyncParsableCommand {
     var inputs: [String]
 
     func run() async throws {
-        await finish { try StateMergeCommand.run(.init(output: output, inputs: inputs)) }
+        await finish { try await StateMergeCommand.run(.init(output: output, inputs: inputs)) }
     }
 }
 

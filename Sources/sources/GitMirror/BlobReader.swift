@@ -3,8 +3,9 @@ import Foundation
 
 /// A file of a mirror read in chunks, with bounded extra memory. A loose object is inflated as it
 /// is read (`git_odb_open_rstream`); a packed one cannot be streamed by libgit2 1.5, so it is
-/// served from libgit2's one inflated copy (`git_blob_rawcontent`), never copied again. Owns its
-/// repository handle: use it from one thread at a time (it blocks; keep it off the cooperative pool).
+/// served from libgit2's one inflated copy (`git_blob_rawcontent`), never copied again. Keeps the
+/// repository handle of the `CommitTree` it came from alive: use it on that tree's thread, within
+/// the same blocking job.
 public final class BlobReader {
     /// The blob's size in bytes.
     public let size: Int
@@ -72,21 +73,5 @@ public final class BlobReader {
         }
         offset += n
         return n
-    }
-}
-
-extension Mirror {
-    /// Opens the file at `revision:path` for reading in chunks. Synchronous: call it from a
-    /// dedicated thread (as verification does), and read the result on that thread.
-    public func openBlob(_ path: String, at revision: String) throws(MirrorError) -> BlobReader {
-        let reader = MirrorReader(repository: try Repository(openBare: directory), url: url)
-        let commit = try reader.resolve(revision)
-        guard let found = try reader.entry(path, at: commit) else {
-            throw .pathNotFound(mirror: url, commit: commit.hex, path: path)
-        }
-        guard found.kind == .blob else {
-            throw .wrongObjectType(mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
-        }
-        return try BlobReader(repository: reader.repository, id: found.id, name: "\(commit.hex):\(path)")
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import TrackbotCore
 
 /// The cache of bare git mirrors under one directory, one per remote URL. Every entry point does
-/// its libgit2 work on a dedicated thread (`runBlocking`) and holds the mirror's lock while it
-/// writes. See docs/git-mirrors.md.
+/// its libgit2 work as one job on the blocking pool (`runBlocking`) and holds the mirror's lock
+/// while it writes. See docs/git-mirrors.md.
 public struct MirrorCache: Sendable {
     /// The cache directory (created on first fetch).
     public let directory: URL
@@ -142,7 +142,7 @@ public struct MirrorCache: Sendable {
         return Mirror(directory: path, url: location.display)
     }
 
-    // MARK: - Locked work (on the blocking thread)
+    // MARK: - Locked work (in a blocking-pool job)
 
     /// Takes the mirror's lock, clears leftovers, opens the mirror (creating it, or replacing a
     /// damaged one) and runs `body` with it.

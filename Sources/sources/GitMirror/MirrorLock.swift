@@ -10,7 +10,9 @@ import Glibc
 final class MirrorLock {
     private let fd: Int32
 
-    /// Blocks until the lock is ours. Call it on a blocking thread, never on the cooperative pool.
+    /// Blocks until the lock is ours. Call it in a blocking-pool job, never on the cooperative
+    /// pool. Waiting there cannot deadlock the pool: a holder in this process is a running pool
+    /// job that waits for no other job, so it finishes and unlocks.
     init(path: URL) throws(MirrorError) {
         let fd = open(path.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

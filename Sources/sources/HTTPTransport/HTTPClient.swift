@@ -6,8 +6,8 @@ import TrackbotCore
 /// alive), DNS and TLS sessions shared, HTTP/2 when the server offers it over TLS, certificates
 /// checked against the system store, proxies taken from `http_proxy`/`https_proxy`/`no_proxy` by
 /// libcurl itself. Redirects are followed here, hop by hop, so that `Authorization` is dropped as
-/// soon as a hop leaves the original scheme, host and port. Blocking transfers run on dedicated
-/// threads, at most `maxPerHost` at once per host; cancelling the calling task aborts the transfer
+/// soon as a hop leaves the original scheme, host and port. Blocking transfers run on the
+/// blocking pool (`BlockingPool.shared`), at most `maxPerHost` at once per host; cancelling the calling task aborts the transfer
 /// (within about a second) with `CancellationError`.
 public final class HTTPClient: Sendable {
     /// Upper bound on redirects followed for one request.

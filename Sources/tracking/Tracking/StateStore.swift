@@ -33,15 +33,12 @@ public struct StateStore: Sendable {
     }
 
     /// Runs `body` holding the state lock, so two runs never interleave a read-modify-write.
-    public func withLock<T>(_ body: () throws -> T) throws -> T {
-        let lockPath = path + ".lock"
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StateError.unwritable(lockPath, String(cString: strerror(errno))) }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw StateError.unwritable(lockPath, String(cString: strerror(errno))) }
-        defer { flock(fd, LOCK_UN) }
+    /// The lock is waited for on the blocking pool (`flock` blocks until another run is done),
+    /// never on the cooperative pool; `body` then runs on the caller's executor.
+    public func withLock<T>(isolation: isolated (any Actor)? = #isolation,
+                            _ body: () throws -> T) async throws -> T {
+        let lock = try await StateLock.acquire(path + ".lock")
+        defer { lock.release() }
         return try body()
     }
 
@@ -110,4 +107,35 @@ public enum StateError: Error, Equatable, CustomStringConvertible {
             return "cannot write state file \(p): \(reason)"
         }
     }
+}
+
+/// An exclusive `flock` on `<state>.lock`. The lock belongs to the open file, not to a thread: it
+/// is taken in a blocking-pool job and released from wherever the holder is.
+final class StateLock: Sendable {
+    private let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    static func acquire(_ lockPath: String) async throws -> StateLock {
+        try await runBlocking("trackbot.state.lock") {
+            let dir = (lockPath as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw StateError.unwritable(lockPath, String(cString: strerror(errno))) }
+            while flock(fd, LOCK_EX) != 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw StateError.unwritable(lockPath, reason)
+            }
+            return StateLock(fd: fd)
+        }
+    }
+
+    /// Unlocks; the file is closed when the lock is freed (which unlocks too).
+    func release() {
+        flock(fd, LOCK_UN)
+    }
+
+    deinit { close(fd) }
 }

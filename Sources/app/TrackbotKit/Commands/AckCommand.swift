@@ -23,7 +23,7 @@ public enum AckCommand {
         }
     }
 
-    public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) throws -> CommandResult {
+    public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) async throws -> CommandResult {
         let (image, tag) = try ImageArgument.split(request.reference)
         guard let kind = FindingKind(rawValue: request.kind) else {
             throw UsageError("ack: unknown kind \"\(request.kind)\" (alert kinds: \(FindingKind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -40,7 +40,7 @@ public enum AckCommand {
             throw UsageError("ack: state file \(store.path) does not exist; run `trackbot check` first (or pass --state)")
         }
         let ack = Acknowledgement(by: by, at: ISO8601DateFormatter().string(from: now), reason: reason, via: "trackbot ack")
-        return try store.withLock {
+        return try await store.withLock {
             var state = try store.load()
             let answered = state.acknowledge(image: image, ack) { a in
                 a.kind == kind && (tag == nil || a.tag == tag) && (request.arch == nil || a.arch == request.arch)

@@ -58,7 +58,7 @@ public enum CheckCommand {
         let report = run.report
         var exitCode = report.exitCode
 
-        let recording = StateRecording.record(run.states, in: store, dryRun: options.dryRun)
+        let recording = await StateRecording.record(run.states, in: store, dryRun: options.dryRun)
         switch recording {
         case .written, .nothing: break
         case .dryRun: diagnostics.append("dry run: state not written")

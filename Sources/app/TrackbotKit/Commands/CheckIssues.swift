@@ -76,7 +76,7 @@ enum CheckIssues {
         var lines = result.lines.map { "GitHub: \($0)" }
         guard !setup.dryRun, !result.issues.isEmpty || !result.acknowledgements.isEmpty else { return (lines, false) }
         do {
-            try store.withLock {
+            try await store.withLock {
                 var state = try store.load()
                 for name in state.images.keys {
                     guard var image = state.images[name] else { continue }

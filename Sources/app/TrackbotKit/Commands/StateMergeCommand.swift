@@ -15,7 +15,7 @@ public enum StateMergeCommand {
         }
     }
 
-    public static func run(_ request: Request) throws -> CommandResult {
+    public static func run(_ request: Request) async throws -> CommandResult {
         guard !request.inputs.isEmpty else { throw UsageError("state merge: name at least one input state file") }
         var states: [State] = []
         for path in request.inputs {
@@ -27,7 +27,7 @@ public enum StateMergeCommand {
         }
         let merged = merge(states)
         let store = StateStore(path: request.output)
-        try store.withLock { try store.save(merged) }
+        try await store.withLock { try store.save(merged) }
         return CommandResult(output: "", diagnostics: [
             "merged \(merged.images.count) image(s) from \(request.inputs.count) state file(s) into \(request.output)",
         ])

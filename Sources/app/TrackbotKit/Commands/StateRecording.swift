@@ -12,12 +12,12 @@ enum StateRecording: Sendable {
 
     /// Records `states` over what the state file holds now (another run may have written other
     /// images meanwhile).
-    static func record(_ states: [String: ImageState], in store: StateStore, dryRun: Bool) -> StateRecording {
+    static func record(_ states: [String: ImageState], in store: StateStore, dryRun: Bool) async -> StateRecording {
         if dryRun { return .dryRun }
         guard !states.isEmpty else { return .nothing }
         // A state that cannot be written never hides the report: it is printed in full.
         do {
-            try store.withLock {
+            try await store.withLock {
                 var state = try store.load()
                 for (name, image) in states { state.images[name] = image }
                 try store.save(state)

@@ -2,8 +2,10 @@ import Foundation
 import Verification
 
 /// A bounded in-memory pipe between a push producer (a blob download, whose sink libcurl calls
-/// on its thread) and a pull consumer (TarReader on another thread). The producer blocks while
-/// `capacity` bytes wait, so a layer of any size streams through in constant memory.
+/// on its blocking-pool thread) and a pull consumer (TarReader on a dedicated thread of its own,
+/// `runOnDedicatedThread`: as a pool job it would wait for another pool job, the download, which
+/// can deadlock the pool). The producer blocks while `capacity` bytes wait, so a layer of any size
+/// streams through in constant memory.
 final class BytePipe: ByteStream, @unchecked Sendable {
     /// The reader went away; the producer's next write fails with this (which aborts the download).
     struct ReaderClosed: Error, CustomStringConvertible {

@@ -124,8 +124,9 @@ actor DeepInspection {
         }
         let published = try await listLayer(client: client, reference.at(layer.digest), size: layer.size)
         let mirror = try sources.cache.mirror(source.gitRepo)
-        let tree = GitSourceTree(mirror: mirror, commit: source.gitCommit)
-        let upstream = try await runBlocking("trackbot.deep.tarball") { try Verifier(tree: tree).listing(of: tarball) }
+        let upstream = try await GitSourceTree.with(mirror: mirror, commit: source.gitCommit) { tree in
+            try Verifier(tree: tree).listing(of: tarball)
+        }
         let difference = ContentDifference(upstream.compare(with: published))
         guard !difference.isEmpty else { return .same(layer: layer.digest, entries: published.entries.count) }
         return .differs(layer: layer.digest, publishedEntries: published.entries.count, upstreamEntries: upstream.entries.count,
@@ -154,7 +155,8 @@ actor DeepInspection {
             }
         }
         do {
-            let listing = try await runBlocking("trackbot.deep.layer") {
+            // Not a pool job: it waits for the download (a pool job) to fill the pipe.
+            let listing = try await runOnDedicatedThread("trackbot.deep.layer") {
                 defer { pipe.closeReader() }
                 let listing = try TarReader.list(pipe, path: name)
                 try pipe.drain()

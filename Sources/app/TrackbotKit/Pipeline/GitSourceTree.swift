@@ -1,20 +1,30 @@
 import Foundation
 import GitMirror
+import TrackbotCore
 import Verification
 
-/// An upstream directory read straight from a git mirror at one commit, never checked out.
-/// Called synchronously from the Verifier's dedicated thread.
+/// An upstream directory read straight from a git mirror at one commit, never checked out. It
+/// reads through one `CommitTree` (the mirror opened once, the commit resolved once), so it only
+/// exists inside one blocking job: `GitSourceTree.with(mirror:commit:)` runs the whole
+/// verification there, synchronously, without waiting on any other job.
 struct GitSourceTree: SourceTree {
-    let mirror: Mirror
+    let commitTree: CommitTree
+    /// The commit as named by the caller, for messages.
     let commit: String
     /// Largest file `read` accepts (as `LocalSourceTree`); larger files must be streamed with `open`.
     var readLimit = 64 << 20
 
-    var displayName: String { "\(mirror.url)#\(commit)" }
+    var displayName: String { "\(commitTree.url)#\(commit)" }
+
+    /// Opens `mirror` at `commit` once and runs `body` over it, as one job on the blocking pool.
+    static func with<T: Sendable>(mirror: Mirror, commit: String, on pool: BlockingPool = .shared,
+                                  _ body: @escaping @Sendable (GitSourceTree) throws -> T) async throws -> T {
+        try await mirror.withCommit(commit, on: pool) { tree in try body(GitSourceTree(commitTree: tree, commit: commit)) }
+    }
 
     func read(_ path: String) throws -> [UInt8]? {
         guard try kind(of: path) == .file else { return nil }
-        let blob = try mirror.openBlob(path, at: commit)
+        let blob = try commitTree.openBlob(path)
         // Sized before anything is inflated: a huge Dockerfile or index.json is refused, not held.
         guard blob.size <= readLimit else {
             throw VerificationError.tooLarge(path: path, size: UInt64(blob.size), limit: UInt64(readLimit))
@@ -32,13 +42,12 @@ struct GitSourceTree: SourceTree {
     }
 
     func open(_ path: String) throws -> any ByteStream {
-        GitBlobStream(try mirror.openBlob(path, at: commit))
+        GitBlobStream(try commitTree.openBlob(path))
     }
 
     func list(_ directory: String) throws -> [Verification.TreeEntry] {
-        let mirror = mirror, commit = commit
         let dir = TreePath.clean(directory)
-        let entries = try waitFor { try await mirror.tree(dir.isEmpty ? "." : dir, at: commit) }
+        let entries = try commitTree.tree(dir.isEmpty ? "." : dir)
         return entries.map { e in
             let kind: TreeEntryKind = e.kind == .tree ? .directory : e.kind == .blob ? (e.mode == "120000" ? .symlink : .file) : .other
             return Verification.TreeEntry(name: e.name, path: TreePath.join(dir, e.name), kind: kind)

@@ -40,9 +40,9 @@ struct GitSources: Sendable {
     }
 
     func verify(mirror: Mirror, commit: String, directory: String, file: String?, builder: String?) async throws -> VerificationReport {
-        let tree = GitSourceTree(mirror: mirror, commit: commit)
         let builderName = builder ?? ""
-        return try await runBlocking("trackbot.verify") {
+        // One blocking job: the mirror opened once, every file read in it, closed at the end.
+        return try await GitSourceTree.with(mirror: mirror, commit: commit) { tree in
             try Verifier(tree: tree).verify(directory: directory == "." ? "" : directory, file: file, builder: builderName)
         }
     }

@@ -193,7 +193,8 @@ public final class ServerProcess: @unchecked Sendable {
                  environment: [String: String], cwd: URL?, logDirectory: URL) throws {
         self.name = name
         self.port = port
-        process = Process()
+        let process = Process()
+        self.process = process
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

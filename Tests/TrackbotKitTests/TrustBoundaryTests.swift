@@ -57,18 +57,18 @@ struct TrustBoundaryTests {
         config.registry.host = "registry.example"
         var options = GlobalOptions()
         options.environment = ["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": "pw-123456", "HOME": "/nonexistent"]
-        let rc = try RegistrySetup.configuration(config, options: options)
+        let rc = try RunContext(configuration: config, options: options).registryConfiguration()
         #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "registry.example"), rewriter: rc.rewriter)?.username == "bot")
         #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: rc.rewriter) == nil)
         #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "127.0.0.1:5000"), rewriter: rc.rewriter) == nil)
         #expect(rc.credentials.credentialRealms(rewriter: rc.rewriter).isEmpty)
         // Docker Hub by default, with its token service trusted by default.
-        let hub = try RegistrySetup.configuration(Configuration(), options: options)
+        let hub = try RunContext(configuration: Configuration(), options: options).registryConfiguration()
         #expect(hub.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: hub.rewriter)?.username == "bot")
         #expect(hub.credentials.credentialRealms(rewriter: hub.rewriter) == ["https://auth.docker.io"])
         // `credential-realms` replaces the default, and must list https origins.
         let realms = try ConfigurationLoader.parse("[registry]\ncredential-realms = [\"https://auth.example.com\"]\n", path: "t.toml")
-        #expect(try RegistrySetup.configuration(realms, options: options).credentials.credentialRealms(rewriter: URLRewriter())
+        #expect(try RunContext(configuration: realms, options: options).registryConfiguration().credentials.credentialRealms(rewriter: URLRewriter())
                 == ["https://auth.example.com"])
         for bad in ["http://auth.example.com", "https://auth.example.com/token", "auth.example.com"] {
             #expect(throws: ConfigurationError.self) {
@@ -77,7 +77,7 @@ struct TrustBoundaryTests {
         }
         // TRACKBOT_REGISTRY_HOST names the one registry instead.
         options.environment?["TRACKBOT_REGISTRY_HOST"] = "mirror.example:5000"
-        let mirror = try RegistrySetup.configuration(Configuration(), options: options)
+        let mirror = try RunContext(configuration: Configuration(), options: options).registryConfiguration()
         #expect(mirror.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: mirror.rewriter) == nil)
         #expect(mirror.credentials.credentials(for: RegistryEndpoint(registry: "mirror.example:5000"), rewriter: mirror.rewriter) != nil)
     }

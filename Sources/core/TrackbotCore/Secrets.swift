@@ -16,9 +16,6 @@ public enum Redaction {
         return String(url[..<range.lowerBound]) + authority[authority.index(after: at)...] + url[range.upperBound...]
     }
 
-    /// Whether `url` carries `user[:password]@` before its host.
-    public static func hasCredentials(_ url: String) -> Bool { stripCredentials(url) != url }
-
     /// Removes `user:password@` from every URL inside `text` (a message, an annotation, a
     /// Dockerfile line): the authority after each `://` ends at a path, query, fragment, space,
     /// quote or bracket, and everything up to its last `@` goes. Works on UTF-8 bytes (every

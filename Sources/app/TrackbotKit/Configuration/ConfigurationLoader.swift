@@ -49,7 +49,7 @@ public enum ConfigurationLoader {
             if let v = try doc.int(reg, "rate-limit-floor", in: "registry", range: 0...100_000) { c.registry.rateLimitFloor = v }
             if let realms = try doc.strings(reg, "credential-realms", in: "registry") {
                 // Origins only, and https only: a realm over plain http would get the password in clear.
-                for realm in realms where !RegistrySetup.isCredentialRealm(realm) {
+                for realm in realms where !isCredentialRealm(realm) {
                     throw doc.error("registry", "credential-realms",
                                     "\"\(realm)\" is not an https origin (https://host or https://host:port, no path); "
                                     + "a realm over plain http never receives credentials", value: realm)
@@ -234,5 +234,16 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .syntax(let p, let line, let m): return "\(p):\(line): TOML syntax error: \(m)"
         case .invalid(let p, let line, let key, let m): return "\(p):\(line): \(key) \(m)"
         }
+    }
+}
+
+extension ConfigurationLoader {
+    /// `https://host` or `https://host:port` (a readable `URLAuthority`, no user information),
+    /// nothing after it but an optional `/`: what `credential-realms` lists.
+    static func isCredentialRealm(_ text: String) -> Bool {
+        guard let authority = URLAuthority(url: text), authority.scheme == "https",
+              let range = URLAuthority.authorityRange(in: text), !text[range].contains("@") else { return false }
+        let rest = text[range.upperBound...]
+        return rest.isEmpty || rest == "/"
     }
 }

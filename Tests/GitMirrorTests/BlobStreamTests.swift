@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Big files read from a mirror in chunks: a loose object is inflated as it is read, a packed one
@@ -12,7 +13,12 @@ import TrackbotCore
         let dir = temp.appending("repo")
         var big = Data(capacity: 3 << 20)
         var x: UInt32 = 2_463_534_242
-        for _ in 0..<(3 << 20) { x ^= x << 13; x ^= x >> 17; x ^= x << 5; big.append(UInt8(truncatingIfNeeded: x)) }
+        for _ in 0..<(3 << 20) {
+            x ^= x << 13
+            x ^= x >> 17
+            x ^= x << 5
+            big.append(UInt8(truncatingIfNeeded: x))
+        }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try git(["init", "--quiet", "-b", "main"], in: dir)
         try big.write(to: dir.appendingPathComponent("big.bin"))
@@ -66,7 +72,10 @@ import TrackbotCore
         #expect(throws: MirrorError.pathNotFound(mirror: "test://repo", commit: commit, path: "nope")) {
             _ = try tree.openBlob("nope")
         }
-        #expect(throws: MirrorError.wrongObjectType(mirror: "test://repo", commit: commit, path: ".", expected: "file", actual: "tree")) {
+        #expect(
+            throws: MirrorError.wrongObjectType(
+                mirror: "test://repo", commit: commit, path: ".", expected: "file", actual: "tree")
+        ) {
             _ = try tree.openBlob(".")
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Mirrors of the official-images subset served by a real git daemon.
@@ -15,8 +16,12 @@ import TrackbotCore
         #expect(first.created)
         #expect(first.url == world.url)
         #expect(URL(fileURLWithPath: first.directory).lastPathComponent.hasPrefix("127.0.0.1_"))
-        #expect(first.updates == [RefUpdate(name: "refs/heads/master", old: nil,
-                                             new: ObjectID(try world.revParse("master")), isFastForward: true)])
+        #expect(
+            first.updates == [
+                RefUpdate(
+                    name: "refs/heads/master", old: nil,
+                    new: ObjectID(try world.revParse("master")), isFastForward: true)
+            ])
         #expect(first.receivedObjects > 1000)
         #expect(!recorder.all.isEmpty)
         #expect(recorder.all.last?.receivedObjects == first.receivedObjects)
@@ -69,7 +74,9 @@ import TrackbotCore
 
         // Streamed in small chunks, the bytes are the same.
         let collected = ChunkCollector()
-        let size = try await mirror.streamBlob("library/node", at: alpineCommit, chunkSize: 1000) { collected.append($0) }
+        let size = try await mirror.streamBlob("library/node", at: alpineCommit, chunkSize: 1000) {
+            collected.append($0)
+        }
         let whole = try await mirror.blob("library/node", at: alpineCommit)
         #expect(size == whole.count)
         #expect(collected.data == whole)
@@ -81,7 +88,9 @@ import TrackbotCore
         let cache = world.cache()
         _ = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let mirror = try cache.mirror(world.url)
-        for (old, path) in [("master~400", "library/alpine"), ("master~150", "library/debian"), (nil, "library/busybox")] {
+        for (old, path) in [
+            ("master~400", "library/alpine"), ("master~150", "library/debian"), (nil, "library/busybox"),
+        ] {
             let oldID = try old.map { try world.revParse($0) }
             let range = oldID.map { "\($0)..master" } ?? "master"
             let expected = try git(["log", "--format=%H", range, "--", path], in: world.repository)
@@ -99,7 +108,8 @@ import TrackbotCore
     @Test func checksCommitsAgainstTheirRef() async throws {
         let world = try await OfficialImagesWorld.make()
         let cache = world.cache()
-        let check = try await cache.ensureCommit(ObjectID(alpineCommit)!, reachableFrom: "refs/heads/master", of: world.url)
+        let check = try await cache.ensureCommit(
+            ObjectID(alpineCommit)!, reachableFrom: "refs/heads/master", of: world.url)
         #expect(check.status == .reachable)
         #expect(!check.fetchedByID)
         #expect(check.refTip.hex == (try world.revParse("master")))
@@ -153,8 +163,11 @@ import TrackbotCore
 
         let result = try await cache.fetchPullRequests([withMerge.number, headOnly.number, absent], of: world.url)
         #expect(result.missingRefs == ["refs/pull/\(absent)/head"])
-        #expect(Set(result.updates.map(\.name)) == ["refs/pull/\(withMerge.number)/head", "refs/pull/\(withMerge.number)/merge",
-                                                    "refs/pull/\(headOnly.number)/head"])
+        #expect(
+            Set(result.updates.map(\.name)) == [
+                "refs/pull/\(withMerge.number)/head", "refs/pull/\(withMerge.number)/merge",
+                "refs/pull/\(headOnly.number)/head",
+            ])
         let local = try await cache.mirror(world.url).pullRequests()
         #expect(local == [withMerge, headOnly].sorted())
         try fsck(result.directory)

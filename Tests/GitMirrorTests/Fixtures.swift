@@ -19,7 +19,8 @@ final class OfficialImagesWorld: @unchecked Sendable {
         temp = try TemporaryDirectory("gitmirror")
         served = temp.appending("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
-        repository = try GitRepositories.fromBundle("official-images-subset.bundle", into: served, name: "official-images.git")
+        repository = try GitRepositories.fromBundle(
+            "official-images-subset.bundle", into: served, name: "official-images.git")
         daemon = try GitDaemon(base: served, logDirectory: temp.url)
         url = daemon.url("official-images.git")
         base = nil
@@ -57,8 +58,10 @@ final class OfficialImagesWorld: @unchecked Sendable {
 
     var cacheDirectory: URL { temp.appending("cache") }
 
-    func cache(rewriter: URLRewriter = URLRewriter(), credentials: GitCredentials = GitCredentials(),
-               progress: ProgressHandler? = nil) -> MirrorCache {
+    func cache(
+        rewriter: URLRewriter = URLRewriter(), credentials: GitCredentials = GitCredentials(),
+        progress: ProgressHandler? = nil
+    ) -> MirrorCache {
         MirrorCache(directory: cacheDirectory, rewriter: rewriter, credentials: credentials, progress: progress)
     }
 
@@ -77,8 +80,16 @@ func fsck(_ directory: String) throws {
 final class ProgressRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [TransferProgress] = []
-    func record(_ p: TransferProgress) { lock.lock(); reports.append(p); lock.unlock() }
-    var all: [TransferProgress] { lock.lock(); defer { lock.unlock() }; return reports }
+    func record(_ p: TransferProgress) {
+        lock.lock()
+        reports.append(p)
+        lock.unlock()
+    }
+    var all: [TransferProgress] {
+        lock.lock()
+        defer { lock.unlock() }
+        return reports
+    }
 }
 
 let alpineCommit = "87b625632e9fb982915b295d83e299e1b87bde98"

@@ -1,8 +1,10 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,8 +31,13 @@ import Glibc
         // temporary pack appears.
         let fetch = Process()
         fetch.executableURL = URL(fileURLWithPath: try findTool("git", package: "git"))
-        fetch.arguments = ["--git-dir", empty.directory, "-c", "fetch.unpackLimit=1", "fetch", "--quiet", url, "+refs/heads/v3.20:refs/heads/v3.20"]
-        fetch.environment = ProcessInfo.processInfo.environment.merging(["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]) { $1 }
+        fetch.arguments = [
+            "--git-dir", empty.directory, "-c", "fetch.unpackLimit=1", "fetch", "--quiet", url,
+            "+refs/heads/v3.20:refs/heads/v3.20",
+        ]
+        fetch.environment = ProcessInfo.processInfo.environment.merging([
+            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+        ]) { $1 }
         fetch.standardError = FileHandle.nullDevice
         try spawn { try fetch.run() }
         // Watched closely (every millisecond) on a thread of its own, not a cooperative one.
@@ -51,7 +58,9 @@ import Glibc
         await waitForExit(fetch)
         try #require(caught, "git fetch finished before its pack could be interrupted")
         #expect(fetch.terminationReason == .uncaughtSignal)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: packs.path).filter { $0.hasPrefix("tmp_pack_") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: packs.path).filter {
+            $0.hasPrefix("tmp_pack_")
+        }
         #expect(!leftovers.isEmpty)
 
         let result = try await cache.fetch(url, refs: ["refs/heads/v3.20"])

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Interrupted fetches, damaged mirrors, concurrent fetches and unreachable servers.
@@ -17,17 +18,21 @@ import TrackbotCore
         let packs = dir.appendingPathComponent("objects/pack")
         let existing = try FileManager.default.contentsOfDirectory(atPath: packs.path).first { $0.hasSuffix(".pack") }!
         let full = try Data(contentsOf: packs.appendingPathComponent(existing))
-        let leftovers = ["packed-refs.lock", "HEAD.lock", "index.lock", "shallow.lock", "refs/heads/master.lock",
-                         "objects/pack/tmp_pack_Ab12Cd", "objects/pack/pack_git2_x1y2z3",
-                         "objects/pack/pack-0123456789abcdef0123456789abcdef01234567.pack"]
+        let leftovers = [
+            "packed-refs.lock", "HEAD.lock", "index.lock", "shallow.lock", "refs/heads/master.lock",
+            "objects/pack/tmp_pack_Ab12Cd", "objects/pack/pack_git2_x1y2z3",
+            "objects/pack/pack-0123456789abcdef0123456789abcdef01234567.pack",
+        ]
         for name in leftovers {
             let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try full.prefix(full.count / 2).write(to: url)
         }
         // Something new to fetch, so the fetch really writes refs and a pack.
         try git(["--git-dir", world.repository.path, "update-ref", "refs/heads/master", "master~0"])
-        let next = try await cache.fetch(world.url, refs: ["refs/heads/master", "refs/pull/\(try firstPullRequest(world))/head"])
+        let next = try await cache.fetch(
+            world.url, refs: ["refs/heads/master", "refs/pull/\(try firstPullRequest(world))/head"])
         #expect(next.updates.count == 1)
         #expect(!next.created)
         let note = try #require(next.notes.first)
@@ -46,8 +51,9 @@ import TrackbotCore
         let first = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         let dir = URL(fileURLWithPath: first.directory)
         // The ref names a commit the mirror does not have (lost objects).
-        try "1234567890123456789012345678901234567890\n".write(to: dir.appendingPathComponent("refs/heads/master"),
-                                                                 atomically: true, encoding: .utf8)
+        try "1234567890123456789012345678901234567890\n".write(
+            to: dir.appendingPathComponent("refs/heads/master"),
+            atomically: true, encoding: .utf8)
         let again = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         #expect(again.created)
         let note = try #require(again.notes.first)
@@ -79,7 +85,8 @@ import TrackbotCore
         let fm = FileManager.default
         switch damage {
         case "unparseable config":
-            try "[core\n\tbare = true\n[[[ this is not git config\n".write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+            try "[core\n\tbare = true\n[[[ this is not git config\n".write(
+                to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         case "missing HEAD":
             try fm.removeItem(at: dir.appendingPathComponent("HEAD"))
         case "objects is a file":
@@ -131,7 +138,9 @@ import TrackbotCore
         try spawn { try holder.run() }
         while !FileManager.default.fileExists(atPath: held.path) { try await Task.sleep(for: .milliseconds(10)) }
         let result = try await cache.fetch(world.url, refs: ["refs/heads/master"])
-        #expect(FileManager.default.fileExists(atPath: released.path), "the fetch started only after the other process let go")
+        #expect(
+            FileManager.default.fileExists(atPath: released.path),
+            "the fetch started only after the other process let go")
         #expect(result.updates.isEmpty)
         await waitForExit(holder)
         #expect(holder.terminationStatus == 0)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Force-pushed branches, moved tags and commits fetched by id, in a repository built with the
@@ -23,9 +24,12 @@ import TrackbotCore
             try git(["remote", "add", "origin", bare.path], in: work)
             daemon = try GitDaemon(base: served, logDirectory: temp.url)
         }
-        func push(_ refspecs: String...) throws { try git(["push", "--quiet", "--force", "origin"] + refspecs, in: work) }
+        func push(_ refspecs: String...) throws {
+            try git(["push", "--quiet", "--force", "origin"] + refspecs, in: work)
+        }
         func commit(_ message: String) throws -> String {
-            try GitRepositories.commit(in: work, files: ["x86_64/Dockerfile": "FROM scratch\n# \(message)\n"], message: message)
+            try GitRepositories.commit(
+                in: work, files: ["x86_64/Dockerfile": "FROM scratch\n# \(message)\n"], message: message)
         }
         var url: String { daemon.url("docker-alpine.git") }
         var cache: MirrorCache { MirrorCache(directory: temp.appending("cache")) }
@@ -45,22 +49,28 @@ import TrackbotCore
         let c2 = try world.commit("second")
         try world.push("v3.20")
         let forward = try await world.cache.mirrorBranchesAndTags(world.url)
-        #expect(forward.updates == [RefUpdate(name: "refs/heads/v3.20", old: ObjectID(c1), new: ObjectID(c2), isFastForward: true)])
+        #expect(
+            forward.updates == [
+                RefUpdate(name: "refs/heads/v3.20", old: ObjectID(c1), new: ObjectID(c2), isFastForward: true)
+            ])
 
         // Rewrite the branch, move both tags.
         try git(["reset", "--quiet", "--hard", c1], in: world.work)
         let c3 = try world.commit("rewritten")
         try git(["tag", "-f", "-a", "-m", "v1 again", "v1"], in: world.work)
         try git(["tag", "-f", "light"], in: world.work)
-        let oldTag = try git(["--git-dir", world.bare.path, "rev-parse", "refs/tags/v1"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let oldTag = try git(["--git-dir", world.bare.path, "rev-parse", "refs/tags/v1"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         try world.push("v3.20", "v1", "light")
-        let newTag = try git(["--git-dir", world.bare.path, "rev-parse", "refs/tags/v1"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let newTag = try git(["--git-dir", world.bare.path, "rev-parse", "refs/tags/v1"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let rewritten = try await world.cache.mirrorBranchesAndTags(world.url)
-        #expect(rewritten.updates == [
-            RefUpdate(name: "refs/heads/v3.20", old: ObjectID(c2), new: ObjectID(c3), isFastForward: false),
-            RefUpdate(name: "refs/tags/light", old: ObjectID(c1), new: ObjectID(c3), isFastForward: false),
-            RefUpdate(name: "refs/tags/v1", old: ObjectID(oldTag), new: ObjectID(newTag), isFastForward: false),
-        ])
+        #expect(
+            rewritten.updates == [
+                RefUpdate(name: "refs/heads/v3.20", old: ObjectID(c2), new: ObjectID(c3), isFastForward: false),
+                RefUpdate(name: "refs/tags/light", old: ObjectID(c1), new: ObjectID(c3), isFastForward: false),
+                RefUpdate(name: "refs/tags/v1", old: ObjectID(oldTag), new: ObjectID(newTag), isFastForward: false),
+            ])
         #expect(rewritten.rewrites.count == 3)
         // The mirror follows the remote: the old branch tip is no longer what the ref names.
         #expect(try await world.cache.mirror(world.url).resolve("refs/heads/v3.20").hex == c3)
@@ -83,14 +93,16 @@ import TrackbotCore
         try world.push("side")
 
         // The daemon refuses unadvertised wants by default: reported, not thrown.
-        let refused = try await world.cache.ensureCommit(ObjectID(side)!, reachableFrom: "refs/heads/v3.20", of: world.url)
+        let refused = try await world.cache.ensureCommit(
+            ObjectID(side)!, reachableFrom: "refs/heads/v3.20", of: world.url)
         #expect(refused.status == .missing)
         #expect(!refused.fetchedByID)
         let detail = try #require(refused.detail)
         #expect(detail.contains(world.url))
 
         try git(["--git-dir", world.bare.path, "config", "uploadpack.allowAnySHA1InWant", "true"])
-        let fetched = try await world.cache.ensureCommit(ObjectID(side)!, reachableFrom: "refs/heads/v3.20", of: world.url)
+        let fetched = try await world.cache.ensureCommit(
+            ObjectID(side)!, reachableFrom: "refs/heads/v3.20", of: world.url)
         #expect(fetched.fetchedByID)
         #expect(fetched.status == .notReachable)
         #expect(fetched.detail == nil)
@@ -113,12 +125,16 @@ import TrackbotCore
         // The URL a library file names, pointed at the daemon by a rewrite, and at a file:// path.
         let upstream = "https://github.com/alpinelinux/docker-alpine.git"
         for target in [world.daemon.url("docker-alpine.git"), fileURL] {
-            var cache = MirrorCache(directory: world.temp.appending("cache-rewrite-\(target.hasPrefix("file") ? "file" : "git")"))
+            var cache = MirrorCache(
+                directory: world.temp.appending("cache-rewrite-\(target.hasPrefix("file") ? "file" : "git")"))
             cache.rewriter.add(.init(from: upstream, to: target))
             let result = try await cache.mirrorBranchesAndTags(upstream)
             #expect(result.url == target)
-            #expect(URL(fileURLWithPath: result.directory).lastPathComponent.hasPrefix("github.com_alpinelinux_docker-alpine-"))
-            #expect(try await cache.mirror(upstream).resolve("v3.20").hex
+            #expect(
+                URL(fileURLWithPath: result.directory).lastPathComponent.hasPrefix(
+                    "github.com_alpinelinux_docker-alpine-"))
+            #expect(
+                try await cache.mirror(upstream).resolve("v3.20").hex
                     == git(["rev-parse", "HEAD"], in: world.work).trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
@@ -131,8 +147,11 @@ import TrackbotCore
         let subBare = world.temp.appending("served/sub.git")
         try git(["clone", "--quiet", "--bare", subWork.path, subBare.path])
         let subCommit = try git(["rev-parse", "HEAD"], in: subWork).trimmingCharacters(in: .whitespacesAndNewlines)
-        let subBlob = try git(["rev-parse", "HEAD:sub.txt"], in: subWork).trimmingCharacters(in: .whitespacesAndNewlines)
-        try git(["-c", "protocol.file.allow=always", "submodule", "--quiet", "add", subBare.path, "vendor/sub"], in: world.work)
+        let subBlob = try git(["rev-parse", "HEAD:sub.txt"], in: subWork).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        try git(
+            ["-c", "protocol.file.allow=always", "submodule", "--quiet", "add", subBare.path, "vendor/sub"],
+            in: world.work)
         try git(["commit", "--quiet", "-m", "add submodule"], in: world.work)
         try world.push("v3.20")
 

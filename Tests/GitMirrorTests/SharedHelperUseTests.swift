@@ -1,5 +1,6 @@
 import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Where GitMirror's copies of the authority parsing used to disagree with URLAuthority.

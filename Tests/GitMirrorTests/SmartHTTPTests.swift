@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 /// Smart HTTP through `git http-backend`, with and without a token.
@@ -21,12 +22,14 @@ import TrackbotCore
 
     @Test func mirrorsDockerAlpineAndStreamsItsTarballs() async throws {
         let world = try await offPool { try World() }
-        let bare = try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: world.served, name: "docker-alpine.git")
+        let bare = try GitRepositories.fromBundle(
+            "docker-alpine-v3.20.bundle", into: world.served, name: "docker-alpine.git")
         let server = try await SmartHTTPServer.start(projectRoot: world.served, logDirectory: world.temp.url)
         let url = server.url("docker-alpine.git")
         let cache = world.cache()
-        let check = try await cache.ensureCommit(ObjectID("7d63673353bd39d92ba42f6effcc199aeebd45ee")!,
-                                                 reachableFrom: "refs/heads/v3.20", of: url)
+        let check = try await cache.ensureCommit(
+            ObjectID("7d63673353bd39d92ba42f6effcc199aeebd45ee")!,
+            reachableFrom: "refs/heads/v3.20", of: url)
         #expect(check.status == .reachable)
         #expect(check.fetch.receivedBytes > 20_000_000)
         try fsck(check.fetch.directory)
@@ -37,7 +40,9 @@ import TrackbotCore
         #expect(lines.count == 8)
         for line in lines {
             let hasher = HasherBox()
-            let size = try await mirror.streamBlob(String(line[1]), at: "v3.20", chunkSize: 64 << 10) { hasher.update($0) }
+            let size = try await mirror.streamBlob(String(line[1]), at: "v3.20", chunkSize: 64 << 10) {
+                hasher.update($0)
+            }
             #expect(size > 1_000_000)
             #expect(hasher.finalize().hex == String(line[0]), "\(line[1])")
         }
@@ -52,8 +57,12 @@ import TrackbotCore
         let token = "tok-" + UUID().uuidString
         let wrong = "tok-" + UUID().uuidString
         try GitRepositories.working(at: world.temp.appending("work"), files: ["README": "hello\n"])
-        try git(["clone", "--quiet", "--bare", world.temp.appending("work").path, world.served.appendingPathComponent("private.git").path])
-        let server = try await SmartHTTPServer.start(projectRoot: world.served, token: token, logDirectory: world.temp.url)
+        try git([
+            "clone", "--quiet", "--bare", world.temp.appending("work").path,
+            world.served.appendingPathComponent("private.git").path,
+        ])
+        let server = try await SmartHTTPServer.start(
+            projectRoot: world.served, token: token, logDirectory: world.temp.url)
         let url = server.url("private.git")
         let host = "127.0.0.1:\(server.server.port)"
 
@@ -83,7 +92,9 @@ import TrackbotCore
             #expect(!"\(error)".contains(wrong))
             #expect(error.description.contains("refused the token"))
         }
-        #expect(server.requests().filter { $0.hasPrefix("auth bad") }.count - before == 1, "the token is sent once, never retried")
+        #expect(
+            server.requests().filter { $0.hasPrefix("auth bad") }.count - before == 1,
+            "the token is sent once, never retried")
 
         // A URL with credentials in it: they are not shown either.
         let withUser = url.replacingOccurrences(of: "http://", with: "http://x-access-token:\(wrong)@")
@@ -118,11 +129,16 @@ extension SmartHTTPTests {
         let world = try await offPool { try World() }
         let token = "tok-" + UUID().uuidString
         try GitRepositories.working(at: world.temp.appending("work"), files: ["README": "hello\n"])
-        try git(["clone", "--quiet", "--bare", world.temp.appending("work").path, world.served.appendingPathComponent("private.git").path])
+        try git([
+            "clone", "--quiet", "--bare", world.temp.appending("work").path,
+            world.served.appendingPathComponent("private.git").path,
+        ])
         // B serves the repository and wants a token of its own; A takes A's token, then redirects to B.
-        let other = try await SmartHTTPServer.start(projectRoot: world.served, token: "tok-other-" + UUID().uuidString, logDirectory: world.temp.url)
-        let first = try await SmartHTTPServer.start(projectRoot: world.served, token: token,
-                                        redirectTo: "http://localhost:\(other.server.port)", logDirectory: world.temp.url)
+        let other = try await SmartHTTPServer.start(
+            projectRoot: world.served, token: "tok-other-" + UUID().uuidString, logDirectory: world.temp.url)
+        let first = try await SmartHTTPServer.start(
+            projectRoot: world.served, token: token,
+            redirectTo: "http://localhost:\(other.server.port)", logDirectory: world.temp.url)
         let url = first.url("private.git")
         let cache = world.cache(GitCredentials(tokens: ["127.0.0.1:\(first.server.port)": Secret(token)]))
         do {
@@ -133,7 +149,9 @@ extension SmartHTTPTests {
         }
         #expect(first.requests().contains { $0.hasPrefix("redirect") }, "A was asked and redirected")
         #expect(!other.requests().isEmpty, "libgit2 followed the redirect to B")
-        #expect(other.requests().allSatisfy { $0.hasPrefix("auth none") }, "B never received A's token: \(other.requests())")
+        #expect(
+            other.requests().allSatisfy { $0.hasPrefix("auth none") }, "B never received A's token: \(other.requests())"
+        )
     }
 }
 

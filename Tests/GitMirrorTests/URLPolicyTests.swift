@@ -1,16 +1,19 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import GitMirror
 
 @Suite struct URLPolicyTests {
     @Test func allowsTheNetworkSchemes() throws {
-        for (url, scheme, host) in [("https://github.com/alpinelinux/docker-alpine.git", RemoteLocation.Scheme.https, "github.com"),
-                                    ("http://127.0.0.1:8080/x.git", .http, "127.0.0.1:8080"),
-                                    ("git://example.org/x.git", .git, "example.org"),
-                                    ("ssh://git@example.org:2222/x.git", .ssh, "example.org:2222"),
-                                    ("git@github.com:owner/repo.git", .ssh, "github.com")] {
+        for (url, scheme, host) in [
+            ("https://github.com/alpinelinux/docker-alpine.git", RemoteLocation.Scheme.https, "github.com"),
+            ("http://127.0.0.1:8080/x.git", .http, "127.0.0.1:8080"),
+            ("git://example.org/x.git", .git, "example.org"),
+            ("ssh://git@example.org:2222/x.git", .ssh, "example.org:2222"),
+            ("git@github.com:owner/repo.git", .ssh, "github.com"),
+        ] {
             let location = try RemoteLocation(url)
             #expect(location.scheme == scheme)
             #expect(location.host == host)
@@ -59,7 +62,8 @@ import TrackbotCore
     @Test func mirrorNamesAreReadableAndDistinct() throws {
         let a = MirrorName.directoryName(for: "https://github.com/alpinelinux/docker-alpine.git")
         let b = MirrorName.directoryName(for: "https://github.com/alpinelinux/docker-alpine")
-        let c = MirrorName.directoryName(for: "https://x-access-token:abcd1234@github.com/alpinelinux/docker-alpine.git")
+        let c = MirrorName.directoryName(
+            for: "https://x-access-token:abcd1234@github.com/alpinelinux/docker-alpine.git")
         #expect(a.hasPrefix("github.com_alpinelinux_docker-alpine-"))
         #expect(a.hasSuffix(".git"))
         #expect(a != b)
@@ -94,11 +98,13 @@ import TrackbotCore
     }
 
     @Test func dotDotSegmentsAreRefusedNamingTheURL() {
-        for url in ["https://github.com/../secret.git", "https://github.com/a/../../b.git",
-                    "https://x-access-token:hunter2secret@github.com/a/../b.git",
-                    "https://github.com/%2e%2E/secret.git", "https://github.com/.%2e/secret.git",
-                    "https://github.com/..%2fsecret.git", "git@github.com:../x.git", "git://example.org/a/%2F..%2Fb",
-                    "file:///srv/mirrors/../secret.git"] {
+        for url in [
+            "https://github.com/../secret.git", "https://github.com/a/../../b.git",
+            "https://x-access-token:hunter2secret@github.com/a/../b.git",
+            "https://github.com/%2e%2E/secret.git", "https://github.com/.%2e/secret.git",
+            "https://github.com/..%2fsecret.git", "git@github.com:../x.git", "git://example.org/a/%2F..%2Fb",
+            "file:///srv/mirrors/../secret.git",
+        ] {
             do {
                 _ = try RemoteLocation(url, isUserOwned: true)
                 Issue.record("\(url) was accepted")
@@ -126,7 +132,9 @@ import TrackbotCore
         #expect(rewritten.effective == "https://mirror.example/github/a/b.git")
         // The same mirror either way.
         let cache = MirrorCache(directory: URL(fileURLWithPath: "/nonexistent"))
-        #expect(cache.mirrorDirectory(for: location) == cache.mirrorDirectory(for: try RemoteLocation("https://github.com/alpinelinux/docker-alpine.git")))
+        #expect(
+            cache.mirrorDirectory(for: location)
+                == cache.mirrorDirectory(for: try RemoteLocation("https://github.com/alpinelinux/docker-alpine.git")))
     }
 
     /// A rewrite to a local folder is a fence: nothing a URL says reaches beside it.
@@ -138,17 +146,23 @@ import TrackbotCore
             try git(["clone", "--quiet", "--bare", work.path, temp.appending(place).path])
         }
         let mirrors = temp.appending("mirrors").path
-        let rewriter = URLRewriter(rules: [.init(from: "https://github.com/", to: mirrors + "/"),
-                                           .init(from: "https://gitlab.example", to: mirrors),
-                                           .init(from: "https://example.org/", to: "file://" + mirrors + "/")])
+        let rewriter = URLRewriter(rules: [
+            .init(from: "https://github.com/", to: mirrors + "/"),
+            .init(from: "https://gitlab.example", to: mirrors),
+            .init(from: "https://example.org/", to: "file://" + mirrors + "/"),
+        ])
         let cache = MirrorCache(directory: temp.appending("cache"), rewriter: rewriter)
         let ok = try await cache.fetch("https://github.com/ok.git", refs: ["refs/heads/main"])
         #expect(ok.updates.map(\.name) == ["refs/heads/main"])
         #expect(try await cache.fetch("https://gitlab.example/ok.git", refs: ["refs/heads/main"]).updates.count == 1)
 
-        for url in ["https://github.com/../secret.git", "https://github.com/%2e%2e/secret.git",
-                    "https://example.org/../secret.git", "https://github.com/ok.git/../../secret.git"] {
-            await #expect(throws: MirrorError.self, "\(url)") { _ = try await cache.fetch(url, refs: ["refs/heads/main"]) }
+        for url in [
+            "https://github.com/../secret.git", "https://github.com/%2e%2e/secret.git",
+            "https://example.org/../secret.git", "https://github.com/ok.git/../../secret.git",
+        ] {
+            await #expect(throws: MirrorError.self, "\(url)") {
+                _ = try await cache.fetch(url, refs: ["refs/heads/main"])
+            }
         }
         // The rule's target has no trailing "/": ".evil" would continue its last name.
         do {
@@ -163,7 +177,9 @@ import TrackbotCore
             #expect(path == temp.appending("mirrors.evil/x.git").path)
             #expect(folder == mirrors)
         }
-        let cached = try FileManager.default.contentsOfDirectory(atPath: temp.appending("cache").path).filter { $0.hasSuffix(".git") }
+        let cached = try FileManager.default.contentsOfDirectory(atPath: temp.appending("cache").path).filter {
+            $0.hasSuffix(".git")
+        }
         #expect(cached.count == 2, "only the two good fetches made mirrors: \(cached)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import OfficialImages
 
 /// Every version of the five library files in the real official-images history.
@@ -33,7 +34,8 @@ import TestSupport
             let header = String(decoding: out[i..<headerEnd], as: UTF8.self).split(separator: " ")
             i = headerEnd + 1
             guard header.count == 3, header[1] == "blob", let size = Int(header[2]) else { continue }  // deleted
-            versions.append(Version(image: image, commit: commit, text: String(decoding: out[i..<(i + size)], as: UTF8.self)))
+            versions.append(
+                Version(image: image, commit: commit, text: String(decoding: out[i..<(i + size)], as: UTF8.self)))
             i += size + 1
         }
         return versions
@@ -51,8 +53,9 @@ import TestSupport
                 #expect(!file.entries.isEmpty, "\(v.image)@\(v.commit) has no entries")
                 let printed = LibraryFileWriter.render(file)
                 let again = try LibraryFileReader.read(printed, name: v.image)
-                #expect(Self.withoutLines(again) == Self.withoutLines(file),
-                        "\(v.image)@\(v.commit) does not round-trip:\n\(printed)")
+                #expect(
+                    Self.withoutLines(again) == Self.withoutLines(file),
+                    "\(v.image)@\(v.commit) does not round-trip:\n\(printed)")
             } catch {
                 rejected.append((v, error))
             }
@@ -77,7 +80,11 @@ import TestSupport
         var f = f
         f.warnings = []
         f.global.line = 0
-        f.entries = f.entries.map { var e = $0; e.line = 0; return e }
+        f.entries = f.entries.map {
+            var e = $0
+            e.line = 0
+            return e
+        }
         return f
     }
 }

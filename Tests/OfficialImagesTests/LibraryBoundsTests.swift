@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import OfficialImages
+import Testing
 import TrackbotCore
+
+@testable import OfficialImages
 
 private let maint = "Maintainers: Jane Doe <jane@example.com> (@jane)"
 
@@ -54,7 +55,9 @@ private let maint = "Maintainers: Jane Doe <jane@example.com> (@jane)"
     @Test func aFileOverTheSizeCapIsRefusedNamingTheFileAndTheCap() throws {
         // Valid content: the cap is about size, not about what is in it.
         let comment = "# " + String(repeating: "x", count: 1022) + "\n"
-        let text = String(repeating: comment, count: 5 * 1024) + "\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(String(repeating: "a", count: 40))\n"
+        let text =
+            String(repeating: comment, count: 5 * 1024)
+            + "\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(String(repeating: "a", count: 40))\n"
         do {
             _ = try LibraryFileReader.read(bytes: Array(text.utf8), name: "big", path: "library/big@abc1234")
             Issue.record("a 5 MiB library file was read")
@@ -77,7 +80,8 @@ private let maint = "Maintainers: Jane Doe <jane@example.com> (@jane)"
 
     @Test func credentialsInURLsAreDroppedWithAWarning() throws {
         let c = String(repeating: "a", count: 40)
-        let f = try LibraryFileReader.read("""
+        let f = try LibraryFileReader.read(
+            """
             \(maint)
             GitRepo: https://bot:hunter2@example.com/r.git
 

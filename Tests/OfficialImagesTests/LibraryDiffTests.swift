@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import OfficialImages
+import Testing
 import TrackbotCore
+
+@testable import OfficialImages
 
 /// Diffs of real versions of library/alpine (copied from the corpus into Tests/Fixtures/library).
 @Suite struct LibraryDiffTests {
@@ -38,22 +39,30 @@ import TrackbotCore
         let latest = try #require(diff.tagsMoved.first { $0.tag == "latest" })
         #expect(latest.fromEntry == "3.20.3")
         #expect(latest.toEntry == "3.21.0")
-        #expect(latest.changes.contains(LibraryDiff.FieldChange(arch: "amd64", field: "GitFetch",
-                                                                 old: "refs/heads/v3.20", new: "refs/heads/v3.21")))
+        #expect(
+            latest.changes.contains(
+                LibraryDiff.FieldChange(
+                    arch: "amd64", field: "GitFetch",
+                    old: "refs/heads/v3.20", new: "refs/heads/v3.21")))
         #expect(diff.entriesRemoved == [["3.17.10", "3.17"]])
         #expect(diff.entriesAdded == [["3.20.4", "3.20"]])
     }
 
     @Test func architectureAddedAndDirectoryChangedArePerArch() throws {
         let c1 = String(repeating: "a", count: 40)
-        let old = try LibraryFileReader.read("Maintainers: A (@a)\nGitRepo: r\n\nTags: 1\nArchitectures: amd64\nGitCommit: \(c1)\namd64-Directory: x86_64\n", name: "x")
-        let new = try LibraryFileReader.read("Maintainers: A (@a)\nGitRepo: r\n\nTags: 1\nArchitectures: amd64, s390x\nGitCommit: \(c1)\namd64-Directory: amd64\n", name: "x")
+        let old = try LibraryFileReader.read(
+            "Maintainers: A (@a)\nGitRepo: r\n\nTags: 1\nArchitectures: amd64\nGitCommit: \(c1)\namd64-Directory: x86_64\n",
+            name: "x")
+        let new = try LibraryFileReader.read(
+            "Maintainers: A (@a)\nGitRepo: r\n\nTags: 1\nArchitectures: amd64, s390x\nGitCommit: \(c1)\namd64-Directory: amd64\n",
+            name: "x")
         let diff = LibraryDiff(old: old, new: new)
         #expect(diff.tagsMoved.map(\.tag) == ["1"])
-        #expect(diff.entriesChanged.first?.changes == [
-            .init(arch: "amd64", field: "Directory", old: "x86_64", new: "amd64"),
-            .init(arch: "s390x", field: "Architectures", old: nil, new: "s390x"),
-        ])
+        #expect(
+            diff.entriesChanged.first?.changes == [
+                .init(arch: "amd64", field: "Directory", old: "x86_64", new: "amd64"),
+                .init(arch: "s390x", field: "Architectures", old: nil, new: "s390x"),
+            ])
     }
 
     @Test func sameFileHasNoChanges() throws {

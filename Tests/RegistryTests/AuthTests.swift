@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTransport
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Registry
 
 /// A token-auth registry (sharing storage with an open one that skopeo filled) and its token server.
@@ -43,12 +44,16 @@ final class TokenWorld: @unchecked Sendable {
             var auth = tokens.auth
             let proxyPort = realm == .direct ? nil : try freePort()
             if let proxyPort { auth.realm = "http://127.0.0.1:\(proxyPort)/token" }
-            let registry = try await LocalRegistry.start(root: world.directory.appending("storage"), workDirectory: work, auth: auth)
+            let registry = try await LocalRegistry.start(
+                root: world.directory.appending("storage"), workDirectory: work, auth: auth)
             do {
-                let realmProxy = realm == .recorded
+                let realmProxy =
+                    realm == .recorded
                     ? try await FaultProxy.start(upstream: tokens.url, port: proxyPort, workDirectory: work) : nil
-                let front = realm == .sameOrigin
-                    ? try await FaultProxy.start(upstream: registry.url, tokenUpstream: tokens.url, port: proxyPort, workDirectory: work) : nil
+                let front =
+                    realm == .sameOrigin
+                    ? try await FaultProxy.start(
+                        upstream: registry.url, tokenUpstream: tokens.url, port: proxyPort, workDirectory: work) : nil
                 (self.registry, self.realmProxy, self.front) = (registry, realmProxy, front)
                 return
             } catch let error as TestSupportError where attempt < 5 {
@@ -105,26 +110,33 @@ struct AuthTests {
             _ = try await anonymous.resolve("multi:1.0")
             Issue.record("expected the token service to refuse")
         } catch let error as RegistryError {
-            guard case .authenticationFailed(_, _, let status, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .authenticationFailed(_, _, let status, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(status == 401)
         }
         // Environment variables.
-        let fromEnv = try CredentialStore.fromEnvironment(["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
-                                                            "HOME": t.world.directory.path])
+        let fromEnv = try CredentialStore.fromEnvironment([
+            "TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
+            "HOME": t.world.directory.path,
+        ])
         let image = try await RegistryWorld.client(t.url, credentials: fromEnv).resolve("multi:1.0")
         #expect(image.digest == t.world.images.multiIndex)
         // docker config.json `auths`, keyed by the host actually contacted, in DOCKER_CONFIG.
         let dockerDir = t.world.directory.appending("docker-config")
         try FileManager.default.createDirectory(at: dockerDir, withIntermediateDirectories: true)
         let auth = Data("bot:\(password)".utf8).base64EncodedString()
-        try Data(#"{"auths":{"\#(t.host)":{"auth":"\#(auth)"}}}"#.utf8).write(to: dockerDir.appendingPathComponent("config.json"))
+        try Data(#"{"auths":{"\#(t.host)":{"auth":"\#(auth)"}}}"#.utf8).write(
+            to: dockerDir.appendingPathComponent("config.json"))
         let fromFile = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dockerDir.path])
         #expect(fromFile.credentials(for: t.host)?.username == "bot")
         #expect(fromFile.credentials(for: "127.0.0.1:1") == nil)
         let again = try await RegistryWorld.client(t.url, credentials: fromFile).resolve("dockerlist:1.0")
         #expect(again.digest == t.world.images.dockerList)
         // A wrong password: refused, and neither password shows in the message.
-        let wrong = CredentialStore(entries: [:], fromVariables: RegistryCredentials(username: "bot", password: Secret("wrong-Pa55word")))
+        let wrong = CredentialStore(
+            entries: [:], fromVariables: RegistryCredentials(username: "bot", password: Secret("wrong-Pa55word")))
         do {
             _ = try await RegistryWorld.client(t.url, credentials: wrong).resolve("multi:1.0")
             Issue.record("expected a refusal")
@@ -147,13 +159,18 @@ struct AuthTests {
         #expect(head.digest == t.world.images.multiIndex)
         #expect(try t.tokens.counts().issued == 2)
         // A registry that refuses every token: exactly one re-authentication, then a clear error.
-        try proxy.rules(#"[{"action":"status","status":401,"match":"/manifests/","headers":{"WWW-Authenticate":"Bearer realm=\"\#(t.tokens.realm)\",service=\"\#(t.tokens.service)\""}}]"#)
+        try proxy.rules(
+            #"[{"action":"status","status":401,"match":"/manifests/","headers":{"WWW-Authenticate":"Bearer realm=\"\#(t.tokens.realm)\",service=\"\#(t.tokens.service)\""}}]"#
+        )
         let before = try proxy.requests().count
         do {
             _ = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
             Issue.record("expected unauthorized")
         } catch let error as RegistryError {
-            guard case .unauthorized = error else { Issue.record("wrong error \(error)"); return }
+            guard case .unauthorized = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("HEAD /v2/library/multi/manifests/1.0"))
         }
         #expect(try proxy.requests().count - before == 2)
@@ -164,7 +181,8 @@ struct AuthTests {
         let t = try await TokenWorld()
         // Blob requests redirect to "localhost" on the same port (another host name), which serves
         // them from the open registry, as a CDN would.
-        let proxy = try await FaultProxy.start(upstream: t.registry.url, cdnUpstream: t.world.registry.url, workDirectory: t.world.directory.url)
+        let proxy = try await FaultProxy.start(
+            upstream: t.registry.url, cdnUpstream: t.world.registry.url, workDirectory: t.world.directory.url)
         try proxy.rules(#"[{"action":"redirect","match":"/blobs/","target":"http://localhost:\#(proxy.port)/__cdn"}]"#)
         let client = RegistryWorld.client(proxy.url)
         let ref = try ImageReference(parsing: "multi@\(t.world.images.multiPlatforms["amd64"]!)")
@@ -172,7 +190,8 @@ struct AuthTests {
         let config = try await client.config(for: manifest, in: ref)
         #expect(config.architecture == "amd64")
         let seen = try proxy.requests()
-        let blobAsk = try #require(seen.first { $0.path.contains("/blobs/") && !$0.path.hasPrefix("/__cdn") && $0.authorization })
+        let blobAsk = try #require(
+            seen.first { $0.path.contains("/blobs/") && !$0.path.hasPrefix("/__cdn") && $0.authorization })
         #expect(blobAsk.host.hasPrefix("127.0.0.1"))
         let cdn = seen.filter { $0.path.hasPrefix("/__cdn/") }
         #expect(!cdn.isEmpty)
@@ -191,16 +210,23 @@ struct AuthTests {
     @Test func basicAuthWhenTheRegistryAsksForIt() async throws {
         let world = try await RegistryWorld.shared()
         let proxy = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.directory.url)
-        try proxy.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"test\""}}]"#)
+        try proxy.rules(
+            #"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"test\""}}]"#
+        )
         let anonymous = RegistryWorld.client(proxy.url)
         do {
             _ = try await anonymous.headDigest(ImageReference(parsing: "multi:1.0"))
             Issue.record("expected unauthorized")
         } catch let error as RegistryError {
-            guard case .unauthorized(_, _, let detail) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .unauthorized(_, _, let detail) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(detail.contains("none are configured"))
         }
-        let store = CredentialStore(entries: [proxy.host: RegistryCredentials(username: "u", password: Secret("basic-pw-123"))])
+        let store = CredentialStore(entries: [
+            proxy.host: RegistryCredentials(username: "u", password: Secret("basic-pw-123"))
+        ])
         let client = RegistryWorld.client(proxy.url, credentials: store)
         let head = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
         #expect(head.digest == world.images.multiIndex)
@@ -212,11 +238,17 @@ struct AuthTests {
         let endpoint = RegistryEndpoint(registry: "registry.example")
         #expect(endpoint.baseURL == "https://registry.example")
         let auth = Authenticator(endpoint: endpoint, credentials: nil, http: HTTPClient(), counter: RequestCounter())
-        let headers = HTTPHeaders([("WWW-Authenticate", #"Bearer realm="http://auth.example/token",service="registry.example""#)])
-        await #expect(throws: RegistryError.insecureRealm(registry: "registry.example", realm: "http://auth.example/token")) {
+        let headers = HTTPHeaders([
+            ("WWW-Authenticate", #"Bearer realm="http://auth.example/token",service="registry.example""#)
+        ])
+        await #expect(
+            throws: RegistryError.insecureRealm(registry: "registry.example", realm: "http://auth.example/token")
+        ) {
             try await auth.learn(from: headers)
         }
-        let fine = HTTPHeaders([("WWW-Authenticate", #"Bearer realm="https://auth.example/token",service="registry.example""#)])
+        let fine = HTTPHeaders([
+            ("WWW-Authenticate", #"Bearer realm="https://auth.example/token",service="registry.example""#)
+        ])
         try await auth.learn(from: fine)
     }
 }

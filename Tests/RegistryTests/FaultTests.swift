@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTransport
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Registry
 
 /// The open registry behind the fault proxy.
@@ -19,11 +20,16 @@ final class FaultWorld: @unchecked Sendable {
     func client(attempts: Int = 4, floor: Int = 1) -> RegistryClient {
         // The budget is wall-clock time and CI runs every suite at once on two cores: keep it far
         // above a slow first request; the waits themselves are recorded, not slept.
-        RegistryWorld.client(proxy.url, retry: RetryPolicy(maxAttempts: attempts, budget: 600, baseDelay: 0.01, maxDelay: 0.05, sleep: sleeps.sleep),
-                             floor: floor)
+        RegistryWorld.client(
+            proxy.url,
+            retry: RetryPolicy(
+                maxAttempts: attempts, budget: 600, baseDelay: 0.01, maxDelay: 0.05, sleep: sleeps.sleep),
+            floor: floor)
     }
 
-    func heads(_ path: String) throws -> Int { try proxy.requests().filter { $0.method == "HEAD" && $0.path == path }.count }
+    func heads(_ path: String) throws -> Int {
+        try proxy.requests().filter { $0.method == "HEAD" && $0.path == path }.count
+    }
 }
 
 @Suite("Retries, rate limits and refused content, through a fault proxy", .serialized)
@@ -34,7 +40,8 @@ struct FaultTests {
     init() async throws { f = try await FaultWorld() }
 
     @Test func retryAfterInSeconds() async throws {
-        try f.proxy.rules(#"[{"action":"status","status":429,"times":1,"match":"/manifests/1.0","headers":{"Retry-After":"1"}}]"#)
+        try f.proxy.rules(
+            #"[{"action":"status","status":429,"times":1,"match":"/manifests/1.0","headers":{"Retry-After":"1"}}]"#)
         let head = try await f.client().headDigest(ImageReference(parsing: "multi:1.0"))
         #expect(head.digest == f.world.images.multiIndex)
         #expect(f.sleeps.all == [1.0])
@@ -47,7 +54,9 @@ struct FaultTests {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let date = formatter.string(from: Date().addingTimeInterval(20))
-        try f.proxy.rules(#"[{"action":"status","status":429,"times":1,"match":"/manifests/1.0","headers":{"Retry-After":"\#(date)"}}]"#)
+        try f.proxy.rules(
+            #"[{"action":"status","status":429,"times":1,"match":"/manifests/1.0","headers":{"Retry-After":"\#(date)"}}]"#
+        )
         _ = try await f.client().headDigest(ImageReference(parsing: "multi:1.0"))
         let waits = f.sleeps.all
         #expect(waits.count == 1)
@@ -71,7 +80,10 @@ struct FaultTests {
             _ = try await f.client(attempts: 3).headDigest(ImageReference(parsing: "multi:1.0"))
             Issue.record("expected gaveUp")
         } catch let error as RegistryError {
-            guard case .gaveUp(let registry, let request, let attempts, _, let last) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .gaveUp(let registry, let request, let attempts, _, let last) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(registry.contains("docker.io") && registry.contains(f.proxy.host))
             #expect(request == "HEAD \(tagPath)")
             #expect(attempts == 3)
@@ -79,8 +91,11 @@ struct FaultTests {
         }
         #expect(try f.heads(tagPath) == 3)
         // A Retry-After beyond the budget is not waited for.
-        try f.proxy.rules(#"[{"action":"status","status":429,"match":"/manifests/1.0","headers":{"Retry-After":"3600"}}]"#)
-        await #expect(throws: RegistryError.self) { _ = try await f.client().headDigest(ImageReference(parsing: "multi:1.0")) }
+        try f.proxy.rules(
+            #"[{"action":"status","status":429,"match":"/manifests/1.0","headers":{"Retry-After":"3600"}}]"#)
+        await #expect(throws: RegistryError.self) {
+            _ = try await f.client().headDigest(ImageReference(parsing: "multi:1.0"))
+        }
         #expect(!f.sleeps.all.contains(3600))
     }
 
@@ -91,7 +106,10 @@ struct FaultTests {
             _ = try await f.client(attempts: 2).manifest(ImageReference(parsing: "multi@\(digest)"))
             Issue.record("expected a failure")
         } catch let error as RegistryError {
-            guard case .gaveUp(_, _, let attempts, _, let last) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .gaveUp(_, _, let attempts, _, let last) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(attempts == 2)
             #expect(last.contains("curl error 18"))
         }
@@ -108,7 +126,10 @@ struct FaultTests {
             _ = try await f.client().manifest(ImageReference(parsing: "multi:1.0"))
             Issue.record("expected a mismatch")
         } catch let error as RegistryError {
-            guard case .digestMismatch(_, _, let expected, _, let source) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .digestMismatch(_, _, let expected, _, let source) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(expected == f.world.images.multiIndex)
             #expect(source == "Docker-Content-Digest")
         }
@@ -117,7 +138,10 @@ struct FaultTests {
             _ = try await f.client().resolve("multi:1.0")
             Issue.record("expected a mismatch")
         } catch let error as RegistryError {
-            guard case .digestMismatch(_, _, let expected, _, let source) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .digestMismatch(_, _, let expected, _, let source) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(expected == f.world.images.multiIndex)
             #expect(source == "the digest asked for")
         }
@@ -125,7 +149,9 @@ struct FaultTests {
         try f.proxy.rules(#"[{"action":"corrupt","method":"GET","match":"/blobs/"}]"#)
         let ref = try ImageReference(parsing: "single@\(f.world.images.single)")
         let manifest = try #require(try await f.client().manifest(ref).image)
-        await #expect(throws: RegistryError.self) { _ = try await f.client().blobBytes(ref.at(manifest.layers[0].digest)) }
+        await #expect(throws: RegistryError.self) {
+            _ = try await f.client().blobBytes(ref.at(manifest.layers[0].digest))
+        }
     }
 
     @Test func aNineMebibyteManifestIsAborted() async throws {
@@ -135,7 +161,8 @@ struct FaultTests {
             Issue.record("expected bodyTooLarge")
         } catch let error as RegistryError {
             guard case .transport(_, _, let http) = error, case .bodyTooLarge(_, _, let limit) = http else {
-                Issue.record("wrong error \(error)"); return
+                Issue.record("wrong error \(error)")
+                return
             }
             #expect(limit == 4 << 20)
             #expect(error.description.contains("larger than the 4096 KiB"))
@@ -143,7 +170,9 @@ struct FaultTests {
     }
 
     @Test func rateLimitsAreReadAndTheFloorStopsCleanly() async throws {
-        try f.proxy.rules(#"[{"action":"headers","match":"/manifests/","headers":{"ratelimit-limit":"100;w=21600","ratelimit-remaining":"3;w=21600"}}]"#)
+        try f.proxy.rules(
+            #"[{"action":"headers","match":"/manifests/","headers":{"ratelimit-limit":"100;w=21600","ratelimit-remaining":"3;w=21600"}}]"#
+        )
         let client = f.client(floor: 5)
         _ = try await client.headDigest(ImageReference(parsing: "multi:1.0"))
         let limit = try #require(client.rateLimit(registry: "docker.io"))
@@ -152,7 +181,10 @@ struct FaultTests {
             _ = try await client.resolve("multi:1.0")
             Issue.record("expected the floor to stop the GET")
         } catch let error as RegistryError {
-            #expect(error == .rateLimitFloor(registry: client.endpoint("docker.io").description, remaining: 3, floor: 5, limit: 100))
+            #expect(
+                error
+                    == .rateLimitFloor(
+                        registry: client.endpoint("docker.io").description, remaining: 3, floor: 5, limit: 100))
         }
         #expect(try f.proxy.requests().filter { $0.method == "GET" && $0.path.contains("/manifests/") }.isEmpty)
         // HEADs go on (Docker Hub does not count them).
@@ -181,7 +213,10 @@ struct FaultTests {
             _ = try await http.send(HTTPRequest(.head, f.proxy.url + tagPath, connectTimeout: 1, totalTimeout: 0.3))
             Issue.record("expected a timeout")
         } catch let error as HTTPError {
-            guard case .timedOut = error else { Issue.record("wrong error \(error)"); return }
+            guard case .timedOut = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.isRetryable)
         }
     }

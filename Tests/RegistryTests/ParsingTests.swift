@@ -1,23 +1,31 @@
 import Foundation
 import HTTPTransport
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Registry
 
 @Suite("References, endpoints, challenges, Retry-After, rate limits, credentials")
 struct ParsingTests {
-    @Test(arguments: [
-        ("alpine", "docker.io", "library/alpine", "latest", nil),
-        ("alpine:3.20", "docker.io", "library/alpine", "3.20", nil),
-        ("docker.io/library/node:22-alpine", "docker.io", "library/node", "22-alpine", nil),
-        ("index.docker.io/foo/bar:1", "docker.io", "foo/bar", "1", nil),
-        ("ghcr.io/owner/repo:v1.2", "ghcr.io", "owner/repo", "v1.2", nil),
-        ("127.0.0.1:5000/library/x:tag", "127.0.0.1:5000", "library/x", "tag", nil),
-        ("localhost/thing", "localhost", "thing", "latest", nil),
-        ("ubuntu@sha256:" + String(repeating: "a", count: 64), "docker.io", "library/ubuntu", nil, "sha256:" + String(repeating: "a", count: 64)),
-        ("ubuntu:22.04@sha256:" + String(repeating: "b", count: 64), "docker.io", "library/ubuntu", "22.04", "sha256:" + String(repeating: "b", count: 64)),
-    ] as [(String, String, String, String?, String?)])
+    @Test(
+        arguments: [
+            ("alpine", "docker.io", "library/alpine", "latest", nil),
+            ("alpine:3.20", "docker.io", "library/alpine", "3.20", nil),
+            ("docker.io/library/node:22-alpine", "docker.io", "library/node", "22-alpine", nil),
+            ("index.docker.io/foo/bar:1", "docker.io", "foo/bar", "1", nil),
+            ("ghcr.io/owner/repo:v1.2", "ghcr.io", "owner/repo", "v1.2", nil),
+            ("127.0.0.1:5000/library/x:tag", "127.0.0.1:5000", "library/x", "tag", nil),
+            ("localhost/thing", "localhost", "thing", "latest", nil),
+            (
+                "ubuntu@sha256:" + String(repeating: "a", count: 64), "docker.io", "library/ubuntu", nil,
+                "sha256:" + String(repeating: "a", count: 64)
+            ),
+            (
+                "ubuntu:22.04@sha256:" + String(repeating: "b", count: 64), "docker.io", "library/ubuntu", "22.04",
+                "sha256:" + String(repeating: "b", count: 64)
+            ),
+        ] as [(String, String, String, String?, String?)])
     func references(text: String, registry: String, repository: String, tag: String?, digest: String?) throws {
         let ref = try ImageReference(parsing: text)
         #expect(ref.registry == registry)
@@ -42,11 +50,16 @@ struct ParsingTests {
         #expect(RegistryEndpoint(registry: "docker.io", rewriter: rewriter).authority == "127.0.0.1:5000")
         #expect(RegistryEndpoint(registry: "ghcr.io", rewriter: rewriter).baseURL == "https://mirror.example:8443")
         #expect(RegistryEndpoint(registry: "quay.io", rewriter: rewriter).baseURL == "https://quay.io")
-        #expect(RegistryEndpoint(registry: "docker.io.example", rewriter: rewriter).baseURL == "https://docker.io.example")
+        #expect(
+            RegistryEndpoint(registry: "docker.io.example", rewriter: rewriter).baseURL == "https://docker.io.example")
     }
 
     @Test func challenges() throws {
-        let c = try #require(Challenge(header: #"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#))
+        let c = try #require(
+            Challenge(
+                header:
+                    #"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#
+            ))
         #expect(c.isBearer)
         #expect(c.realm == "https://auth.docker.io/token")
         #expect(c.service == "registry.docker.io")
@@ -62,7 +75,7 @@ struct ParsingTests {
         #expect(RetryPolicy.retryAfter(" 0 ") == 0)
         #expect(RetryPolicy.retryAfter(nil) == nil)
         #expect(RetryPolicy.retryAfter("soon") == nil)
-        let now = Date(timeIntervalSince1970: 1_445_412_480) // Wed, 21 Oct 2015 07:28:00 GMT
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == 30)
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == 0)
         let policy = RetryPolicy(baseDelay: 1, maxDelay: 5)
@@ -84,8 +97,11 @@ struct ParsingTests {
         let dir = try TemporaryDirectory("trackbot-creds")
         let path = dir.appending("config.json").path
         let auth = Data("alice:pa:ss".utf8).base64EncodedString()
-        try Data(#"{"auths":{"https://index.docker.io/v1/":{"auth":"\#(auth)"},"ghcr.io":{"username":"bob","password":"tok"}},"credsStore":"desktop"}"#.utf8)
-            .write(to: URL(fileURLWithPath: path))
+        try Data(
+            #"{"auths":{"https://index.docker.io/v1/":{"auth":"\#(auth)"},"ghcr.io":{"username":"bob","password":"tok"}},"credsStore":"desktop"}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
         let store = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path])
         #expect(store.credentials(for: "registry-1.docker.io")?.username == "alice")
         #expect(store.credentials(for: "registry-1.docker.io")?.password.value == "pa:ss")
@@ -99,8 +115,10 @@ struct ParsingTests {
         let ghcr = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path], registry: "ghcr.io")
         #expect(ghcr.credentials(for: RegistryEndpoint(registry: "ghcr.io"), rewriter: none)?.username == "bob")
         // Environment variables win, for the registry TRACKBOT_REGISTRY_HOST names when it is set.
-        let scoped = try CredentialStore.fromEnvironment(["DOCKER_CONFIG": dir.path, "TRACKBOT_REGISTRY_USER": "ci",
-                                                          "TRACKBOT_REGISTRY_PASSWORD": "pw", "TRACKBOT_REGISTRY_HOST": "quay.io"])
+        let scoped = try CredentialStore.fromEnvironment([
+            "DOCKER_CONFIG": dir.path, "TRACKBOT_REGISTRY_USER": "ci",
+            "TRACKBOT_REGISTRY_PASSWORD": "pw", "TRACKBOT_REGISTRY_HOST": "quay.io",
+        ])
         #expect(scoped.credentials(for: RegistryEndpoint(registry: "quay.io"), rewriter: none)?.username == "ci")
         #expect(scoped.credentials(for: RegistryEndpoint(registry: "ghcr.io"), rewriter: none) == nil)
         #expect(scoped.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: none) == nil)
@@ -110,14 +128,25 @@ struct ParsingTests {
     }
 
     @Test func attestationsAreSplitFromPlatforms() throws {
-        let a = StreamingHasher.digest(Data("a".utf8)), b = StreamingHasher.digest(Data("b".utf8)), att = StreamingHasher.digest(Data("att".utf8))
-        let index = ImageIndex(schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [
-            Descriptor(mediaType: MediaType.ociManifest, digest: a, size: 10, platform: DescriptorPlatform(architecture: "amd64", os: "linux")),
-            Descriptor(mediaType: MediaType.ociManifest, digest: b, size: 11, platform: DescriptorPlatform(architecture: "arm64", os: "linux")),
-            Descriptor(mediaType: MediaType.ociManifest, digest: att, size: 12,
-                       platform: DescriptorPlatform(architecture: "unknown", os: "unknown"),
-                       annotations: [AnnotationKey.referenceType: AnnotationKey.attestationManifest, AnnotationKey.referenceDigest: b.description]),
-        ], annotations: nil)
+        let a = StreamingHasher.digest(Data("a".utf8)), b = StreamingHasher.digest(Data("b".utf8)),
+            att = StreamingHasher.digest(Data("att".utf8))
+        let index = ImageIndex(
+            schemaVersion: 2, mediaType: MediaType.ociIndex,
+            manifests: [
+                Descriptor(
+                    mediaType: MediaType.ociManifest, digest: a, size: 10,
+                    platform: DescriptorPlatform(architecture: "amd64", os: "linux")),
+                Descriptor(
+                    mediaType: MediaType.ociManifest, digest: b, size: 11,
+                    platform: DescriptorPlatform(architecture: "arm64", os: "linux")),
+                Descriptor(
+                    mediaType: MediaType.ociManifest, digest: att, size: 12,
+                    platform: DescriptorPlatform(architecture: "unknown", os: "unknown"),
+                    annotations: [
+                        AnnotationKey.referenceType: AnnotationKey.attestationManifest,
+                        AnnotationKey.referenceDigest: b.description,
+                    ]),
+            ], annotations: nil)
         let (platforms, attestations) = try RegistryClient.split(index, registry: "r", reference: "x")
         #expect(platforms.map(\.bashbrewArch) == ["amd64", "arm64v8"])
         #expect(attestations.map(\.references) == [b])

@@ -2,12 +2,13 @@ import Foundation
 import HTTPTransport
 import TestSupport
 import TrackbotCore
+
 @testable import Registry
 
 /// What was pushed, with the digests the layouts say (the registry must answer with the same).
 struct PushedImages {
     var multiIndex: Digest
-    var multiPlatforms: [String: Digest]     // bashbrew arch -> manifest digest
+    var multiPlatforms: [String: Digest]  // bashbrew arch -> manifest digest
     var multiAttestations: [Digest: Digest]  // attestation -> platform manifest
     var dockerList: Digest
     var dockerPlatforms: [String: Digest]
@@ -49,24 +50,29 @@ final class RegistryWorld: @unchecked Sendable {
     static let revision = "7d63673353bd39d92ba42f6effcc199aeebd45ee"
 
     static func officialAnnotations(_ arch: String) -> [String: String] {
-        ["org.opencontainers.image.revision": revision,
-         "org.opencontainers.image.source": "https://github.com/alpinelinux/docker-alpine.git#\(revision):\(arch)",
-         "org.opencontainers.image.base.name": "scratch",
-         "org.opencontainers.image.base.digest": "sha256:" + String(repeating: "0", count: 64),
-         "com.docker.official-images.bashbrew.arch": arch]
+        [
+            "org.opencontainers.image.revision": revision,
+            "org.opencontainers.image.source": "https://github.com/alpinelinux/docker-alpine.git#\(revision):\(arch)",
+            "org.opencontainers.image.base.name": "scratch",
+            "org.opencontainers.image.base.digest": "sha256:" + String(repeating: "0", count: 64),
+            "com.docker.official-images.bashbrew.arch": arch,
+        ]
     }
 
     static func fill(_ registry: LocalRegistry, in directory: URL) throws -> PushedImages {
         // Multi-platform OCI index with attestations.
         let multi = try OCILayoutBuilder(directory.appendingPathComponent("multi"))
-        let platforms: [(arch: String, oci: String, variant: String?)] = [("amd64", "amd64", nil), ("arm64v8", "arm64", "v8"), ("arm32v7", "arm", "v7")]
+        let platforms: [(arch: String, oci: String, variant: String?)] = [
+            ("amd64", "amd64", nil), ("arm64v8", "arm64", "v8"), ("arm32v7", "arm", "v7"),
+        ]
         var entries: [[String: Any]] = []
         var platformDigests: [String: Digest] = [:]
         var attestations: [Digest: Digest] = [:]
         var attestationEntries: [[String: Any]] = []
         for p in platforms {
-            let manifest = try multi.image(architecture: p.oci, variant: p.variant, content: "alpine \(p.arch)",
-                                           labels: ["org.opencontainers.image.version": "3.20.3"])
+            let manifest = try multi.image(
+                architecture: p.oci, variant: p.variant, content: "alpine \(p.arch)",
+                labels: ["org.opencontainers.image.version": "3.20.3"])
             var platform = ["architecture": p.oci, "os": "linux"]
             if let v = p.variant { platform["variant"] = v }
             entries.append(manifest.descriptor(platform: platform, annotations: officialAnnotations(p.arch)))
@@ -74,26 +80,41 @@ final class RegistryWorld: @unchecked Sendable {
             if p.arch != "arm32v7" {
                 let att = try multi.attestation(for: manifest.digest)
                 attestations[att.digest] = manifest.digest
-                attestationEntries.append(att.descriptor(platform: ["architecture": "unknown", "os": "unknown"],
-                                                         annotations: ["vnd.docker.reference.type": "attestation-manifest",
-                                                                       "vnd.docker.reference.digest": manifest.digest.description]))
+                attestationEntries.append(
+                    att.descriptor(
+                        platform: ["architecture": "unknown", "os": "unknown"],
+                        annotations: [
+                            "vnd.docker.reference.type": "attestation-manifest",
+                            "vnd.docker.reference.digest": manifest.digest.description,
+                        ]))
             }
         }
-        let index = try multi.json(["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": entries + attestationEntries],
-                                   mediaType: MediaType.ociIndex)
+        let index = try multi.json(
+            ["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": entries + attestationEntries],
+            mediaType: MediaType.ociIndex)
         multi.tag(index, "1.0")
 
         // An index whose attestation refers to a manifest it does not list.
         let stray = try multi.attestation(for: StreamingHasher.digest(Data("elsewhere".utf8)))
-        let orphan = try multi.json(["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": [entries[0],
-            stray.descriptor(platform: ["architecture": "unknown", "os": "unknown"],
-                             annotations: ["vnd.docker.reference.type": "attestation-manifest",
-                                           "vnd.docker.reference.digest": StreamingHasher.digest(Data("elsewhere".utf8)).description])]],
-                                    mediaType: MediaType.ociIndex)
+        let orphan = try multi.json(
+            [
+                "schemaVersion": 2, "mediaType": MediaType.ociIndex,
+                "manifests": [
+                    entries[0],
+                    stray.descriptor(
+                        platform: ["architecture": "unknown", "os": "unknown"],
+                        annotations: [
+                            "vnd.docker.reference.type": "attestation-manifest",
+                            "vnd.docker.reference.digest": StreamingHasher.digest(Data("elsewhere".utf8)).description,
+                        ]),
+                ],
+            ],
+            mediaType: MediaType.ociIndex)
         multi.tag(orphan, "orphan")
 
         // A single-platform image.
-        let single = try multi.image(architecture: "amd64", content: "single", annotations: ["org.opencontainers.image.revision": revision])
+        let single = try multi.image(
+            architecture: "amd64", content: "single", annotations: ["org.opencontainers.image.revision": revision])
         multi.tag(single, "single")
         try multi.writeIndex()
 
@@ -103,31 +124,40 @@ final class RegistryWorld: @unchecked Sendable {
         var dockerManifests: [BuiltBlob] = []
         var dockerPlatforms: [String: Digest] = [:]
         for p in platforms.prefix(2) {
-            let manifest = try docker.image(architecture: p.oci, variant: p.variant, content: "docker \(p.arch)", docker: true)
+            let manifest = try docker.image(
+                architecture: p.oci, variant: p.variant, content: "docker \(p.arch)", docker: true)
             var platform = ["architecture": p.oci, "os": "linux"]
             if let v = p.variant { platform["variant"] = v }
             dockerEntries.append(manifest.descriptor(platform: platform))
             dockerPlatforms[p.arch] = manifest.digest
             dockerManifests.append(manifest)
         }
-        let list = try docker.json(["schemaVersion": 2, "mediaType": MediaType.dockerManifestList, "manifests": dockerEntries],
-                                   mediaType: MediaType.dockerManifestList)
+        let list = try docker.json(
+            ["schemaVersion": 2, "mediaType": MediaType.dockerManifestList, "manifests": dockerEntries],
+            mediaType: MediaType.dockerManifestList)
 
         try registry.push(layout: multi.directory, tag: "1.0", repository: "library/multi")
         try registry.push(layout: multi.directory, tag: "orphan", repository: "library/orphan", as: "1.0")
         try registry.push(layout: multi.directory, tag: "single", repository: "library/single", as: "1.0")
-        try registry.pushDirect(layout: docker.directory, manifests: dockerManifests + [list], repository: "library/dockerlist", tag: "1.0")
-        return PushedImages(multiIndex: index.digest, multiPlatforms: platformDigests, multiAttestations: attestations,
-                            dockerList: list.digest, dockerPlatforms: dockerPlatforms, single: single.digest, orphanIndex: orphan.digest)
+        try registry.pushDirect(
+            layout: docker.directory, manifests: dockerManifests + [list], repository: "library/dockerlist", tag: "1.0")
+        return PushedImages(
+            multiIndex: index.digest, multiPlatforms: platformDigests, multiAttestations: attestations,
+            dockerList: list.digest, dockerPlatforms: dockerPlatforms, single: single.digest, orphanIndex: orphan.digest
+        )
     }
 
     /// A client whose `docker.io` points at `url`, with a retry policy that records its waits.
-    static func client(_ url: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, budget: 300, baseDelay: 0.01, maxDelay: 0.05),
-                       credentials: CredentialStore = .anonymous, floor: Int = 1) -> RegistryClient {
+    static func client(
+        _ url: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, budget: 300, baseDelay: 0.01, maxDelay: 0.05),
+        credentials: CredentialStore = .anonymous, floor: Int = 1
+    ) -> RegistryClient {
         var rewriter = URLRewriter()
         rewriter.add(.init(from: "docker.io", to: url))
-        return RegistryClient(configuration: RegistryConfiguration(rewriter: rewriter, credentials: credentials, retry: retry,
-                                                                   rateLimitFloor: floor, connectTimeout: 5, requestTimeout: 20))
+        return RegistryClient(
+            configuration: RegistryConfiguration(
+                rewriter: rewriter, credentials: credentials, retry: retry,
+                rateLimitFloor: floor, connectTimeout: 5, requestTimeout: 20))
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
-@testable import Registry
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
 import TrackbotKit
+
+@testable import Registry
 
 @Suite("Resolving published images against a real docker-registry", .serialized)
 struct ResolveTests {
@@ -19,11 +20,15 @@ struct ResolveTests {
         #expect(image.mediaType == MediaType.ociIndex)
         #expect(image.digest == world.images.multiIndex)
         #expect(image.isIndex)
-        #expect(Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) }) == world.images.multiPlatforms)
+        #expect(
+            Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) })
+                == world.images.multiPlatforms)
         let arm = try #require(image.platform(.arm32v7))
         #expect(arm.architecture == "arm" && arm.variant == "v7" && arm.os == "linux")
         #expect(arm.annotations[AnnotationKey.revision] == RegistryWorld.revision)
-        #expect(Dictionary(uniqueKeysWithValues: image.attestations.map { ($0.digest, $0.references) }) == world.images.multiAttestations)
+        #expect(
+            Dictionary(uniqueKeysWithValues: image.attestations.map { ($0.digest, $0.references) })
+                == world.images.multiAttestations)
         #expect(!image.platforms.contains { $0.os == "unknown" })
     }
 
@@ -53,7 +58,9 @@ struct ResolveTests {
         let image = try await client.resolve("dockerlist:1.0")
         #expect(image.mediaType == MediaType.dockerManifestList)
         #expect(image.digest == world.images.dockerList)
-        #expect(Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) }) == world.images.dockerPlatforms)
+        #expect(
+            Dictionary(uniqueKeysWithValues: image.platforms.map { ($0.bashbrewArch ?? "?", $0.digest) })
+                == world.images.dockerPlatforms)
         #expect(image.platforms.allSatisfy { $0.mediaType == MediaType.dockerManifest })
     }
 
@@ -72,7 +79,10 @@ struct ResolveTests {
         let client = RegistryWorld.client(world.registry.url)
         await #expect(throws: RegistryError.self) { _ = try await client.resolve("orphan:1.0") }
         do { _ = try await client.resolve("orphan:1.0") } catch let error as RegistryError {
-            guard case .attestationWithoutSubject = error else { Issue.record("wrong error \(error)"); return }
+            guard case .attestationWithoutSubject = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("not a platform of the index"))
         }
     }
@@ -100,7 +110,10 @@ struct ResolveTests {
             _ = try await client.headDigest(ImageReference(parsing: "multi:nope"))
             Issue.record("expected notFound")
         } catch let error as RegistryError {
-            guard case .notFound = error else { Issue.record("wrong error \(error)"); return }
+            guard case .notFound = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("/v2/library/multi/manifests/nope"))
         }
     }
@@ -114,7 +127,10 @@ struct ResolveTests {
             return try await DigestsCommand.run(reference: ref, options: options, configuration: config).output
         }
         let text = try await digests("multi:1.0", .text)
-        #expect(text.contains("index digest (what `docker pull` and `docker image ls --digests` show):\n    \(world.images.multiIndex)"))
+        #expect(
+            text.contains(
+                "index digest (what `docker pull` and `docker image ls --digests` show):\n    \(world.images.multiIndex)"
+            ))
         #expect(text.contains("amd64     linux/amd64     \(world.images.multiPlatforms["amd64"]!)"))
         #expect(text.contains("revision: \(RegistryWorld.revision)"))
         let json = try await digests("multi:1.0", .json)

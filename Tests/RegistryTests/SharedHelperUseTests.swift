@@ -1,5 +1,6 @@
 import Testing
 import TrackbotCore
+
 @testable import Registry
 
 /// Where Registry's copies of the authority parsing used to disagree with URLAuthority.

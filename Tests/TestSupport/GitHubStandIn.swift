@@ -12,10 +12,11 @@ public final class GitHubStandIn: @unchecked Sendable {
         self.token = token
         curl = try requireTool("curl", package: "curl")
         let python = try requireTool("python3", package: "python3")
-        server = try ServerProcess.launch(name: "github-standin-\(UUID().uuidString.prefix(8))", executable: python,
-                                          arguments: [TestPaths.fixture("github/github_standin.py").path, "0", token],
-                                          port: 0, logDirectory: logDirectory,
-                                          readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+        server = try ServerProcess.launch(
+            name: "github-standin-\(UUID().uuidString.prefix(8))", executable: python,
+            arguments: [TestPaths.fixture("github/github_standin.py").path, "0", token],
+            port: 0, logDirectory: logDirectory,
+            readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
     }
 
     /// `init` on a thread of its own (not one of Swift's cooperative threads).
@@ -54,14 +55,17 @@ public final class GitHubStandIn: @unchecked Sendable {
 
     /// Adds issues directly (not recorded): `(title, body, state, labels)`.
     public func seed(repo: String, _ issues: [(title: String, body: String, state: String, labels: [String])]) throws {
-        let list = issues.map { ["title": $0.title, "body": $0.body, "state": $0.state, "labels": $0.labels] as [String: Any] }
+        let list = issues.map {
+            ["title": $0.title, "body": $0.body, "state": $0.state, "labels": $0.labels] as [String: Any]
+        }
         let json = try JSONSerialization.data(withJSONObject: ["repo": repo, "issues": list])
         _ = try control("POST", "/_control/seed", body: String(decoding: json, as: UTF8.self))
     }
 
     /// Closes an issue as another user would (a person answering the alert).
     public func close(repo: String, number: Int, by: String) throws {
-        let json = try JSONSerialization.data(withJSONObject: ["repo": repo, "number": number, "by": by] as [String: Any])
+        let json = try JSONSerialization.data(
+            withJSONObject: ["repo": repo, "number": number, "by": by] as [String: Any])
         _ = try control("POST", "/_control/close", body: String(decoding: json, as: UTF8.self))
     }
 

@@ -5,12 +5,14 @@ import Foundation
 @discardableResult
 public func git(_ arguments: [String], in directory: URL? = nil) throws -> String {
     let gitPath = try findTool("git", package: "git")
-    return try run(gitPath, arguments, cwd: directory, environment: [
-        "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        "GIT_TERMINAL_PROMPT": "0",
-    ])
+    return try run(
+        gitPath, arguments, cwd: directory,
+        environment: [
+            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+            "GIT_TERMINAL_PROMPT": "0",
+        ])
 }
 
 /// Finds a tool on PATH (then /usr/sbin, /usr/lib/git-core), failing with the Debian package to
@@ -53,7 +55,8 @@ public enum GitRepositories {
     public static func commit(in directory: URL, files: [String: String], message: String) throws -> String {
         for (path, content) in files {
             let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         try git(["add", "-A"], in: directory)
@@ -74,7 +77,9 @@ final class BundleTemplates: @unchecked Sendable {
         try lock.withLock {
             if let url = done[bundle] { return url }
             let dir: TemporaryDirectory
-            if let directory { dir = directory } else {
+            if let directory {
+                dir = directory
+            } else {
                 dir = try TemporaryDirectory("trackbot-bundles").removedAtExit()
                 directory = dir
             }
@@ -99,11 +104,18 @@ public final class GitDaemon: @unchecked Sendable {
         self.base = base
         // --verbose: it logs "Ready to rumble" once it listens (so a port someone else listens on
         // is never taken for ours).
-        server = try ServerProcess.launch(executable: daemonPath,
-                                          environment: ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"],
-                                          logDirectory: logDirectory, readiness: .logLine("Ready to rumble")) { port in
-            ("git-daemon-\(port)", ["--listen=127.0.0.1", "--port=\(port)", "--export-all", "--verbose",
-                                    "--base-path=\(base.path)", "--reuseaddr", "--informative-errors", base.path])
+        server = try ServerProcess.launch(
+            executable: daemonPath,
+            environment: ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"],
+            logDirectory: logDirectory, readiness: .logLine("Ready to rumble")
+        ) { port in
+            (
+                "git-daemon-\(port)",
+                [
+                    "--listen=127.0.0.1", "--port=\(port)", "--export-all", "--verbose",
+                    "--base-path=\(base.path)", "--reuseaddr", "--informative-errors", base.path,
+                ]
+            )
         }
     }
 
@@ -135,20 +147,28 @@ public final class SmartHTTPServer: @unchecked Sendable {
         requestLog = logDirectory.appendingPathComponent("git-http-\(id).requests")
         // The backend's own git config: trust every repository (the CGI may run as another user).
         let config = logDirectory.appendingPathComponent("git-http-\(id).gitconfig")
-        try "[safe]\n\tdirectory = *\n[http]\n\tuploadpack = true\n".write(to: config, atomically: true, encoding: .utf8)
+        try "[safe]\n\tdirectory = *\n[http]\n\tuploadpack = true\n".write(
+            to: config, atomically: true, encoding: .utf8)
         // Port 0: the server binds a port the system chooses and prints it.
-        server = try ServerProcess.launch(name: "git-http-\(id)", executable: python,
-                                          arguments: [script.path, "0", projectRoot.path, requestLog.path, token ?? ""],
-                                          port: 0, environment: ["GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1",
-                                                                 "TRACKBOT_TEST_REDIRECT": redirectTo ?? ""],
-                                          logDirectory: logDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+        server = try ServerProcess.launch(
+            name: "git-http-\(id)", executable: python,
+            arguments: [script.path, "0", projectRoot.path, requestLog.path, token ?? ""],
+            port: 0,
+            environment: [
+                "GIT_CONFIG_GLOBAL": config.path, "GIT_CONFIG_NOSYSTEM": "1",
+                "TRACKBOT_TEST_REDIRECT": redirectTo ?? "",
+            ],
+            logDirectory: logDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
     }
 
     /// `init` on a thread of its own (not one of Swift's cooperative threads).
-    public static func start(projectRoot: URL, token: String? = nil, redirectTo: String? = nil,
-                             logDirectory: URL) async throws -> SmartHTTPServer {
+    public static func start(
+        projectRoot: URL, token: String? = nil, redirectTo: String? = nil,
+        logDirectory: URL
+    ) async throws -> SmartHTTPServer {
         try await offPool {
-            try SmartHTTPServer(projectRoot: projectRoot, token: token, redirectTo: redirectTo, logDirectory: logDirectory)
+            try SmartHTTPServer(
+                projectRoot: projectRoot, token: token, redirectTo: redirectTo, logDirectory: logDirectory)
         }
     }
 
@@ -161,86 +181,86 @@ public final class SmartHTTPServer: @unchecked Sendable {
     }
 
     static let script = #"""
-import base64, os, subprocess, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import base64, os, subprocess, sys
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-port, root, log_path, token = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-log = open(log_path, "a", buffering=1)
-expected = "Basic " + base64.b64encode(("x-access-token:" + token).encode()).decode()
+        port, root, log_path, token = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+        log = open(log_path, "a", buffering=1)
+        expected = "Basic " + base64.b64encode(("x-access-token:" + token).encode()).decode()
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
 
-    def deny(self):
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="trackbot-test"')
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+            def deny(self):
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="trackbot-test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
-    def serve(self, method):
-        auth = self.headers.get("Authorization", "")
-        if token:
-            if not auth:
-                log.write("auth none %s\n" % self.path)
-                return self.deny()
-            if auth != expected:
-                log.write("auth bad %s\n" % self.path)
-                return self.deny()
-            log.write("auth ok %s\n" % self.path)
-        else:
-            log.write("auth %s %s\n" % ("sent" if auth else "none", self.path))
-        redirect = os.environ.get("TRACKBOT_TEST_REDIRECT", "")
-        if redirect:
-            log.write("redirect %s\n" % self.path)
-            self.send_response(302)
-            self.send_header("Location", redirect + self.path)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            body = b""
-            while True:
-                size = int(self.rfile.readline().strip().split(b";")[0], 16)
-                if size == 0:
-                    self.rfile.readline()
-                    break
-                body += self.rfile.read(size)
-                self.rfile.readline()
-        else:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        path, _, query = self.path.partition("?")
-        env = dict(os.environ, GIT_PROJECT_ROOT=root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
-                   QUERY_STRING=query, REQUEST_METHOD=method, REMOTE_ADDR="127.0.0.1",
-                   CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(body)))
-        for header in ("Content-Encoding", "Git-Protocol"):
-            if self.headers.get(header):
-                env["HTTP_" + header.upper().replace("-", "_")] = self.headers[header]
-        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
-        sep = out.find(b"\r\n\r\n")
-        head, rest = (out[:sep], out[sep + 4:]) if sep >= 0 else out.split(b"\n\n", 1)
-        status, headers = 200, []
-        for line in head.decode("latin-1").splitlines():
-            key, _, value = line.partition(":")
-            if key.lower() == "status":
-                status = int(value.split()[0])
-            elif key:
-                headers.append((key, value.strip()))
-        self.send_response(status)
-        for key, value in headers:
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(rest)))
-        self.end_headers()
-        self.wfile.write(rest)
+            def serve(self, method):
+                auth = self.headers.get("Authorization", "")
+                if token:
+                    if not auth:
+                        log.write("auth none %s\n" % self.path)
+                        return self.deny()
+                    if auth != expected:
+                        log.write("auth bad %s\n" % self.path)
+                        return self.deny()
+                    log.write("auth ok %s\n" % self.path)
+                else:
+                    log.write("auth %s %s\n" % ("sent" if auth else "none", self.path))
+                redirect = os.environ.get("TRACKBOT_TEST_REDIRECT", "")
+                if redirect:
+                    log.write("redirect %s\n" % self.path)
+                    self.send_response(302)
+                    self.send_header("Location", redirect + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body = b""
+                    while True:
+                        size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                        if size == 0:
+                            self.rfile.readline()
+                            break
+                        body += self.rfile.read(size)
+                        self.rfile.readline()
+                else:
+                    body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                path, _, query = self.path.partition("?")
+                env = dict(os.environ, GIT_PROJECT_ROOT=root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
+                           QUERY_STRING=query, REQUEST_METHOD=method, REMOTE_ADDR="127.0.0.1",
+                           CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(body)))
+                for header in ("Content-Encoding", "Git-Protocol"):
+                    if self.headers.get(header):
+                        env["HTTP_" + header.upper().replace("-", "_")] = self.headers[header]
+                out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
+                sep = out.find(b"\r\n\r\n")
+                head, rest = (out[:sep], out[sep + 4:]) if sep >= 0 else out.split(b"\n\n", 1)
+                status, headers = 200, []
+                for line in head.decode("latin-1").splitlines():
+                    key, _, value = line.partition(":")
+                    if key.lower() == "status":
+                        status = int(value.split()[0])
+                    elif key:
+                        headers.append((key, value.strip()))
+                self.send_response(status)
+                for key, value in headers:
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(rest)))
+                self.end_headers()
+                self.wfile.write(rest)
 
-    def do_GET(self):
-        self.serve("GET")
+            def do_GET(self):
+                self.serve("GET")
 
-    def do_POST(self):
-        self.serve("POST")
+            def do_POST(self):
+                self.serve("POST")
 
-server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
-server.serve_forever()
-"""#
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
+        server.serve_forever()
+        """#
 }

@@ -10,7 +10,8 @@ public enum TestPaths {
     public static func corpus(_ name: String) throws -> URL {
         let url = packageRoot.appendingPathComponent("Tests/Fixtures/corpus").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TestSupportError.missing("corpus file \(url.path) (it is part of the repository: is the clone complete?)")
+            throw TestSupportError.missing(
+                "corpus file \(url.path) (it is part of the repository: is the clone complete?)")
         }
         return url
     }
@@ -19,10 +20,14 @@ public enum TestPaths {
     /// (`<scratch>/debug/`), else `.build/debug/`. `swift build` (scripts/test runs it) builds it.
     public static func trackbotBinary() throws -> String {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidates = [exe.deletingLastPathComponent().appendingPathComponent("trackbot").path,
-                          packageRoot.appendingPathComponent(".build/debug/trackbot").path]
+        let candidates = [
+            exe.deletingLastPathComponent().appendingPathComponent("trackbot").path,
+            packageRoot.appendingPathComponent(".build/debug/trackbot").path,
+        ]
         guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw TestSupportError.missing("the debug trackbot binary (looked at \(candidates.joined(separator: ", "))): run `swift build` (scripts/test does) before the tests")
+            throw TestSupportError.missing(
+                "the debug trackbot binary (looked at \(candidates.joined(separator: ", "))): run `swift build` (scripts/test does) before the tests"
+            )
         }
         return found
     }
@@ -42,7 +47,8 @@ public enum TestSupportError: Error, CustomStringConvertible {
         switch self {
         case .missing(let what): return "missing \(what)"
         case .toolMissing(let tool, let package):
-            return "`\(tool)` is not installed: run `apt-get install \(package)` (or .ci/run, which installs everything the tests need)"
+            return
+                "`\(tool)` is not installed: run `apt-get install \(package)` (or .ci/run, which installs everything the tests need)"
         case .commandFailed(let cmd, let status, let output): return "`\(cmd)` exited \(status): \(output)"
         case .timeout(let what): return "timed out waiting for \(what)"
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,8 +37,10 @@ public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) asy
 
 /// `run` without holding a cooperative thread while the command runs.
 @discardableResult
-public func runAsync(_ executable: String, _ arguments: [String], cwd: URL? = nil,
-                     environment: [String: String]? = nil, input: Data? = nil) async throws -> String {
+public func runAsync(
+    _ executable: String, _ arguments: [String], cwd: URL? = nil,
+    environment: [String: String]? = nil, input: Data? = nil
+) async throws -> String {
     try await offPool { try run(executable, arguments, cwd: cwd, environment: environment, input: input) }
 }
 
@@ -76,10 +79,13 @@ public func spawn<T>(_ body: () throws -> T) rethrows -> T {
 /// Runs a command to completion and returns its standard output; throws with stderr on failure.
 /// It blocks its thread: from async code prefer `runAsync`.
 @discardableResult
-public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
-                environment: [String: String]? = nil, input: Data? = nil) throws -> String {
+public func run(
+    _ executable: String, _ arguments: [String], cwd: URL? = nil,
+    environment: [String: String]? = nil, input: Data? = nil
+) throws -> String {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try requireTool(executable, package: executable))
+    p.executableURL = URL(
+        fileURLWithPath: executable.hasPrefix("/") ? executable : try requireTool(executable, package: executable))
     p.arguments = arguments
     if let cwd { p.currentDirectoryURL = cwd }
     if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -107,15 +113,19 @@ public func run(_ executable: String, _ arguments: [String], cwd: URL? = nil,
     nonisolated(unsafe) var errData = Data()
     let errReader = err.fileHandleForReading
     group.enter()
-    Thread.detachNewThread { errData = errReader.readDataToEndOfFile(); group.leave() }
+    Thread.detachNewThread {
+        errData = errReader.readDataToEndOfFile()
+        group.leave()
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     p.waitUntilExit()
     let stdout = String(decoding: outData, as: UTF8.self)
     guard p.terminationStatus == 0 else {
-        throw TestSupportError.commandFailed(([executable] + arguments).joined(separator: " "),
-                                             status: p.terminationStatus,
-                                             output: String(decoding: errData, as: UTF8.self) + stdout)
+        throw TestSupportError.commandFailed(
+            ([executable] + arguments).joined(separator: " "),
+            status: p.terminationStatus,
+            output: String(decoding: errData, as: UTF8.self) + stdout)
     }
     return stdout
 }
@@ -133,7 +143,9 @@ public func freePort() throws -> UInt16 {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+        }
     }
     guard bound else { throw TestSupportError.missing("a free port") }
     return UInt16(bigEndian: addr.sin_port)
@@ -180,17 +192,22 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts `executable arguments` and waits until `port` accepts connections, blocking the
     /// calling thread; from async code prefer `start`.
-    public convenience init(name: String, executable: String, arguments: [String], port: UInt16,
-                            environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
-                            timeout: TimeInterval = 20) throws {
-        try self.init(launching: name, executable: executable, arguments: arguments, port: port,
-                      environment: environment, cwd: cwd, logDirectory: logDirectory)
+    public convenience init(
+        name: String, executable: String, arguments: [String], port: UInt16,
+        environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+        timeout: TimeInterval = 20
+    ) throws {
+        try self.init(
+            launching: name, executable: executable, arguments: arguments, port: port,
+            environment: environment, cwd: cwd, logDirectory: logDirectory)
         let deadline = Date().addingTimeInterval(timeout)
         while try !isReady(.listening, deadline: deadline) { usleep(20_000) }
     }
 
-    private init(launching name: String, executable: String, arguments: [String], port: UInt16,
-                 environment: [String: String], cwd: URL?, logDirectory: URL) throws {
+    private init(
+        launching name: String, executable: String, arguments: [String], port: UInt16,
+        environment: [String: String], cwd: URL?, logDirectory: URL
+    ) throws {
         self.name = name
         self.port = port
         let process = Process()
@@ -212,22 +229,28 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts `executable arguments` and waits until it is ready, on a thread of its own (not one
     /// of Swift's cooperative threads).
-    public static func start(name: String, executable: String, arguments: [String], port: UInt16,
-                             environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
-                             readiness: Readiness = .listening, timeout: TimeInterval = 30) async throws -> ServerProcess {
+    public static func start(
+        name: String, executable: String, arguments: [String], port: UInt16,
+        environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+        readiness: Readiness = .listening, timeout: TimeInterval = 30
+    ) async throws -> ServerProcess {
         try await offPool {
-            try launch(name: name, executable: executable, arguments: arguments, port: port, environment: environment,
-                       cwd: cwd, logDirectory: logDirectory, readiness: readiness, timeout: timeout)
+            try launch(
+                name: name, executable: executable, arguments: arguments, port: port, environment: environment,
+                cwd: cwd, logDirectory: logDirectory, readiness: readiness, timeout: timeout)
         }
     }
 
     /// Starts `executable arguments` and waits until it is ready, blocking the calling thread
     /// (for world builders that run on a thread of their own: see `offPool`).
-    public static func launch(name: String, executable: String, arguments: [String], port: UInt16,
-                              environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
-                              readiness: Readiness = .listening, timeout: TimeInterval = 30) throws -> ServerProcess {
-        let server = try ServerProcess(launching: name, executable: executable, arguments: arguments, port: port,
-                                       environment: environment, cwd: cwd, logDirectory: logDirectory)
+    public static func launch(
+        name: String, executable: String, arguments: [String], port: UInt16,
+        environment: [String: String] = [:], cwd: URL? = nil, logDirectory: URL,
+        readiness: Readiness = .listening, timeout: TimeInterval = 30
+    ) throws -> ServerProcess {
+        let server = try ServerProcess(
+            launching: name, executable: executable, arguments: arguments, port: port,
+            environment: environment, cwd: cwd, logDirectory: logDirectory)
         let deadline = Date().addingTimeInterval(timeout)
         while try !server.isReady(readiness, deadline: deadline) { usleep(10_000) }
         return server
@@ -236,16 +259,19 @@ public final class ServerProcess: @unchecked Sendable {
     /// Starts a server on a port chosen here (`freePort`), blocking like `launch`; when the server
     /// exits before it is ready (another process took the port in between), starts it again on
     /// another port. `arguments` gives the name and arguments for a port.
-    public static func launch(retrying attempts: Int = 5, executable: String, environment: [String: String] = [:],
-                              cwd: URL? = nil, logDirectory: URL, readiness: Readiness = .listening,
-                              _ arguments: (UInt16) throws -> (name: String, arguments: [String])) throws -> ServerProcess {
+    public static func launch(
+        retrying attempts: Int = 5, executable: String, environment: [String: String] = [:],
+        cwd: URL? = nil, logDirectory: URL, readiness: Readiness = .listening,
+        _ arguments: (UInt16) throws -> (name: String, arguments: [String])
+    ) throws -> ServerProcess {
         var lastError: (any Error)?
         for _ in 0..<max(1, attempts) {
             let port = try freePort()
             let (name, args) = try arguments(port)
             do {
-                return try launch(name: name, executable: executable, arguments: args, port: port,
-                                  environment: environment, cwd: cwd, logDirectory: logDirectory, readiness: readiness)
+                return try launch(
+                    name: name, executable: executable, arguments: args, port: port,
+                    environment: environment, cwd: cwd, logDirectory: logDirectory, readiness: readiness)
             } catch let error as TestSupportError {
                 guard case .commandFailed = error else { throw error }
                 lastError = error  // exited before it was ready: most likely the port was taken
@@ -272,7 +298,10 @@ public final class ServerProcess: @unchecked Sendable {
             }
             if port != 0, isListening(port) { return true }
         }
-        if Date() > deadline { stop(); throw TestSupportError.timeout("\(name) on port \(port): \(log())") }
+        if Date() > deadline {
+            stop()
+            throw TestSupportError.timeout("\(name) on port \(port): \(log())")
+        }
         return false
     }
 
@@ -287,7 +316,8 @@ public final class ServerProcess: @unchecked Sendable {
     /// client kept a connection open.
     static func hasExited(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
         return state == "Z" || state == "X"
     }

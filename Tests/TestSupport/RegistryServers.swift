@@ -27,7 +27,8 @@ public final class OCILayoutBuilder: @unchecked Sendable {
 
     public init(_ directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
         try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: directory.appendingPathComponent("oci-layout"))
     }
 
@@ -41,12 +42,17 @@ public final class OCILayoutBuilder: @unchecked Sendable {
     /// A JSON document as a blob; keys sorted so the bytes (and digest) are stable.
     @discardableResult
     public func json(_ object: [String: Any], mediaType: String) throws -> BuiltBlob {
-        try blob(JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), mediaType: mediaType)
+        try blob(
+            JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+            mediaType: mediaType)
     }
 
     /// A gzip-compressed tar layer holding `files`; returns the blob and the uncompressed diff ID.
-    public func layer(_ files: [(path: String, content: String)], mediaType: String = "application/vnd.oci.image.layer.v1.tar+gzip")
-        throws -> (blob: BuiltBlob, diffID: Digest) {
+    public func layer(
+        _ files: [(path: String, content: String)], mediaType: String = "application/vnd.oci.image.layer.v1.tar+gzip"
+    )
+        throws -> (blob: BuiltBlob, diffID: Digest)
+    {
         let tar = TarWriter.archive(files)
         let tmp = directory.appendingPathComponent("layer-\(UUID().uuidString).tar")
         try tar.write(to: tmp)
@@ -57,37 +63,60 @@ public final class OCILayoutBuilder: @unchecked Sendable {
     }
 
     /// An image for one platform: one layer, a config with history and labels, a manifest.
-    public func image(architecture: String, os: String = "linux", variant: String? = nil, content: String,
-                      labels: [String: String] = [:], docker: Bool = false, annotations: [String: String]? = nil) throws -> BuiltBlob {
-        let layer = try layer([(path: "etc/os-release", content: content), (path: "bin/hello", content: "#!/bin/sh\necho \(content)\n")],
-                              mediaType: docker ? "application/vnd.docker.image.rootfs.diff.tar.gzip" : "application/vnd.oci.image.layer.v1.tar+gzip")
+    public func image(
+        architecture: String, os: String = "linux", variant: String? = nil, content: String,
+        labels: [String: String] = [:], docker: Bool = false, annotations: [String: String]? = nil
+    ) throws -> BuiltBlob {
+        let layer = try layer(
+            [(path: "etc/os-release", content: content), (path: "bin/hello", content: "#!/bin/sh\necho \(content)\n")],
+            mediaType: docker
+                ? "application/vnd.docker.image.rootfs.diff.tar.gzip" : "application/vnd.oci.image.layer.v1.tar+gzip")
         var config: [String: Any] = [
             "architecture": architecture, "os": os, "created": "2026-08-22T00:00:00Z",
             "config": ["Cmd": ["/bin/sh"], "Env": ["PATH=/usr/bin:/bin"], "Labels": labels],
             "rootfs": ["type": "layers", "diff_ids": [layer.diffID.description]],
-            "history": [["created": "2026-08-22T00:00:00Z", "created_by": "ADD rootfs.tar.gz / # buildkit"],
-                        ["created": "2026-08-22T00:00:00Z", "created_by": "CMD [\"/bin/sh\"]", "empty_layer": true]],
+            "history": [
+                ["created": "2026-08-22T00:00:00Z", "created_by": "ADD rootfs.tar.gz / # buildkit"],
+                ["created": "2026-08-22T00:00:00Z", "created_by": "CMD [\"/bin/sh\"]", "empty_layer": true],
+            ],
         ]
         if let variant { config["variant"] = variant }
-        let configBlob = try json(config, mediaType: docker ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json")
-        let type = docker ? "application/vnd.docker.distribution.manifest.v2+json" : "application/vnd.oci.image.manifest.v1+json"
-        var manifest: [String: Any] = ["schemaVersion": 2, "mediaType": type, "config": configBlob.descriptor(), "layers": [layer.blob.descriptor()]]
+        let configBlob = try json(
+            config,
+            mediaType: docker
+                ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json")
+        let type =
+            docker
+            ? "application/vnd.docker.distribution.manifest.v2+json" : "application/vnd.oci.image.manifest.v1+json"
+        var manifest: [String: Any] = [
+            "schemaVersion": 2, "mediaType": type, "config": configBlob.descriptor(),
+            "layers": [layer.blob.descriptor()],
+        ]
         if let annotations { manifest["annotations"] = annotations }
         return try json(manifest, mediaType: type)
     }
 
     /// A BuildKit-style attestation manifest about `subject` (an in-toto layer).
     public func attestation(for subject: Digest) throws -> BuiltBlob {
-        let statement = try blob(Data(#"{"_type":"https://in-toto.io/Statement/v0.1","subject":[{"digest":{"sha256":"\#(subject.hex)"}}]}"#.utf8),
-                                 mediaType: "application/vnd.in-toto+json")
-        let config = try json(["architecture": "unknown", "os": "unknown", "config": [String: String](),
-                               "rootfs": ["type": "layers", "diff_ids": [statement.digest.description]]],
-                              mediaType: "application/vnd.oci.image.config.v1+json")
+        let statement = try blob(
+            Data(
+                #"{"_type":"https://in-toto.io/Statement/v0.1","subject":[{"digest":{"sha256":"\#(subject.hex)"}}]}"#
+                    .utf8),
+            mediaType: "application/vnd.in-toto+json")
+        let config = try json(
+            [
+                "architecture": "unknown", "os": "unknown", "config": [String: String](),
+                "rootfs": ["type": "layers", "diff_ids": [statement.digest.description]],
+            ],
+            mediaType: "application/vnd.oci.image.config.v1+json")
         var layerDescriptor = statement.descriptor()
         layerDescriptor["annotations"] = ["in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"]
-        return try json(["schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                         "config": config.descriptor(), "layers": [layerDescriptor]],
-                        mediaType: "application/vnd.oci.image.manifest.v1+json")
+        return try json(
+            [
+                "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": config.descriptor(), "layers": [layerDescriptor],
+            ],
+            mediaType: "application/vnd.oci.image.manifest.v1+json")
     }
 
     /// Records `manifest` in `index.json` under `tag` (what `oci:DIR:TAG` names).
@@ -96,7 +125,8 @@ public final class OCILayoutBuilder: @unchecked Sendable {
     }
 
     public func writeIndex() throws {
-        let data = try JSONSerialization.data(withJSONObject: ["schemaVersion": 2, "manifests": refs], options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: ["schemaVersion": 2, "manifests": refs], options: [.sortedKeys, .withoutEscapingSlashes])
         try data.write(to: directory.appendingPathComponent("index.json"))
     }
 }
@@ -165,37 +195,38 @@ public final class LocalRegistry: @unchecked Sendable {
         // Port 0: it binds a port the system chooses and logs it (at level info; the access log,
         // one line per request, stays off).
         var config = """
-        version: 0.1
-        log:
-          level: info
-          accesslog:
-            disabled: true
-        storage:
-          filesystem:
-            rootdirectory: \(root.path)
-          delete:
-            enabled: true
-        http:
-          addr: 127.0.0.1:0
-          secret: trackbot-test
-        """
+            version: 0.1
+            log:
+              level: info
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: \(root.path)
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:0
+              secret: trackbot-test
+            """
         if let auth {
             config += """
 
-            auth:
-              token:
-                realm: \(auth.realm)
-                service: \(auth.service)
-                issuer: \(auth.issuer)
-                rootcertbundle: \(auth.certificate.path)
-            """
+                auth:
+                  token:
+                    realm: \(auth.realm)
+                    service: \(auth.service)
+                    issuer: \(auth.issuer)
+                    rootcertbundle: \(auth.certificate.path)
+                """
         }
         let id = UUID().uuidString.prefix(8)
         let configURL = workDirectory.appendingPathComponent("registry-\(id).yml")
         try Data((config + "\n").utf8).write(to: configURL)
-        server = try ServerProcess.launch(name: "docker-registry-\(id)", executable: binary, arguments: ["serve", configURL.path],
-                                          port: 0, logDirectory: workDirectory,
-                                          readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+        server = try ServerProcess.launch(
+            name: "docker-registry-\(id)", executable: binary, arguments: ["serve", configURL.path],
+            port: 0, logDirectory: workDirectory,
+            readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
     }
 
     /// `init` on a thread of its own (not one of Swift's cooperative threads).
@@ -206,8 +237,12 @@ public final class LocalRegistry: @unchecked Sendable {
     /// `skopeo copy --all --preserve-digests oci:LAYOUT:TAG docker://HOST/REPOSITORY:TAG`.
     public func push(layout: URL, tag: String, repository: String, as destinationTag: String? = nil) throws {
         let skopeo = try registryTool("skopeo", package: "skopeo")
-        try run(skopeo, ["--insecure-policy", "copy", "--quiet", "--all", "--preserve-digests", "--dest-tls-verify=false",
-                         "oci:\(layout.path):\(tag)", "docker://\(host)/\(repository):\(destinationTag ?? tag)"])
+        try run(
+            skopeo,
+            [
+                "--insecure-policy", "copy", "--quiet", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                "oci:\(layout.path):\(tag)", "docker://\(host)/\(repository):\(destinationTag ?? tag)",
+            ])
     }
 
     /// Pushes through the distribution API with curl (skopeo's `oci:` transport refuses Docker
@@ -217,19 +252,34 @@ public final class LocalRegistry: @unchecked Sendable {
         let curl = try registryTool("curl", package: "curl")
         let blobs = layout.appendingPathComponent("blobs/sha256")
         for name in try FileManager.default.contentsOfDirectory(atPath: blobs.path) {
-            let headers = try run(curl, ["-sf", "-D", "-", "-o", "/dev/null", "-X", "POST", "\(url)/v2/\(repository)/blobs/uploads/"])
-            guard let line = headers.split(whereSeparator: \.isNewline).first(where: { $0.lowercased().hasPrefix("location:") }) else {
+            let headers = try run(
+                curl, ["-sf", "-D", "-", "-o", "/dev/null", "-X", "POST", "\(url)/v2/\(repository)/blobs/uploads/"])
+            guard
+                let line = headers.split(whereSeparator: \.isNewline).first(where: {
+                    $0.lowercased().hasPrefix("location:")
+                })
+            else {
                 throw TestSupportError.missing("Location in the upload answer: \(headers)")
             }
             var location = line.dropFirst("location:".count).trimmingCharacters(in: .whitespaces)
             if location.hasPrefix("/") { location = url + location }
-            try run(curl, ["-sf", "-X", "PUT", "-H", "Content-Type: application/octet-stream", "--data-binary",
-                           "@\(blobs.appendingPathComponent(name).path)", location + (location.contains("?") ? "&" : "?") + "digest=sha256:\(name)"])
+            try run(
+                curl,
+                [
+                    "-sf", "-X", "PUT", "-H", "Content-Type: application/octet-stream", "--data-binary",
+                    "@\(blobs.appendingPathComponent(name).path)",
+                    location + (location.contains("?") ? "&" : "?") + "digest=sha256:\(name)",
+                ])
         }
         for (i, manifest) in manifests.enumerated() {
             let reference = i == manifests.count - 1 ? tag : manifest.digest.description
-            try run(curl, ["-sf", "-X", "PUT", "-H", "Content-Type: \(manifest.mediaType)", "--data-binary",
-                           "@\(blobs.appendingPathComponent(manifest.digest.hex).path)", "\(url)/v2/\(repository)/manifests/\(reference)"])
+            try run(
+                curl,
+                [
+                    "-sf", "-X", "PUT", "-H", "Content-Type: \(manifest.mediaType)", "--data-binary",
+                    "@\(blobs.appendingPathComponent(manifest.digest.hex).path)",
+                    "\(url)/v2/\(repository)/manifests/\(reference)",
+                ])
         }
     }
 
@@ -252,17 +302,24 @@ public final class TokenServer: @unchecked Sendable {
         let id = UUID().uuidString.prefix(8)
         certificate = workDirectory.appendingPathComponent("token-\(id).pem")
         // Port 0: it binds a port the system chooses and prints it.
-        var arguments = [TestPaths.fixture("registry/token_server.py").path, "--port", "0", "--cert-out", certificate.path,
-                         "--issuer", issuer, "--service", service, "--expires-in", expiresIn]
+        var arguments = [
+            TestPaths.fixture("registry/token_server.py").path, "--port", "0", "--cert-out", certificate.path,
+            "--issuer", issuer, "--service", service, "--expires-in", expiresIn,
+        ]
         if let user, let password { arguments += ["--user", user, "--password", password] }
-        server = try ServerProcess.launch(name: "token-server-\(id)", executable: python, arguments: arguments, port: 0,
-                                          logDirectory: workDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
+        server = try ServerProcess.launch(
+            name: "token-server-\(id)", executable: python, arguments: arguments, port: 0,
+            logDirectory: workDirectory, readiness: .announcedPort(prefix: "listening on 127.0.0.1:"))
     }
 
     /// `init` on a thread of its own (not one of Swift's cooperative threads).
-    public static func start(workDirectory: URL, user: String? = nil, password: String? = nil,
-                             expiresIn: String = "300") async throws -> TokenServer {
-        try await offPool { try TokenServer(workDirectory: workDirectory, user: user, password: password, expiresIn: expiresIn) }
+    public static func start(
+        workDirectory: URL, user: String? = nil, password: String? = nil,
+        expiresIn: String = "300"
+    ) async throws -> TokenServer {
+        try await offPool {
+            try TokenServer(workDirectory: workDirectory, user: user, password: password, expiresIn: expiresIn)
+        }
     }
 
     public var auth: LocalRegistry.TokenAuth {
@@ -294,38 +351,49 @@ public final class FaultProxy: @unchecked Sendable {
     /// - Parameters:
     ///   - tokenUpstream: where `/token` goes (a token realm on the proxy's origin).
     ///   - port: a port chosen beforehand (when a registry's realm must name the proxy before it runs).
-    public init(upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
-                workDirectory: URL) throws {
+    public init(
+        upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
+        workDirectory: URL
+    ) throws {
         let python = try registryTool("python3", package: "python3")
         // Without a port chosen beforehand: port 0, it binds a port the system chooses and prints it.
-        var arguments = [TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(port ?? 0)", "--upstream", upstream]
+        var arguments = [
+            TestPaths.fixture("registry/fault_proxy.py").path, "--port", "\(port ?? 0)", "--upstream", upstream,
+        ]
         if let cdnUpstream { arguments += ["--cdn-upstream", cdnUpstream] }
         if let tokenUpstream { arguments += ["--token-upstream", tokenUpstream] }
-        server = try ServerProcess.launch(name: "fault-proxy-\(UUID().uuidString.prefix(8))", executable: python, arguments: arguments,
-                                          port: port ?? 0, logDirectory: workDirectory,
-                                          readiness: port == nil ? .announcedPort(prefix: "listening on 127.0.0.1:") : .listening)
+        server = try ServerProcess.launch(
+            name: "fault-proxy-\(UUID().uuidString.prefix(8))", executable: python, arguments: arguments,
+            port: port ?? 0, logDirectory: workDirectory,
+            readiness: port == nil ? .announcedPort(prefix: "listening on 127.0.0.1:") : .listening)
     }
 
     /// `init` on a thread of its own (not one of Swift's cooperative threads).
-    public static func start(upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
-                             workDirectory: URL) async throws -> FaultProxy {
+    public static func start(
+        upstream: String, cdnUpstream: String? = nil, tokenUpstream: String? = nil, port: UInt16? = nil,
+        workDirectory: URL
+    ) async throws -> FaultProxy {
         try await offPool {
-            try FaultProxy(upstream: upstream, cdnUpstream: cdnUpstream, tokenUpstream: tokenUpstream, port: port,
-                           workDirectory: workDirectory)
+            try FaultProxy(
+                upstream: upstream, cdnUpstream: cdnUpstream, tokenUpstream: tokenUpstream, port: port,
+                workDirectory: workDirectory)
         }
     }
 
     /// Replaces the fault rules (a JSON array; see fault_proxy.py).
     public func rules(_ json: String) throws {
-        try run(registryTool("curl", package: "curl"), ["-sf", "-X", "POST", "--data-binary", json, "\(url)/__control/rules"])
+        try run(
+            registryTool("curl", package: "curl"),
+            ["-sf", "-X", "POST", "--data-binary", json, "\(url)/__control/rules"])
     }
 
     public func requests() throws -> [Seen] {
         let text = try run(registryTool("curl", package: "curl"), ["-sf", "\(url)/__control/log"])
         let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
         return array.map {
-            Seen(method: $0["method"] as? String ?? "", path: $0["path"] as? String ?? "",
-                 host: $0["host"] as? String ?? "", authorization: $0["authorization"] as? Bool ?? false)
+            Seen(
+                method: $0["method"] as? String ?? "", path: $0["path"] as? String ?? "",
+                host: $0["host"] as? String ?? "", authorization: $0["authorization"] as? Bool ?? false)
         }
     }
 

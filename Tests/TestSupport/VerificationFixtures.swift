@@ -19,7 +19,8 @@ public enum VerificationFixtures {
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("usr/bin"), withIntermediateDirectories: true)
-        try "Debian GNU/Linux 12\n".write(to: root.appendingPathComponent("etc/issue"), atomically: true, encoding: .utf8)
+        try "Debian GNU/Linux 12\n".write(
+            to: root.appendingPathComponent("etc/issue"), atomically: true, encoding: .utf8)
         for i in 0..<files {
             let text = String(repeating: "line \(i) of a binary stand-in\n", count: 50 + i * 10)
             try text.write(to: root.appendingPathComponent("usr/bin/tool\(i)"), atomically: true, encoding: .utf8)
@@ -59,8 +60,10 @@ public enum VerificationFixtures {
 
     /// An oci-import layout in `dir` with one manifest of one layer (Debian/Ubuntu shape); the
     /// layer is a small rootfs, or the uncompressed tar `layerTar`.
-    public static func makeLayout(in dir: URL, compression: LayerCompression = .gzip,
-                                  architecture: String = "amd64", layerTar: URL? = nil) throws -> Layout {
+    public static func makeLayout(
+        in dir: URL, compression: LayerCompression = .gzip,
+        architecture: String = "amd64", layerTar: URL? = nil
+    ) throws -> Layout {
         let fm = FileManager.default
         let blobs = dir.appendingPathComponent("blobs/sha256")
         try fm.createDirectory(at: blobs, withIntermediateDirectories: true)
@@ -72,34 +75,46 @@ public enum VerificationFixtures {
             try fm.copyItem(at: layerTar, to: tarURL)
         } else {
             let rootfs = try makeRootfs(in: work)
-            try runTool("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=2024-01-01",
-                            "-cf", tarURL.path, "-C", rootfs.path, "."])
+            try runTool(
+                "tar",
+                [
+                    "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=2024-01-01",
+                    "-cf", tarURL.path, "-C", rootfs.path, ".",
+                ])
         }
         let diffID = "sha256:" + (try sha256sum(tarURL))
         let layerURL: URL
         switch compression {
-        case .gzip: try runTool("gzip", ["-n", "-k", tarURL.path]); layerURL = work.appendingPathComponent("layer.tar.gz")
-        case .zstd: try runTool("zstd", ["-q", "-k", tarURL.path]); layerURL = work.appendingPathComponent("layer.tar.zst")
-        case .xz: try runTool("xz", ["-k", tarURL.path]); layerURL = work.appendingPathComponent("layer.tar.xz")
+        case .gzip:
+            try runTool("gzip", ["-n", "-k", tarURL.path])
+            layerURL = work.appendingPathComponent("layer.tar.gz")
+        case .zstd:
+            try runTool("zstd", ["-q", "-k", tarURL.path])
+            layerURL = work.appendingPathComponent("layer.tar.zst")
+        case .xz:
+            try runTool("xz", ["-k", tarURL.path])
+            layerURL = work.appendingPathComponent("layer.tar.xz")
         case .none: layerURL = tarURL
         }
         let layerDigest = try store(layerURL, in: blobs)
         let layerSize = try size(of: blob(layerDigest, blobs))
         let config = """
-        {"architecture":"\(architecture)","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["bash"]},"created":"2024-01-01T00:00:00Z","history":[{"created":"2024-01-01T00:00:00Z","created_by":"# debian.sh --arch '\(architecture)' out/ 'bookworm' '@1704067200'","comment":"debuerreotype 0.15"}],"rootfs":{"type":"layers","diff_ids":["\(diffID)"]}}
-        """
+            {"architecture":"\(architecture)","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["bash"]},"created":"2024-01-01T00:00:00Z","history":[{"created":"2024-01-01T00:00:00Z","created_by":"# debian.sh --arch '\(architecture)' out/ 'bookworm' '@1704067200'","comment":"debuerreotype 0.15"}],"rootfs":{"type":"layers","diff_ids":["\(diffID)"]}}
+            """
         let configDigest = try storeBytes(Data(config.utf8), in: blobs)
         let manifest = """
-        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(configDigest)","size":\(config.utf8.count)},"layers":[{"mediaType":"\(compression.mediaType)","digest":"\(layerDigest)","size":\(layerSize)}]}
-        """
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(configDigest)","size":\(config.utf8.count)},"layers":[{"mediaType":"\(compression.mediaType)","digest":"\(layerDigest)","size":\(layerSize)}]}
+            """
         let manifestDigest = try storeBytes(Data(manifest.utf8), in: blobs)
-        try #"{"imageLayoutVersion":"1.0.0"}"#.write(to: dir.appendingPathComponent("oci-layout"), atomically: true, encoding: .utf8)
+        try #"{"imageLayoutVersion":"1.0.0"}"#.write(
+            to: dir.appendingPathComponent("oci-layout"), atomically: true, encoding: .utf8)
         let index = """
-        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\(manifestDigest)","size":\(manifest.utf8.count),"annotations":{"org.opencontainers.image.ref.name":"bookworm"},"platform":{"architecture":"\(architecture)","os":"linux"}}]}
-        """
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\(manifestDigest)","size":\(manifest.utf8.count),"annotations":{"org.opencontainers.image.ref.name":"bookworm"},"platform":{"architecture":"\(architecture)","os":"linux"}}]}
+            """
         try index.write(to: dir.appendingPathComponent("index.json"), atomically: true, encoding: .utf8)
-        return Layout(directory: dir, manifestDigest: manifestDigest, configDigest: configDigest,
-                      layerDigest: layerDigest, diffID: diffID)
+        return Layout(
+            directory: dir, manifestDigest: manifestDigest, configDigest: configDigest,
+            layerDigest: layerDigest, diffID: diffID)
     }
 
     private static func blob(_ digest: String, _ blobs: URL) -> URL {
@@ -137,7 +152,9 @@ public enum VerificationFixtures {
     private static func store(_ url: URL, in blobs: URL) throws -> String {
         let digest = "sha256:" + (try sha256sum(url))
         let target = blob(digest, blobs)
-        if !FileManager.default.fileExists(atPath: target.path) { try FileManager.default.copyItem(at: url, to: target) }
+        if !FileManager.default.fileExists(atPath: target.path) {
+            try FileManager.default.copyItem(at: url, to: target)
+        }
         return digest
     }
 
@@ -202,12 +219,15 @@ public enum VerificationFixtures {
 /// characters (`path.split(separator: ":") + [...]` infers `[[Character]]`) and finds nothing.
 @discardableResult
 public func runTool(_ tool: String, _ arguments: [String], cwd: URL? = nil) throws -> String {
-    let packages = ["sha256sum": "coreutils", "sha512sum": "coreutils", "mkfifo": "coreutils", "chmod": "coreutils",
-                    "xz": "xz-utils", "tar": "tar", "gzip": "gzip", "zstd": "zstd", "git": "git", "python3": "python3"]
+    let packages = [
+        "sha256sum": "coreutils", "sha512sum": "coreutils", "mkfifo": "coreutils", "chmod": "coreutils",
+        "xz": "xz-utils", "tar": "tar", "gzip": "gzip", "zstd": "zstd", "git": "git", "python3": "python3",
+    ]
     if tool.hasPrefix("/") { return try run(tool, arguments, cwd: cwd) }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/bin"]
-    guard let found = dirs.map({ $0 + "/" + tool }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    guard let found = dirs.map({ $0 + "/" + tool }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+    else {
         throw TestSupportError.toolMissing(tool: tool, package: packages[tool] ?? tool)
     }
     return try run(found, arguments, cwd: cwd)

@@ -18,7 +18,11 @@ import TrackbotCore
             threads.insert("\(pthread_self())")
             lock.unlock()
         }
-        func leave() { lock.lock(); now -= 1; lock.unlock() }
+        func leave() {
+            lock.lock()
+            now -= 1
+            lock.unlock()
+        }
     }
 
     @Test func aHundredJobsRunAtMostWidthAtOnceAndAllComplete() async throws {
@@ -62,7 +66,13 @@ import TrackbotCore
         let gauge = Gauge()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<30 {
-                group.addTask { try await pool.run { gauge.enter(); usleep(2_000); gauge.leave() } }
+                group.addTask {
+                    try await pool.run {
+                        gauge.enter()
+                        usleep(2_000)
+                        gauge.leave()
+                    }
+                }
             }
             try await group.waitForAll()
         }
@@ -82,7 +92,12 @@ import TrackbotCore
         let pool = BlockingPool(width: 1)
         let order = OrderLog()
         let gate = DispatchSemaphore(value: 0)
-        let first = Task { try await pool.run { gate.wait(); order.append(0) } }
+        let first = Task {
+            try await pool.run {
+                gate.wait()
+                order.append(0)
+            }
+        }
         while pool.busyCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         var later: [Task<Void, any Error>] = []
         for i in 1...5 {
@@ -114,7 +129,15 @@ import TrackbotCore
     final class OrderLog: @unchecked Sendable {
         private let lock = NSLock()
         private var items: [Int] = []
-        func append(_ i: Int) { lock.lock(); items.append(i); lock.unlock() }
-        var values: [Int] { lock.lock(); defer { lock.unlock() }; return items }
+        func append(_ i: Int) {
+            lock.lock()
+            items.append(i)
+            lock.unlock()
+        }
+        var values: [Int] {
+            lock.lock()
+            defer { lock.unlock() }
+            return items
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TrackbotCore
 
 @Suite struct DigestTests {
@@ -10,8 +11,10 @@ import Testing
         #expect(e.algorithm == .sha512)
     }
 
-    @Test(arguments: ["sha256:abc", "md5:" + String(repeating: "a", count: 32),
-                      "sha256:" + String(repeating: "A", count: 64), "nocolon", "sha256:" + String(repeating: "g", count: 64)])
+    @Test(arguments: [
+        "sha256:abc", "md5:" + String(repeating: "a", count: 32),
+        "sha256:" + String(repeating: "A", count: 64), "nocolon", "sha256:" + String(repeating: "g", count: 64),
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(throws: DigestError.malformed(text)) { try Digest(parsing: text) }
     }
@@ -41,8 +44,11 @@ import Testing
         var r = URLRewriter()
         r.add(try URLRewriter.parseRule("https://github.com/=git://127.0.0.1:9/"))
         r.add(try URLRewriter.parseRule("https://github.com/alpinelinux/=file:///srv/alpine/"))
-        #expect(r.rewrite("https://github.com/alpinelinux/docker-alpine.git").url == "file:///srv/alpine/docker-alpine.git")
-        #expect(r.rewrite("https://github.com/docker-library/official-images.git").url == "git://127.0.0.1:9/docker-library/official-images.git")
+        #expect(
+            r.rewrite("https://github.com/alpinelinux/docker-alpine.git").url == "file:///srv/alpine/docker-alpine.git")
+        #expect(
+            r.rewrite("https://github.com/docker-library/official-images.git").url
+                == "git://127.0.0.1:9/docker-library/official-images.git")
         #expect(r.rewrite("https://gitlab.com/x").rewritten == false)
         #expect(throws: RewriteError.malformed("nothing")) { try URLRewriter.parseRule("nothing") }
     }

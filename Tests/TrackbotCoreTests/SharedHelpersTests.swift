@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrackbotCore
 
 /// The shared helpers, including the edge cases where the copies they replaced disagreed.
@@ -40,9 +41,11 @@ import Testing
     }
 
     @Test func unreadableAuthoritiesAreRefused() {
-        for url in ["http://", "http:///path", "http://host:/", "http://host:http/", "http://host:65536/",
-                    "http://host:-1/", "http://user@/", "http://ho st/", "http://a:1:2/", "no-scheme.example/x",
-                    "http://host:123456/"] {
+        for url in [
+            "http://", "http:///path", "http://host:/", "http://host:http/", "http://host:65536/",
+            "http://host:-1/", "http://user@/", "http://ho st/", "http://a:1:2/", "no-scheme.example/x",
+            "http://host:123456/",
+        ] {
             #expect(URLAuthority(url: url) == nil, "\(url)")
         }
         #expect(URLAuthority(url: "http://host:65535/")?.port == 65535)
@@ -98,15 +101,19 @@ import Testing
     @Test func digestsKeepTheirRules() throws {
         // A digest as OCI writes it is lowercase; a hash from a checksum file may be uppercase.
         #expect(throws: DigestError.self) { try Digest(parsing: "sha256:" + String(repeating: "A", count: 64)) }
-        #expect(try Digest(algorithm: .sha256, hex: String(repeating: "A", count: 64)).hex == String(repeating: "a", count: 64))
+        #expect(
+            try Digest(algorithm: .sha256, hex: String(repeating: "A", count: 64)).hex
+                == String(repeating: "a", count: 64))
         #expect(throws: DigestError.self) { try Digest(algorithm: .sha256, hex: String(repeating: "ａ", count: 64)) }
     }
 }
 
 @Suite struct RelativePathTests {
     @Test func goCleanMatchesGo() {
-        let cases = ["": ".", ".": ".", "a/": "a", "a//b": "a/b", "./a/./b/": "a/b", "a/../b": "b", "../a": "../a",
-                     "a/../..": "..", "/../a": "/a", "/": "/", "//a": "/a", "8/alpine": "8/alpine"]
+        let cases = [
+            "": ".", ".": ".", "a/": "a", "a//b": "a/b", "./a/./b/": "a/b", "a/../b": "b", "../a": "../a",
+            "a/../..": "..", "/../a": "/a", "/": "/", "//a": "/a", "8/alpine": "8/alpine",
+        ]
         for (input, expected) in cases { #expect(RelativePath.goClean(input) == expected, "\(input)") }
     }
 
@@ -141,7 +148,7 @@ import Testing
         #expect(RetryPolicy.retryAfter(nil) == nil)
         #expect(RetryPolicy.retryAfter("") == nil)
         #expect(RetryPolicy.retryAfter("soon") == nil)
-        let now = Date(timeIntervalSince1970: 1445412480) // Wed, 21 Oct 2015 07:28:00 GMT
+        let now = Date(timeIntervalSince1970: 1445412480)  // Wed, 21 Oct 2015 07:28:00 GMT
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == 30)
         #expect(RetryPolicy.retryAfter("Wednesday, 21-Oct-15 07:28:30 GMT", now: now) == 30)
         #expect(RetryPolicy.retryAfter("Wed Oct 21 07:28:30 2015", now: now) == 30)
@@ -177,7 +184,9 @@ import Testing
     @Test func whichFailuresAreRetried() {
         // The GitHub client retried every 5xx; 501 and 505 say the request will never work.
         for status in [429, 500, 502, 503, 504] { #expect(RetryPolicy.isRetryable(status: status)) }
-        for status in [400, 401, 403, 404, 409, 422, 501, 505, 599] { #expect(!RetryPolicy.isRetryable(status: status)) }
+        for status in [400, 401, 403, 404, 409, 422, 501, 505, 599] {
+            #expect(!RetryPolicy.isRetryable(status: status))
+        }
         #expect(RetryPolicy.isIdempotent(method: "get"))
         #expect(RetryPolicy.isIdempotent(method: "PUT"))
         #expect(!RetryPolicy.isIdempotent(method: "POST"))
@@ -196,7 +205,10 @@ import Testing
 @Suite struct TaskCacheTests {
     actor Counter {
         var value = 0
-        func next() -> Int { value += 1; return value }
+        func next() -> Int {
+            value += 1
+            return value
+        }
     }
     struct Failure: Error, Equatable {}
 
@@ -227,7 +239,12 @@ import Testing
     @Test func keepSuccessesForgetsFailures() async throws {
         let cache = TaskCache<Int, Int>(keep: .successes)
         let counter = Counter()
-        await #expect(throws: Failure.self) { try await cache.value(for: 1) { _ = await counter.next(); throw Failure() } }
+        await #expect(throws: Failure.self) {
+            try await cache.value(for: 1) {
+                _ = await counter.next()
+                throw Failure()
+            }
+        }
         #expect(try await cache.value(for: 1) { await counter.next() } == 2)
         #expect(try await cache.value(for: 1) { await counter.next() } == 2)
     }
@@ -235,7 +252,12 @@ import Testing
     @Test func keepEverythingRemembersErrors() async throws {
         let cache = TaskCache<Int, Int>(keep: .everything)
         let counter = Counter()
-        await #expect(throws: Failure.self) { try await cache.value(for: 1) { _ = await counter.next(); throw Failure() } }
+        await #expect(throws: Failure.self) {
+            try await cache.value(for: 1) {
+                _ = await counter.next()
+                throw Failure()
+            }
+        }
         await #expect(throws: Failure.self) { try await cache.value(for: 1) { await counter.next() } }
         #expect(await counter.value == 1)
     }
@@ -289,7 +311,10 @@ import Testing
 }
 
 @Suite struct JSONCodingTests {
-    struct Sample: Encodable { var b = "x/y"; var a = 1 }
+    struct Sample: Encodable {
+        var b = "x/y"
+        var a = 1
+    }
 
     @Test func readableIsPrettySortedWithSlashes() throws {
         #expect(try JSONCoding.readable(Sample()) == "{\n  \"a\" : 1,\n  \"b\" : \"x/y\"\n}\n")

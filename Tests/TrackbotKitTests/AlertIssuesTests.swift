@@ -1,10 +1,11 @@
 import Foundation
 import GitHub
-import Testing
+import Reporting
 import TestSupport
+import Testing
 import TrackbotCore
 import Tracking
-import Reporting
+
 @testable import TrackbotKit
 
 /// GitHub issues follow the alerts recorded in the state: opened once, kept open and unchanged
@@ -27,15 +28,19 @@ struct AlertIssuesTests {
             var s = GitHubSettings(apiURL: github.url, token: Secret(token))
             s.mutationSpacing = 0
             settings = s
-            try Data("\n[github]\nrepository = \"\(AlertIssuesTests.repo)\"\nlabels = [\"trackbot\"]\n".utf8).append(to: demo.world.configPath)
+            try Data("\n[github]\nrepository = \"\(AlertIssuesTests.repo)\"\nlabels = [\"trackbot\"]\n".utf8).append(
+                to: demo.world.configPath)
         }
 
         func watch(_ settings: GitHubSettings? = nil) async throws -> CommandResult {
-            try await CheckCommand.run(.init(references: ["demo"], openIssues: true, github: settings ?? self.settings),
-                                       options: demo.world.options())
+            try await CheckCommand.run(
+                .init(references: ["demo"], openIssues: true, github: settings ?? self.settings),
+                options: demo.world.options())
         }
 
-        func issues() throws -> [GitHubStandIn.Issue] { try github.issues(repo: AlertIssuesTests.repo).sorted { $0.number < $1.number } }
+        func issues() throws -> [GitHubStandIn.Issue] {
+            try github.issues(repo: AlertIssuesTests.repo).sorted { $0.number < $1.number }
+        }
         func mutations() throws -> [GitHubStandIn.Request] { try github.requests().filter { $0.method != "GET" } }
     }
 
@@ -48,7 +53,9 @@ struct AlertIssuesTests {
         try s.demo.publish("1.0", amd64Extra: "etc/tampered")
         let opened = try await s.watch()
         #expect(opened.exitCode == 1)
-        #expect(opened.diagnostics.contains { $0.hasPrefix("GitHub: created issue #1: trackbot: demo digest-drift") }, "\(opened.diagnostics)")
+        #expect(
+            opened.diagnostics.contains { $0.hasPrefix("GitHub: created issue #1: trackbot: demo digest-drift") },
+            "\(opened.diagnostics)")
         let body = try s.issues().first?.body
         #expect(try s.demo.state().images["demo"]?.alerts.first?.issue == 1)
 
@@ -66,13 +73,17 @@ struct AlertIssuesTests {
         try s.github.close(repo: Self.repo, number: 1, by: "octo-maintainer")
         let answered = try await s.watch()
         #expect(answered.exitCode == 0, "\(answered.output) \(answered.diagnostics)")
-        #expect(answered.diagnostics.contains { $0.contains("GitHub issue #1 closed by octo-maintainer") }, "\(answered.diagnostics)")
+        #expect(
+            answered.diagnostics.contains { $0.contains("GitHub issue #1 closed by octo-maintainer") },
+            "\(answered.diagnostics)")
         // The same run counts it as answered: shown once as acknowledged, and the drifted digest
         // is the trusted one now, so the record ends.
         #expect(answered.output.contains("acknowledged by octo-maintainer"), "\(answered.output)")
         #expect(answered.output.contains("GitHub issue #1 closed"))
         #expect(try s.demo.state().images["demo"]?.alerts.isEmpty == true)
-        #expect(try s.demo.state().images["demo"]?.tags["1.0"]?.platforms["amd64"]?.trusted?.reason.contains("octo-maintainer") == true)
+        #expect(
+            try s.demo.state().images["demo"]?.tags["1.0"]?.platforms["amd64"]?.trusted?.reason.contains(
+                "octo-maintainer") == true)
         #expect(try s.issues().map(\.state) == ["closed"])
 
         let later = try await s.watch()
@@ -129,23 +140,28 @@ struct AlertIssuesTests {
         _ = try await CheckCommand.run(.init(references: ["demo"]), options: s.demo.world.options())
         try s.demo.publish("1.0", amd64Extra: "etc/tampered")
         let report = s.demo.world.dir.appending("report.json").path
-        let check = try await CheckCommand.run(.init(references: ["demo"], outputs: [.init(format: .json, path: report)]),
-                                               options: s.demo.world.options())
+        let check = try await CheckCommand.run(
+            .init(references: ["demo"], outputs: [.init(format: .json, path: report)]),
+            options: s.demo.world.options())
         #expect(check.exitCode == 1)
         // The registry and git daemon are no longer needed.
         s.demo.world.registry.stop()
         s.demo.world.daemon.server.stop()
-        let sync = try await IssuesSyncCommand.run(.init(reports: [report], github: s.settings), options: s.demo.world.options())
+        let sync = try await IssuesSyncCommand.run(
+            .init(reports: [report], github: s.settings), options: s.demo.world.options())
         #expect(sync.exitCode == 1, "\(sync.output) \(sync.diagnostics)")
         #expect(sync.output.contains("1 open alert"))
         #expect(try s.issues().count == 1)
-        let again = try await IssuesSyncCommand.run(.init(reports: [report], github: s.settings), options: s.demo.world.options())
+        let again = try await IssuesSyncCommand.run(
+            .init(reports: [report], github: s.settings), options: s.demo.world.options())
         #expect(again.exitCode == 1)
         #expect(try s.issues().count == 1)
 
         var missing = s.demo.world.options()
         missing.statePath = s.demo.world.dir.appending("no-such-state.json").path
-        await #expect(throws: UsageError.self) { _ = try await IssuesSyncCommand.run(.init(reports: [], github: s.settings), options: missing) }
+        await #expect(throws: UsageError.self) {
+            _ = try await IssuesSyncCommand.run(.init(reports: [], github: s.settings), options: missing)
+        }
         #expect(try s.issues().map(\.state) == ["open"])
     }
 }

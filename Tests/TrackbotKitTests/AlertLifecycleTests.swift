@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Tracking
+
 @testable import TrackbotKit
 
 /// An alert is a promise: end to end against a real git daemon and registry, an unexplained
@@ -22,10 +23,17 @@ struct AlertLifecycleTests {
             world = try SyntheticWorld()
             let commit = try world.commit("demo", files: ["Dockerfile": "FROM scratch\nCMD [\"/bin/sh\"]\n"])
             try world.upstreamGit("demo", ["push", "--quiet", "origin", "main"])
-            try world.library("demo", SyntheticWorld.libraryFile(repo: "demo", entries: [
-                ("1.0, 1", "refs/heads/main", commit, "Architectures: amd64, arm64v8\n"),
-                ("2", "refs/heads/main", commit, "Architectures: amd64, arm64v8\nDirectory: .\nFile: Dockerfile\nBuilder: buildkit\n"),
-            ]))
+            try world.library(
+                "demo",
+                SyntheticWorld.libraryFile(
+                    repo: "demo",
+                    entries: [
+                        ("1.0, 1", "refs/heads/main", commit, "Architectures: amd64, arm64v8\n"),
+                        (
+                            "2", "refs/heads/main", commit,
+                            "Architectures: amd64, arm64v8\nDirectory: .\nFile: Dockerfile\nBuilder: buildkit\n"
+                        ),
+                    ]))
             rootfs = try world.rootfs(AlertLifecycleTests.rootfsFiles)
             for tag in ["1.0", "1", "2"] { try publish(tag) }
         }
@@ -33,7 +41,8 @@ struct AlertLifecycleTests {
         /// Publishes `tag` with `extra` files on the given architectures (a re-push).
         @discardableResult
         func publish(_ tag: String, amd64Extra: String? = nil, arm64Extra: String? = nil) throws -> [String] {
-            try world.publish("demo", tag: tag, platforms: [("amd64", rootfs, amd64Extra, nil), ("arm64v8", rootfs, arm64Extra, nil)])
+            try world.publish(
+                "demo", tag: tag, platforms: [("amd64", rootfs, amd64Extra, nil), ("arm64v8", rootfs, arm64Extra, nil)])
         }
 
         func state() throws -> State { try StateStore(path: world.statePath).load() }
@@ -54,7 +63,11 @@ struct AlertLifecycleTests {
             #expect(drift.count == 1, "run \(run): \(report.findings)")
             #expect(drift.first?.tag == "1.0" && drift.first?.arch == "amd64")
             #expect(drift.first?.alertStatus == "open")
-            if since == nil { since = drift.first?.openSince } else { #expect(drift.first?.openSince == since, "run \(run)") }
+            if since == nil {
+                since = drift.first?.openSince
+            } else {
+                #expect(drift.first?.openSince == since, "run \(run)")
+            }
             #expect(report.platform("demo", "1.0", "amd64")?.status == "mismatch")
             // Untouched platforms were compared with their trusted digests, and matched.
             #expect(report.platform("demo", "1.0", "arm64v8")?.status == "verified")
@@ -68,8 +81,10 @@ struct AlertLifecycleTests {
         #expect(listed.output.contains("since \(since ?? "?")"))
         #expect(throws: UsageError.self) { _ = try AlertsCommand.run(.init(images: ["nope"]), options: text) }
 
-        let ack = try await AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "the maintainers re-pushed 1.0 (INC-7)",
-                                           by: "ana"), options: demo.world.options())
+        let ack = try await AckCommand.run(
+            .init(
+                reference: "demo:1.0", kind: "digest-drift", reason: "the maintainers re-pushed 1.0 (INC-7)",
+                by: "ana"), options: demo.world.options())
         #expect(ack.output.contains("acknowledged digest-drift demo:1.0 amd64"))
         text.format = .json
         let acknowledged = try AlertsCommand.run(.init(images: []), options: text)
@@ -93,7 +108,8 @@ struct AlertLifecycleTests {
 
         // Nothing open: ack has nothing to answer, and says what is open.
         await #expect(throws: UsageError.self) {
-            _ = try await AckCommand.run(.init(reference: "demo:1.0", kind: "digest-drift", reason: "again"), options: demo.world.options())
+            _ = try await AckCommand.run(
+                .init(reference: "demo:1.0", kind: "digest-drift", reason: "again"), options: demo.world.options())
         }
     }
 
@@ -114,7 +130,8 @@ struct AlertLifecycleTests {
         #expect(r1.alerts.count == 1 && r1.alerts.first?.message.contains("still open") == true)
         let afterOneTag = try demo.state().images["demo"]
         #expect(afterOneTag?.tags["1"] == recorded?.tags["1"])
-        #expect(afterOneTag?.tags["2"]?.platforms["arm64v8"]?.trusted == recorded?.tags["2"]?.platforms["arm64v8"]?.trusted)
+        #expect(
+            afterOneTag?.tags["2"]?.platforms["arm64v8"]?.trusted == recorded?.tags["2"]?.platforms["arm64v8"]?.trusted)
 
         // One architecture of the drifted tag: arm64v8's drift and record are kept.
         let (oneArch, ra) = try await demo.world.check(["demo:2"], arch: [.amd64])
@@ -160,11 +177,13 @@ struct AlertLifecycleTests {
         let demo = try await offPool { try Demo() }
         _ = try await demo.world.check(["demo:1.0"])
         let before = try #require(try demo.state().images["demo"]?.tags["1.0"]?.platforms["amd64"]?.digest)
-        let digests = try demo.world.publish("demo", tag: "1.0", platforms: [
-            ("amd64", demo.rootfs, nil, "linux/amd64/v3"),
-            ("amd64", demo.rootfs, "etc/tampered", nil),
-            ("arm64v8", demo.rootfs, nil, nil),
-        ])
+        let digests = try demo.world.publish(
+            "demo", tag: "1.0",
+            platforms: [
+                ("amd64", demo.rootfs, nil, "linux/amd64/v3"),
+                ("amd64", demo.rootfs, "etc/tampered", nil),
+                ("arm64v8", demo.rootfs, nil, nil),
+            ])
         #expect(digests.first == before.description)  // the recorded manifest, relabelled
         let (result, report) = try await demo.world.check(["demo:1.0"])
         #expect(result.exitCode == 1, "\(result.output)")
@@ -179,7 +198,8 @@ struct AlertLifecycleTests {
         let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("child", files: ["Dockerfile": "FROM missingbase:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", "refs/heads/main", commit, "")]))
+        try world.library(
+            "child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", "refs/heads/main", commit, "")]))
         let rootfs = try world.rootfs(Self.rootfsFiles)
         try world.publish("child", tag: "1", rootfs: rootfs)
         let (result, report) = try await world.check(["child"])
@@ -233,7 +253,8 @@ struct AlertLifecycleTests {
         let demo = try await offPool { try Demo() }
         let json = demo.world.dir.appending("out/report.json").path
         let markdown = demo.world.dir.appending("out/summary.md").path
-        let request = CheckCommand.Request(references: ["demo"], outputs: [.init(format: .json, path: json), .init(format: .markdown, path: markdown)])
+        let request = CheckCommand.Request(
+            references: ["demo"], outputs: [.init(format: .json, path: json), .init(format: .markdown, path: markdown)])
         let result = try await CheckCommand.run(request, options: demo.world.options(.text))
         #expect(result.exitCode == 0)
         let written = try String(contentsOfFile: json, encoding: .utf8)
@@ -250,19 +271,24 @@ struct AlertLifecycleTests {
         _ = try await demo.world.check(["demo:1.0"])
         try demo.publish("1.0", amd64Extra: "etc/tampered")
         let base = try String(contentsOfFile: demo.world.configPath, encoding: .utf8)
-        try (base + "\n[[mute]]\nimage = \"demo\"\ntag = \"1.0\"\nkind = \"digest-drift\"\nreason = \"INC-9 re-push\"\nuntil = \"2999-01-01\"\n")
+        try
+            (base
+            + "\n[[mute]]\nimage = \"demo\"\ntag = \"1.0\"\nkind = \"digest-drift\"\nreason = \"INC-9 re-push\"\nuntil = \"2999-01-01\"\n")
             .write(toFile: demo.world.configPath, atomically: true, encoding: .utf8)
         let (muted, rm) = try await demo.world.check(["demo:1.0"])
         #expect(muted.exitCode == 0, "\(muted.output)")
         #expect(rm.findings.first { $0.kind == "digest-drift" }?.alertStatus == "muted")
-        try (base + "\n[[mute]]\nimage = \"demo\"\nkind = \"digest-drift\"\nreason = \"INC-9 re-push\"\nuntil = \"2020-01-01\"\n")
+        try
+            (base
+            + "\n[[mute]]\nimage = \"demo\"\nkind = \"digest-drift\"\nreason = \"INC-9 re-push\"\nuntil = \"2020-01-01\"\n")
             .write(toFile: demo.world.configPath, atomically: true, encoding: .utf8)
         let (expired, re) = try await demo.world.check(["demo:1.0"])
         #expect(expired.exitCode == 1)
         #expect(re.alerts.count == 1)
         #expect(expired.output.contains("expired"))
         // A mute without a reason or an end is refused, naming the line.
-        try (base + "\n[[mute]]\nimage = \"demo\"\nuntil = \"2999-01-01\"\n").write(toFile: demo.world.configPath, atomically: true, encoding: .utf8)
+        try (base + "\n[[mute]]\nimage = \"demo\"\nuntil = \"2999-01-01\"\n").write(
+            toFile: demo.world.configPath, atomically: true, encoding: .utf8)
         await #expect(throws: ConfigurationError.self) { _ = try await demo.world.check(["demo:1.0"]) }
     }
 }

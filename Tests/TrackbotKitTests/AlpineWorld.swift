@@ -1,7 +1,8 @@
 import Foundation
+import Reporting
 import TestSupport
 import TrackbotCore
-import Reporting
+
 @testable import TrackbotKit
 
 /// The real alpine trace, offline: official-images (corpus subset) and docker-alpine v3.20
@@ -19,12 +20,17 @@ final class AlpineWorld: @unchecked Sendable {
     let configPath: String
     let statePath: String
 
-    init(images: String = "[[images]]\nname = \"alpine\"\ntags = [\"3.20\"]\narchitectures = [\"amd64\", \"arm64v8\"]\n") throws {
+    init(
+        images: String = "[[images]]\nname = \"alpine\"\ntags = [\"3.20\"]\narchitectures = [\"amd64\", \"arm64v8\"]\n"
+    ) throws {
         dir = try TemporaryDirectory("alpine-world")
         let git = dir.appending("git")
-        try FileManager.default.createDirectory(at: git.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
-        try GitRepositories.fromBundle("official-images-subset.bundle", into: git, name: "docker-library/official-images.git")
+        try FileManager.default.createDirectory(
+            at: git.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
+        try GitRepositories.fromBundle(
+            "official-images-subset.bundle", into: git, name: "docker-library/official-images.git")
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
         daemon = try GitDaemon(base: git, logDirectory: dir.url)
         registry = try LocalRegistry(root: dir.appending("registry"), workDirectory: dir.url)
@@ -32,40 +38,49 @@ final class AlpineWorld: @unchecked Sendable {
         statePath = dir.appending("state.json").path
         configPath = dir.appending("trackbot.toml").path
         let config = """
-        state = "\(statePath)"
-        cache-dir = "\(dir.appending("cache").path)"
-        [library]
-        source = "https://github.com/docker-library/official-images.git"
-        ref = "\(Self.commit87)"
-        [rewrite]
-        "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
-        "docker.io" = "\(registry.url)"
-        \(images)
-        """
+            state = "\(statePath)"
+            cache-dir = "\(dir.appending("cache").path)"
+            [library]
+            source = "https://github.com/docker-library/official-images.git"
+            ref = "\(Self.commit87)"
+            [rewrite]
+            "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
+            "docker.io" = "\(registry.url)"
+            \(images)
+            """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
     /// Builds an image from the real tarballs (with official-image annotations) and pushes it as
     /// `library/alpine:TAG` for each tag. On a thread of its own (make_oci.py, skopeo).
-    func publish(tags: [String], revision: String = AlpineWorld.alpineCommit, extraFile: String? = nil, name: String = "alpine") async throws {
+    func publish(
+        tags: [String], revision: String = AlpineWorld.alpineCommit, extraFile: String? = nil, name: String = "alpine"
+    ) async throws {
         try await offPool { try self.publishBlocking(tags: tags, revision: revision, extraFile: extraFile, name: name) }
     }
 
     private func publishBlocking(tags: [String], revision: String, extraFile: String?, name: String) throws {
         // make_oci.py is deterministic (fixed times, gzip without a name or time): each layout is
         // made once per test process and pushed from there.
-        let out = try AlpineShared.shared.layout(key: "\(revision) \(extraFile ?? "-")") { try self.makeLayout(revision: revision, extraFile: extraFile, out: $0) }
+        let out = try AlpineShared.shared.layout(key: "\(revision) \(extraFile ?? "-")") {
+            try self.makeLayout(revision: revision, extraFile: extraFile, out: $0)
+        }
         for tag in tags { try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag) }
     }
 
     private func makeLayout(revision: String, extraFile: String?, out: URL) throws {
-        var args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t",
-                    "--annotation", "org.opencontainers.image.revision=\(revision)"]
+        var args = [
+            TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag",
+            "t",
+            "--annotation", "org.opencontainers.image.revision=\(revision)",
+        ]
         for (arch, d) in Self.arches {
             var spec = "\(arch)=\(checkout.path)/\(d)/alpine-minirootfs-3.20.3-\(d).tar.gz"
             if let extraFile, arch == "amd64" { spec += ",extra=\(extraFile):tampered" }
-            args += ["--platform", spec, "--platform-annotation",
-                     "\(arch):org.opencontainers.image.source=https://github.com/alpinelinux/docker-alpine.git#\(revision):\(d)"]
+            args += [
+                "--platform", spec, "--platform-annotation",
+                "\(arch):org.opencontainers.image.source=https://github.com/alpinelinux/docker-alpine.git#\(revision):\(d)",
+            ]
         }
         _ = try run(try requireTool("python3", package: "python3"), args)
     }
@@ -85,10 +100,30 @@ final class AlpineWorld: @unchecked Sendable {
 
     /// The parts of `--format json` the tests read.
     struct Report: Decodable {
-        struct F: Decodable { var kind: String; var severity: String; var tag: String?; var arch: String?; var expected: String?; var actual: String? }
-        struct Image: Decodable { var name: String; var error: String?; var tags: [Tag] }
-        struct Tag: Decodable { var tag: String; var indexDigest: String?; var platforms: [P]; var notes: [String] }
-        struct P: Decodable { var arch: String; var digest: String?; var verified: [String] }
+        struct F: Decodable {
+            var kind: String
+            var severity: String
+            var tag: String?
+            var arch: String?
+            var expected: String?
+            var actual: String?
+        }
+        struct Image: Decodable {
+            var name: String
+            var error: String?
+            var tags: [Tag]
+        }
+        struct Tag: Decodable {
+            var tag: String
+            var indexDigest: String?
+            var platforms: [P]
+            var notes: [String]
+        }
+        struct P: Decodable {
+            var arch: String
+            var digest: String?
+            var verified: [String]
+        }
         var findings: [F]
         var images: [Image]
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Tracking
+
 @testable import TrackbotKit
 
 @Suite("check against real git and registry servers", .serialized)
@@ -17,7 +18,9 @@ struct CheckEndToEndTests {
         #expect(r1.findings.isEmpty)
         let platforms = try #require(r1.images.first?.tags.first?.platforms)
         #expect(platforms.map(\.arch) == ["amd64", "arm64v8"])
-        #expect(platforms[0].verified.first?.hasPrefix("x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz sha512 (checksums.sha512:") == true)
+        #expect(
+            platforms[0].verified.first?.hasPrefix(
+                "x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz sha512 (checksums.sha512:") == true)
         let recorded = try StateStore(path: world.statePath).load()
         #expect(recorded.images["alpine"]?.libraryCommit == AlpineWorld.commit87)
         #expect(recorded.images["alpine"]?.tags["3.20"]?.platforms["amd64"]?.digest?.description == platforms[0].digest)
@@ -62,21 +65,27 @@ struct CheckEndToEndTests {
         let (result, report) = try await world.check()
         #expect(result.exitCode == 1)
         #expect(Set(report.findings.map(\.kind)) == ["provenance-mismatch"])
-        #expect(report.findings.contains { $0.expected == AlpineWorld.alpineCommit && $0.actual == String(repeating: "0", count: 40) })
+        #expect(
+            report.findings.contains {
+                $0.expected == AlpineWorld.alpineCommit && $0.actual == String(repeating: "0", count: 40)
+            })
     }
 
     @Test func oneImageFailingLetsTheOthersFinish() async throws {
         // busybox's upstream is not served here: it fails, alpine is still checked and recorded.
-        let world = try await offPool { try AlpineWorld(images: """
-        [[images]]
-        name = "busybox"
-        tags = ["latest"]
-        architectures = ["amd64"]
-        [[images]]
-        name = "alpine"
-        tags = ["3.20"]
-        architectures = ["amd64", "arm64v8"]
-        """) }
+        let world = try await offPool {
+            try AlpineWorld(
+                images: """
+                    [[images]]
+                    name = "busybox"
+                    tags = ["latest"]
+                    architectures = ["amd64"]
+                    [[images]]
+                    name = "alpine"
+                    tags = ["3.20"]
+                    architectures = ["amd64", "arm64v8"]
+                    """)
+        }
         try await world.publish(tags: ["3.20"])
         let result = try await CheckCommand.run(.init(references: []), options: world.options())
         let report = try JSONDecoder().decode(AlpineWorld.Report.self, from: Data(result.output.utf8))

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Registry
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 @Suite struct ConfigurationTests {
     @Test func shippedExampleReads() throws {
-        let c = try ConfigurationLoader.load(explicitPath: TestPaths.packageRoot.appendingPathComponent("config/trackbot.toml").path)
+        let c = try ConfigurationLoader.load(
+            explicitPath: TestPaths.packageRoot.appendingPathComponent("config/trackbot.toml").path)
         #expect(c.images.map(\.name) == ["alpine", "busybox", "debian", "node", "ubuntu"])
         #expect(c.images[0].tags == ["3.20", "latest", "edge"])
         #expect(c.images[2].architectures == [.amd64, .arm64v8])
@@ -22,12 +24,13 @@ import Registry
     }
 
     @Test func rewritesAndRegistry() throws {
-        let c = try ConfigurationLoader.parse("""
-        [rewrite]
-        "https://github.com/" = "git://127.0.0.1:9418/"
-        [registry]
-        concurrency = 3
-        """, path: "t.toml")
+        let c = try ConfigurationLoader.parse(
+            """
+            [rewrite]
+            "https://github.com/" = "git://127.0.0.1:9418/"
+            [registry]
+            concurrency = 3
+            """, path: "t.toml")
         #expect(c.rewrites == [.init(from: "https://github.com/", to: "git://127.0.0.1:9418/")])
         #expect(c.registry.concurrency == 3)
     }
@@ -42,15 +45,22 @@ import Registry
     }
 
     @Test func badConfigNamesKeyAndLine() {
-        expectError("[[images]]\nname = \"alpine\"\ntags = [3.20]\n",
-                    "t.toml:3: images.tags must be a list of strings; quote every element (\"3.20\", not 3.20)")
-        expectError("state = \"s.json\"\n\n[registry]\nconcurency = 3\n",
-                    "t.toml:4: registry.concurency unknown key (known here: concurrency, credential-realms, host, rate-limit-floor)")
-        expectError("[registry]\nconcurrency = 0\n",
-                    "t.toml:2: registry.concurrency must be a whole number from 1 to 64")
-        expectError("[[images]]\nname = \"debian\"\narchitectures = [\"amd64\", \"arm64\"]\n",
-                    "t.toml:3: images.architectures unknown architecture \"arm64\" (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)")
-        expectError("[[images]]\nname = \"a\"\n[[images]]\nname = \"a\"\n", "t.toml:2: images.name image \"a\" is listed twice")
+        expectError(
+            "[[images]]\nname = \"alpine\"\ntags = [3.20]\n",
+            "t.toml:3: images.tags must be a list of strings; quote every element (\"3.20\", not 3.20)")
+        expectError(
+            "state = \"s.json\"\n\n[registry]\nconcurency = 3\n",
+            "t.toml:4: registry.concurency unknown key (known here: concurrency, credential-realms, host, rate-limit-floor)"
+        )
+        expectError(
+            "[registry]\nconcurrency = 0\n",
+            "t.toml:2: registry.concurrency must be a whole number from 1 to 64")
+        expectError(
+            "[[images]]\nname = \"debian\"\narchitectures = [\"amd64\", \"arm64\"]\n",
+            "t.toml:3: images.architectures unknown architecture \"arm64\" (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)"
+        )
+        expectError(
+            "[[images]]\nname = \"a\"\n[[images]]\nname = \"a\"\n", "t.toml:2: images.name image \"a\" is listed twice")
         expectError("[github]\nrepository = \"nope\"\n", "t.toml:2: github.repository must be OWNER/NAME, got \"nope\"")
     }
 
@@ -59,7 +69,10 @@ import Registry
             _ = try ConfigurationLoader.parse("state = \"a\"\n[registry\n", path: "t.toml")
             Issue.record("expected a syntax error")
         } catch {
-            guard case .syntax(let path, let line, _) = error else { Issue.record("\(error)"); return }
+            guard case .syntax(let path, let line, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(path == "t.toml")
             #expect(line == 2)
         }
@@ -72,12 +85,17 @@ import Registry
         let registry = try await LocalRegistry.start(root: dir.appending("registry"), workDirectory: dir.url)
         let oci = dir.appending("oci")
         let rootfs = dir.appending("rootfs")
-        try FileManager.default.createDirectory(at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try Data("x\n".utf8).write(to: rootfs.appendingPathComponent("etc/x"))
         try run("tar", ["-C", rootfs.path, "-czf", dir.appending("rootfs.tar.gz").path, "."])
-        _ = try run(try requireTool("python3", package: "python3"),
-                    [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path, "--tag", "t",
-                     "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)"])
+        _ = try run(
+            try requireTool("python3", package: "python3"),
+            [
+                TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path,
+                "--tag", "t",
+                "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)",
+            ])
         try registry.push(layout: oci, tag: "t", repository: "library/cfg", as: "1")
         let config = dir.appending("trackbot.toml")
         try Data("[rewrite]\n\"docker.io\" = \"\(registry.url)\"\n".utf8).write(to: config)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import TrackbotKit
 
 @Suite("check --deep on the real alpine trace", .serialized)
@@ -60,6 +61,8 @@ struct BytePipeTests {
 
         let closed = BytePipe(capacity: 4)
         closed.closeReader()
-        #expect(throws: BytePipe.ReaderClosed.self) { try [UInt8](repeating: 0, count: 8).withUnsafeBytes { try closed.write($0) } }
+        #expect(throws: BytePipe.ReaderClosed.self) {
+            try [UInt8](repeating: 0, count: 8).withUnsafeBytes { try closed.write($0) }
+        }
     }
 }

@@ -1,25 +1,34 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import TrackbotKit
 
 @Suite("check --deep: published layers against rootfs tarballs, ADD --checksum downloads", .serialized)
 struct DeepCheckTests {
     @Test func layerWithAnExtraFileIsContentMismatchNamingIt() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let rootfs = try world.rootfs(["bin/sh": "#!fake shell\n", "etc/os-release": "ID=synthetic\n", "etc/motd": "hello\n"])
+        let rootfs = try world.rootfs([
+            "bin/sh": "#!fake shell\n", "etc/os-release": "ID=synthetic\n", "etc/motd": "hello\n",
+        ])
         let work = try world.upstream("scratchy")
         try FileManager.default.copyItem(at: rootfs, to: work.appendingPathComponent("rootfs.tar.gz"))
         let sha = try run(try findTool("sha256sum", package: "coreutils"), [rootfs.path]).prefix(64)
-        let commit = try world.commit("scratchy", files: [
-            "Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
-            "rootfs.tar.gz.sha256": "\(sha)  rootfs.tar.gz\n",
-        ])
+        let commit = try world.commit(
+            "scratchy",
+            files: [
+                "Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
+                "rootfs.tar.gz.sha256": "\(sha)  rootfs.tar.gz\n",
+            ])
         try world.upstreamGit("scratchy", ["push", "--quiet", "origin", "main"])
-        try world.library("scratchy", SyntheticWorld.libraryFile(repo: "scratchy", entries: [
-            ("same", "refs/heads/main", commit, ""), ("drifted", "refs/heads/main", commit, ""),
-        ]))
+        try world.library(
+            "scratchy",
+            SyntheticWorld.libraryFile(
+                repo: "scratchy",
+                entries: [
+                    ("same", "refs/heads/main", commit, ""), ("drifted", "refs/heads/main", commit, ""),
+                ]))
         try world.publish("scratchy", tag: "same", rootfs: rootfs)
         try world.publish("scratchy", tag: "drifted", rootfs: rootfs, extra: "etc/extra")
 
@@ -45,10 +54,11 @@ struct DeepCheckTests {
         let payload = Data("the pinned download\n".utf8)
         try payload.write(to: served.appendingPathComponent("payload.bin"))
         // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
-        let server = try await ServerProcess.start(name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
-                                                   arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
-                                                   port: 0, logDirectory: world.dir.url,
-                                                   readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
+        let server = try await ServerProcess.start(
+            name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
+            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
+            port: 0, logDirectory: world.dir.url,
+            readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
         defer { server.stop() }
         let port = server.port
         let right = StreamingHasher.digest(payload).hex
@@ -56,11 +66,17 @@ struct DeepCheckTests {
         func dockerfile(_ hex: String) -> String {
             "FROM scratch\nADD --checksum=sha256:\(hex) http://127.0.0.1:\(port)/payload.bin /payload\nCMD [\"/payload\"]\n"
         }
-        let commit = try world.commit("pinned", files: ["good/Dockerfile": dockerfile(right), "bad/Dockerfile": dockerfile(wrong)])
+        let commit = try world.commit(
+            "pinned", files: ["good/Dockerfile": dockerfile(right), "bad/Dockerfile": dockerfile(wrong)])
         try world.upstreamGit("pinned", ["push", "--quiet", "origin", "main"])
-        try world.library("pinned", SyntheticWorld.libraryFile(repo: "pinned", entries: [
-            ("good", "refs/heads/main", commit, "Directory: good\n"), ("bad", "refs/heads/main", commit, "Directory: bad\n"),
-        ]))
+        try world.library(
+            "pinned",
+            SyntheticWorld.libraryFile(
+                repo: "pinned",
+                entries: [
+                    ("good", "refs/heads/main", commit, "Directory: good\n"),
+                    ("bad", "refs/heads/main", commit, "Directory: bad\n"),
+                ]))
 
         let (plain, rp) = try await world.check(["pinned"], offline: true)
         #expect(plain.exitCode == 0, "\(plain.output)")

@@ -1,14 +1,16 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `scripts/demo`, the README's first command, run whole against the debug `trackbot` that
 /// `swift build --build-tests` (and so `swift test`) builds beside the test bundle.
 @Suite("scripts/demo (the offline demo)")
 struct DemoScriptTests {
     @Test func demoChecksCleanTwiceThenReportsTheRePushAsDriftAndCleansUp() async throws {
-        for (tool, package) in [("git", "git"), ("docker-registry", "docker-registry"), ("skopeo", "skopeo"),
-                                ("python3", "python3"), ("bash", "bash")] {
+        for (tool, package) in [
+            ("git", "git"), ("docker-registry", "docker-registry"), ("skopeo", "skopeo"),
+            ("python3", "python3"), ("bash", "bash"),
+        ] {
             _ = try registryTool(tool, package: package)
         }
         let binary = try TestPaths.trackbotBinary()
@@ -27,7 +29,9 @@ struct DemoScriptTests {
         // the next run still has it; after `trackbot ack` the fourth check exits 0 and shows the answer.
         let checks = output.components(separatedBy: "$ trackbot check demo\n").dropFirst()
         #expect(checks.count == 4, "\(output)")
-        let stillOpen = output.components(separatedBy: "$ trackbot check demo --format markdown --dry-run\n").dropFirst().first ?? ""
+        let stillOpen =
+            output.components(separatedBy: "$ trackbot check demo --format markdown --dry-run\n").dropFirst().first
+            ?? ""
         #expect(stillOpen.contains("(exit status 1)") && stillOpen.contains(drifted), "\(stillOpen)")
         let acked = checks.dropFirst(3).first ?? ""
         #expect(acked.contains("(exit status 0)") && acked.contains("acknowledged by demo-user"), "\(acked)")
@@ -43,7 +47,9 @@ struct DemoScriptTests {
 
         // Cleaned up: no process still runs from the world (both servers name its directory in
         // their arguments; ports are not checked, another suite may reuse them), and it is gone.
-        #expect(output.contains("git daemon        git://127.0.0.1:") && output.contains("docker-registry   http://127.0.0.1:"))
+        #expect(
+            output.contains("git daemon        git://127.0.0.1:")
+                && output.contains("docker-registry   http://127.0.0.1:"))
         let survivors = Self.processes(mentioning: tmp.path)
         #expect(survivors.isEmpty, "scripts/demo left these running: \(survivors)")
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
@@ -85,9 +91,12 @@ struct DemoScriptTests {
 
     /// Command lines of running processes (from /proc) that contain `text`.
     static func processes(mentioning text: String) -> [String] {
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
+        let pids =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
         return pids.compactMap { pid in
-            guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty else { return nil }
+            guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty else {
+                return nil
+            }
             let line = String(decoding: raw.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
             return line.contains(text) ? "\(pid): \(line)" : nil
         }
@@ -95,8 +104,9 @@ struct DemoScriptTests {
 
     static func firstMatch(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let range = Range(match.range(at: 1), in: text) else { return nil }
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let range = Range(match.range(at: 1), in: text)
+        else { return nil }
         return String(text[range])
     }
 }

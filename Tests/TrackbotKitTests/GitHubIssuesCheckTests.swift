@@ -1,9 +1,10 @@
 import Foundation
 import GitHub
 import Reporting
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import TrackbotKit
 
 /// `watch --open-issues` through `CheckCommand.run`: a moved upstream tag opens one issue, which
@@ -21,7 +22,8 @@ import TrackbotCore
         let t2 = try world.commit("tagged", files: ["NEWS": "later\n"])
         try world.upstreamGit("tagged", ["tag", "v1", t1])
         try world.upstreamGit("tagged", ["push", "--quiet", "origin", "main", "v1"])
-        try world.library("tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
+        try world.library(
+            "tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
 
         var settings = GitHubSettings(apiURL: github.url, token: Secret(token))
         settings.mutationSpacing = 0
@@ -34,10 +36,13 @@ import TrackbotCore
         try world.upstreamGit("tagged", ["push", "--quiet", "--force", "origin", "v1"])
         let moved = try await CheckCommand.run(request, options: world.options(offline: true))
         #expect(moved.exitCode == 1, "\(moved.diagnostics)")
-        #expect(moved.diagnostics.contains("GitHub: created issue #1: trackbot: tagged upstream-rewritten"), "\(moved.diagnostics)")
+        #expect(
+            moved.diagnostics.contains("GitHub: created issue #1: trackbot: tagged upstream-rewritten"),
+            "\(moved.diagnostics)")
         var issues = try github.issues(repo: "acme/images")
         #expect(issues.count == 1)
-        #expect(issues.first?.body.contains("<!-- trackbot:v1 image=tagged; kind=upstream-rewritten; instance=") == true)
+        #expect(
+            issues.first?.body.contains("<!-- trackbot:v1 image=tagged; kind=upstream-rewritten; instance=") == true)
         #expect(issues.first?.body.contains(t2) == true)
         let body = issues.first?.body
 
@@ -46,7 +51,10 @@ import TrackbotCore
         for _ in 0..<2 {
             let again = try await CheckCommand.run(request, options: world.options(offline: true))
             #expect(again.exitCode == 1, "\(again.diagnostics)")
-            #expect(!again.diagnostics.contains { $0.contains("created") || $0.contains("closed") || $0.contains("updated") }, "\(again.diagnostics)")
+            #expect(
+                !again.diagnostics.contains {
+                    $0.contains("created") || $0.contains("closed") || $0.contains("updated")
+                }, "\(again.diagnostics)")
         }
         issues = try github.issues(repo: "acme/images")
         #expect(issues.map(\.state) == ["open"])
@@ -56,11 +64,15 @@ import TrackbotCore
         // A person answers it: the next run closes the issue with a comment.
         var ackOptions = world.options()
         ackOptions.format = .text
-        _ = try await AckCommand.run(.init(reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
-                               options: ackOptions)
+        _ = try await AckCommand.run(
+            .init(
+                reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
+            options: ackOptions)
         let after = try await CheckCommand.run(request, options: world.options(offline: true))
         #expect(after.exitCode == 0, "\(after.diagnostics)")
-        #expect(after.diagnostics.contains("GitHub: closed issue #1: trackbot: tagged upstream-rewritten"), "\(after.diagnostics)")
+        #expect(
+            after.diagnostics.contains("GitHub: closed issue #1: trackbot: tagged upstream-rewritten"),
+            "\(after.diagnostics)")
         #expect(after.output.contains("upstream retagged v1 on purpose"))
         issues = try github.issues(repo: "acme/images")
         #expect(issues.map(\.state) == ["closed"])
@@ -72,8 +84,12 @@ import TrackbotCore
         let failed = try await CheckCommand.run(bad, options: world.options(offline: true))
         #expect(failed.exitCode == 2)
         #expect(failed.output.contains("\"tagged\""))
-        #expect(failed.diagnostics.contains { $0.contains("GitHub issues:") && $0.contains("401") }, "\(failed.diagnostics)")
-        #expect(!(failed.diagnostics + [failed.output, moved.output] + moved.diagnostics + after.diagnostics).joined().contains(token))
+        #expect(
+            failed.diagnostics.contains { $0.contains("GitHub issues:") && $0.contains("401") }, "\(failed.diagnostics)"
+        )
+        #expect(
+            !(failed.diagnostics + [failed.output, moved.output] + moved.diagnostics + after.diagnostics).joined()
+                .contains(token))
         #expect(try github.requests().allSatisfy { !$0.body.contains(token) && !$0.path.contains(token) })
     }
 }

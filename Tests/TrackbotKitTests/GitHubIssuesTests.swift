@@ -51,14 +51,17 @@ import Tracking
     }
 
     static func drift(_ tag: String = "3.20", actual: String = "sha256:bbbb", image: String = "alpine") -> Finding {
-        Finding(kind: .digestDrift, severity: .alert, image: image, tag: tag, arch: "amd64",
-                message: "published digest changed without a library change", expected: "sha256:aaaa", actual: actual)
+        Finding(
+            kind: .digestDrift, severity: .alert, image: image, tag: tag, arch: "amd64",
+            message: "published digest changed without a library change", expected: "sha256:aaaa", actual: actual)
     }
 
     @Test func threeRunsWithTheSameAlertMakeOneIssue() async throws {
         let s = try await offPool { try Setup() }
-        let findings = [Self.drift(), Self.drift("3.21"),
-                        Finding(kind: .tagAdded, severity: .info, image: "alpine", tag: "3.22", message: "new tag")]
+        let findings = [
+            Self.drift(), Self.drift("3.21"),
+            Finding(kind: .tagAdded, severity: .info, image: "alpine", tag: "3.22", message: "new tag"),
+        ]
         let first = try await s.run(findings)
         let second = try await s.run(findings)
         let third = try await s.run(findings)
@@ -76,7 +79,10 @@ import Tracking
         #expect(posts.count == 1)
         #expect(posts.first?.body.contains("\"labels\":[\"trackbot\",\"alert\"]") == true)
         #expect(try s.requests("PATCH", "/").isEmpty)
-        #expect(try s.requests("GET", "/").allSatisfy { $0.path.contains("state=all") && $0.path.contains("labels=trackbot,alert") })
+        #expect(
+            try s.requests("GET", "/").allSatisfy {
+                $0.path.contains("state=all") && $0.path.contains("labels=trackbot,alert")
+            })
         try s.expectTokenAbsent(first.lines + second.lines)
     }
 
@@ -148,7 +154,8 @@ import Tracking
         #expect(issues.map(\.state) == ["closed", "open"])
         #expect(issues.last?.title == "trackbot: alpine digest-drift (3.20)")
         #expect(issues.last?.body == IssueContent(AlertGroup.groups(Self.records(a))[0]).body)
-        #expect(try s.requests("POST", "/repos/\(Self.repo)/issues").filter { !$0.path.contains("comments") }.count == 2)
+        #expect(
+            try s.requests("POST", "/repos/\(Self.repo)/issues").filter { !$0.path.contains("comments") }.count == 2)
     }
 
     @Test func everyPageOf150IssuesIsSearchedAndTheMatchOnPageFiveIsUpdated() async throws {
@@ -160,8 +167,12 @@ import Tracking
             if n == 7 {
                 seed.append((old.title, old.body, "open", ["trackbot", "alert"]))
             } else {
-                seed.append(("other \(n)", "<!-- trackbot:v1 image=other\(n); kind=rebuilt -->", n % 3 == 0 ? "closed" : "open",
-                             ["trackbot", "alert"]))
+                seed.append(
+                    (
+                        "other \(n)", "<!-- trackbot:v1 image=other\(n); kind=rebuilt -->",
+                        n % 3 == 0 ? "closed" : "open",
+                        ["trackbot", "alert"]
+                    ))
             }
         }
         try s.github.seed(repo: Self.repo, seed)
@@ -190,7 +201,10 @@ import Tracking
         #expect(try s.issues().count == 1)
         let record = try s.github.requests().map { "\($0.method) \($0.path.split(separator: "?")[0])" }
         // list, POST (timed out), list again (found it), and no second POST.
-        #expect(record == ["GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues", "GET /repos/\(Self.repo)/issues"])
+        #expect(
+            record == [
+                "GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues", "GET /repos/\(Self.repo)/issues",
+            ])
         let again = try await s.run([Self.drift()])
         #expect(again.actions.map(\.kind) == [.unchanged])
     }
@@ -215,8 +229,12 @@ import Tracking
         let record = try s.github.requests()
         // list, POST (created, answer dropped), list again (found it), and no second POST: libcurl
         // did not resend the POST behind our back.
-        #expect(record.map { "\($0.method) \($0.path.split(separator: "?")[0])" }
-                == ["GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues", "GET /repos/\(Self.repo)/issues"])
+        #expect(
+            record.map { "\($0.method) \($0.path.split(separator: "?")[0])" }
+                == [
+                    "GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues",
+                    "GET /repos/\(Self.repo)/issues",
+                ])
         if record.count == 3 {
             // The POST went out on a connection of its own, not the list's kept-alive one (which
             // libcurl would have reused, and resent on). Whether the second list reuses the first
@@ -239,7 +257,10 @@ import Tracking
             _ = try await http.send(create)
             Issue.record("the POST succeeded: libcurl resent it after the drop")
         } catch let error as HTTPError {
-            guard case .transport(_, _, let code, _) = error else { Issue.record("\(error)"); return }
+            guard case .transport(_, _, let code, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(code == 52)  // CURLE_GOT_NOTHING
         }
         #expect(try s.issues().count == 1)
@@ -259,8 +280,11 @@ import Tracking
         #expect(result.actions.map(\.kind) == [.create])
         #expect(try s.issues().count == 1)
         let record = try s.github.requests().map { "\($0.method) \($0.path.split(separator: "?")[0])" }
-        #expect(record == ["GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues",
-                           "GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues"])
+        #expect(
+            record == [
+                "GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues",
+                "GET /repos/\(Self.repo)/issues", "POST /repos/\(Self.repo)/issues",
+            ])
     }
 
     @Test func aSecondaryRateLimitIsWaitedOutThenRetried() async throws {
@@ -289,7 +313,9 @@ import Tracking
     @Test func aRateLimitLongerThanTheBoundStopsTheRun() async throws {
         let s = try await offPool { try Setup() }
         try s.github.fail("rate-limit", method: "POST", retry: 3600)
-        await #expect(throws: GitHubError.rateLimited(method: "POST", path: "/repos/\(Self.repo)/issues", waitSeconds: 3600)) {
+        await #expect(
+            throws: GitHubError.rateLimited(method: "POST", path: "/repos/\(Self.repo)/issues", waitSeconds: 3600)
+        ) {
             _ = try await s.run([Self.drift()])
         }
         #expect(try s.issues().isEmpty)
@@ -335,8 +361,11 @@ import Tracking
         _ = try await s.run([Self.drift(image: "node")])
         s.sync.dryRun = true
         let result = try await s.run([Self.drift()])
-        #expect(Set(result.lines) == ["would create issue: trackbot: alpine digest-drift (3.20)",
-                                       "would close issue #1: trackbot: node digest-drift (3.20)"])
+        #expect(
+            Set(result.lines) == [
+                "would create issue: trackbot: alpine digest-drift (3.20)",
+                "would close issue #1: trackbot: node digest-drift (3.20)",
+            ])
         #expect(try s.issues().map(\.state) == ["open"])
         #expect(try s.github.requests().filter { $0.method != "GET" }.count == 1)
     }
@@ -347,10 +376,12 @@ import Tracking
         var settings = GitHubSettings(apiURL: s.github.url, token: Secret(wrong))
         settings.mutationSpacing = 0
         await #expect(throws: GitHubError.self) {
-            _ = try await s.sync.run(findings: [Self.drift()], checkedImages: [], client: GitHubClient(settings: settings))
+            _ = try await s.sync.run(
+                findings: [Self.drift()], checkedImages: [], client: GitHubClient(settings: settings))
         }
         do {
-            _ = try await s.sync.run(findings: [Self.drift()], checkedImages: [], client: GitHubClient(settings: settings))
+            _ = try await s.sync.run(
+                findings: [Self.drift()], checkedImages: [], client: GitHubClient(settings: settings))
         } catch {
             let text = "\(error)"
             #expect(text.contains("401"))
@@ -375,7 +406,9 @@ import Tracking
     }
 
     @Test func settingsComeFromTheEnvironment() {
-        let s = GitHubSettings.fromEnvironment(["GITHUB_TOKEN": "ghp_x", "GITHUB_API_URL": "https://ghe.example/api/v3/"])
+        let s = GitHubSettings.fromEnvironment([
+            "GITHUB_TOKEN": "ghp_x", "GITHUB_API_URL": "https://ghe.example/api/v3/",
+        ])
         #expect(s.apiURL == "https://ghe.example/api/v3")
         #expect(s.token?.value == "ghp_x")
         #expect("\(String(describing: s.token))".contains("ghp_x") == false)
@@ -391,7 +424,8 @@ import Tracking
         #expect(IssueMarker.key(in: nil) == nil)
         let content = IssueContent(AlertGroup.groups(Self.records([Self.drift()]))[0])
         #expect(IssueMarker.hash(in: content.body) == content.hash)
-        #expect(content.hash != IssueContent(AlertGroup.groups(Self.records([Self.drift(actual: "sha256:eeee")]))[0]).hash)
+        #expect(
+            content.hash != IssueContent(AlertGroup.groups(Self.records([Self.drift(actual: "sha256:eeee")]))[0]).hash)
         #expect(IssueMarker.instance(in: content.body) == AlertGroup.groups(Self.records([Self.drift()]))[0].instance)
     }
 }

@@ -1,18 +1,34 @@
 import Foundation
 import Registry
 import Reporting
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Verification
+
 @testable import TrackbotKit
 
 @Suite("trackbot history against real git and registry servers", .serialized)
 struct HistoryCommandTests {
     struct Report: Decodable {
-        struct F: Decodable { var kind: String; var severity: String; var arch: String?; var expected: String?; var actual: String? }
-        struct Row: Decodable { var status: String; var line: Int?; var instruction: String?; var history: String? }
-        struct P: Decodable { var arch: String; var digest: String?; var rows: [Row] }
+        struct F: Decodable {
+            var kind: String
+            var severity: String
+            var arch: String?
+            var expected: String?
+            var actual: String?
+        }
+        struct Row: Decodable {
+            var status: String
+            var line: Int?
+            var instruction: String?
+            var history: String?
+        }
+        struct P: Decodable {
+            var arch: String
+            var digest: String?
+            var rows: [Row]
+        }
         var findings: [F]
         var platforms: [P]
         var errors: [String]
@@ -20,14 +36,21 @@ struct HistoryCommandTests {
 
     @Test func matchingAndMismatchingHistories() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let commit = try world.commit("hist", files: [
-            "match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
-            "other/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nENV A=1\nCMD [\"/bin/bash\"]\n",
-        ])
+        let commit = try world.commit(
+            "hist",
+            files: [
+                "match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n",
+                "other/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nENV A=1\nCMD [\"/bin/bash\"]\n",
+            ])
         try world.upstreamGit("hist", ["push", "--quiet", "origin", "main"])
-        try world.library("hist", SyntheticWorld.libraryFile(repo: "hist", entries: [
-            ("match", "refs/heads/main", commit, "Directory: match\n"), ("other", "refs/heads/main", commit, "Directory: other\n"),
-        ]))
+        try world.library(
+            "hist",
+            SyntheticWorld.libraryFile(
+                repo: "hist",
+                entries: [
+                    ("match", "refs/heads/main", commit, "Directory: match\n"),
+                    ("other", "refs/heads/main", commit, "Directory: other\n"),
+                ]))
         // make_oci.py records `ADD rootfs.tar.gz / # buildkit` and `CMD ["/bin/sh"]`.
         let rootfs = try world.rootfs(["bin/sh": "#!fake\n"])
         try world.publish("hist", tag: "match", rootfs: rootfs)
@@ -60,6 +83,8 @@ struct HistoryCommandTests {
         #expect(markdown.output.contains("| ≠ | 4 |"), "\(markdown.output)")
 
         // A tag the library does not have is a usage error (exit 2 through the CLI).
-        await #expect(throws: UsageError.self) { _ = try await HistoryCommand.run(.init(reference: "hist:nope"), options: world.options()) }
+        await #expect(throws: UsageError.self) {
+            _ = try await HistoryCommand.run(.init(reference: "hist:nope"), options: world.options())
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Verification
+
 @testable import GitMirror
 @testable import TrackbotKit
 
@@ -18,7 +19,8 @@ struct HostileUpstreamTests {
         let tarball = try VerificationFixtures.bomb("unsafe", at: folder.appendingPathComponent("rootfs.tar.gz"))
         try Data("\(try VerificationFixtures.sha256sum(tarball))  rootfs.tar.gz\n".utf8)
             .write(to: folder.appendingPathComponent("rootfs.tar.gz.sha256"))
-        try Data("FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n".utf8).write(to: folder.appendingPathComponent("Dockerfile"))
+        try Data("FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n".utf8).write(
+            to: folder.appendingPathComponent("Dockerfile"))
         return folder
     }
 
@@ -38,11 +40,13 @@ struct HostileUpstreamTests {
         let folder = try unsafeFolder(world.dir)
         let work = try world.upstream("hostile")
         for name in ["Dockerfile", "rootfs.tar.gz", "rootfs.tar.gz.sha256"] {
-            try FileManager.default.copyItem(at: folder.appendingPathComponent(name), to: work.appendingPathComponent(name))
+            try FileManager.default.copyItem(
+                at: folder.appendingPathComponent(name), to: work.appendingPathComponent(name))
         }
         let commit = try world.commit("hostile")
         try world.upstreamGit("hostile", ["push", "--quiet", "origin", "main"])
-        try world.library("hostile", SyntheticWorld.libraryFile(repo: "hostile", entries: [("1.0", "refs/heads/main", commit, "")]))
+        try world.library(
+            "hostile", SyntheticWorld.libraryFile(repo: "hostile", entries: [("1.0", "refs/heads/main", commit, "")]))
         let (result, report) = try await world.check(["hostile"], offline: true)
         #expect(result.exitCode == 1, "\(result.output)")
         let f = try #require(report.findings.first { $0.kind == "unsafe-entry" }, "\(report.findings.map(\.kind))")
@@ -53,12 +57,18 @@ struct HostileUpstreamTests {
     @Test func aMirrorFileOverTheReadLimitIsRefusedBeforeItIsInflated() throws {
         let dir = try TemporaryDirectory("hostile-read")
         let repo = dir.appending("repo")
-        try GitRepositories.working(at: repo, files: ["Dockerfile": String(repeating: "# padding\n", count: 200), "small": "ok\n"])
-        let commit = try TestSupport.git(["rev-parse", "HEAD"], in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
-        let tree = GitSourceTree(commitTree: try CommitTree(mirror: Mirror(directory: repo.appendingPathComponent(".git"), url: "test://repo"),
-                                                            revision: commit),
-                                 commit: commit, readLimit: 1024)
-        #expect(throws: VerificationError.tooLarge(path: "Dockerfile", size: 2000, limit: 1024)) { _ = try tree.read("Dockerfile") }
+        try GitRepositories.working(
+            at: repo, files: ["Dockerfile": String(repeating: "# padding\n", count: 200), "small": "ok\n"])
+        let commit = try TestSupport.git(["rev-parse", "HEAD"], in: repo).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let tree = GitSourceTree(
+            commitTree: try CommitTree(
+                mirror: Mirror(directory: repo.appendingPathComponent(".git"), url: "test://repo"),
+                revision: commit),
+            commit: commit, readLimit: 1024)
+        #expect(throws: VerificationError.tooLarge(path: "Dockerfile", size: 2000, limit: 1024)) {
+            _ = try tree.read("Dockerfile")
+        }
         #expect(try tree.read("small") == Array("ok\n".utf8))
         #expect(try tree.read("missing") == nil)
         // The same file streams in chunks through `open`.
@@ -73,25 +83,33 @@ struct HostileUpstreamTests {
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         try Data(repeating: 0x5a, count: (1 << 20) + 4096).write(to: served.appendingPathComponent("big.bin"))
         // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
-        let server = try await ServerProcess.start(name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
-                                                   arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
-                                                   port: 0, logDirectory: world.dir.url,
-                                                   readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
+        let server = try await ServerProcess.start(
+            name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
+            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
+            port: 0, logDirectory: world.dir.url,
+            readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
         defer { server.stop() }
         let port = server.port
         let pin = String(repeating: "ab", count: 32)
-        let commit = try world.commit("pinned", files: [
-            "Dockerfile": "FROM scratch\nADD --checksum=sha256:\(pin) http://user:secret@127.0.0.1:\(port)/big.bin /big\nCMD [\"/big\"]\n",
-        ])
+        let commit = try world.commit(
+            "pinned",
+            files: [
+                "Dockerfile":
+                    "FROM scratch\nADD --checksum=sha256:\(pin) http://user:secret@127.0.0.1:\(port)/big.bin /big\nCMD [\"/big\"]\n"
+            ])
         try world.upstreamGit("pinned", ["push", "--quiet", "origin", "main"])
-        try world.library("pinned", SyntheticWorld.libraryFile(repo: "pinned", entries: [("1", "refs/heads/main", commit, "")]))
+        try world.library(
+            "pinned", SyntheticWorld.libraryFile(repo: "pinned", entries: [("1", "refs/heads/main", commit, "")]))
         let config = try String(contentsOfFile: world.configPath, encoding: .utf8)
         try Data((config + "\n[deep]\nmax-download-mib = 1\n").utf8).write(to: URL(fileURLWithPath: world.configPath))
 
-        let result = try await CheckCommand.run(.init(references: ["pinned"]), options: world.options(.text, offline: true, deep: true))
+        let result = try await CheckCommand.run(
+            .init(references: ["pinned"]), options: world.options(.text, offline: true, deep: true))
         #expect(result.exitCode == 2, "\(result.output)")
-        #expect(result.output.contains("http://127.0.0.1:\(port)/big.bin (Dockerfile:2) is larger than the 1 MiB a pinned download may be"),
-                "\(result.output)")
+        #expect(
+            result.output.contains(
+                "http://127.0.0.1:\(port)/big.bin (Dockerfile:2) is larger than the 1 MiB a pinned download may be"),
+            "\(result.output)")
         #expect(result.output.contains("deep.max-download-mib"), "\(result.output)")
         #expect(!result.output.contains("secret"), "\(result.output)")
     }

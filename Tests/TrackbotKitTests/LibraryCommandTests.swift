@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 /// `trackbot library` against official-images (the corpus subset) served by a real git daemon,
@@ -24,18 +25,20 @@ struct LibraryCommandTests {
         init(ref: String? = nil) throws {
             dir = try TemporaryDirectory("library-command")
             let git = dir.appending("git")
-            try FileManager.default.createDirectory(at: git.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
-            served = try GitRepositories.fromBundle("official-images-subset.bundle", into: git,
-                                                    name: "docker-library/official-images.git")
+            try FileManager.default.createDirectory(
+                at: git.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
+            served = try GitRepositories.fromBundle(
+                "official-images-subset.bundle", into: git,
+                name: "docker-library/official-images.git")
             daemon = try GitDaemon(base: git, logDirectory: dir.url)
             configPath = dir.appending("trackbot.toml").path
             // No [library] source: the default (github.com) is what the rewrite points at the daemon.
             let config = """
-            cache-dir = "\(dir.appending("cache").path)"
-            \(ref.map { "[library]\nref = \"\($0)\"\n" } ?? "")
-            [rewrite]
-            "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
-            """
+                cache-dir = "\(dir.appending("cache").path)"
+                \(ref.map { "[library]\nref = \"\($0)\"\n" } ?? "")
+                [rewrite]
+                "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
+                """
             try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
         }
 
@@ -47,10 +50,14 @@ struct LibraryCommandTests {
             return o
         }
 
-        func run(_ reference: String, format: OutputFormat = .json, libraryRef: String? = nil,
-                 library: String? = nil, diffRef: String? = nil, diff: String? = nil) async throws -> String {
-            try await LibraryCommand.run(.init(reference: reference, library: library, diffAgainst: diff, diffRef: diffRef),
-                                         options: options(format, libraryRef: libraryRef)).output
+        func run(
+            _ reference: String, format: OutputFormat = .json, libraryRef: String? = nil,
+            library: String? = nil, diffRef: String? = nil, diff: String? = nil
+        ) async throws -> String {
+            try await LibraryCommand.run(
+                .init(reference: reference, library: library, diffAgainst: diff, diffRef: diffRef),
+                options: options(format, libraryRef: libraryRef)
+            ).output
         }
 
         func json(_ reference: String, libraryRef: String? = nil) async throws -> FileJSON {
@@ -63,19 +70,56 @@ struct LibraryCommandTests {
         }
     }
 
-    struct Source: Decodable { var url: String?; var ref: String?; var commit: String?; var path: String? }
-    struct Arch: Decodable { var gitRepo: String; var gitFetch: String; var gitCommit: String; var directory: String; var file: String; var builder: String }
-    struct EntryJSON: Decodable { var tags: [String]; var sharedTags: [String]; var architectures: [String]; var gitFetch: String; var gitCommit: String; var arches: [String: Arch] }
-    struct FileJSON: Decodable { var name: String; var entries: [EntryJSON]; var source: Source }
+    struct Source: Decodable {
+        var url: String?
+        var ref: String?
+        var commit: String?
+        var path: String?
+    }
+    struct Arch: Decodable {
+        var gitRepo: String
+        var gitFetch: String
+        var gitCommit: String
+        var directory: String
+        var file: String
+        var builder: String
+    }
+    struct EntryJSON: Decodable {
+        var tags: [String]
+        var sharedTags: [String]
+        var architectures: [String]
+        var gitFetch: String
+        var gitCommit: String
+        var arches: [String: Arch]
+    }
+    struct FileJSON: Decodable {
+        var name: String
+        var entries: [EntryJSON]
+        var source: Source
+    }
     struct Move: Decodable {
-        struct Change: Decodable { var arch: String?; var field: String; var old: String?; var new: String? }
+        struct Change: Decodable {
+            var arch: String?
+            var field: String
+            var old: String?
+            var new: String?
+        }
         var tag: String
         var changes: [Change]
     }
-    struct DiffJSON: Decodable { var image: String; var tagsAdded: [String]; var tagsRemoved: [String]; var tagsMoved: [Move]; var from: Source; var to: Source }
+    struct DiffJSON: Decodable {
+        var image: String
+        var tagsAdded: [String]
+        var tagsRemoved: [String]
+        var tagsMoved: [Move]
+        var from: Source
+        var to: Source
+    }
 
-    static let alpineDirectories = ["amd64": "x86_64", "arm32v6": "armhf", "arm32v7": "armv7", "arm64v8": "aarch64",
-                                    "i386": "x86", "ppc64le": "ppc64le", "riscv64": "riscv64", "s390x": "s390x"]
+    static let alpineDirectories = [
+        "amd64": "x86_64", "arm32v6": "armhf", "arm32v7": "armv7", "arm64v8": "aarch64",
+        "i386": "x86", "ppc64le": "ppc64le", "riscv64": "riscv64", "s390x": "s390x",
+    ]
 
     @Test func alpineAtAFullCommitThroughARewrite() async throws {
         let world = try await offPool { try World() }
@@ -88,7 +132,8 @@ struct LibraryCommandTests {
         #expect(entry.tags == ["3.20.3", "3.20", "3", "latest"])
         #expect(entry.gitFetch == "refs/heads/v3.20")
         #expect(entry.gitCommit == "7d63673353bd39d92ba42f6effcc199aeebd45ee")
-        #expect(entry.architectures == ["amd64", "arm32v6", "arm32v7", "arm64v8", "i386", "ppc64le", "riscv64", "s390x"])
+        #expect(
+            entry.architectures == ["amd64", "arm32v6", "arm32v7", "arm64v8", "i386", "ppc64le", "riscv64", "s390x"])
         #expect(entry.arches.mapValues(\.directory) == Self.alpineDirectories)
         for (_, arch) in entry.arches {
             #expect(arch.gitCommit == "7d63673353bd39d92ba42f6effcc199aeebd45ee")
@@ -99,7 +144,10 @@ struct LibraryCommandTests {
         // Text output names the commit in a comment line, then the bashbrew-style entry.
         let text = try await world.run("alpine:3.20", format: .text, libraryRef: Self.commit87)
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first == "# library/alpine at official-images \(Self.commit87) (\(Self.commit87), https://github.com/docker-library/official-images.git)")
+        #expect(
+            lines.first
+                == "# library/alpine at official-images \(Self.commit87) (\(Self.commit87), https://github.com/docker-library/official-images.git)"
+        )
         #expect(lines.contains("Tags: 3.20.3, 3.20, 3, latest"))
         #expect(lines.contains("arm64v8-Directory: aarch64"))
 
@@ -109,7 +157,10 @@ struct LibraryCommandTests {
         let some = try await LibraryCommand.run(.init(reference: "alpine:3.20"), options: options).output
         let someLines = some.split(separator: "\n").map(String.init)
         #expect(someLines.contains("Architectures: amd64, arm64v8"))
-        #expect(someLines.filter { $0.contains("-Directory: ") } == ["amd64-Directory: x86_64", "arm64v8-Directory: aarch64"])
+        #expect(
+            someLines.filter { $0.contains("-Directory: ") } == [
+                "amd64-Directory: x86_64", "arm64v8-Directory: aarch64",
+            ])
     }
 
     @Test func defaultRefIsMaster() async throws {
@@ -150,32 +201,45 @@ struct LibraryCommandTests {
         let move = try #require(diff.tagsMoved.first { $0.tag == "3.20" })
         let commits = move.changes.filter { $0.field == "GitCommit" }
         #expect(commits.count == 8)
-        #expect(commits.allSatisfy { $0.old == "7d63673353bd39d92ba42f6effcc199aeebd45ee" && $0.new == "570fbc0dbd327c078102c96f6556fa49ed496e98" })
+        #expect(
+            commits.allSatisfy {
+                $0.old == "7d63673353bd39d92ba42f6effcc199aeebd45ee"
+                    && $0.new == "570fbc0dbd327c078102c96f6556fa49ed496e98"
+            })
 
         let text = try await world.run("alpine", format: .text, libraryRef: "6317ead", diffRef: "87b6256")
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first == "library/alpine: 87b6256 → 6317ead (https://github.com/docker-library/official-images.git)")
+        #expect(
+            lines.first == "library/alpine: 87b6256 → 6317ead (https://github.com/docker-library/official-images.git)")
         #expect(lines.contains("  + tag 3.21.0"))
         #expect(lines.contains("  - tag 3.17"))
         #expect(lines.contains("  ~ tag 3.20 moved from entry 3.20.3 to 3.20.4 (7d63673 → 570fbc0)"))
 
         // With a tag, only the entries holding it.
-        let one = try JSONDecoder().decode(DiffJSON.self, from: Data(try await world.run("alpine:3.20", libraryRef: "6317ead", diffRef: "87b6256").utf8))
+        let one = try JSONDecoder().decode(
+            DiffJSON.self,
+            from: Data(try await world.run("alpine:3.20", libraryRef: "6317ead", diffRef: "87b6256").utf8))
         #expect(one.tagsAdded == ["3.20.4"])
         #expect(one.tagsRemoved == ["3.20.3", "3", "latest"])
     }
 
     @Test func unknownTagListsTheTags() async throws {
         let world = try await offPool { try World() }
-        let error = await #expect(throws: UsageError.self) { try await world.run("alpine:9.99", libraryRef: Self.commit87) }
+        let error = await #expect(throws: UsageError.self) {
+            try await world.run("alpine:9.99", libraryRef: Self.commit87)
+        }
         let message = error?.description ?? ""
         #expect(message.contains("library/alpine has no tag \"9.99\" at 87b6256"))
-        #expect(message.contains("its tags are: 20240807, edge, 3.20.3, 3.20, 3, latest, 3.19.4, 3.19, 3.18.9, 3.18, 3.17.10, 3.17"))
+        #expect(
+            message.contains(
+                "its tags are: 20240807, edge, 3.20.3, 3.20, 3, latest, 3.19.4, 3.19, 3.18.9, 3.18, 3.17.10, 3.17"))
     }
 
     @Test func unknownImageNamesWhatThereIs() async throws {
         let world = try await offPool { try World() }
-        let error = await #expect(throws: UsageError.self) { try await world.run("nosuchimage", libraryRef: Self.commit87) }
+        let error = await #expect(throws: UsageError.self) {
+            try await world.run("nosuchimage", libraryRef: Self.commit87)
+        }
         let message = error?.description ?? ""
         #expect(message.contains("official-images at 87b6256 has no library/nosuchimage"))
         #expect(message.contains("(alpine, busybox, debian, node, ubuntu)"))
@@ -214,7 +278,8 @@ struct LibraryCommandTests {
         try Data(old.utf8).write(to: folder.appendingPathComponent("alpine"))
         let root = world.dir.appending("checkout").path
 
-        let file = try JSONDecoder().decode(FileJSON.self, from: Data(try await world.run("alpine:3.20", library: root).utf8))
+        let file = try JSONDecoder().decode(
+            FileJSON.self, from: Data(try await world.run("alpine:3.20", library: root).utf8))
         #expect(file.source.path == root && file.source.commit == nil)
         #expect(file.entries.first?.gitCommit == "7d63673353bd39d92ba42f6effcc199aeebd45ee")
 
@@ -223,7 +288,8 @@ struct LibraryCommandTests {
 
         // --diff OLD_FILE against the git source at 6317ead.
         let oldFile = folder.appendingPathComponent("alpine").path
-        let diff = try JSONDecoder().decode(DiffJSON.self, from: Data(try await world.run("alpine", libraryRef: "6317ead", diff: oldFile).utf8))
+        let diff = try JSONDecoder().decode(
+            DiffJSON.self, from: Data(try await world.run("alpine", libraryRef: "6317ead", diff: oldFile).utf8))
         #expect(diff.from.path == oldFile && diff.to.commit == Self.commit6317)
         #expect(diff.tagsAdded == ["20240923", "3.21.0", "3.21", "3.20.4", "3.19.5", "3.18.10"])
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 /// The upstream log of a pull request's changed commit, from a world the test makes: an upstream
@@ -18,9 +19,11 @@ import Reporting
         let up = dir.appending("work/up")
         try GitRepositories.working(at: up, files: ["x/Dockerfile": "FROM scratch\n"])
         let first = try git(["rev-parse", "HEAD"], in: up).trimmingCharacters(in: .whitespacesAndNewlines)
-        let bump1 = try GitRepositories.commit(in: up, files: ["x/Dockerfile": "FROM scratch\n# 1\n"], message: "bump 1")
+        let bump1 = try GitRepositories.commit(
+            in: up, files: ["x/Dockerfile": "FROM scratch\n# 1\n"], message: "bump 1")
         try GitRepositories.commit(in: up, files: ["README": "elsewhere\n"], message: "readme only")
-        let bump2 = try GitRepositories.commit(in: up, files: ["x/Dockerfile": "FROM scratch\n# 2\n"], message: "bump 2")
+        let bump2 = try GitRepositories.commit(
+            in: up, files: ["x/Dockerfile": "FROM scratch\n# 2\n"], message: "bump 2")
         try git(["clone", "--quiet", "--bare", up.path, base.appendingPathComponent("up.git").path])
 
         func library(_ tag: String, _ commit: String) -> String {
@@ -32,19 +35,22 @@ import Reporting
         try git(["init", "--quiet", "--bare", base.appendingPathComponent("oi.git").path])
         try git(["push", "--quiet", base.appendingPathComponent("oi.git").path, "master"], in: oi)
         try git(["checkout", "--quiet", "-b", "pr"], in: oi)
-        let head = try GitRepositories.commit(in: oi, files: ["library/demo": library("1.1", bump2)], message: "demo 1.1")
+        let head = try GitRepositories.commit(
+            in: oi, files: ["library/demo": library("1.1", bump2)], message: "demo 1.1")
         try git(["push", "--quiet", base.appendingPathComponent("oi.git").path, "pr:refs/pull/5/head"], in: oi)
 
         let config = dir.appending("trackbot.toml")
-        try Data("""
-        cache-dir = "\(dir.appending("cache").path)"
-        [library]
-        source = "\(daemon.url("oi.git"))"
-        ref = "refs/heads/master"
-        [[images]]
-        name = "demo"
+        try Data(
+            """
+            cache-dir = "\(dir.appending("cache").path)"
+            [library]
+            source = "\(daemon.url("oi.git"))"
+            ref = "refs/heads/master"
+            [[images]]
+            name = "demo"
 
-        """.utf8).write(to: config)
+            """.utf8
+        ).write(to: config)
         var options = GlobalOptions()
         options.configPath = config.path
         let report = try await PullRequestsCommand.report(.init(numbers: [5]), options: options)
@@ -55,8 +61,11 @@ import Reporting
         #expect(change.diff.tagsAdded == ["1.1"])
         #expect(change.diff.tagsRemoved == ["1.0"])
         #expect(change.diff.tagsMoved.map(\.tag) == ["latest"])
-        #expect(change.upstream == [PullRequestsReport.UpstreamLog(
-            gitRepo: daemon.url("up.git"), old: first, new: bump2, directories: ["x"],
-            commits: ["\(bump2.prefix(7)) bump 2", "\(bump1.prefix(7)) bump 1"], total: 2)])
+        #expect(
+            change.upstream == [
+                PullRequestsReport.UpstreamLog(
+                    gitRepo: daemon.url("up.git"), old: first, new: bump2, directories: ["x"],
+                    commits: ["\(bump2.prefix(7)) bump 2", "\(bump1.prefix(7)) bump 1"], total: 2)
+            ])
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import GitHub
-import Testing
-import TestSupport
-import TrackbotCore
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 /// With the GitHub API (the local stand-in), the open pull requests are exactly the API's, not approximate.
@@ -16,18 +17,22 @@ import Reporting
         var pulls: [(number: Int, state: String)] = (1...38).map { (100_000 + $0, "closed") }
         pulls += [(21254, "open"), (20400, "open")]
         try standIn.setPulls(repo: "docker-library/official-images", pulls)
-        let source = GitHubPullRequests(settings: GitHubSettings(apiURL: standIn.url, token: Secret(token)),
-                                        repository: "docker-library/official-images")
+        let source = GitHubPullRequests(
+            settings: GitHubSettings(apiURL: standIn.url, token: Secret(token)),
+            repository: "docker-library/official-images")
         #expect(try await source.openPullRequests() == [20400, 21254])
         var options = world.options
         options.format = .json
-        let result = try await PullRequestsCommand.run(.init(images: ["alpine"], upstreamLogs: false), options: options, source: source)
+        let result = try await PullRequestsCommand.run(
+            .init(images: ["alpine"], upstreamLogs: false), options: options, source: source)
         let report = try JSONDecoder().decode(PullRequestsReport.self, from: Data(result.output.utf8))
         #expect(!report.approximate)
         #expect(report.source == "GitHub API")
         #expect(report.examined == 2)
         #expect(report.pullRequests.map(\.number) == [20400, 21254])
         #expect(!result.output.contains(token))
-        #expect(GitHubPullRequests.repository(of: "https://github.com/docker-library/official-images.git") == "docker-library/official-images")
+        #expect(
+            GitHubPullRequests.repository(of: "https://github.com/docker-library/official-images.git")
+                == "docker-library/official-images")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 /// `trackbot prs` against the corpus bundle's real pull-request refs, served by a git daemon.
@@ -17,24 +18,28 @@ import Reporting
         init() throws {
             dir = try TemporaryDirectory("prs-world")
             let base = dir.appending("git")
-            try FileManager.default.createDirectory(at: base.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: base.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
-            bare = try GitRepositories.fromBundle("official-images-subset.bundle", into: base, name: "docker-library/official-images.git")
-            try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: base, name: "alpinelinux/docker-alpine.git")
+            try FileManager.default.createDirectory(
+                at: base.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: base.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
+            bare = try GitRepositories.fromBundle(
+                "official-images-subset.bundle", into: base, name: "docker-library/official-images.git")
+            try GitRepositories.fromBundle(
+                "docker-alpine-v3.20.bundle", into: base, name: "alpinelinux/docker-alpine.git")
             daemon = try GitDaemon(base: base, logDirectory: dir.url)
             configPath = dir.appending("trackbot.toml").path
             let config = """
-            cache-dir = "\(dir.appending("cache").path)"
-            [library]
-            source = "\(daemon.url("docker-library/official-images.git"))"
-            ref = "refs/heads/master"
-            [rewrite]
-            "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
-            [[images]]
-            name = "alpine"
-            [[images]]
-            name = "node"
-            """
+                cache-dir = "\(dir.appending("cache").path)"
+                [library]
+                source = "\(daemon.url("docker-library/official-images.git"))"
+                ref = "refs/heads/master"
+                [rewrite]
+                "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
+                [[images]]
+                name = "alpine"
+                [[images]]
+                name = "node"
+                """
             try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
         }
 
@@ -53,7 +58,9 @@ import Reporting
         func tags(_ image: String, at revision: String) throws -> [String] {
             try git(["show", "\(revision):library/\(image)"]).split(separator: "\n").flatMap { line -> [String] in
                 for key in ["Tags:", "SharedTags:"] where line.hasPrefix(key) {
-                    return line.dropFirst(key.count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    return line.dropFirst(key.count).split(separator: ",").map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
                 }
                 return []
             }
@@ -62,14 +69,17 @@ import Reporting
         /// `GitCommit:` values of a library file at `revision`, in order.
         func commits(_ image: String, at revision: String) throws -> [String] {
             try git(["show", "\(revision):library/\(image)"]).split(separator: "\n")
-                .filter { $0.hasPrefix("GitCommit:") }.map { $0.dropFirst("GitCommit:".count).trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("GitCommit:") }.map {
+                    $0.dropFirst("GitCommit:".count).trimmingCharacters(in: .whitespaces)
+                }
         }
     }
 
     @Test func givenPullRequestsGiveTheExactLibraryDiff() async throws {
         let world = try await offPool { try World() }
-        let report = try await PullRequestsCommand.report(.init(images: ["alpine", "node"], numbers: [21254, 20400]),
-                                                          options: world.options)
+        let report = try await PullRequestsCommand.report(
+            .init(images: ["alpine", "node"], numbers: [21254, 20400]),
+            options: world.options)
         #expect(report.source == "--pr")
         #expect(report.approximate == false)
         #expect(report.libraryCommit == (try world.git(["rev-parse", "refs/heads/master"])))
@@ -98,12 +108,19 @@ import Reporting
         #expect(diff.tagsAdded == ["3.22.4", "3.21.7", "3.20.10"])
         #expect(diff.tagsRemoved == ["3.22.3", "3.21.6", "3.20.9"])
         #expect(diff.tagsMoved.map(\.tag) == ["3.22", "3.21", "3.20"])
-        let oldCommits = try world.commits("alpine", at: pr.mergeBase), newCommits = try world.commits("alpine", at: pr.head)
+        let oldCommits = try world.commits("alpine", at: pr.mergeBase),
+            newCommits = try world.commits("alpine", at: pr.head)
         let pairs = zip(oldCommits, newCommits).filter { $0 != $1 }
-        #expect(pairs.map(\.0) == ["c65c121d664a527ec65e1fa4cecc9063fff656da", "d9ff52957b2fe5361ffeb5d871db8c321e5605d8",
-                                   "b3f87708e5052e29737a251b2e9865e182dafe0c"])
-        #expect(pairs.map(\.1) == ["ce1b9f141bbd2d604064cae6a3f5309b4a2a40b9", "52e3f9384ecbfe80a2d36bb344e464c0cf7c7507",
-                                   "0db70ae354ee747109ce0b9a0cfbcd3c907bc822"])
+        #expect(
+            pairs.map(\.0) == [
+                "c65c121d664a527ec65e1fa4cecc9063fff656da", "d9ff52957b2fe5361ffeb5d871db8c321e5605d8",
+                "b3f87708e5052e29737a251b2e9865e182dafe0c",
+            ])
+        #expect(
+            pairs.map(\.1) == [
+                "ce1b9f141bbd2d604064cae6a3f5309b4a2a40b9", "52e3f9384ecbfe80a2d36bb344e464c0cf7c7507",
+                "0db70ae354ee747109ce0b9a0cfbcd3c907bc822",
+            ])
         for (move, (old, new)) in zip(diff.tagsMoved, pairs) {
             let commitChanges = move.changes.filter { $0.field == "GitCommit" }
             #expect(commitChanges.count == 8)  // every architecture of the entry
@@ -116,7 +133,10 @@ import Reporting
         let logs = pr.images[0].upstream
         #expect(logs.map(\.old) == pairs.map(\.0))
         #expect(logs.map(\.new) == pairs.map(\.1))
-        #expect(logs.allSatisfy { $0.gitRepo == "https://github.com/alpinelinux/docker-alpine.git" && $0.directories.count == 8 })
+        #expect(
+            logs.allSatisfy {
+                $0.gitRepo == "https://github.com/alpinelinux/docker-alpine.git" && $0.directories.count == 8
+            })
         #expect(logs.allSatisfy { $0.error != nil && $0.commits.isEmpty })
 
         // #20400: alpine 3.23 arrives and 3.19 leaves.
@@ -128,13 +148,18 @@ import Reporting
         #expect(d20400.entriesRemoved == [["3.19.9", "3.19"]])
 
         // Only the asked-for pull-request heads were fetched into the mirror.
-        let mirror = try GitSources(options: world.options, configuration: try ConfigurationLoader.load(explicitPath: world.configPath)).cache.mirror(world.daemon.url("docker-library/official-images.git"), isUserOwned: true)
-        #expect(try await mirror.refs(under: "refs/pull/").map(\.name) == ["refs/pull/20400/head", "refs/pull/21254/head"])
+        let mirror = try GitSources(
+            options: world.options, configuration: try ConfigurationLoader.load(explicitPath: world.configPath)
+        ).cache.mirror(world.daemon.url("docker-library/official-images.git"), isUserOwned: true)
+        #expect(
+            try await mirror.refs(under: "refs/pull/").map(\.name) == ["refs/pull/20400/head", "refs/pull/21254/head"])
 
         // The text output is LibraryDiffReport's lines under each pull request.
         var text = world.options
         text.format = .text
-        let output = try await PullRequestsCommand.run(.init(images: ["alpine"], numbers: [21254], upstreamLogs: false), options: text).output
+        let output = try await PullRequestsCommand.run(
+            .init(images: ["alpine"], numbers: [21254], upstreamLogs: false), options: text
+        ).output
         #expect(output.contains("pull request #21254 head \(pr.head.prefix(7)) merge base \(pr.mergeBase.prefix(7))"))
         #expect(output.contains("    + tag 3.20.10\n"))
         #expect(output.contains("    ~ tag 3.20 moved from entry 3.20.9 to 3.20.10 (b3f8770 → 0db70ae)\n"))
@@ -158,7 +183,9 @@ import Reporting
         for n in merges {
             let head = "refs/pull/\(n)/head"
             let base = try world.git(["merge-base", head, "refs/heads/master"])
-            if !(try world.git(["diff", "--name-only", base, head, "--", "library/alpine"])).isEmpty { touching.append(n) }
+            if !(try world.git(["diff", "--name-only", base, head, "--", "library/alpine"])).isEmpty {
+                touching.append(n)
+            }
         }
         #expect(touching == [1790])
         #expect(report.pullRequests.map(\.number) == touching)

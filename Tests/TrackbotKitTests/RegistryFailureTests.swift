@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Registry
+import TestSupport
+import Testing
+import TrackbotCore
 import Tracking
+
 @testable import TrackbotKit
 
 /// The registry failing for one image (503 on every request for it) still lets the others finish.
@@ -15,8 +16,11 @@ import Tracking
         _ = try world.layout(rootfs: rootfs, single: true, into: work.appendingPathComponent("oci"))
         let commit = try world.commit("distro", message: "oci layout")
         try world.upstreamGit("distro", ["push", "--quiet", "origin", "main"])
-        let entry = SyntheticWorld.libraryFile(repo: "distro", entries: [
-            ("1", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n")])
+        let entry = SyntheticWorld.libraryFile(
+            repo: "distro",
+            entries: [
+                ("1", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n")
+            ])
         try world.library("one", entry)
         try world.library("two", entry)
         try world.publish("one", tag: "1", rootfs: rootfs)
@@ -26,8 +30,10 @@ import Tracking
         try proxy.rules(#"[{"action":"status","status":503,"match":"/library/two/"}]"#)
         var options = world.options()
         options.rewrites = [.init(from: "docker.io", to: proxy.url)]
-        let quick = RegistryConfiguration(retry: RetryPolicy(maxAttempts: 2, budget: 300, baseDelay: 0.01, maxDelay: 0.05))
-        let result = try await CheckCommand.run(.init(references: ["two", "one"]), options: options, registryConfiguration: quick)
+        let quick = RegistryConfiguration(
+            retry: RetryPolicy(maxAttempts: 2, budget: 300, baseDelay: 0.01, maxDelay: 0.05))
+        let result = try await CheckCommand.run(
+            .init(references: ["two", "one"]), options: options, registryConfiguration: quick)
         let report = try JSONDecoder().decode(SyntheticWorld.Report.self, from: Data(result.output.utf8))
         #expect(result.exitCode == 2)
         #expect(report.images.map(\.name) == ["two", "one"])

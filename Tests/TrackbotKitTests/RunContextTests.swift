@@ -1,9 +1,10 @@
 import Foundation
 import Registry
 import Reporting
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import TrackbotKit
 
 /// One `RunContext` per run, built from the configuration file and the command line, gives every
@@ -18,8 +19,10 @@ import TrackbotCore
         var options = GlobalOptions()
         options.environment = [:]
         let context = RunContext(configuration: config, options: options)
-        for rc in [try context.registryConfiguration(),
-                   try context.registryConfiguration(base: RegistryConfiguration(retry: RetryPolicy(maxAttempts: 1)))] {
+        for rc in [
+            try context.registryConfiguration(),
+            try context.registryConfiguration(base: RegistryConfiguration(retry: RetryPolicy(maxAttempts: 1))),
+        ] {
             #expect(rc.maxConcurrentPerHost == 3)
             #expect(rc.rateLimitFloor == 7)
             #expect(rc.rewriter.rewrite("docker.io/v2/").url == "http://127.0.0.1:9/v2/")
@@ -34,10 +37,13 @@ import TrackbotCore
     @Test func theRateLimitFloorHasOneDefaultAndTheDocsSayIt() throws {
         #expect(Configuration().registry.rateLimitFloor == RegistryConfiguration().rateLimitFloor)
         #expect(Configuration().registry.rateLimitFloor == 1)
-        #expect(try ConfigurationLoader.parse("[registry]\nhost = \"docker.io\"\n", path: "t.toml").registry.rateLimitFloor == 1)
+        #expect(
+            try ConfigurationLoader.parse("[registry]\nhost = \"docker.io\"\n", path: "t.toml").registry.rateLimitFloor
+                == 1)
         let context = RunContext(configuration: .defaults, options: GlobalOptions())
         #expect(try context.registryConfiguration(base: RegistryConfiguration(rateLimitFloor: 0)).rateLimitFloor == 1)
-        let docs = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let docs = try String(
+            contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         #expect(docs.contains("| `registry.rate-limit-floor` | 1 |"))
     }
 
@@ -46,15 +52,18 @@ import TrackbotCore
     @Test func verifyHonoursTheConfigurationFilesRewrite() async throws {
         let dir = try TemporaryDirectory("verify-config")
         let git = dir.appending("git")
-        try FileManager.default.createDirectory(at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
         let daemon = try GitDaemon(base: git, logDirectory: dir.url)
         let config = dir.appending("trackbot.toml")
-        try Data("""
-        cache-dir = "\(dir.appending("cache").path)"
-        [rewrite]
-        "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
-        """.utf8).write(to: config)
+        try Data(
+            """
+            cache-dir = "\(dir.appending("cache").path)"
+            [rewrite]
+            "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
+            """.utf8
+        ).write(to: config)
         var options = GlobalOptions()
         options.configPath = config.path
         options.format = .json
@@ -71,7 +80,8 @@ import TrackbotCore
 /// (which reports a rate limit and logs what it was asked).
 @Suite(.serialized) struct RegistrySettingsReachEveryCommandTests {
     /// ratelimit-remaining 3 on every manifest answer.
-    static let lowLimit = #"[{"action":"headers","match":"/manifests/","headers":{"ratelimit-limit":"100;w=21600","ratelimit-remaining":"3;w=21600"}}]"#
+    static let lowLimit =
+        #"[{"action":"headers","match":"/manifests/","headers":{"ratelimit-limit":"100;w=21600","ratelimit-remaining":"3;w=21600"}}]"#
 
     @Test func digestsHonoursRegistryAndMakesNoRequestOffline() async throws {
         let dir = try TemporaryDirectory("digests-registry")
@@ -79,22 +89,30 @@ import TrackbotCore
         let proxy = try FaultProxy(upstream: registry.url, workDirectory: dir.url)
         let oci = dir.appending("oci")
         let rootfs = dir.appending("rootfs")
-        try FileManager.default.createDirectory(at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try Data("x\n".utf8).write(to: rootfs.appendingPathComponent("etc/x"))
         try run("tar", ["-C", rootfs.path, "-czf", dir.appending("rootfs.tar.gz").path, "."])
-        _ = try run(try requireTool("python3", package: "python3"),
-                    [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path, "--tag", "t",
-                     "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)"])
+        _ = try run(
+            try requireTool("python3", package: "python3"),
+            [
+                TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path,
+                "--tag", "t",
+                "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)",
+            ])
         try registry.push(layout: oci, tag: "t", repository: "library/cfg", as: "1")
         let config = dir.appending("trackbot.toml")
-        try Data("[rewrite]\n\"docker.io\" = \"\(proxy.url)\"\n[registry]\nrate-limit-floor = 5\n".utf8).write(to: config)
+        try Data("[rewrite]\n\"docker.io\" = \"\(proxy.url)\"\n[registry]\nrate-limit-floor = 5\n".utf8).write(
+            to: config)
         var options = GlobalOptions()
         options.configPath = config.path
         options.environment = [:]
 
         // --offline: refused before any request.
         options.offline = true
-        await #expect(throws: UsageError.self) { _ = try await DigestsCommand.run(reference: "cfg:1", options: options) }
+        await #expect(throws: UsageError.self) {
+            _ = try await DigestsCommand.run(reference: "cfg:1", options: options)
+        }
         #expect(try proxy.requests().isEmpty)
 
         // Online, under the configured floor: the manifest GET is not made.
@@ -104,7 +122,10 @@ import TrackbotCore
             _ = try await DigestsCommand.run(reference: "cfg:1", options: options)
             Issue.record("expected the configured rate-limit floor to stop digests")
         } catch let error as RegistryError {
-            guard case .rateLimitFloor(_, let remaining, let floor, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .rateLimitFloor(_, let remaining, let floor, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(remaining == 3 && floor == 5)
         }
         #expect(try proxy.requests().filter { $0.method == "GET" && $0.path.contains("/manifests/") }.isEmpty)
@@ -112,14 +133,19 @@ import TrackbotCore
 
     @Test func historyHonoursTheRateLimitFloor() async throws {
         let world = try SyntheticWorld()
-        let commit = try world.commit("hist", files: ["match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n"])
+        let commit = try world.commit(
+            "hist", files: ["match/Dockerfile": "FROM scratch\nADD rootfs.tar.gz /\nCMD [\"/bin/sh\"]\n"])
         try world.upstreamGit("hist", ["push", "--quiet", "origin", "main"])
-        try world.library("hist", SyntheticWorld.libraryFile(repo: "hist", entries: [("match", "refs/heads/main", commit, "Directory: match\n")]))
+        try world.library(
+            "hist",
+            SyntheticWorld.libraryFile(
+                repo: "hist", entries: [("match", "refs/heads/main", commit, "Directory: match\n")]))
         try world.publish("hist", tag: "match", rootfs: try world.rootfs(["bin/sh": "#!fake\n"]))
         let proxy = try FaultProxy(upstream: world.registry.url, workDirectory: world.dir.url)
         // The world's configuration, with the registry behind the proxy and a floor above what it reports.
         var text = try String(contentsOfFile: world.configPath, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"docker.io\" = \"\(world.registry.url)\"", with: "\"docker.io\" = \"\(proxy.url)\"")
+        text = text.replacingOccurrences(
+            of: "\"docker.io\" = \"\(world.registry.url)\"", with: "\"docker.io\" = \"\(proxy.url)\"")
         text += "\n[registry]\nrate-limit-floor = 5\nconcurrency = 2\n"
         let config = world.dir.appending("floor.toml")
         try Data(text.utf8).write(to: config)
@@ -128,7 +154,9 @@ import TrackbotCore
 
         let good = try await HistoryCommand.run(.init(reference: "hist:match"), options: options)
         #expect(good.exitCode == 0, "\(good.output)")
-        func manifestGETs() throws -> Int { try proxy.requests().filter { $0.method == "GET" && $0.path.contains("/manifests/") }.count }
+        func manifestGETs() throws -> Int {
+            try proxy.requests().filter { $0.method == "GET" && $0.path.contains("/manifests/") }.count
+        }
         let before = try manifestGETs()
         try proxy.rules(Self.lowLimit)
         let stopped = try await HistoryCommand.run(.init(reference: "hist:match"), options: options)
@@ -150,10 +178,13 @@ import TrackbotCore
     }
 
     @Test func flagsThatDoNotApplyAreRefused() throws {
-        for arguments in [["library", "alpine", "--deep"], ["digests", "alpine:3.20", "--arch", "amd64"],
-                          ["digests", "alpine:3.20", "--offline"], ["library", "alpine", "--offline"],
-                          ["verify", ".", "--state", "s.json"], ["alerts", "--dry-run"], ["history", "alpine:3.20", "--deep"],
-                          ["upstream", "--arch", "amd64"], ["ack", "demo:1.0", "--kind", "digest-drift", "--reason", "r", "--format", "json"]] {
+        for arguments in [
+            ["library", "alpine", "--deep"], ["digests", "alpine:3.20", "--arch", "amd64"],
+            ["digests", "alpine:3.20", "--offline"], ["library", "alpine", "--offline"],
+            ["verify", ".", "--state", "s.json"], ["alerts", "--dry-run"], ["history", "alpine:3.20", "--deep"],
+            ["upstream", "--arch", "amd64"],
+            ["ack", "demo:1.0", "--kind", "digest-drift", "--reason", "r", "--format", "json"],
+        ] {
             let (status, output) = try status(arguments)
             #expect(status == 2, "\(arguments.joined(separator: " ")): \(output)")
             #expect(output.contains("Unknown option"), "\(arguments.joined(separator: " ")): \(output)")
@@ -162,15 +193,25 @@ import TrackbotCore
 
     @Test func theFlagsEachCommandUsesAreKept() throws {
         let expected: [String: [String]] = [
-            "check": ["--config", "--format", "--quiet", "--verbose", "--library-ref", "--arch", "--offline", "--deep",
-                      "--cache-dir", "--rewrite", "--state", "--dry-run", "--library", "--output"],
-            "watch": ["--config", "--format", "--arch", "--offline", "--deep", "--cache-dir", "--rewrite", "--state",
-                      "--dry-run", "--shard", "--every", "--open-issues", "--github-repo", "--output"],
-            "library": ["--config", "--format", "--library-ref", "--arch", "--cache-dir", "--rewrite", "--library", "--diff", "--diff-ref"],
+            "check": [
+                "--config", "--format", "--quiet", "--verbose", "--library-ref", "--arch", "--offline", "--deep",
+                "--cache-dir", "--rewrite", "--state", "--dry-run", "--library", "--output",
+            ],
+            "watch": [
+                "--config", "--format", "--arch", "--offline", "--deep", "--cache-dir", "--rewrite", "--state",
+                "--dry-run", "--shard", "--every", "--open-issues", "--github-repo", "--output",
+            ],
+            "library": [
+                "--config", "--format", "--library-ref", "--arch", "--cache-dir", "--rewrite", "--library", "--diff",
+                "--diff-ref",
+            ],
             "history": ["--config", "--format", "--library-ref", "--arch", "--cache-dir", "--rewrite", "--library"],
             "verify": ["--config", "--format", "--cache-dir", "--rewrite", "--file", "--builder"],
             "digests": ["--config", "--format", "--rewrite"],
-            "prs": ["--config", "--format", "--library-ref", "--cache-dir", "--rewrite", "--pr", "--library", "--no-upstream-log"],
+            "prs": [
+                "--config", "--format", "--library-ref", "--cache-dir", "--rewrite", "--pr", "--library",
+                "--no-upstream-log",
+            ],
             "upstream": ["--config", "--format", "--library-ref", "--cache-dir", "--rewrite", "--library"],
             "ack": ["--config", "--state", "--dry-run", "--kind", "--arch", "--reason", "--by"],
             "alerts": ["--config", "--state", "--format"],
@@ -180,6 +221,8 @@ import TrackbotCore
             for flag in flags { #expect(help.contains(flag), "trackbot \(command) --help lacks \(flag)") }
         }
         let sync = try run(try TestPaths.trackbotBinary(), ["issues", "sync", "--help"])
-        for flag in ["--config", "--state", "--dry-run", "--github-repo"] { #expect(sync.contains(flag), "issues sync lacks \(flag)") }
+        for flag in ["--config", "--state", "--dry-run", "--github-repo"] {
+            #expect(sync.contains(flag), "issues sync lacks \(flag)")
+        }
     }
 }

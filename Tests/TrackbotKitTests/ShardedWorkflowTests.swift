@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tracking
+
 @testable import TrackbotKit
 
 /// The workflow files themselves, their steps run by Tests/Fixtures/workflows/run_workflow.py
@@ -43,29 +44,34 @@ struct ShardedWorkflowTests {
             for name in ["left", "right"] {
                 let commit = try world.commit(name, files: ["Dockerfile": "FROM scratch\nCMD [\"/bin/sh\"]\n"])
                 try world.upstreamGit(name, ["push", "--quiet", "origin", "main"])
-                try world.library(name, SyntheticWorld.libraryFile(repo: name, entries: [("1", "refs/heads/main", commit, "")]))
+                try world.library(
+                    name, SyntheticWorld.libraryFile(repo: name, entries: [("1", "refs/heads/main", commit, "")]))
                 try world.publish(name, tag: "1", platforms: [("amd64", rootfs, nil, nil)])
             }
 
             let base = try String(contentsOfFile: world.configPath, encoding: .utf8)
-            guard let library = base.range(of: "[library]") else { throw TestSupportError.missing("[library] in \(base)") }
-            let config = String(base[library.lowerBound...]) + """
+            guard let library = base.range(of: "[library]") else {
+                throw TestSupportError.missing("[library] in \(base)")
+            }
+            let config =
+                String(base[library.lowerBound...]) + """
 
-            [github]
-            repository = "\(ShardedWorkflowTests.repository)"
-            labels = ["trackbot"]
+                    [github]
+                    repository = "\(ShardedWorkflowTests.repository)"
+                    labels = ["trackbot"]
 
-            [[images]]
-            name = "left"
+                    [[images]]
+                    name = "left"
 
-            [[images]]
-            name = "right"
+                    [[images]]
+                    name = "right"
 
-            """
+                    """
             origin = world.dir.appending("user/origin.git")
             try TestSupport.git(["init", "--quiet", "--bare", "-b", "main", origin.path])
             let work = world.dir.appending("user/work")
-            try GitRepositories.working(at: work, files: ["config/trackbot.toml": config, "README.md": "images we watch\n"])
+            try GitRepositories.working(
+                at: work, files: ["config/trackbot.toml": config, "README.md": "images we watch\n"])
             try TestSupport.git(["remote", "add", "origin", origin.path], in: work)
             try TestSupport.git(["push", "--quiet", "origin", "main"], in: work)
         }
@@ -86,14 +92,15 @@ struct ShardedWorkflowTests {
             defer { try? handle.close() }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [
-                TestPaths.fixture("workflows/run_workflow.py").path,
-                TestPaths.packageRoot.appendingPathComponent("workflows/\(file)").path,
-                "--repo", origin.path, "--work", runs.appendingPathComponent("run-\(n)").path,
-                "--run-id", "\(1000 + n)", "--github-repository", ShardedWorkflowTests.repository,
-                "--env", "GITHUB_API_URL=\(github.url)", "--secret", "GITHUB_TOKEN=\(token)",
-                "--trackbot-bin", URL(fileURLWithPath: binary).deletingLastPathComponent().path,
-            ] + matrix.flatMap { ["--matrix", $0] }
+            process.arguments =
+                [
+                    TestPaths.fixture("workflows/run_workflow.py").path,
+                    TestPaths.packageRoot.appendingPathComponent("workflows/\(file)").path,
+                    "--repo", origin.path, "--work", runs.appendingPathComponent("run-\(n)").path,
+                    "--run-id", "\(1000 + n)", "--github-repository", ShardedWorkflowTests.repository,
+                    "--env", "GITHUB_API_URL=\(github.url)", "--secret", "GITHUB_TOKEN=\(token)",
+                    "--trackbot-bin", URL(fileURLWithPath: binary).deletingLastPathComponent().path,
+                ] + matrix.flatMap { ["--matrix", $0] }
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
@@ -104,7 +111,9 @@ struct ShardedWorkflowTests {
 
         /// The commits of the state branch in origin, newest first (none before the first push).
         func stateCommits() throws -> [String] {
-            let ref = try TestSupport.git(["--git-dir", origin.path, "for-each-ref", "--format=%(refname)", "refs/heads/trackbot-state"])
+            let ref = try TestSupport.git([
+                "--git-dir", origin.path, "for-each-ref", "--format=%(refname)", "refs/heads/trackbot-state",
+            ])
             guard !ref.isEmpty else { return [] }
             return try TestSupport.git(["--git-dir", origin.path, "rev-list", "refs/heads/trackbot-state"])
                 .split(separator: "\n").map(String.init)
@@ -112,7 +121,9 @@ struct ShardedWorkflowTests {
 
         /// The state file on the state branch.
         func branchState() throws -> State {
-            let text = try TestSupport.git(["--git-dir", origin.path, "show", "refs/heads/trackbot-state:trackbot-state.json"])
+            let text = try TestSupport.git([
+                "--git-dir", origin.path, "show", "refs/heads/trackbot-state:trackbot-state.json",
+            ])
             let file = world.dir.appending("branch-state-\(UUID().uuidString.prefix(6)).json")
             try Data(text.utf8).write(to: file)
             return try StateStore(path: file.path).load()
@@ -190,8 +201,9 @@ struct ShardedWorkflowTests {
 
         // Run 4: shard 2 cannot reach right's upstream. That shard fails, the run is red, and
         // right's issue is left exactly as it was; the state keeps the open alert.
-        try FileManager.default.moveItem(at: w.world.gitBase.appendingPathComponent("up/right.git"),
-                                         to: w.world.dir.appending("right-gone.git"))
+        try FileManager.default.moveItem(
+            at: w.world.gitBase.appendingPathComponent("up/right.git"),
+            to: w.world.dir.appending("right-gone.git"))
         let before4 = try w.github.requests().count
         let (s4, log4) = try await run(4)
         #expect(s4 == 1, "run 4 should be red:\n\(log4)")
@@ -199,7 +211,9 @@ struct ShardedWorkflowTests {
         #expect(try w.github.issues(repo: Self.repository).map(\.state) == ["open"])
         #expect(try w.github.requests().dropFirst(before4).allSatisfy { $0.method == "GET" })
         #expect(try w.branchState().images["right"]?.alerts.map(\.issue) == [issue.number])
-        print("ShardedWorkflowTests: the first three runs of the sharded workflow took \(String(format: "%.1f", seconds)) s")
+        print(
+            "ShardedWorkflowTests: the first three runs of the sharded workflow took \(String(format: "%.1f", seconds)) s"
+        )
     }
 
     /// trackbot.yml: one job, one pass of `watch --open-issues`, the same restore and

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tracking
+
 @testable import TrackbotKit
 
 /// A trackbot process killed at any moment leaves the old state or the new one, never a broken file.
@@ -24,11 +25,16 @@ import Tracking
             p.standardError = FileHandle.nullDevice
             try spawn { try p.run() }
             try await Task.sleep(for: .microseconds(Int.random(in: 20_000...400_000)))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                killed += 1
+            }
             await waitForExit(p)
             let state = try StateStore(path: world.statePath).load()  // never throws: old or new
             #expect(state.images["alpine"]?.libraryCommit == recorded.images["alpine"]?.libraryCommit)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.dir.path).filter { $0.contains(".tmp-") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.dir.path).filter {
+                $0.contains(".tmp-")
+            }
             // A temp file from a killed writer may remain; it is never the state itself.
             #expect(leftovers.allSatisfy { !$0.hasSuffix("state.json") })
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tracking
+
 @testable import TrackbotKit
 
 @Suite struct StateMergeTests {
@@ -11,16 +12,19 @@ import Tracking
 
     @Test func laterCheckedAtWinsAndEveryImageIsKept() async throws {
         let dir = try TemporaryDirectory("state-merge")
-        let a = dir.appending("a.json").path, b = dir.appending("b.json").path, out = dir.appending("out/merged.json").path
-        try StateStore(path: a).save(State(images: [
-            "alpine": Self.image("2026-11-27T10:00:00Z", commit: "old"),
-            "debian": Self.image("2026-11-27T09:00:00Z", commit: "debian-a"),
-        ]))
-        try StateStore(path: b).save(State(images: [
-            // Half a second later, though "…00.500Z" sorts before "…00Z" as text: compared as instants.
-            "alpine": Self.image("2026-11-27T10:00:00.500Z", commit: "new"),
-            "node": Self.image("2026-11-27T08:00:00Z", commit: "node-b"),
-        ]))
+        let a = dir.appending("a.json").path, b = dir.appending("b.json").path,
+            out = dir.appending("out/merged.json").path
+        try StateStore(path: a).save(
+            State(images: [
+                "alpine": Self.image("2026-11-27T10:00:00Z", commit: "old"),
+                "debian": Self.image("2026-11-27T09:00:00Z", commit: "debian-a"),
+            ]))
+        try StateStore(path: b).save(
+            State(images: [
+                // Half a second later, though "…00.500Z" sorts before "…00Z" as text: compared as instants.
+                "alpine": Self.image("2026-11-27T10:00:00.500Z", commit: "new"),
+                "node": Self.image("2026-11-27T08:00:00Z", commit: "node-b"),
+            ]))
         let result = try await StateMergeCommand.run(.init(output: out, inputs: [b, a]))
         #expect(result.exitCode == 0)
         let merged = try StateStore(path: out).load()
@@ -44,8 +48,13 @@ import Tracking
 
         let corrupt = dir.appending("shard2.json").path
         try Data("{\"schemaVersion\": 1, \"images\": {\"alpine\": ".utf8).write(to: URL(fileURLWithPath: corrupt))
-        let error = await #expect(throws: StateError.self) { try await StateMergeCommand.run(.init(output: out, inputs: [good, corrupt])) }
-        guard case .corrupt(let path, _)? = error else { Issue.record("not refused as corrupt: \(String(describing: error))"); return }
+        let error = await #expect(throws: StateError.self) {
+            try await StateMergeCommand.run(.init(output: out, inputs: [good, corrupt]))
+        }
+        guard case .corrupt(let path, _)? = error else {
+            Issue.record("not refused as corrupt: \(String(describing: error))")
+            return
+        }
         #expect(path == corrupt)
         #expect(error?.description.contains("shard2.json") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
@@ -58,7 +67,9 @@ import Tracking
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
 
         let missing = dir.appending("shard4.json").path
-        let missingError = await #expect(throws: UsageError.self) { try await StateMergeCommand.run(.init(output: out, inputs: [good, missing])) }
+        let missingError = await #expect(throws: UsageError.self) {
+            try await StateMergeCommand.run(.init(output: out, inputs: [good, missing]))
+        }
         #expect(missingError?.description.contains("shard4.json") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
     }

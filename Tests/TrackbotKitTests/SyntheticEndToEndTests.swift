@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Tracking
+
 @testable import TrackbotKit
 
 @Suite("check in a synthetic world: oci-import, parents, rewritten upstreams", .serialized)
@@ -17,10 +18,14 @@ struct SyntheticEndToEndTests {
         let (_, expected) = try world.layout(rootfs: rootfs, single: true, into: work.appendingPathComponent("oci"))
         let commit = try world.commit("distro", message: "oci layout")
         try world.upstreamGit("distro", ["push", "--quiet", "origin", "main"])
-        try world.library("distro", SyntheticWorld.libraryFile(repo: "distro", entries: [
-            ("good", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
-            ("bad", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
-        ]))
+        try world.library(
+            "distro",
+            SyntheticWorld.libraryFile(
+                repo: "distro",
+                entries: [
+                    ("good", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
+                    ("bad", "refs/heads/main", commit, "Builder: oci-import\nFile: index.json\nDirectory: oci\n"),
+                ]))
         // Same inputs: the same manifest bytes. With an extra file: another manifest.
         try world.publish("distro", tag: "good", rootfs: rootfs)
         try world.publish("distro", tag: "bad", rootfs: rootfs, extra: "etc/extra")
@@ -42,7 +47,9 @@ struct SyntheticEndToEndTests {
         let world = try await offPool { try SyntheticWorld() }
         let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.library(
+            "child",
+            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
         let rootfs = try world.rootfs(Self.shellRootfs)
         try world.publish("base", tag: "1", rootfs: rootfs)
         try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child")
@@ -50,7 +57,8 @@ struct SyntheticEndToEndTests {
         let (first, r1) = try await world.check(["child:1"])
         #expect(first.exitCode == 0, "\(first.output)")
         #expect(r1.findings.isEmpty, "\(r1.findings)")
-        let before = try #require(try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
+        let before = try #require(
+            try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
 
         // The parent is rebuilt, then the child on top of it.
         try world.publish("base", tag: "1", rootfs: rootfs, extra: "etc/base-update")
@@ -62,7 +70,8 @@ struct SyntheticEndToEndTests {
         #expect(f.severity == "info" && f.arch == "amd64" && f.tag == "1")
         #expect(f.message.contains("base:1"))
         #expect(f.expected == before.digest?.description)
-        let after = try #require(try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
+        let after = try #require(
+            try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
         #expect(f.actual == after.digest?.description && after.digest != before.digest)
         #expect(after.parentDigest != before.parentDigest)
     }
@@ -79,8 +88,10 @@ struct SyntheticEndToEndTests {
         let t2 = try world.commit("tagged", files: ["NEWS": "later\n"])
         try world.upstreamGit("tagged", ["tag", "v1", t1])
         try world.upstreamGit("tagged", ["push", "--quiet", "origin", "main", "v1"])
-        try world.library("forced", SyntheticWorld.libraryFile(repo: "forced", entries: [("1", "refs/heads/main", c1, "")]))
-        try world.library("tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
+        try world.library(
+            "forced", SyntheticWorld.libraryFile(repo: "forced", entries: [("1", "refs/heads/main", c1, "")]))
+        try world.library(
+            "tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
 
         let (first, r1) = try await world.check(["forced", "tagged"], offline: true)
         #expect(first.exitCode == 0, "\(first.output)")
@@ -113,7 +124,8 @@ struct SyntheticEndToEndTests {
         try world.upstreamGit("stray", ["checkout", "--quiet", "-b", "other"])
         let x = try world.commit("stray", files: ["Dockerfile": "FROM scratch\nCMD [\"false\"]\n"])
         try world.upstreamGit("stray", ["push", "--quiet", "origin", "other"])
-        try world.library("stray", SyntheticWorld.libraryFile(repo: "stray", entries: [("1", "refs/heads/main", x, "")]))
+        try world.library(
+            "stray", SyntheticWorld.libraryFile(repo: "stray", entries: [("1", "refs/heads/main", x, "")]))
 
         let (result, report) = try await world.check(["stray:1"], offline: true)
         #expect(result.exitCode == 0, "\(result.output)")

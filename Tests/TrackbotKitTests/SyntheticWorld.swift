@@ -1,7 +1,8 @@
 import Foundation
+import Reporting
 import TestSupport
 import TrackbotCore
-import Reporting
+
 @testable import TrackbotKit
 
 /// A small world made by the test: an official-images repository with its own `library/*` files,
@@ -21,27 +22,33 @@ final class SyntheticWorld: @unchecked Sendable {
     init() throws {
         dir = try TemporaryDirectory("synthetic-world")
         gitBase = dir.appending("git")
-        try FileManager.default.createDirectory(at: gitBase.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: gitBase.appendingPathComponent("up"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: gitBase.appendingPathComponent("docker-library"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: gitBase.appendingPathComponent("up"), withIntermediateDirectories: true)
         daemon = try GitDaemon(base: gitBase, logDirectory: dir.url)
         registry = try LocalRegistry(root: dir.appending("registry"), workDirectory: dir.url)
         libraryWork = dir.appending("work/official-images")
         try GitRepositories.working(at: libraryWork, files: ["README.md": "synthetic official-images\n"])
-        try TestSupport.git(["init", "--quiet", "--bare", gitBase.appendingPathComponent("docker-library/official-images.git").path])
-        try TestSupport.git(["remote", "add", "origin", gitBase.appendingPathComponent("docker-library/official-images.git").path], in: libraryWork)
+        try TestSupport.git([
+            "init", "--quiet", "--bare", gitBase.appendingPathComponent("docker-library/official-images.git").path,
+        ])
+        try TestSupport.git(
+            ["remote", "add", "origin", gitBase.appendingPathComponent("docker-library/official-images.git").path],
+            in: libraryWork)
         try TestSupport.git(["push", "--quiet", "origin", "main"], in: libraryWork)
         statePath = dir.appending("state.json").path
         configPath = dir.appending("trackbot.toml").path
         let config = """
-        state = "\(statePath)"
-        cache-dir = "\(dir.appending("cache").path)"
-        [library]
-        source = "https://github.com/docker-library/official-images.git"
-        ref = "main"
-        [rewrite]
-        "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
-        "docker.io" = "\(registry.url)"
-        """
+            state = "\(statePath)"
+            cache-dir = "\(dir.appending("cache").path)"
+            [library]
+            source = "https://github.com/docker-library/official-images.git"
+            ref = "main"
+            [rewrite]
+            "https://github.com/" = "git://127.0.0.1:\(daemon.server.port)/"
+            "docker.io" = "\(registry.url)"
+            """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
@@ -50,13 +57,16 @@ final class SyntheticWorld: @unchecked Sendable {
     /// Writes `library/NAME` and pushes it to official-images' main branch.
     @discardableResult
     func library(_ name: String, _ text: String) throws -> String {
-        let commit = try GitRepositories.commit(in: libraryWork, files: ["library/\(name)": text], message: "library/\(name)")
+        let commit = try GitRepositories.commit(
+            in: libraryWork, files: ["library/\(name)": text], message: "library/\(name)")
         try TestSupport.git(["push", "--quiet", "origin", "main"], in: libraryWork)
         return commit
     }
 
     /// A library file with one entry per `(tags, fetch, commit, extra lines)`.
-    static func libraryFile(repo: String, entries: [(tags: String, fetch: String?, commit: String, extra: String)]) -> String {
+    static func libraryFile(repo: String, entries: [(tags: String, fetch: String?, commit: String, extra: String)])
+        -> String
+    {
         var text = "Maintainers: Test <test@example.invalid> (@test)\nGitRepo: https://github.com/up/\(repo).git\n"
         for e in entries {
             text += "\nTags: \(e.tags)\n"
@@ -90,7 +100,8 @@ final class SyntheticWorld: @unchecked Sendable {
         let work = try upstream(name)
         for (path, content) in files {
             let url = work.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         try TestSupport.git(["add", "-A"], in: work)
@@ -111,36 +122,48 @@ final class SyntheticWorld: @unchecked Sendable {
         let staging = dir.appending("staging-\(UUID().uuidString.prefix(6))")
         for (path, content) in files {
             let url = staging.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         // In a folder of its own, so its base name (which make_oci.py records in history) is NAME.tar.gz.
         let folder = dir.appending("rootfs-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let out = folder.appendingPathComponent("\(name).tar.gz")
-        try run(try findTool("tar", package: "tar"), ["--owner=0", "--group=0", "--numeric-owner", "--sort=name",
-                                                     "-czf", out.path, "-C", staging.path, "."])
+        try run(
+            try findTool("tar", package: "tar"),
+            [
+                "--owner=0", "--group=0", "--numeric-owner", "--sort=name",
+                "-czf", out.path, "-C", staging.path, ".",
+            ])
         return out
     }
 
     /// Runs make_oci.py; returns the layout and the digest it printed (the manifest with `single`).
-    func layout(rootfs: URL, extra: String? = nil, single: Bool = false, history: [String]? = nil,
-                into out: URL? = nil) throws -> (URL, String) {
+    func layout(
+        rootfs: URL, extra: String? = nil, single: Bool = false, history: [String]? = nil,
+        into out: URL? = nil
+    ) throws -> (URL, String) {
         let out = out ?? dir.appending("oci-\(UUID().uuidString.prefix(6))")
         var spec = "amd64=\(rootfs.path)"
         if let extra { spec += ",extra=\(extra):added" }
-        var args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path,
-                    "--tag", "t", "--platform", spec]
+        var args = [
+            TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path,
+            "--tag", "t", "--platform", spec,
+        ]
         if single { args.append("--single") }
         _ = history
-        let digest = try run(try findTool("python3", package: "python3"), args).trimmingCharacters(in: .whitespacesAndNewlines)
+        let digest = try run(try findTool("python3", package: "python3"), args).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return (out, digest)
     }
 
     /// Builds an index with one platform per `(arch, rootfs, extra file, relabelled platform)` and
     /// pushes it as `library/NAME:TAG`; returns the platform manifest digests in order.
     @discardableResult
-    func publish(_ name: String, tag: String, platforms: [(arch: String, rootfs: URL, extra: String?, relabel: String?)]) throws -> [String] {
+    func publish(
+        _ name: String, tag: String, platforms: [(arch: String, rootfs: URL, extra: String?, relabel: String?)]
+    ) throws -> [String] {
         var specs: [String] = []
         for p in platforms {
             var spec = "\(p.arch)=\(p.rootfs.path)"
@@ -156,14 +179,23 @@ final class SyntheticWorld: @unchecked Sendable {
             out = made
         } else {
             out = dir.appending("oci-\(UUID().uuidString.prefix(6))")
-            let args = [TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t"] + specs
+            let args =
+                [
+                    TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path,
+                    "--tag", "t",
+                ] + specs
             _ = try run(try findTool("python3", package: "python3"), args)
             layoutsLock.withLock { layouts[key] = out }
         }
         try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag)
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("index.json"))) as? [String: Any]
+        let index =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("index.json")))
+            as? [String: Any]
         let top = ((index?["manifests"] as? [[String: Any]])?.first?["digest"] as? String) ?? ""
-        let inner = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("blobs/sha256/" + top.dropFirst(7)))) as? [String: Any]
+        let inner =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("blobs/sha256/" + top.dropFirst(7))))
+            as? [String: Any]
         return ((inner?["manifests"] as? [[String: Any]]) ?? []).compactMap { $0["digest"] as? String }
     }
 
@@ -175,7 +207,9 @@ final class SyntheticWorld: @unchecked Sendable {
 
     // MARK: - running trackbot
 
-    func options(_ format: OutputFormat = .json, offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) -> GlobalOptions {
+    func options(_ format: OutputFormat = .json, offline: Bool = false, deep: Bool = false, arch: [Architecture] = [])
+        -> GlobalOptions
+    {
         var o = GlobalOptions()
         o.configPath = configPath
         o.format = format
@@ -185,8 +219,11 @@ final class SyntheticWorld: @unchecked Sendable {
         return o
     }
 
-    func check(_ refs: [String], offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) async throws -> (CommandResult, Report) {
-        let result = try await CheckCommand.run(.init(references: refs), options: options(offline: offline, deep: deep, arch: arch))
+    func check(_ refs: [String], offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) async throws -> (
+        CommandResult, Report
+    ) {
+        let result = try await CheckCommand.run(
+            .init(references: refs), options: options(offline: offline, deep: deep, arch: arch))
         do {
             return (result, try JSONDecoder().decode(Report.self, from: Data(result.output.utf8)))
         } catch {
@@ -197,13 +234,32 @@ final class SyntheticWorld: @unchecked Sendable {
     /// The parts of `--format json` the tests read.
     struct Report: Decodable {
         struct F: Decodable {
-            var kind: String; var severity: String; var image: String?; var tag: String?; var arch: String?
-            var message: String; var expected: String?; var actual: String?
-            var alertStatus: String?; var openSince: String?
+            var kind: String
+            var severity: String
+            var image: String?
+            var tag: String?
+            var arch: String?
+            var message: String
+            var expected: String?
+            var actual: String?
+            var alertStatus: String?
+            var openSince: String?
         }
-        struct Platform: Decodable { var arch: String; var status: String; var verified: [String]; var digest: String? }
-        struct Tag: Decodable { var tag: String; var platforms: [Platform] }
-        struct Image: Decodable { var name: String; var error: String?; var tags: [Tag] }
+        struct Platform: Decodable {
+            var arch: String
+            var status: String
+            var verified: [String]
+            var digest: String?
+        }
+        struct Tag: Decodable {
+            var tag: String
+            var platforms: [Platform]
+        }
+        struct Image: Decodable {
+            var name: String
+            var error: String?
+            var tags: [Tag]
+        }
         struct Summary: Decodable { var alerts: Int }
         var findings: [F]
         var images: [Image]

@@ -1,12 +1,13 @@
 import Foundation
 import GitHub
-import Testing
-import TestSupport
-import TrackbotCore
 import OfficialImages
 import Registry
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
 import Tracking
+
 @testable import TrackbotKit
 
 /// What comes from outside (upstream files, library files, registries) never gets the user's
@@ -21,17 +22,24 @@ struct TrustBoundaryTests {
 
     /// No ESC, BEL, CR, DEL or C1 character anywhere in `text`.
     static func isClean(_ text: String) -> Bool {
-        !text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || (0x7F...0x9F).contains($0.value) }
+        !text.unicodeScalars.contains {
+            $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || (0x7F...0x9F).contains($0.value)
+        }
     }
 
     @Test func aRegistryNamedByAnUpstreamFROMNeverReceivesTheCredentials() async throws {
         let world = try await offPool { try SyntheticWorld() }
         // Another registry (another port), which asks for Basic credentials as a hostile one would.
         let other = try await FaultProxy.start(upstream: world.registry.url, workDirectory: world.dir.url)
-        try other.rules(#"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"other\""}}]"#)
-        let commit = try world.commit("child", files: ["Dockerfile": "FROM \(other.host)/library/base:1\nCMD [\"true\"]\n"])
+        try other.rules(
+            #"[{"action":"status","status":401,"anonymous":true,"match":"/v2/","headers":{"WWW-Authenticate":"Basic realm=\"other\""}}]"#
+        )
+        let commit = try world.commit(
+            "child", files: ["Dockerfile": "FROM \(other.host)/library/base:1\nCMD [\"true\"]\n"])
         try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library("child", SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.library(
+            "child",
+            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
         let rootfs = try world.rootfs(Self.rootfs)
         try world.publish("base", tag: "1", rootfs: rootfs)
         try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child")
@@ -39,10 +47,13 @@ struct TrustBoundaryTests {
         // TRACKBOT_REGISTRY_USER/PASSWORD without TRACKBOT_REGISTRY_HOST: for the configured
         // registry (docker.io, rewritten to the world's registry) and nothing else.
         let password = "from-env-" + UUID().uuidString
-        let store = try CredentialStore.fromEnvironment(["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
-                                                         "HOME": world.dir.path])
-        let result = try await CheckCommand.run(.init(references: ["child:1"]), options: world.options(),
-                                                registryConfiguration: RegistryConfiguration(credentials: store))
+        let store = try CredentialStore.fromEnvironment([
+            "TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": password,
+            "HOME": world.dir.path,
+        ])
+        let result = try await CheckCommand.run(
+            .init(references: ["child:1"]), options: world.options(),
+            registryConfiguration: RegistryConfiguration(credentials: store))
         let seen = try other.requests()
         #expect(!seen.isEmpty, "the parent was not looked up on the other registry: \(result.output)")
         #expect(seen.allSatisfy { !$0.authorization }, "\(seen)")
@@ -56,19 +67,29 @@ struct TrustBoundaryTests {
         var config = Configuration()
         config.registry.host = "registry.example"
         var options = GlobalOptions()
-        options.environment = ["TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": "pw-123456", "HOME": "/nonexistent"]
+        options.environment = [
+            "TRACKBOT_REGISTRY_USER": "bot", "TRACKBOT_REGISTRY_PASSWORD": "pw-123456", "HOME": "/nonexistent",
+        ]
         let rc = try RunContext(configuration: config, options: options).registryConfiguration()
-        #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "registry.example"), rewriter: rc.rewriter)?.username == "bot")
+        #expect(
+            rc.credentials.credentials(for: RegistryEndpoint(registry: "registry.example"), rewriter: rc.rewriter)?
+                .username == "bot")
         #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: rc.rewriter) == nil)
-        #expect(rc.credentials.credentials(for: RegistryEndpoint(registry: "127.0.0.1:5000"), rewriter: rc.rewriter) == nil)
+        #expect(
+            rc.credentials.credentials(for: RegistryEndpoint(registry: "127.0.0.1:5000"), rewriter: rc.rewriter) == nil)
         #expect(rc.credentials.credentialRealms(rewriter: rc.rewriter).isEmpty)
         // Docker Hub by default, with its token service trusted by default.
         let hub = try RunContext(configuration: Configuration(), options: options).registryConfiguration()
-        #expect(hub.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: hub.rewriter)?.username == "bot")
+        #expect(
+            hub.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: hub.rewriter)?.username
+                == "bot")
         #expect(hub.credentials.credentialRealms(rewriter: hub.rewriter) == ["https://auth.docker.io"])
         // `credential-realms` replaces the default, and must list https origins.
-        let realms = try ConfigurationLoader.parse("[registry]\ncredential-realms = [\"https://auth.example.com\"]\n", path: "t.toml")
-        #expect(try RunContext(configuration: realms, options: options).registryConfiguration().credentials.credentialRealms(rewriter: URLRewriter())
+        let realms = try ConfigurationLoader.parse(
+            "[registry]\ncredential-realms = [\"https://auth.example.com\"]\n", path: "t.toml")
+        #expect(
+            try RunContext(configuration: realms, options: options).registryConfiguration().credentials
+                .credentialRealms(rewriter: URLRewriter())
                 == ["https://auth.example.com"])
         for bad in ["http://auth.example.com", "https://auth.example.com/token", "auth.example.com"] {
             #expect(throws: ConfigurationError.self) {
@@ -78,8 +99,12 @@ struct TrustBoundaryTests {
         // TRACKBOT_REGISTRY_HOST names the one registry instead.
         options.environment?["TRACKBOT_REGISTRY_HOST"] = "mirror.example:5000"
         let mirror = try RunContext(configuration: Configuration(), options: options).registryConfiguration()
-        #expect(mirror.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: mirror.rewriter) == nil)
-        #expect(mirror.credentials.credentials(for: RegistryEndpoint(registry: "mirror.example:5000"), rewriter: mirror.rewriter) != nil)
+        #expect(
+            mirror.credentials.credentials(for: RegistryEndpoint(registry: "docker.io"), rewriter: mirror.rewriter)
+                == nil)
+        #expect(
+            mirror.credentials.credentials(
+                for: RegistryEndpoint(registry: "mirror.example:5000"), rewriter: mirror.rewriter) != nil)
     }
 
     @Test func credentialsInAGitRepoURLNeverReachStateReportsOrIssues() async throws {
@@ -107,11 +132,16 @@ struct TrustBoundaryTests {
         // The published image names another repository, with credentials of its own in the
         // annotation: a provenance alert whose expected and actual values are both URLs.
         let out = world.dir.appending("oci-annotated")
-        _ = try run(try findTool("python3", package: "python3"), [
-            TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path, "--tag", "t",
-            "--platform", "amd64=\(rootfs.path)",
-            "--annotation", "org.opencontainers.image.source=https://ann:\(secret)@github.com/other/distro.git#\(commit):oci",
-            "--annotation", "org.opencontainers.image.revision=\(commit)"])
+        _ = try run(
+            try findTool("python3", package: "python3"),
+            [
+                TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", out.path,
+                "--tag", "t",
+                "--platform", "amd64=\(rootfs.path)",
+                "--annotation",
+                "org.opencontainers.image.source=https://ann:\(secret)@github.com/other/distro.git#\(commit):oci",
+                "--annotation", "org.opencontainers.image.revision=\(commit)",
+            ])
         try world.registry.push(layout: out, tag: "t", repository: "library/distro", as: "1")
 
         let token = "ghp_trust" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
@@ -123,15 +153,18 @@ struct TrustBoundaryTests {
         var outputs: [String] = []
         var diagnostics: [String] = []
         for format in [OutputFormat.json, .markdown, .text] {
-            let result = try await CheckCommand.run(.init(references: ["distro:1"], openIssues: format == .json, github: settings),
-                                                    options: world.options(format, arch: [.amd64]))
+            let result = try await CheckCommand.run(
+                .init(references: ["distro:1"], openIssues: format == .json, github: settings),
+                options: world.options(format, arch: [.amd64]))
             outputs.append(result.output)
             diagnostics += result.diagnostics
         }
         for line in diagnostics { #expect(!line.contains(secret), "\(line)") }
         let json = try JSONDecoder().decode(SyntheticWorld.Report.self, from: Data(outputs[0].utf8))
         #expect(json.findings.contains { $0.kind == "provenance-mismatch" }, "\(outputs[0])")
-        #expect(outputs[0].contains("https://github.com/up/distro.git"), "the repository is still named, without credentials")
+        #expect(
+            outputs[0].contains("https://github.com/up/distro.git"),
+            "the repository is still named, without credentials")
         for text in outputs { #expect(!text.contains(secret), "\(text)") }
         let state = try String(contentsOfFile: world.statePath, encoding: .utf8)
         #expect(state.contains("https://github.com/up/distro.git"))
@@ -162,7 +195,8 @@ struct TrustBoundaryTests {
         try world.library("evil", file)
         // Through check (the directory is in the platform line and in the error) in every format…
         for format in [OutputFormat.text, .markdown, .json] {
-            let result = try await CheckCommand.run(.init(references: ["evil:1"]), options: world.options(format, offline: true))
+            let result = try await CheckCommand.run(
+                .init(references: ["evil:1"]), options: world.options(format, offline: true))
             #expect(Self.isClean(result.output), "\(format): \(result.output.debugDescription)")
             #expect(result.diagnostics.allSatisfy(Self.isClean))
         }
@@ -181,19 +215,26 @@ struct TrustBoundaryTests {
 
     @Test func reportsAndIssuesCarryNoEscapeSequencesButKeepTrackbotsOwnColours() throws {
         let h = Self.hostile
-        let source = ArchitectureSource(gitRepo: "https://example.invalid/r\(h).git", gitFetch: "refs/heads/main",
-                                        gitCommit: String(repeating: "a", count: 40), directory: "d\(h)", file: "Dockerfile", builder: "")
-        var finding = Finding(kind: .digestDrift, severity: .alert, image: "img\(h)", tag: "1", arch: "amd64",
-                              message: "moved\(h)\nsecond line", expected: "e\(h)", actual: "a\(h)")
+        let source = ArchitectureSource(
+            gitRepo: "https://example.invalid/r\(h).git", gitFetch: "refs/heads/main",
+            gitCommit: String(repeating: "a", count: 40), directory: "d\(h)", file: "Dockerfile", builder: "")
+        var finding = Finding(
+            kind: .digestDrift, severity: .alert, image: "img\(h)", tag: "1", arch: "amd64",
+            message: "moved\(h)\nsecond line", expected: "e\(h)", actual: "a\(h)")
         finding.alertStatus = .open
         finding.openSince = "2026-01-01\(h)"
-        let platform = PlatformReport(arch: "amd64", platform: "linux/amd64", source: source, digest: nil, previousDigest: nil,
-                                      expectedDigest: nil, parent: "p\(h)", parentDigest: nil, verified: [.checksum(path: "v\(h)", algorithm: .sha256, listedAt: [FileLine(file: "c\(h)", line: 1)])], worst: .alert,
-                                      status: .couldNotBeChecked, statusDetail: "registry said\(h)")
-        let tag = TagReport(tag: "1", entryTags: ["1", "x\(h)"], indexDigest: nil, previousIndexDigest: nil,
-                            platforms: [platform], notes: [.deepNothingPublished(arch: "amd64", tarball: "note\(h)")])
-        let image = ImageReport(name: "img\(h)", libraryCommit: "c\(h)", tags: [tag], findings: [finding],
-                                error: "server said\(h)", notes: ["image note\(h)"])
+        let platform = PlatformReport(
+            arch: "amd64", platform: "linux/amd64", source: source, digest: nil, previousDigest: nil,
+            expectedDigest: nil, parent: "p\(h)", parentDigest: nil,
+            verified: [.checksum(path: "v\(h)", algorithm: .sha256, listedAt: [FileLine(file: "c\(h)", line: 1)])],
+            worst: .alert,
+            status: .couldNotBeChecked, statusDetail: "registry said\(h)")
+        let tag = TagReport(
+            tag: "1", entryTags: ["1", "x\(h)"], indexDigest: nil, previousIndexDigest: nil,
+            platforms: [platform], notes: [.deepNothingPublished(arch: "amd64", tarball: "note\(h)")])
+        let image = ImageReport(
+            name: "img\(h)", libraryCommit: "c\(h)", tags: [tag], findings: [finding],
+            error: "server said\(h)", notes: ["image note\(h)"])
         let report = CheckReport(images: [image])
         for format in [OutputFormat.text, .markdown, .json] {
             let out = try CheckReportRenderer.render(report, format: format)

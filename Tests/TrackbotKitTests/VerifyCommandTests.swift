@@ -1,15 +1,17 @@
 import Foundation
-import Testing
-import TestSupport
-import TrackbotCore
 import Reporting
+import TestSupport
+import Testing
+import TrackbotCore
+
 @testable import TrackbotKit
 
 @Suite struct VerifyCommandTests {
     @Test func verifiesAnUpstreamDirectoryThroughTheGitMirrors() async throws {
         let dir = try TemporaryDirectory("verify-cmd")
         let git = dir.appending("git")
-        try FileManager.default.createDirectory(at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: git.appendingPathComponent("alpinelinux"), withIntermediateDirectories: true)
         try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: git, name: "alpinelinux/docker-alpine.git")
         let daemon = try await GitDaemon.start(base: git, logDirectory: dir.url)
         var options = GlobalOptions()
@@ -20,8 +22,13 @@ import Reporting
         let result = try await VerifyCommand.run(.init(source: source), options: options)
         #expect(result.exitCode == 0)
         struct R: Decodable {
-            struct A: Decodable { var path: String; var status: String }
-            var parent: String?; var artefacts: [A]; var findings: [Finding]
+            struct A: Decodable {
+                var path: String
+                var status: String
+            }
+            var parent: String?
+            var artefacts: [A]
+            var findings: [Finding]
         }
         let report = try JSONDecoder().decode(R.self, from: Data(result.output.utf8))
         #expect(report.parent == "scratch")
@@ -31,7 +38,9 @@ import Reporting
 
         options.format = .text
         let text = try await VerifyCommand.run(.init(source: source), options: options)
-        #expect(text.output.contains("✓ aarch64/alpine-minirootfs-3.20.3-aarch64.tar.gz  verified against checksums.sha512:1"))
+        #expect(
+            text.output.contains(
+                "✓ aarch64/alpine-minirootfs-3.20.3-aarch64.tar.gz  verified against checksums.sha512:1"))
         #expect(text.output.contains("all verified (1 item)"))
     }
 
@@ -40,7 +49,8 @@ import Reporting
         let dir = try TemporaryDirectory("verify-nothing")
         let folder = dir.appending("app")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data("FROM scratch\nCOPY app /app\nCMD [\"/app\"]\n".utf8).write(to: folder.appendingPathComponent("Dockerfile"))
+        try Data("FROM scratch\nCOPY app /app\nCMD [\"/app\"]\n".utf8).write(
+            to: folder.appendingPathComponent("Dockerfile"))
         try Data("binary".utf8).write(to: folder.appendingPathComponent("app"))
         var options = GlobalOptions()
         options.format = .text
@@ -53,7 +63,9 @@ import Reporting
     @Test func localFolderWithATamperedTarballIsAnAlert() async throws {
         let dir = try TemporaryDirectory("verify-local")
         let checkout = dir.appending("alpine")
-        try TestSupport.git(["clone", "--quiet", "-b", "v3.20", try TestPaths.corpus("docker-alpine-v3.20.bundle").path, checkout.path])
+        try TestSupport.git([
+            "clone", "--quiet", "-b", "v3.20", try TestPaths.corpus("docker-alpine-v3.20.bundle").path, checkout.path,
+        ])
         let tarball = checkout.appendingPathComponent("x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz")
         var bytes = try Data(contentsOf: tarball)
         bytes[bytes.count / 2] ^= 0xff
@@ -61,11 +73,14 @@ import Reporting
         // A folder holding the checksum list and the directory, as the repository root does.
         var options = GlobalOptions()
         options.format = .json
-        let result = try await VerifyCommand.run(.init(source: checkout.appendingPathComponent("x86_64").path), options: options)
+        let result = try await VerifyCommand.run(
+            .init(source: checkout.appendingPathComponent("x86_64").path), options: options)
         // Run from the directory alone, the root's checksums.sha512 is out of reach: missing, not mismatch.
         #expect(result.output.contains("checksum-missing"))
         #expect(throws: UsageError.self) { try SourceSpec(parsing: "https://example.com/x.git#") }
-        #expect(try SourceSpec(parsing: "https://h/r.git#abc:dir") == .git(repo: "https://h/r.git", commit: "abc", directory: "dir"))
+        #expect(
+            try SourceSpec(parsing: "https://h/r.git#abc:dir")
+                == .git(repo: "https://h/r.git", commit: "abc", directory: "dir"))
         #expect(try SourceSpec(parsing: "./local") == .local("./local"))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
 import Verification
+
 @testable import GitMirror
 @testable import TrackbotKit
 
@@ -13,13 +14,22 @@ import Verification
     final class Done: @unchecked Sendable {
         private let lock = NSLock()
         private var value = false
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-        func set() { lock.lock(); value = true; lock.unlock() }
+        var isSet: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        func set() {
+            lock.lock()
+            value = true
+            lock.unlock()
+        }
     }
 
     @Test func verifyAndListingCompleteOnAPoolOfOne() async throws {
         let dir = try TemporaryDirectory("verify-pool-one")
-        let bare = try GitRepositories.fromBundle("docker-alpine-v3.20.bundle", into: dir.url, name: "docker-alpine.git")
+        let bare = try GitRepositories.fromBundle(
+            "docker-alpine-v3.20.bundle", into: dir.url, name: "docker-alpine.git")
         let mirror = Mirror(directory: bare, url: "test://docker-alpine")
         let commit = "7d63673353bd39d92ba42f6effcc199aeebd45ee"
         let pool = BlockingPool(width: 1)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tracking
+
 @testable import TrackbotKit
 
 @Suite struct WatchLoopTests {
@@ -27,9 +28,11 @@ import Tracking
         let binary = try TestPaths.trackbotBinary()
         let world = try await offPool { try AlpineWorld() }
         let libraryDir = world.dir.appending("official-images")
-        try FileManager.default.createDirectory(at: libraryDir.appendingPathComponent("library"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestPaths.fixture("library/alpine@87b6256"),
-                                         to: libraryDir.appendingPathComponent("library/alpine"))
+        try FileManager.default.createDirectory(
+            at: libraryDir.appendingPathComponent("library"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: TestPaths.fixture("library/alpine@87b6256"),
+            to: libraryDir.appendingPathComponent("library/alpine"))
         let common = ["--library", libraryDir.path, "--config", world.configPath, "--offline", "--format", "json"]
 
         // One plain run first: it fills the mirror cache, so the loop's runs are quick, and gives
@@ -65,7 +68,10 @@ import Tracking
         kill(p.processIdentifier, signo)
         let deadline = Date().addingTimeInterval(20)
         while p.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL); Issue.record("still running 20 s after the signal") }
+        if p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+            Issue.record("still running 20 s after the signal")
+        }
         await waitForExit(p)
 
         let out = try String(contentsOf: outURL, encoding: .utf8)
@@ -86,8 +92,9 @@ import Tracking
     /// Whether process `pid` ignores `signo` (`SigIgn` in /proc/PID/status).
     static func ignores(_ signo: Int32, pid: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
-              let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+            let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
         return mask & (1 << UInt64(signo - 1)) != 0
     }
 }

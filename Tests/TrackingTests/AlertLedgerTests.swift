@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import OfficialImages
+import Testing
 import TrackbotCore
+
 @testable import Tracking
 
 /// The life of an alert across runs, one rule per test, second and third runs included.
@@ -9,18 +10,23 @@ import TrackbotCore
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func drift(_ tag: String = "3.20", arch: String = "amd64", actual: String = "sha256:bb") -> Finding {
-        Finding(kind: .digestDrift, severity: .alert, image: "alpine", tag: tag, arch: arch,
-                message: "the published amd64 digest changed", expected: "sha256:aa", actual: actual)
+        Finding(
+            kind: .digestDrift, severity: .alert, image: "alpine", tag: tag, arch: arch,
+            message: "the published amd64 digest changed", expected: "sha256:aa", actual: actual)
     }
 
-    static let full = AlertLedger.Scope(platforms: ["3.20": ["amd64", "arm64v8"], "3.21": ["amd64"]], imageComplete: true,
-                                        registry: true, deep: false)
+    static let full = AlertLedger.Scope(
+        platforms: ["3.20": ["amd64", "arm64v8"], "3.21": ["amd64"]], imageComplete: true,
+        registry: true, deep: false)
 
-    func run(_ previous: [AlertRecord], _ findings: [Finding], scope: AlertLedger.Scope = AlertLedgerTests.full,
-             mutes: [Mute] = [], at offset: TimeInterval = 0) -> AlertLedger.Outcome {
+    func run(
+        _ previous: [AlertRecord], _ findings: [Finding], scope: AlertLedger.Scope = AlertLedgerTests.full,
+        mutes: [Mute] = [], at offset: TimeInterval = 0
+    ) -> AlertLedger.Outcome {
         let now = Self.t0.addingTimeInterval(offset)
-        return AlertLedger.update(image: "alpine", previous: previous, findings: findings, scope: scope, mutes: mutes,
-                                  now: now, nowText: ISO8601DateFormatter().string(from: now))
+        return AlertLedger.update(
+            image: "alpine", previous: previous, findings: findings, scope: scope, mutes: mutes,
+            now: now, nowText: ISO8601DateFormatter().string(from: now))
     }
 
     @Test func anAlertFoundAgainKeepsItsFirstSightingAndCountsEveryRun() {
@@ -40,9 +46,12 @@ import TrackbotCore
     /// the alert open and still reports it.
     @Test func aRunThatDidNotCheckItKeepsItOpenAndReportsIt() {
         let first = run([], [Self.drift()])
-        let otherTag = run(first.records, [], scope: .init(platforms: ["3.21": ["amd64"]], imageComplete: true, registry: true))
-        let otherArch = run(otherTag.records, [], scope: .init(platforms: ["3.20": ["arm64v8"]], imageComplete: true, registry: true))
-        let offline = run(otherArch.records, [], scope: .init(platforms: ["3.20": ["amd64"]], imageComplete: true, registry: false))
+        let otherTag = run(
+            first.records, [], scope: .init(platforms: ["3.21": ["amd64"]], imageComplete: true, registry: true))
+        let otherArch = run(
+            otherTag.records, [], scope: .init(platforms: ["3.20": ["arm64v8"]], imageComplete: true, registry: true))
+        let offline = run(
+            otherArch.records, [], scope: .init(platforms: ["3.20": ["amd64"]], imageComplete: true, registry: false))
         let failed = run(offline.records, [], scope: .none)
         for out in [otherTag, otherArch, offline, failed] {
             #expect(out.records == first.records)
@@ -55,8 +64,9 @@ import TrackbotCore
     /// Not found again by a run that checked it: resolved, with the explanation the run found.
     @Test func aRebuildOnTheSamePlatformExplainsIt() {
         let first = run([], [Self.drift()])
-        let rebuilt = Finding(kind: .rebuilt, severity: .info, image: "alpine", tag: "3.20", arch: "amd64",
-                              message: "rebuilt because the library entry changed: GitCommit a → b")
+        let rebuilt = Finding(
+            kind: .rebuilt, severity: .info, image: "alpine", tag: "3.20", arch: "amd64",
+            message: "rebuilt because the library entry changed: GitCommit a → b")
         let out = run(first.records, [rebuilt])
         #expect(out.records.isEmpty)
         let resolved = out.findings.first { $0.alertStatus == .resolved }
@@ -67,8 +77,9 @@ import TrackbotCore
 
     @Test func anAcknowledgementIsShownOnceThenTheRecordEnds() {
         var first = run([], [Self.drift()]).records
-        first[0].acknowledgement = Acknowledgement(by: "ana", at: "2027-01-01T00:00:00Z", reason: "re-push confirmed by the maintainers",
-                                                   via: "trackbot ack")
+        first[0].acknowledgement = Acknowledgement(
+            by: "ana", at: "2027-01-01T00:00:00Z", reason: "re-push confirmed by the maintainers",
+            via: "trackbot ack")
         // The drift is not found any more (its digest became the trusted one).
         let shown = run(first, [])
         #expect(shown.findings.count == 1)
@@ -83,7 +94,8 @@ import TrackbotCore
     /// same values; with other values it is a new alert.
     @Test func anAcknowledgedAlertFoundAgainStaysQuietUntilItsValuesChange() {
         var records = run([], [Self.drift()]).records
-        records[0].acknowledgement = Acknowledgement(by: "ana", at: "2027-01-01T00:00:00Z", reason: "ok", via: "trackbot ack")
+        records[0].acknowledgement = Acknowledgement(
+            by: "ana", at: "2027-01-01T00:00:00Z", reason: "ok", via: "trackbot ack")
         let once = run(records, [Self.drift()])
         #expect(once.findings.map(\.alertStatus) == [.acknowledged])
         let quiet = run(once.records, [Self.drift()])
@@ -97,8 +109,9 @@ import TrackbotCore
 
     @Test func aMuteTurnsItIntoInfoUntilItExpiresAndSaysSo() throws {
         let until = Self.t0.addingTimeInterval(86_400)
-        let mute = Mute(image: "alpine", tag: "3.20", kind: .digestDrift, reason: "known re-push, INC-42", until: until,
-                        untilText: "2027-01-16")
+        let mute = Mute(
+            image: "alpine", tag: "3.20", kind: .digestDrift, reason: "known re-push, INC-42", until: until,
+            untilText: "2027-01-16")
         let muted = run([], [Self.drift()], mutes: [mute])
         #expect(muted.findings.map(\.severity) == [.info])
         #expect(muted.findings[0].alertStatus == .muted)
@@ -114,8 +127,9 @@ import TrackbotCore
 
     /// A moved upstream tag is seen once: it stays open until answered, whatever runs follow.
     @Test func anEventAlertStaysOpenThroughFullRuns() {
-        let moved = Finding(kind: .upstreamRewritten, severity: .alert, image: "alpine",
-                            message: "tag refs/tags/v3.20.3 of https://example.com/up.git was moved", expected: "1111", actual: "2222")
+        let moved = Finding(
+            kind: .upstreamRewritten, severity: .alert, image: "alpine",
+            message: "tag refs/tags/v3.20.3 of https://example.com/up.git was moved", expected: "1111", actual: "2222")
         let first = run([], [moved])
         let second = run(first.records, [])
         let third = run(second.records, [])
@@ -146,38 +160,53 @@ import TrackbotCore
     }
 
     @Test func acknowledgingADriftMakesItsDigestTrusted() throws {
-        let source = ArchitectureSource(gitRepo: "https://example.com/up.git", gitFetch: "refs/heads/main",
-                                        gitCommit: String(repeating: "7", count: 40), directory: ".", file: "Dockerfile", builder: "")
+        let source = ArchitectureSource(
+            gitRepo: "https://example.com/up.git", gitFetch: "refs/heads/main",
+            gitCommit: String(repeating: "7", count: 40), directory: ".", file: "Dockerfile", builder: "")
         let a = try Digest(parsing: "sha256:" + String(repeating: "a", count: 64))
         let b = try Digest(parsing: "sha256:" + String(repeating: "b", count: 64))
         var platform = PlatformState(digest: b, source: source)
-        platform.trusted = TrustedBuild(digest: a, source: source, parentDigest: nil, since: "t0", reason: "first sighting")
-        let drift = Finding(kind: .digestDrift, severity: .alert, image: "alpine", tag: "3.20", arch: "amd64",
-                            message: "changed", expected: a.description, actual: b.description)
-        var state = State(images: ["alpine": ImageState(libraryCommit: nil, checkedAt: "t1",
-                                                        tags: ["3.20": TagState(indexDigest: a, platforms: ["amd64": platform])],
-                                                        alerts: [AlertRecord(drift, image: "alpine", now: "t1")])])
+        platform.trusted = TrustedBuild(
+            digest: a, source: source, parentDigest: nil, since: "t0", reason: "first sighting")
+        let drift = Finding(
+            kind: .digestDrift, severity: .alert, image: "alpine", tag: "3.20", arch: "amd64",
+            message: "changed", expected: a.description, actual: b.description)
+        var state = State(images: [
+            "alpine": ImageState(
+                libraryCommit: nil, checkedAt: "t1",
+                tags: ["3.20": TagState(indexDigest: a, platforms: ["amd64": platform])],
+                alerts: [AlertRecord(drift, image: "alpine", now: "t1")])
+        ])
         let ack = Acknowledgement(by: "ana", at: "t2", reason: "confirmed", via: "trackbot ack")
         let none = state.acknowledge(image: "alpine", ack) { $0.kind == .checksumMismatch }
         #expect(none.isEmpty)
         let answered = state.acknowledge(image: "alpine", ack) { $0.kind == .digestDrift }
         #expect(answered.count == 1)
         #expect(state.images["alpine"]?.tags["3.20"]?.platforms["amd64"]?.trusted?.digest == b)
-        #expect(state.images["alpine"]?.tags["3.20"]?.platforms["amd64"]?.trusted?.reason.contains("acknowledged by ana") == true)
+        #expect(
+            state.images["alpine"]?.tags["3.20"]?.platforms["amd64"]?.trusted?.reason.contains("acknowledged by ana")
+                == true)
         #expect(state.images["alpine"]?.alerts.first?.acknowledgement == ack)
         // Answered once: a second ack finds nothing open.
         #expect(state.acknowledge(image: "alpine", ack) { $0.kind == .digestDrift }.isEmpty)
     }
 
     @Test func aPartialRunKeepsThePlatformsAndIndexItDidNotCompare() throws {
-        let source = ArchitectureSource(gitRepo: "r", gitFetch: "refs/heads/main", gitCommit: String(repeating: "7", count: 40),
-                                        directory: ".", file: "Dockerfile", builder: "")
+        let source = ArchitectureSource(
+            gitRepo: "r", gitFetch: "refs/heads/main", gitCommit: String(repeating: "7", count: 40),
+            directory: ".", file: "Dockerfile", builder: "")
         let d = { (c: Character) in try! Digest(parsing: "sha256:" + String(repeating: c, count: 64)) }
-        let previous = TagState(indexDigest: d("1"), platforms: ["amd64": PlatformState(digest: d("a"), source: source),
-                                                                  "arm64v8": PlatformState(digest: d("b"), source: source)])
+        let previous = TagState(
+            indexDigest: d("1"),
+            platforms: [
+                "amd64": PlatformState(digest: d("a"), source: source),
+                "arm64v8": PlatformState(digest: d("b"), source: source),
+            ])
         var checked = TagState(indexDigest: d("2"), platforms: ["amd64": PlatformState(digest: d("c"), source: source)])
-        checked.indexPlatforms = ["amd64": RecordedDescriptor(digest: d("c"), annotations: nil),
-                                  "arm64v8": RecordedDescriptor(digest: d("e"), annotations: nil)]
+        checked.indexPlatforms = [
+            "amd64": RecordedDescriptor(digest: d("c"), annotations: nil),
+            "arm64v8": RecordedDescriptor(digest: d("e"), annotations: nil),
+        ]
         let merged = TagState.recording(checked, over: previous, architectures: ["amd64"], complete: false)
         #expect(merged.platforms["amd64"]?.digest == d("c"))
         #expect(merged.platforms["arm64v8"]?.digest == d("b"))  // not compared: its record is kept

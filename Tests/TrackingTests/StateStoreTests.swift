@@ -1,21 +1,30 @@
 import Foundation
-import Testing
-import TestSupport
 import OfficialImages
+import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Tracking
 
 @Suite struct StateStoreTests {
     static func sample(_ n: Int = 1) throws -> State {
-        let source = ArchitectureSource(gitRepo: "https://github.com/alpinelinux/docker-alpine.git", gitFetch: "refs/heads/v3.20",
-                                        gitCommit: String(repeating: "7", count: 40), directory: "x86_64",
-                                        file: "Dockerfile", builder: "")
+        let source = ArchitectureSource(
+            gitRepo: "https://github.com/alpinelinux/docker-alpine.git", gitFetch: "refs/heads/v3.20",
+            gitCommit: String(repeating: "7", count: 40), directory: "x86_64",
+            file: "Dockerfile", builder: "")
         var tags: [String: TagState] = [:]
         for i in 0..<n {
-            tags["3.20.\(i)"] = TagState(indexDigest: try Digest(parsing: "sha256:" + String(repeating: "a", count: 64)),
-                                         platforms: ["amd64": PlatformState(digest: try Digest(parsing: "sha256:" + String(repeating: "b", count: 64)), source: source)])
+            tags["3.20.\(i)"] = TagState(
+                indexDigest: try Digest(parsing: "sha256:" + String(repeating: "a", count: 64)),
+                platforms: [
+                    "amd64": PlatformState(
+                        digest: try Digest(parsing: "sha256:" + String(repeating: "b", count: 64)), source: source)
+                ])
         }
-        return State(images: ["alpine": ImageState(libraryCommit: String(repeating: "8", count: 40), checkedAt: "2026-11-27T00:00:00Z", tags: tags)])
+        return State(images: [
+            "alpine": ImageState(
+                libraryCommit: String(repeating: "8", count: 40), checkedAt: "2026-11-27T00:00:00Z", tags: tags)
+        ])
     }
 
     @Test func roundTripsSortedAndVersioned() throws {
@@ -27,7 +36,9 @@ import TrackbotCore
         #expect(try store.load() == state)
         let text = try String(contentsOfFile: store.path, encoding: .utf8)
         #expect(text.contains("\"schemaVersion\" : 2"))
-        let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(keys == keys.sorted())
         // No temp files left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tmp") }.isEmpty)
@@ -63,12 +74,12 @@ import TrackbotCore
         let dir = try TemporaryDirectory()
         let path = dir.appending("state.json").path
         let v1 = """
-        {"schemaVersion": 1, "images": {"alpine": {"checkedAt": "2026-11-01T00:00:00Z", "libraryCommit": "\(String(repeating: "8", count: 40))",
-          "tags": {"3.20": {"indexDigest": "sha256:\(String(repeating: "a", count: 64))", "platforms": {"amd64": {
-            "digest": "sha256:\(String(repeating: "b", count: 64))",
-            "source": {"gitRepo": "https://github.com/alpinelinux/docker-alpine.git", "gitFetch": "refs/heads/v3.20",
-                       "gitCommit": "\(String(repeating: "7", count: 40))", "directory": "x86_64", "file": "Dockerfile", "builder": ""}}}}}}}}
-        """
+            {"schemaVersion": 1, "images": {"alpine": {"checkedAt": "2026-11-01T00:00:00Z", "libraryCommit": "\(String(repeating: "8", count: 40))",
+              "tags": {"3.20": {"indexDigest": "sha256:\(String(repeating: "a", count: 64))", "platforms": {"amd64": {
+                "digest": "sha256:\(String(repeating: "b", count: 64))",
+                "source": {"gitRepo": "https://github.com/alpinelinux/docker-alpine.git", "gitFetch": "refs/heads/v3.20",
+                           "gitCommit": "\(String(repeating: "7", count: 40))", "directory": "x86_64", "file": "Dockerfile", "builder": ""}}}}}}}}
+            """
         try Data(v1.utf8).write(to: URL(fileURLWithPath: path))
         let state = try StateStore(path: path).load()
         #expect(state.schemaVersion == 2)

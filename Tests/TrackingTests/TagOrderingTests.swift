@@ -1,5 +1,5 @@
-import Testing
 import OfficialImages
+import Testing
 import Tracking
 
 @Suite struct TagOrderingTests {
@@ -10,7 +10,10 @@ import Tracking
         #expect(TagOrdering.isOlder("v22.9.0", than: "v22.10.0"))
         #expect(TagOrdering.isOlder("v3.20.0-rc1", than: "v3.20.0"))
         #expect(TagOrdering.isOlder("v3.20.0", than: "v3.20.1"))
-        #expect(["v1.10", "v1.9", "v1.2.3", "v1.10.1"].sorted(by: TagOrdering.isOlder) == ["v1.2.3", "v1.9", "v1.10", "v1.10.1"])
+        #expect(
+            ["v1.10", "v1.9", "v1.2.3", "v1.10.1"].sorted(by: TagOrdering.isOlder) == [
+                "v1.2.3", "v1.9", "v1.10", "v1.10.1",
+            ])
     }
 
     @Test func datesCompareAsNumbers() {
@@ -35,27 +38,34 @@ import Tracking
     }
 
     @Test func onlyTagsMatchingThePatternArePeeledAndKept() throws {
-        let tags = try UpstreamTags(refs: [("refs/tags/v1.0.9", Self.a), ("refs/tags/v1.0.9^{}", Self.b), ("refs/heads/main", Self.c),
-                                           ("refs/tags/other-1", Self.d)], pattern: "^v")
+        let tags = try UpstreamTags(
+            refs: [
+                ("refs/tags/v1.0.9", Self.a), ("refs/tags/v1.0.9^{}", Self.b), ("refs/heads/main", Self.c),
+                ("refs/tags/other-1", Self.d),
+            ], pattern: "^v")
         #expect(tags.commits == ["v1.0.9": Self.a])
     }
 
     @Test func referencedByFetchOrByCommitAndNewerNewestFirst() throws {
-        let tags = try UpstreamTags(refs: [("refs/tags/v1.0.2", Self.a), ("refs/tags/v1.0.8", Self.b), ("refs/tags/v1.0.9", Self.c),
-                                           ("refs/tags/v1.0.10", Self.d)], pattern: nil)
-        let library = try file("""
-        Maintainers: Test <test@example.invalid> (@test)
-        GitRepo: https://example.com/demo.git
+        let tags = try UpstreamTags(
+            refs: [
+                ("refs/tags/v1.0.2", Self.a), ("refs/tags/v1.0.8", Self.b), ("refs/tags/v1.0.9", Self.c),
+                ("refs/tags/v1.0.10", Self.d),
+            ], pattern: nil)
+        let library = try file(
+            """
+            Maintainers: Test <test@example.invalid> (@test)
+            GitRepo: https://example.com/demo.git
 
-        Tags: 1.0.8
-        GitFetch: refs/heads/main
-        GitCommit: \(Self.b)
+            Tags: 1.0.8
+            GitFetch: refs/heads/main
+            GitCommit: \(Self.b)
 
-        Tags: 1.0.9
-        GitFetch: refs/tags/v1.0.9
-        GitCommit: \(Self.c)
+            Tags: 1.0.9
+            GitFetch: refs/tags/v1.0.9
+            GitCommit: \(Self.c)
 
-        """)
+            """)
         #expect(tags.referenced(by: library) == ["v1.0.8", "v1.0.9"])
         #expect(tags.newer(than: "v1.0.9") == ["v1.0.10"])
         #expect(tags.newer(than: "v1.0.2") == ["v1.0.10", "v1.0.9", "v1.0.8"])

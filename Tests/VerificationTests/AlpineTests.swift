@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 /// The real docker-alpine v3.20 commit: eight Dockerfiles, eight tarballs, one checksums.sha512.
@@ -14,8 +15,9 @@ import TrackbotCore
 
     init() throws {
         tmp = try TemporaryDirectory("verify-alpine")
-        repo = try VerificationFixtures.checkout(bundle: try TestPaths.corpus("docker-alpine-v3.20.bundle"),
-                                                 commit: Self.commit, into: tmp.url)
+        repo = try VerificationFixtures.checkout(
+            bundle: try TestPaths.corpus("docker-alpine-v3.20.bundle"),
+            commit: Self.commit, into: tmp.url)
     }
 
     func tarball(_ arch: String) -> String { "\(arch)/alpine-minirootfs-3.20.3-\(arch).tar.gz" }
@@ -44,11 +46,17 @@ import TrackbotCore
             #expect(artefact.status == .verified)
             #expect(artefact.compression == .gzip)
             let line = try checksumLine(tarball(arch))
-            #expect(artefact.checks == [ChecksumCheck(file: "checksums.sha512", line: line.number,
-                                                       expected: try Digest(algorithm: .sha512, hex: line.hex), matches: true)])
+            #expect(
+                artefact.checks == [
+                    ChecksumCheck(
+                        file: "checksums.sha512", line: line.number,
+                        expected: try Digest(algorithm: .sha512, hex: line.hex), matches: true)
+                ])
             let file = repo.appendingPathComponent(tarball(arch))
-            #expect(artefact.digests.first { $0.algorithm == .sha512 }?.hex == (try VerificationFixtures.sha512sum(file)))
-            #expect(artefact.digests.first { $0.algorithm == .sha256 }?.hex == (try VerificationFixtures.sha256sum(file)))
+            #expect(
+                artefact.digests.first { $0.algorithm == .sha512 }?.hex == (try VerificationFixtures.sha512sum(file)))
+            #expect(
+                artefact.digests.first { $0.algorithm == .sha256 }?.hex == (try VerificationFixtures.sha256sum(file)))
             let ins = try #require(report.dockerfile?.instructions)
             #expect(ins.map(\.keyword) == ["FROM", "ADD", "CMD"])
             #expect(ins.map(\.line) == [1, 2, 3])
@@ -64,9 +72,13 @@ import TrackbotCore
         try bytes.write(to: file)
         let report = try Verifier(tree: try LocalSourceTree(root: repo.path)).verify(directory: "x86_64")
         let line = try checksumLine(path)
-        #expect(report.findings == [Finding(kind: .checksumMismatch, severity: .alert,
-                                            message: "\(path) does not match checksums.sha512:\(line.number) (sha512)",
-                                            expected: line.hex, actual: try VerificationFixtures.sha512sum(file))])
+        #expect(
+            report.findings == [
+                Finding(
+                    kind: .checksumMismatch, severity: .alert,
+                    message: "\(path) does not match checksums.sha512:\(line.number) (sha512)",
+                    expected: line.hex, actual: try VerificationFixtures.sha512sum(file))
+            ])
         #expect(report.artefacts.first?.status == .mismatch)
         // The other architectures are untouched.
         #expect(try Verifier(tree: try LocalSourceTree(root: repo.path)).verify(directory: "aarch64").findings == [])
@@ -76,19 +88,24 @@ import TrackbotCore
         let list = repo.appendingPathComponent("checksums.sha512")
         let x86 = try checksumLine(tarball("x86_64"))
         let arm = try checksumLine(tarball("aarch64"))
-        let text = try String(contentsOf: list, encoding: .utf8).replacingOccurrences(of: x86.hex + "  x86_64", with: arm.hex + "  x86_64")
+        let text = try String(contentsOf: list, encoding: .utf8).replacingOccurrences(
+            of: x86.hex + "  x86_64", with: arm.hex + "  x86_64")
         try text.write(to: list, atomically: true, encoding: .utf8)
         let report = try Verifier(tree: try LocalSourceTree(root: repo.path)).verify(directory: "x86_64")
         #expect(report.findings.count == 1)
         #expect(report.findings.first?.kind == .checksumMismatch)
-        #expect(report.findings.first?.message == "\(tarball("x86_64")) does not match checksums.sha512:\(x86.number) (sha512)")
+        #expect(
+            report.findings.first?.message
+                == "\(tarball("x86_64")) does not match checksums.sha512:\(x86.number) (sha512)")
         #expect(report.findings.first?.expected == arm.hex)
         #expect(report.findings.first?.actual == x86.hex)
     }
 
     @Test func aMissingLineIsChecksumMissing() throws {
         let list = repo.appendingPathComponent("checksums.sha512")
-        let text = try String(contentsOf: list, encoding: .utf8).split(separator: "\n").filter { !$0.hasSuffix("x86_64.tar.gz") }
+        let text = try String(contentsOf: list, encoding: .utf8).split(separator: "\n").filter {
+            !$0.hasSuffix("x86_64.tar.gz")
+        }
         try (text.joined(separator: "\n") + "\n").write(to: list, atomically: true, encoding: .utf8)
         let report = try Verifier(tree: try LocalSourceTree(root: repo.path)).verify(directory: "x86_64")
         #expect(report.findings.map(\.kind) == [.checksumMissing])
@@ -105,10 +122,11 @@ import TrackbotCore
         try (lines.joined(separator: "\n") + "\n").write(to: list, atomically: true, encoding: .utf8)
         let report = try Verifier(tree: try LocalSourceTree(root: repo.path)).verify(directory: "x86_64")
         #expect(report.findings.map(\.kind) == [.checkFailed, .checkFailed])
-        #expect(report.findings.map(\.message) == [
-            "checksums.sha512:3: not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")",
-            "checksums.sha512:6: a hash of 6 hex digits is neither sha256 (64) nor sha512 (128)",
-        ])
+        #expect(
+            report.findings.map(\.message) == [
+                "checksums.sha512:3: not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")",
+                "checksums.sha512:6: a hash of 6 hex digits is neither sha256 (64) nor sha512 (128)",
+            ])
         // The good lines still verify the tarball.
         #expect(report.artefacts.first?.status == .verified)
     }
@@ -116,7 +134,9 @@ import TrackbotCore
     @Test func listingTheRootfsTarballMatchesTar() throws {
         let file = repo.appendingPathComponent(tarball("x86_64"))
         let listing = try TarReader.list(try FileStream(path: file.path), path: tarball("x86_64"))
-        let expected = try runTool("tar", ["-tzf", file.path]).split(separator: "\n").map { TarReader.cleanEntryPath(String($0)).0 }
+        let expected = try runTool("tar", ["-tzf", file.path]).split(separator: "\n").map {
+            TarReader.cleanEntryPath(String($0)).0
+        }
         #expect(listing.entries.map(\.path) == expected)
         #expect(listing.unsafeEntries.isEmpty)
         let busybox = try #require(listing.entries.first { $0.path == "bin/busybox" })

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 @Suite struct CompressionTests {
@@ -15,7 +16,8 @@ import TrackbotCore
     }
 
     func decompress(_ url: URL, limits: StreamLimits = .default) throws -> (String, DecompressingStream) {
-        let stream = try DecompressingStream(try FileStream(path: url.path), path: url.lastPathComponent, limits: limits)
+        let stream = try DecompressingStream(
+            try FileStream(path: url.path), path: url.lastPathComponent, limits: limits)
         var out = [UInt8]()
         try stream.drain(bufferSize: 4096) { out += $0 }
         return (String(decoding: out, as: UTF8.self), stream)
@@ -69,7 +71,10 @@ import TrackbotCore
             let url = URL(fileURLWithPath: a.path + suffix)
             let data = try Data(contentsOf: url)
             try data.prefix(data.count / 2).write(to: url)
-            #expect(throws: VerificationError.corruptCompressed(path: "t" + suffix, format: name, reason: "unexpected end of data (truncated file)")) {
+            #expect(
+                throws: VerificationError.corruptCompressed(
+                    path: "t" + suffix, format: name, reason: "unexpected end of data (truncated file)")
+            ) {
                 _ = try decompress(url)
             }
         }
@@ -137,8 +142,9 @@ import TrackbotCore
         try runTool(tool, ["-q", "-k", url.path])
         for size in [1, 3, 4096] {
             var out = [UInt8]()
-            let stream = try DecompressingStream(try FileStream(path: url.path + suffix), path: "f" + suffix,
-                                                 limits: StreamLimits(bufferSize: 4096))
+            let stream = try DecompressingStream(
+                try FileStream(path: url.path + suffix), path: "f" + suffix,
+                limits: StreamLimits(bufferSize: 4096))
             try stream.drain(bufferSize: size) { out += $0 }
             #expect(String(decoding: out, as: UTF8.self) == text, "\(tool) with \(size)-byte reads")
         }

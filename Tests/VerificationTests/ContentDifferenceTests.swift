@@ -5,7 +5,9 @@ import Verification
 /// A tar comparison as a finding reads it (moved here from the app layer with `ContentDifference`).
 @Suite struct ContentDifferenceTests {
     func entry(_ path: String, mode: UInt32 = 0o644, size: Int = 1) throws -> TarEntry {
-        try JSONDecoder().decode(TarEntry.self, from: Data(#"{"path":"\#(path)","kind":"file","mode":\#(mode),"uid":0,"gid":0,"size":\#(size)}"#.utf8))
+        try JSONDecoder().decode(
+            TarEntry.self,
+            from: Data(#"{"path":"\#(path)","kind":"file","mode":\#(mode),"uid":0,"gid":0,"size":\#(size)}"#.utf8))
     }
 
     @Test func oneLinePerDifferenceAndTheRootLeftOut() throws {

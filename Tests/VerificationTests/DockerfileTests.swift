@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 @Suite struct DockerfileTests {
@@ -22,7 +23,10 @@ import TrackbotCore
         #expect(df.stages.count == 1 && df.externalImages.isEmpty)
         #expect(df.contextSources.map(\.path) == ["alpine-minirootfs-3.20.3-x86_64.tar.gz"])
         #expect(df.contextSources.first?.destination == "/")
-        #expect(df.instructions.map(\.raw) == ["FROM scratch", "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz /", "CMD [\"/bin/sh\"]"])
+        #expect(
+            df.instructions.map(\.raw) == [
+                "FROM scratch", "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz /", "CMD [\"/bin/sh\"]",
+            ])
         #expect(df.pins.isEmpty)
     }
 
@@ -63,7 +67,9 @@ import TrackbotCore
         #expect(checksum.variable == "CHECKSUM")
         #expect(checksum.algorithm == "sha256")
         #expect(checksum.expected == "2a2cb3de1cf9a8ab4c8b4bd5d4f5cc1f1b7ba7e2c8a2c0f6a2b2b1a0f3c4d5e6")
-        #expect(checksum.url == "https://unofficial-builds.nodejs.org/download/release/v22.11.0/node-v22.11.0-linux-x64-musl.tar.xz")
+        #expect(
+            checksum.url
+                == "https://unofficial-builds.nodejs.org/download/release/v22.11.0/node-v22.11.0-linux-x64-musl.tar.xz")
         #expect(checksum.file == "node-v22.11.0-linux-x64-musl.tar.xz")
         #expect(checksum.line == run.line && checksum.sourceLine == line(lines, "CHECKSUM=\"2a2c"))
         let list = try #require(df.pins.first { $0.kind == .checksumList })
@@ -77,20 +83,20 @@ import TrackbotCore
 
     @Test func nodeDebianShasumsGrep() throws {
         let text = #"""
-        FROM buildpack-deps:bookworm
-        ENV NODE_VERSION 22.11.0
-        RUN ARCH= && dpkgArch="$(dpkg --print-architecture)" \
-            && case "${dpkgArch##*-}" in \
-              amd64) ARCH='x64';; \
-              arm64) ARCH='arm64';; \
-              *) echo "unsupported architecture"; exit 1 ;; \
-            esac \
-            && curl -fsSLO --compressed "https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz" \
-            && curl -fsSLO --compressed "https://nodejs.org/dist/v$NODE_VERSION/SHASUMS256.txt.asc" \
-            && gpg --batch --decrypt --output SHASUMS256.txt SHASUMS256.txt.asc \
-            && grep " node-v$NODE_VERSION-linux-$ARCH.tar.xz\$" SHASUMS256.txt | sha256sum -c - \
-            && tar -xJf "node-v$NODE_VERSION-linux-$ARCH.tar.xz" -C /usr/local --strip-components=1 --no-same-owner
-        """#
+            FROM buildpack-deps:bookworm
+            ENV NODE_VERSION 22.11.0
+            RUN ARCH= && dpkgArch="$(dpkg --print-architecture)" \
+                && case "${dpkgArch##*-}" in \
+                  amd64) ARCH='x64';; \
+                  arm64) ARCH='arm64';; \
+                  *) echo "unsupported architecture"; exit 1 ;; \
+                esac \
+                && curl -fsSLO --compressed "https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz" \
+                && curl -fsSLO --compressed "https://nodejs.org/dist/v$NODE_VERSION/SHASUMS256.txt.asc" \
+                && gpg --batch --decrypt --output SHASUMS256.txt SHASUMS256.txt.asc \
+                && grep " node-v$NODE_VERSION-linux-$ARCH.tar.xz\$" SHASUMS256.txt | sha256sum -c - \
+                && tar -xJf "node-v$NODE_VERSION-linux-$ARCH.tar.xz" -C /usr/local --strip-components=1 --no-same-owner
+            """#
         let df = try Dockerfile.parse(text)
         #expect(df.pins.count == 1)
         let pin = try #require(df.pins.first)
@@ -106,15 +112,21 @@ import TrackbotCore
         #expect(df.parent == "debian:bookworm-slim")
         let add = df.instructions[2]
         #expect(add.keyword == "ADD" && add.line == line(lines, "ADD --checksum") && add.endLine == add.line + 1)
-        #expect(add.flag("checksum") == .some("sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c"))
-        #expect(df.instructions[3].flags == [InstructionFlag(name: "chmod", value: "755"), InstructionFlag(name: "link", value: nil)])
+        #expect(
+            add.flag("checksum") == .some("sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c"))
+        #expect(
+            df.instructions[3].flags == [
+                InstructionFlag(name: "chmod", value: "755"), InstructionFlag(name: "link", value: nil),
+            ])
         #expect(df.instructions[4].flag("keep-git-dir") == .some("true"))
         #expect(df.contextSources.map(\.path) == ["config/app.conf"])
         #expect(df.contextSources.first?.destination == "/etc/app/")
         #expect(df.pins.map(\.kind) == [.addChecksum, .addUnpinned, .addUnpinned, .inlineCheck, .inlineCheck])
         let tini = df.pins[0]
         #expect(tini.url == "https://github.com/krallin/tini/releases/download/v0.19.0/tini-amd64")
-        #expect(tini.algorithm == "sha256" && tini.expected == "93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c")
+        #expect(
+            tini.algorithm == "sha256"
+                && tini.expected == "93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c")
         #expect(tini.sourceLine == line(lines, "ADD --checksum"))
         #expect(df.pins[1].url == "https://example.com/install.sh" && df.pins[1].expected == nil)
         #expect(df.pins[2].url == "https://github.com/moby/buildkit.git#v0.14.1")
@@ -135,7 +147,11 @@ import TrackbotCore
         let env = df.instructions[1]
         #expect(env.arguments == "APP_HOME=C:\\app     MODE=release")
         let first = df.instructions[2]
-        #expect(first.heredocs == [Heredoc(name: "EOF", content: "set -e\necho \"building in $APP_HOME\"\n", stripTabs: false, quoted: false)])
+        #expect(
+            first.heredocs == [
+                Heredoc(
+                    name: "EOF", content: "set -e\necho \"building in $APP_HOME\"\n", stripTabs: false, quoted: false)
+            ])
         #expect(first.line == line(lines, "RUN <<EOF") && first.endLine == first.line + 3)
         let two = df.instructions[3]
         #expect(two.heredocs.map(\.name) == ["EOT", "EOS"])
@@ -160,13 +176,22 @@ import TrackbotCore
     }
 
     @Test func errorsNameTheLine() {
-        #expect(throws: VerificationError.malformedDockerfile(path: "Dockerfile", line: 2, reason: "the heredoc <<EOF is never closed by a line \"EOF\"")) {
+        #expect(
+            throws: VerificationError.malformedDockerfile(
+                path: "Dockerfile", line: 2, reason: "the heredoc <<EOF is never closed by a line \"EOF\"")
+        ) {
             _ = try Dockerfile.parse("FROM alpine\nRUN <<EOF\necho hi\n")
         }
-        #expect(throws: VerificationError.malformedDockerfile(path: "Dockerfile", line: 1, reason: "RUN before the first FROM")) {
+        #expect(
+            throws: VerificationError.malformedDockerfile(
+                path: "Dockerfile", line: 1, reason: "RUN before the first FROM")
+        ) {
             _ = try Dockerfile.parse("RUN true\nFROM alpine\n")
         }
-        #expect(throws: VerificationError.malformedDockerfile(path: "Dockerfile", line: 1, reason: "invalid escape character \"x\" (it must be \\ or `)")) {
+        #expect(
+            throws: VerificationError.malformedDockerfile(
+                path: "Dockerfile", line: 1, reason: "invalid escape character \"x\" (it must be \\ or `)")
+        ) {
             _ = try Dockerfile.parse("# escape=x\nFROM alpine\n")
         }
     }
@@ -174,7 +199,8 @@ import TrackbotCore
 
 @Suite struct DockerfileFormTests {
     @Test func jsonFormSourcesAndLowercaseKeywords() throws {
-        let df = try Dockerfile.parse("from debian:12\nadd [\"root fs.tar.gz\", \"./b.tar\", \"/\"]\nCOPY --link=true [\"x\", \"/x\"]\n")
+        let df = try Dockerfile.parse(
+            "from debian:12\nadd [\"root fs.tar.gz\", \"./b.tar\", \"/\"]\nCOPY --link=true [\"x\", \"/x\"]\n")
         #expect(df.instructions.map(\.keyword) == ["FROM", "ADD", "COPY"])
         #expect(df.instructions[1].json == ["root fs.tar.gz", "./b.tar", "/"])
         #expect(df.contextSources.map(\.path) == ["root fs.tar.gz", "b.tar", "x"])
@@ -194,26 +220,32 @@ import TrackbotCore
     /// rust's Dockerfile: the hash and the target triple are set per `case` branch, the URL in a variable.
     @Test func hashPerBranchAndUrlInAVariable() throws {
         let text = #"""
-        FROM buildpack-deps:bookworm
-        ENV RUST_VERSION=1.82.0
-        RUN set -eux; \
-            dpkgArch="$(dpkg --print-architecture)"; \
-            case "${dpkgArch##*-}" in \
-                amd64) rustArch='x86_64-unknown-linux-gnu'; rustupSha256='6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d' ;; \
-                arm64) rustArch='aarch64-unknown-linux-gnu'; rustupSha256='1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2' ;; \
-                *) echo >&2 "unsupported architecture: ${dpkgArch}"; exit 1 ;; \
-            esac; \
-            url="https://static.rust-lang.org/rustup/archive/1.27.1/${rustArch}/rustup-init"; \
-            wget "$url"; \
-            echo "${rustupSha256} *rustup-init" | sha256sum -c -; \
-            chmod +x rustup-init
-        """#
+            FROM buildpack-deps:bookworm
+            ENV RUST_VERSION=1.82.0
+            RUN set -eux; \
+                dpkgArch="$(dpkg --print-architecture)"; \
+                case "${dpkgArch##*-}" in \
+                    amd64) rustArch='x86_64-unknown-linux-gnu'; rustupSha256='6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d' ;; \
+                    arm64) rustArch='aarch64-unknown-linux-gnu'; rustupSha256='1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2' ;; \
+                    *) echo >&2 "unsupported architecture: ${dpkgArch}"; exit 1 ;; \
+                esac; \
+                url="https://static.rust-lang.org/rustup/archive/1.27.1/${rustArch}/rustup-init"; \
+                wget "$url"; \
+                echo "${rustupSha256} *rustup-init" | sha256sum -c -; \
+                chmod +x rustup-init
+            """#
         let df = try Dockerfile.parse(text)
         #expect(df.pins.map(\.kind) == [.variable, .variable])
-        #expect(df.pins.map(\.expected) == ["6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d",
-                                            "1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2"])
-        #expect(df.pins.map(\.url) == ["https://static.rust-lang.org/rustup/archive/1.27.1/x86_64-unknown-linux-gnu/rustup-init",
-                                       "https://static.rust-lang.org/rustup/archive/1.27.1/aarch64-unknown-linux-gnu/rustup-init"])
+        #expect(
+            df.pins.map(\.expected) == [
+                "6aeece6993e902708983b209d04c0d1dbb14ebb405ddb87def578d41f920f56d",
+                "1cffbf51e63e634c746f741de50649bbbcbd9dbe1de363c9ecef64e278dba2b2",
+            ])
+        #expect(
+            df.pins.map(\.url) == [
+                "https://static.rust-lang.org/rustup/archive/1.27.1/x86_64-unknown-linux-gnu/rustup-init",
+                "https://static.rust-lang.org/rustup/archive/1.27.1/aarch64-unknown-linux-gnu/rustup-init",
+            ])
         #expect(df.pins.map(\.file) == ["rustup-init", "rustup-init"])
         #expect(df.pins.map(\.sourceLine) == [6, 7])
         #expect(df.pins.allSatisfy { $0.variable == "rustupSha256" && $0.line == 3 })

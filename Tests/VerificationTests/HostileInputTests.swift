@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 /// Small archives that ask for a lot (Tests/Fixtures/verification/bombs.py builds them): each is
@@ -30,7 +31,8 @@ import TrackbotCore
         let dir = tmp.appending("ctx-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: archive, to: dir.appendingPathComponent(name))
-        try Data("FROM scratch\nADD \(name) /\nCMD [\"/bin/sh\"]\n".utf8).write(to: dir.appendingPathComponent("Dockerfile"))
+        try Data("FROM scratch\nADD \(name) /\nCMD [\"/bin/sh\"]\n".utf8).write(
+            to: dir.appendingPathComponent("Dockerfile"))
         return try Verifier(tree: try LocalSourceTree(root: dir.path)).verify()
     }
 
@@ -55,7 +57,9 @@ import TrackbotCore
     @Test func zstdFrameAskingForATwoGiBWindowIsRefusedNamingTheLimit() throws {
         let url = try bomb("zstd-window", "window.tar.zst", ["--window-log", "31"])
         let text = try #require(try listingError(url)).description
-        #expect(text.hasPrefix("window.tar.zst (zstd) asks for a window larger than the 128 MiB allowed (windowLogMax 27)"), "\(text)")
+        #expect(
+            text.hasPrefix("window.tar.zst (zstd) asks for a window larger than the 128 MiB allowed (windowLogMax 27)"),
+            "\(text)")
         #expect(text.contains("StreamLimits.zstdWindowLogMax"), "\(text)")
     }
 
@@ -68,17 +72,22 @@ import TrackbotCore
         try VerificationFixtures.replaceLayer(&layout, with: bombURL)
         let report = try Verifier(tree: try LocalSourceTree(root: tmp.appending("repo").path))
             .verify(directory: "oci", builder: "oci-import")
-        let finding = try #require(report.findings.first { $0.message.contains("LZMA_MEMLIMIT_ERROR") }, "\(report.findings)")
+        let finding = try #require(
+            report.findings.first { $0.message.contains("LZMA_MEMLIMIT_ERROR") }, "\(report.findings)")
         #expect(finding.kind == .layoutInvalid && finding.severity == .alert)
-        #expect(finding.message.contains("layer 0 (oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)))"), "\(finding.message)")
+        #expect(
+            finding.message.contains("layer 0 (oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)))"),
+            "\(finding.message)")
     }
 
     @Test func xzBombAddedByADockerfileIsACheckFailedAlert() throws {
         let report = try verifyAdding(try bomb("xz-dict", "bomb.tar.xz"), as: "rootfs.tar.xz")
         let finding = try #require(report.findings.first { $0.kind == .checkFailed }, "\(report.findings)")
         #expect(finding.severity == .alert)
-        #expect(finding.message.contains("the entries of rootfs.tar.xz could not be read: rootfs.tar.xz (xz) needs 3073 MiB"),
-                "\(finding.message)")
+        #expect(
+            finding.message.contains(
+                "the entries of rootfs.tar.xz could not be read: rootfs.tar.xz (xz) needs 3073 MiB"),
+            "\(finding.message)")
         // The digests are still complete: the rest of the file was hashed after the refusal.
         let artefact = try #require(report.artefacts.first)
         #expect(artefact.digests.first?.hex == (try VerificationFixtures.sha256sum(tmp.appending("bomb.tar.xz"))))
@@ -88,24 +97,34 @@ import TrackbotCore
 
     @Test(arguments: ["gnu", "pax"])
     func eightMiBNamesAreRefused(format: String) throws {
-        let url = try bomb("long-names", "names-\(format).tar.gz", ["--count", "2", "--length", "\(8 << 20)", "--format", format])
+        let url = try bomb(
+            "long-names", "names-\(format).tar.gz", ["--count", "2", "--length", "\(8 << 20)", "--format", format])
         let error = try #require(try listingError(url), "two 8 MiB names were listed")
-        guard case .tarLimit(_, _, let cap, _, let limit) = error else { Issue.record("\(error)"); return }
+        guard case .tarLimit(_, _, let cap, _, let limit) = error else {
+            Issue.record("\(error)")
+            return
+        }
         // GNU keeps a long name in an `L` entry (capped at a path's length); PAX in an extended header.
         #expect(cap == (format == "gnu" ? .nameLength : .paxHeaderSize))
         #expect(limit == (format == "gnu" ? 4097 : 1 << 20))
-        #expect(error.description.hasPrefix("names-\(format).tar.gz at byte 512 of its uncompressed content: "), "\(error)")
+        #expect(
+            error.description.hasPrefix("names-\(format).tar.gz at byte 512 of its uncompressed content: "), "\(error)")
         #expect(error.description.contains("raise StreamLimits.\(cap.setting)"), "\(error)")
     }
 
     @Test(arguments: ["gnu", "pax"])
     func namesUpToAPathLengthAreListedAndOneByteMoreIsNot(format: String) throws {
-        let ok = try bomb("long-names", "ok-\(format).tar.gz", ["--count", "2", "--length", "4096", "--format", format])
+        let ok = try bomb(
+            "long-names", "ok-\(format).tar.gz", ["--count", "2", "--length", "4096", "--format", format])
         let listing = try TarReader.list(try FileStream(path: ok.path), path: "ok")
         #expect(listing.entries.map(\.path.utf8.count) == [4096, 4096])
-        let over = try bomb("long-names", "over-\(format).tar.gz", ["--count", "1", "--length", "4097", "--format", format])
+        let over = try bomb(
+            "long-names", "over-\(format).tar.gz", ["--count", "1", "--length", "4097", "--format", format])
         let error = try #require(try listingError(over))
-        guard case .tarLimit(_, _, .nameLength, 4097...4098, _) = error else { Issue.record("\(error)"); return }
+        guard case .tarLimit(_, _, .nameLength, 4097...4098, _) = error else {
+            Issue.record("\(error)")
+            return
+        }
         #expect(error.description.contains("longer than the"), "\(error)")
     }
 
@@ -115,7 +134,8 @@ import TrackbotCore
         #expect(try TarReader.list(try FileStream(path: fits.path), path: "fits", limits: limits).entries.count == 1000)
         let over = try bomb("many-entries", "over.tar.gz", ["--count", "1001"])
         let error = try #require(try listingError(over, limits: limits))
-        #expect(error == .tarLimit(path: "over.tar.gz", offset: 1000 * 512 + 512, cap: .entries, value: 1001, limit: 1000))
+        #expect(
+            error == .tarLimit(path: "over.tar.gz", offset: 1000 * 512 + 512, cap: .entries, value: 1001, limit: 1000))
         #expect(error.description.contains("more than 1000 entries"), "\(error)")
         // A scan keeps no entries, yet is held to the same cap.
         #expect(throws: VerificationError.self) {
@@ -127,13 +147,19 @@ import TrackbotCore
     @Test func namesTogetherAreCapped() throws {
         let url = try bomb("many-entries", "names.tar.gz", ["--count", "200"])
         let error = try #require(try listingError(url, limits: StreamLimits(maxTarNameBytesTotal: 1000)))
-        guard case .tarLimit(_, _, .namesTotal, 1008, 1000) = error else { Issue.record("\(error)"); return }
+        guard case .tarLimit(_, _, .namesTotal, 1008, 1000) = error else {
+            Issue.record("\(error)")
+            return
+        }
     }
 
     @Test func paxHeaderWithTooManyRecordsIsRefused() throws {
         let url = try bomb("pax-keys", "keys.tar.gz", ["--keys", "1001", "--entries", "3"])
         let error = try #require(try listingError(url), "1,001 global PAX keys were kept")
-        guard case .tarLimit("keys.tar.gz", _, .paxRecords, 1001, 1000) = error else { Issue.record("\(error)"); return }
+        guard case .tarLimit("keys.tar.gz", _, .paxRecords, 1001, 1000) = error else {
+            Issue.record("\(error)")
+            return
+        }
         #expect(error.description.contains("more than 1000 PAX records"), "\(error)")
         let fits = try bomb("pax-keys", "fits.tar.gz", ["--keys", "1000", "--entries", "3"])
         #expect(try TarReader.list(try FileStream(path: fits.path), path: "fits").entries.count == 3)
@@ -142,7 +168,10 @@ import TrackbotCore
     @Test func paxHeaderOfAHundredThousandKeysIsRefusedBeforeItIsRead() throws {
         let url = try bomb("pax-keys", "huge.tar.gz", ["--keys", "100000", "--entries", "10"])
         let error = try #require(try listingError(url))
-        guard case .tarLimit(_, 512, .paxHeaderSize, let size, 1_048_576) = error else { Issue.record("\(error)"); return }
+        guard case .tarLimit(_, 512, .paxHeaderSize, let size, 1_048_576) = error else {
+            Issue.record("\(error)")
+            return
+        }
         #expect(size > 1 << 20)
     }
 
@@ -152,20 +181,21 @@ import TrackbotCore
         let url = try bomb("unsafe", "unsafe.tar.gz")
         let listing = try TarReader.list(try FileStream(path: url.path), path: "unsafe.tar.gz")
         let reasons = Dictionary(listing.entries.map { ($0.path, $0.unsafe ?? "safe") }, uniquingKeysWith: { $1 })
-        #expect(reasons == [
-            "etc": "safe",
-            "etc/os-release": "safe",
-            "../escape.txt": "climbs out of the root with ..",
-            "etc/cron.d/evil": "absolute path",
-            "up": "symbolic link climbing out of the root",
-            "etc-link": "safe",  // an absolute target resolves inside the image's root
-            "etc-link/passwd": "inside the symbolic link etc-link, so written wherever it points",
-            "hard": "hard link target climbs out of the root with ..",
-            "dev/mem": "character device 1,1",
-            "dev/sda": "block device 8,0",
-            "usr/bin/su": "setuid file",
-            "usr/bin/ok": "safe",
-        ])
+        #expect(
+            reasons == [
+                "etc": "safe",
+                "etc/os-release": "safe",
+                "../escape.txt": "climbs out of the root with ..",
+                "etc/cron.d/evil": "absolute path",
+                "up": "symbolic link climbing out of the root",
+                "etc-link": "safe",  // an absolute target resolves inside the image's root
+                "etc-link/passwd": "inside the symbolic link etc-link, so written wherever it points",
+                "hard": "hard link target climbs out of the root with ..",
+                "dev/mem": "character device 1,1",
+                "dev/sda": "block device 8,0",
+                "usr/bin/su": "setuid file",
+                "usr/bin/ok": "safe",
+            ])
     }
 
     @Test func unsafeEntriesOfAnAddedTarballAreOneAlert() throws {
@@ -174,11 +204,15 @@ import TrackbotCore
         #expect(unsafe.count == 1, "\(report.findings)")
         let f = try #require(unsafe.first)
         #expect(f.severity == .alert)
-        #expect(f.message.hasPrefix("8 unsafe entries in rootfs.tar.gz (extraction would escape the root"), "\(f.message)")
-        #expect(f.message.hasSuffix("../escape.txt (climbs out of the root with ..), etc/cron.d/evil (absolute path), "
-                                    + "up -> ../../.. (symbolic link climbing out of the root), "
-                                    + "etc-link/passwd (inside the symbolic link etc-link, so written wherever it points), "
-                                    + "hard -> ../../outside (hard link target climbs out of the root with ..) and 3 more"), "\(f.message)")
+        #expect(
+            f.message.hasPrefix("8 unsafe entries in rootfs.tar.gz (extraction would escape the root"), "\(f.message)")
+        #expect(
+            f.message.hasSuffix(
+                "../escape.txt (climbs out of the root with ..), etc/cron.d/evil (absolute path), "
+                    + "up -> ../../.. (symbolic link climbing out of the root), "
+                    + "etc-link/passwd (inside the symbolic link etc-link, so written wherever it points), "
+                    + "hard -> ../../outside (hard link target climbs out of the root with ..) and 3 more"),
+            "\(f.message)")
         #expect(f.actual == "rootfs.tar.gz: 8 of 12 entries")
     }
 
@@ -199,7 +233,9 @@ import TrackbotCore
         #expect(report.layout?.layers.first?.diffID?.description == layout.diffID)
         let f = try #require(report.findings.first { $0.kind.rawValue == "unsafe-entry" }, "\(report.findings)")
         #expect(f.severity == .alert)
-        #expect(f.message.hasPrefix("8 unsafe entries in oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)) "), "\(f.message)")
+        #expect(
+            f.message.hasPrefix("8 unsafe entries in oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)) "),
+            "\(f.message)")
     }
 
     @Test func aCompressedFileThatIsNotATarIsNotAFinding() throws {
@@ -207,6 +243,8 @@ import TrackbotCore
         try Data(repeating: 0x41, count: 5000).write(to: payload)
         try runTool("gzip", ["-n", payload.path])
         let report = try verifyAdding(tmp.appending("tool.gz"), as: "tool.gz")
-        #expect(!report.findings.contains { $0.kind == .checkFailed || $0.kind.rawValue == "unsafe-entry" }, "\(report.findings)")
+        #expect(
+            !report.findings.contains { $0.kind == .checkFailed || $0.kind.rawValue == "unsafe-entry" },
+            "\(report.findings)")
     }
 }

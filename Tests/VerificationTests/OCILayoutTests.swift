@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 /// oci-import layouts shaped like Debian's and Ubuntu's, built by the test, then broken one way each.
@@ -50,9 +51,12 @@ import TrackbotCore
 
     @Test func aDescriptorFileLeadsToTheManifest() throws {
         let made = try layout()
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: made.directory.appendingPathComponent("index.json"))) as! [String: Any]
+        let index =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: made.directory.appendingPathComponent("index.json"))) as! [String: Any]
         let descriptor = (index["manifests"] as! [[String: Any]])[0]
-        try JSONSerialization.data(withJSONObject: descriptor).write(to: made.directory.appendingPathComponent("descriptor.json"))
+        try JSONSerialization.data(withJSONObject: descriptor).write(
+            to: made.directory.appendingPathComponent("descriptor.json"))
         let result = try verify("descriptor.json")
         #expect(result.findings == [])
         #expect(result.expectedManifestDigest?.description == made.manifestDigest)
@@ -67,9 +71,13 @@ import TrackbotCore
         }
         let size = try Data(contentsOf: made.manifestPath).count
         let result = try verify()
-        #expect(result.findings == [Finding(kind: .layoutInvalid, severity: .alert,
-                                            message: "\(blobPath(made.manifestDigest)) is \(size) bytes but its descriptor says \(size + 1)",
-                                            expected: String(size + 1), actual: String(size))])
+        #expect(
+            result.findings == [
+                Finding(
+                    kind: .layoutInvalid, severity: .alert,
+                    message: "\(blobPath(made.manifestDigest)) is \(size) bytes but its descriptor says \(size + 1)",
+                    expected: String(size + 1), actual: String(size))
+            ])
     }
 
     @Test func wrongLayerSize() throws {
@@ -81,20 +89,29 @@ import TrackbotCore
             manifest["layers"] = layers
         }
         let result = try verify()
-        #expect(result.findings.map(\.message) == ["\(blobPath(made.layerDigest)) is \(size) bytes but its descriptor says \(size - 10)"])
+        #expect(
+            result.findings.map(\.message) == [
+                "\(blobPath(made.layerDigest)) is \(size) bytes but its descriptor says \(size - 10)"
+            ])
         #expect(result.expectedManifestDigest?.description == made.manifestDigest)
     }
 
     @Test func wrongDigest() throws {
         let made = try layout()
         // Change one character of the config inside a JSON string: still valid JSON, another hash.
-        let text = try String(contentsOf: made.configPath, encoding: .utf8).replacingOccurrences(of: "\"bash\"", with: "\"dash\"")
+        let text = try String(contentsOf: made.configPath, encoding: .utf8).replacingOccurrences(
+            of: "\"bash\"", with: "\"dash\"")
         try text.write(to: made.configPath, atomically: true, encoding: .utf8)
         let actual = try VerificationFixtures.sha256sum(made.configPath)
         let result = try verify()
-        #expect(result.findings == [Finding(kind: .layoutInvalid, severity: .alert,
-                                            message: "\(blobPath(made.configDigest)) hashes to sha256:\(actual), not the digest its name and descriptor say",
-                                            expected: made.configDigest, actual: "sha256:" + actual)])
+        #expect(
+            result.findings == [
+                Finding(
+                    kind: .layoutInvalid, severity: .alert,
+                    message:
+                        "\(blobPath(made.configDigest)) hashes to sha256:\(actual), not the digest its name and descriptor say",
+                    expected: made.configDigest, actual: "sha256:" + actual)
+            ])
     }
 
     @Test func wrongDiffID() throws {
@@ -117,13 +134,17 @@ import TrackbotCore
             index["manifests"] = m + m
         }
         let result = try verify()
-        #expect(result.findings.map(\.message) == ["amd64/oci/index.json lists 2 manifests; an oci-import layout must hold exactly one"])
+        #expect(
+            result.findings.map(\.message) == [
+                "amd64/oci/index.json lists 2 manifests; an oci-import layout must hold exactly one"
+            ])
         #expect(result.expectedManifestDigest == nil)
     }
 
     @Test func wrongLayoutVersion() throws {
         let made = try layout()
-        try #"{"imageLayoutVersion":"2.0.0"}"#.write(to: made.directory.appendingPathComponent("oci-layout"), atomically: true, encoding: .utf8)
+        try #"{"imageLayoutVersion":"2.0.0"}"#.write(
+            to: made.directory.appendingPathComponent("oci-layout"), atomically: true, encoding: .utf8)
         let result = try verify()
         #expect(result.findings.map(\.expected) == ["1.0.0"])
         #expect(result.findings.map(\.actual) == ["2.0.0"])
@@ -144,13 +165,16 @@ import TrackbotCore
             manifest["layers"] = layers
         }
         let result = try verify()
-        #expect(result.findings.map(\.message) == ["layer 0 (\(made.layerDigest)) has media type application/vnd.example.layer.v1+squashfs, which is not an image layer type"])
+        #expect(
+            result.findings.map(\.message) == [
+                "layer 0 (\(made.layerDigest)) has media type application/vnd.example.layer.v1+squashfs, which is not an image layer type"
+            ])
     }
 
     @Test func aCorruptLayerIsReportedNotThrown() throws {
         let made = try layout(.gzip)
         var bytes = try Data(contentsOf: made.layerPath)
-        bytes[bytes.count - 6] ^= 0xff   // inside the CRC-32/length trailer
+        bytes[bytes.count - 6] ^= 0xff  // inside the CRC-32/length trailer
         try bytes.write(to: made.layerPath)
         let result = try verify()
         #expect(result.findings.count == 1)

@@ -1,5 +1,6 @@
 import Testing
 import TrackbotCore
+
 @testable import Verification
 
 /// Where Verification's copies of Hex and RelativePath used to disagree with the shared ones.
@@ -9,7 +10,8 @@ import TrackbotCore
         let file = ChecksumFile.parse(Array("\(fullwidth)  rootfs.tar.xz\n".utf8), path: "SHA256SUMS")
         #expect(file.entries.isEmpty)
         #expect(file.problems.count == 1)
-        let ascii = ChecksumFile.parse(Array("\(String(repeating: "A", count: 64))  rootfs.tar.xz\n".utf8), path: "SHA256SUMS")
+        let ascii = ChecksumFile.parse(
+            Array("\(String(repeating: "A", count: 64))  rootfs.tar.xz\n".utf8), path: "SHA256SUMS")
         #expect(ascii.entries.first?.digest.hex == String(repeating: "a", count: 64))
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrackbotCore
+
 @testable import Verification
 
 @Suite struct TarTests {
@@ -17,12 +18,15 @@ import TrackbotCore
         let root = tmp.appending("tree")
         let longDir = String(repeating: "d", count: 90) + "/" + String(repeating: "e", count: 90)
         let longName = longDir + "/" + String(repeating: "f", count: 120) + ".txt"
-        try FileManager.default.createDirectory(at: root.appendingPathComponent(longDir), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent(longDir), withIntermediateDirectories: true)
         try "long named content\n".write(to: root.appendingPathComponent(longName), atomically: true, encoding: .utf8)
         try "short\n".write(to: root.appendingPathComponent("short.txt"), atomically: true, encoding: .utf8)
         let longTarget = "../" + String(repeating: "t", count: 150)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("link").path, withDestinationPath: longTarget)
-        try FileManager.default.linkItem(at: root.appendingPathComponent("short.txt"), to: root.appendingPathComponent("hard.txt"))
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("link").path, withDestinationPath: longTarget)
+        try FileManager.default.linkItem(
+            at: root.appendingPathComponent("short.txt"), to: root.appendingPathComponent("hard.txt"))
         try runTool("mkfifo", [root.appendingPathComponent("pipe").path])
         try runTool("chmod", ["4755", root.appendingPathComponent("short.txt").path])
         return (root, longName, longTarget)
@@ -32,8 +36,14 @@ import TrackbotCore
     func longNamesOwnersAndTypes(format: String) throws {
         let (root, longName, longTarget) = try makeTree()
         let archive = tmp.appending("t-\(format).tar")
-        let result = Result { try runTool("tar", ["--format=\(format)", "--owner=1234", "--group=5678", "--sort=name",
-                                              "-cf", archive.path, "-C", root.path, "."]) }
+        let result = Result {
+            try runTool(
+                "tar",
+                [
+                    "--format=\(format)", "--owner=1234", "--group=5678", "--sort=name",
+                    "-cf", archive.path, "-C", root.path, ".",
+                ])
+        }
         if format == "ustar" {
             // ustar cannot hold a 150-character link target: tar refuses, as expected.
             #expect(throws: (any Error).self) { _ = try result.get() }
@@ -47,14 +57,20 @@ import TrackbotCore
         #expect(long.sha256 == (try VerificationFixtures.sha256sum(root.appendingPathComponent(longName))))
         #expect(byPath["link"]?.kind == .symlink && byPath["link"]?.linkTarget == longTarget)
         #expect(byPath["short.txt"]?.mode == 0o4755)
-        #expect(byPath["hard.txt"].map { $0.kind == .hardlink && $0.linkTarget == "short.txt" } ?? false
+        #expect(
+            byPath["hard.txt"].map { $0.kind == .hardlink && $0.linkTarget == "short.txt" } ?? false
                 || byPath["short.txt"].map { $0.kind == .hardlink && $0.linkTarget == "hard.txt" } ?? false)
         #expect(byPath["pipe"]?.kind == .fifo)
         #expect(byPath["."]?.kind == .directory)
         // The setuid file and the link climbing out with `../` are the tree's only unsafe entries.
-        #expect(Set(listing.unsafeEntries.compactMap(\.unsafe)) == ["setuid file", "symbolic link climbing out of the root"])
+        #expect(
+            Set(listing.unsafeEntries.compactMap(\.unsafe)) == [
+                "setuid file", "symbolic link climbing out of the root",
+            ])
         // Every path tar lists, in the same order.
-        let tarPaths = try runTool("tar", ["-tf", archive.path]).split(separator: "\n").map { TarReader.cleanEntryPath(String($0)).0 }
+        let tarPaths = try runTool("tar", ["-tf", archive.path]).split(separator: "\n").map {
+            TarReader.cleanEntryPath(String($0)).0
+        }
         #expect(listing.entries.map(\.path) == tarPaths)
     }
 
@@ -64,7 +80,12 @@ import TrackbotCore
         try "x\n".write(to: tmp.appending("unsafe/escape.txt"), atomically: true, encoding: .utf8)
         let archive = tmp.appending("unsafe.tar.gz")
         // -P keeps leading / and .. as written.
-        try runTool("tar", ["-P", "-czf", archive.path, "-C", dir.path, "../../escape.txt", tmp.appending("unsafe/escape.txt").path, "."])
+        try runTool(
+            "tar",
+            [
+                "-P", "-czf", archive.path, "-C", dir.path, "../../escape.txt", tmp.appending("unsafe/escape.txt").path,
+                ".",
+            ])
         let listing = try list(archive)
         let unsafe = listing.unsafeEntries
         #expect(unsafe.count == 2)
@@ -76,7 +97,8 @@ import TrackbotCore
     @Test func comparingListingsReportsAddedRemovedChanged() throws {
         let a = tmp.appending("cmp-a"), b = tmp.appending("cmp-b")
         for d in [a, b] {
-            try FileManager.default.createDirectory(at: d.appendingPathComponent("etc"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: d.appendingPathComponent("etc"), withIntermediateDirectories: true)
             try "same\n".write(to: d.appendingPathComponent("etc/same"), atomically: true, encoding: .utf8)
         }
         try "old\n".write(to: a.appendingPathComponent("etc/changed"), atomically: true, encoding: .utf8)

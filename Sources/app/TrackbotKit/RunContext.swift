@@ -55,15 +55,18 @@ public struct RunContext: Sendable {
     /// rate-limit floor, and credentials scoped to one registry (`registry`, else `[registry] host`).
     /// - Parameter base: a test's settings (retries, credentials) to start from instead of the
     ///   environment's credentials.
-    public func registryConfiguration(credentialsFor registry: String? = nil,
-                                      base: RegistryConfiguration? = nil) throws -> RegistryConfiguration {
+    public func registryConfiguration(
+        credentialsFor registry: String? = nil,
+        base: RegistryConfiguration? = nil
+    ) throws -> RegistryConfiguration {
         var rc: RegistryConfiguration
         if let base {
             rc = base
         } else {
-            let store = try CredentialStore.fromEnvironment(options.environment ?? ProcessInfo.processInfo.environment,
-                                                            registry: registry ?? configuration.registry.host,
-                                                            realms: configuration.registry.credentialRealms)
+            let store = try CredentialStore.fromEnvironment(
+                options.environment ?? ProcessInfo.processInfo.environment,
+                registry: registry ?? configuration.registry.host,
+                realms: configuration.registry.credentialRealms)
             rc = RegistryConfiguration(credentials: store)
         }
         for rule in rewrites { rc.rewriter.add(rule) }
@@ -76,8 +79,10 @@ public struct RunContext: Sendable {
 
     /// The registry client; `--offline` makes asking for one a usage error, before any request.
     /// - Parameter command: named in the error (`digests`, `history`).
-    public func registryClient(for command: String, credentialsFor registry: String? = nil,
-                               base: RegistryConfiguration? = nil) throws -> RegistryClient {
+    public func registryClient(
+        for command: String, credentialsFor registry: String? = nil,
+        base: RegistryConfiguration? = nil
+    ) throws -> RegistryClient {
         guard !options.offline else {
             throw UsageError("\(command) reads the registry: drop --offline")
         }

@@ -7,9 +7,9 @@ struct AckSubcommand: AsyncParsableCommand {
         commandName: "ack",
         abstract: "Answer open alerts: record who, when and why in the state; they stop counting.",
         discussion: """
-        For a digest-drift alert the digest it names becomes the trusted one. The next report \
-        shows the acknowledgement once. No network is used.
-        """)
+            For a digest-drift alert the digest it names becomes the trusted one. The next report \
+            shows the acknowledgement once. No network is used.
+            """)
 
     @Argument(help: "IMAGE or IMAGE:TAG whose alerts to answer.")
     var reference: String
@@ -25,7 +25,10 @@ struct AckSubcommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = global.resolved()
-        await finish { try await AckCommand.run(.init(reference: reference, kind: kind, arch: arch, reason: reason, by: by), options: options) }
+        await finish {
+            try await AckCommand.run(
+                .init(reference: reference, kind: kind, arch: arch, reason: reason, by: by), options: options)
+        }
     }
 }
 
@@ -41,9 +44,9 @@ struct IssuesSyncSubcommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Open, update and close GitHub issues from the open alerts of the state (no registry, no git).",
         discussion: """
-        With REPORT.json files (--output json=FILE of watch runs), only the images those runs \
-        checked are touched. Exit status 1 while any alert is open, 2 when GitHub or the state failed.
-        """)
+            With REPORT.json files (--output json=FILE of watch runs), only the images those runs \
+            checked are touched. Exit status 1 while any alert is open, 2 when GitHub or the state failed.
+            """)
 
     @Argument(help: "JSON reports of the runs whose images to sync (default: every image of the state).")
     var reports: [String] = []
@@ -53,7 +56,9 @@ struct IssuesSyncSubcommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = global.resolved()
-        await finish { try await IssuesSyncCommand.run(.init(reports: reports, githubRepository: githubRepo), options: options) }
+        await finish {
+            try await IssuesSyncCommand.run(.init(reports: reports, githubRepository: githubRepo), options: options)
+        }
     }
 }
 

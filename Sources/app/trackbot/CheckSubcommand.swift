@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import TrackbotKit
 
 struct CheckSubcommand: AsyncParsableCommand {
@@ -20,7 +20,8 @@ struct CheckSubcommand: AsyncParsableCommand {
         let options = try global.resolved()
         await finish {
             let outputs = try output.map(ReportDestination.parse)
-            return try await CheckCommand.run(.init(references: references, library: library, outputs: outputs), options: options)
+            return try await CheckCommand.run(
+                .init(references: references, library: library, outputs: outputs), options: options)
         }
     }
 }
@@ -36,7 +37,9 @@ struct WatchSubcommand: AsyncParsableCommand {
     var shard: String?
     @Option(help: "Repeat every DURATION (90s, 30m, 6h, 1h30m) with ±10% jitter until SIGTERM or SIGINT.")
     var every: String?
-    @Flag(help: "Open, update and close one GitHub issue per alert group (needs GITHUB_TOKEN; see docs/github-issues.md).")
+    @Flag(
+        help: "Open, update and close one GitHub issue per alert group (needs GITHUB_TOKEN; see docs/github-issues.md)."
+    )
     var openIssues = false
     @Option(help: "The GitHub repository for --open-issues, OWNER/NAME (default: github.repository in the config).")
     var githubRepo: String?
@@ -49,8 +52,9 @@ struct WatchSubcommand: AsyncParsableCommand {
         let request: CheckCommand.Request
         let interval: Duration?
         do {
-            request = .init(references: [], library: library, shard: try shard.map(Shard.parse),
-                            openIssues: openIssues, githubRepository: githubRepo, outputs: try output.map(ReportDestination.parse))
+            request = .init(
+                references: [], library: library, shard: try shard.map(Shard.parse),
+                openIssues: openIssues, githubRepository: githubRepo, outputs: try output.map(ReportDestination.parse))
             interval = try every.map(WatchLoop.parseDuration)
         } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }
@@ -82,6 +86,8 @@ struct VerifySubcommand: AsyncParsableCommand {
         logging.apply(to: &options)
         git.apply(to: &options)
         try rewrite.apply(to: &options)
-        await finish { try await VerifyCommand.run(.init(source: source, file: file, builder: builder), options: options) }
+        await finish {
+            try await VerifyCommand.run(.init(source: source, file: file, builder: builder), options: options)
+        }
     }
 }

@@ -75,7 +75,9 @@ enum Flags {
             o.architectures = try arch.split(separator: ",").map {
                 let name = $0.trimmingCharacters(in: .whitespaces)
                 guard let a = Architecture(rawValue: name) else {
-                    throw ValidationError("--arch: unknown architecture \"\(name)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw ValidationError(
+                        "--arch: unknown architecture \"\(name)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 return a
             }
@@ -186,7 +188,8 @@ func finish(_ body: () async throws -> CommandResult) async -> Never {
         exit(result.exitCode)
     } catch {
         // An error may quote a server or a file: no control characters reach the terminal.
-        FileHandle.standardError.write(Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
+        FileHandle.standardError.write(
+            Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
         exit(2)
     }
 }

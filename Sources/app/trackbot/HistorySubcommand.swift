@@ -6,10 +6,10 @@ struct HistorySubcommand: AsyncParsableCommand {
         commandName: "history",
         abstract: "The image config's history beside the Dockerfile at the library's commit.",
         discussion: """
-        Per platform (--arch, default amd64). Rows: = same, ≠ differs, + only in the image's \
-        history, - only in the Dockerfile, ^ from the parent image. Differences are \
-        history-mismatch warnings. Exit status as for check.
-        """)
+            Per platform (--arch, default amd64). Rows: = same, ≠ differs, + only in the image's \
+            history, - only in the Dockerfile, ^ from the parent image. Differences are \
+            history-mismatch warnings. Exit status as for check.
+            """)
 
     @Argument(help: "IMAGE:TAG, e.g. alpine:3.20.")
     var reference: String

@@ -6,10 +6,10 @@ struct PullRequestsSubcommand: AsyncParsableCommand {
         commandName: "prs",
         abstract: "Open official-images pull requests touching the images, each as a library diff.",
         discussion: """
-        Without the GitHub API, open pull requests are those that still advertise refs/pull/N/merge: \
-        an approximate list (official-images squash-merges, so ancestry cannot tell open from merged). \
-        Only the refs/pull/N/head refs needed are fetched. --pr N looks at given pull requests instead.
-        """)
+            Without the GitHub API, open pull requests are those that still advertise refs/pull/N/merge: \
+            an approximate list (official-images squash-merges, so ancestry cannot tell open from merged). \
+            Only the refs/pull/N/head refs needed are fetched. --pr N looks at given pull requests instead.
+            """)
 
     @Argument(help: "Image names (default: the configured watch list).")
     var images: [String] = []
@@ -24,8 +24,10 @@ struct PullRequestsSubcommand: AsyncParsableCommand {
     func run() async throws {
         let options = try global.resolved()
         await finish {
-            try await PullRequestsCommand.run(.init(images: images, numbers: numbers, library: library,
-                                                    upstreamLogs: !noUpstreamLog), options: options)
+            try await PullRequestsCommand.run(
+                .init(
+                    images: images, numbers: numbers, library: library,
+                    upstreamLogs: !noUpstreamLog), options: options)
         }
     }
 }

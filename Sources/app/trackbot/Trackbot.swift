@@ -9,9 +9,9 @@ struct Trackbot: AsyncParsableCommand {
         commandName: "trackbot",
         abstract: "Checks that Docker Official Images are what their upstream sources say, and keeps watching.",
         discussion: """
-        Exit status: 0 nothing needs attention; 1 at least one alert; 2 a usage or configuration \
-        error, or something could not be checked.
-        """,
+            Exit status: 0 nothing needs attention; 1 at least one alert; 2 a usage or configuration \
+            error, or something could not be checked.
+            """,
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
             DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,
@@ -31,7 +31,8 @@ struct Trackbot: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
-            FileHandle.standardError.write(Data((Sanitize.terminal(fullMessage(for: error), multiline: true) + "\n").utf8))
+            FileHandle.standardError.write(
+                Data((Sanitize.terminal(fullMessage(for: error), multiline: true) + "\n").utf8))
             Foundation.exit(2)
         }
     }

@@ -6,14 +6,15 @@ struct UpstreamSubcommand: AsyncParsableCommand {
         commandName: "upstream",
         abstract: "Upstream tags newer than what the library references.",
         discussion: """
-        Per image, the [images.upstream] repository and tag-pattern of the configuration; the remote's \
-        tags are listed without cloning and ordered by version and date (v3.20.10 > v3.20.9; Ubuntu's \
-        dist-<suite>-<arch>-<serial>-<hash> by serial).
-        """)
+            Per image, the [images.upstream] repository and tag-pattern of the configuration; the remote's \
+            tags are listed without cloning and ordered by version and date (v3.20.10 > v3.20.9; Ubuntu's \
+            dist-<suite>-<arch>-<serial>-<hash> by serial).
+            """)
 
     @Argument(help: "Image names (default: every configured image with an upstream table).")
     var images: [String] = []
-    @Option(help: "The official-images source: a git URL or a folder of library files (default: from the configuration).")
+    @Option(
+        help: "The official-images source: a git URL or a folder of library files (default: from the configuration).")
     var library: String?
     @OptionGroup var global: Flags.Sources
 

@@ -54,23 +54,29 @@ struct LibraryBenchSubcommand: AsyncParsableCommand {
             for (request, bytes) in zip(requests, blobs) {
                 let name = String(request.path.dropFirst("library/".count))
                 do {
-                    _ = try LibraryFileReader.read(bytes: bytes, name: name, path: "\(request.path)@\(request.revision.prefix(7))")
+                    _ = try LibraryFileReader.read(
+                        bytes: bytes, name: name, path: "\(request.path)@\(request.revision.prefix(7))")
                 } catch {
                     failures.append(error.description)
                 }
             }
             let t3 = clock.now
-            results.append(Round(list: t1 - t0, read: t2 - t1, parse: t3 - t2, files: blobs.count,
-                                 bytes: blobs.reduce(0) { $0 + $1.count }, failures: failures))
+            results.append(
+                Round(
+                    list: t1 - t0, read: t2 - t1, parse: t3 - t2, files: blobs.count,
+                    bytes: blobs.reduce(0) { $0 + $1.count }, failures: failures))
         }
         if let writeList {
-            try Data(requests.map { "\($0.revision):\($0.path)\n" }.joined().utf8).write(to: URL(fileURLWithPath: writeList))
+            try Data(requests.map { "\($0.revision):\($0.path)\n" }.joined().utf8).write(
+                to: URL(fileURLWithPath: writeList))
         }
         print(Self.report(results), terminator: "")
     }
 
     static func report(_ rounds: [Round]) -> String {
-        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        func ms(_ d: Duration) -> Double {
+            Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
         func median(_ key: (Round) -> Duration) -> Double {
             let values = rounds.map { ms(key($0)) }.sorted()
             return values[values.count / 2]
@@ -78,15 +84,18 @@ struct LibraryBenchSubcommand: AsyncParsableCommand {
         let last = rounds[rounds.count - 1]
         let list = median(\.list), read = median(\.read), parse = median(\.parse), total = median(\.total)
         let mb = Double(last.bytes) / 1_000_000
-        var out = String(format: "trackbot-bench library: %d files, %.2f MB, ", last.files, mb)
+        var out =
+            String(format: "trackbot-bench library: %d files, %.2f MB, ", last.files, mb)
             + (rounds.count > 1 ? "median of \(rounds.count) rounds\n" : "one round\n")
         out += String(format: "  list commits   %8.1f ms\n", list)
         out += String(format: "  read blobs     %8.1f ms\n", read)
         out += String(format: "  reading total  %8.1f ms  (list + read)\n", list + read)
-        out += String(format: "  parse          %8.1f ms  (%.0f files/s, %.1f MB/s)\n", parse,
-                      Double(last.files) / (parse / 1000), mb / (parse / 1000))
-        out += String(format: "  total          %8.1f ms  (%.0f files/s, %.1f MB/s)\n", total,
-                      Double(last.files) / (total / 1000), mb / (total / 1000))
+        out += String(
+            format: "  parse          %8.1f ms  (%.0f files/s, %.1f MB/s)\n", parse,
+            Double(last.files) / (parse / 1000), mb / (parse / 1000))
+        out += String(
+            format: "  total          %8.1f ms  (%.0f files/s, %.1f MB/s)\n", total,
+            Double(last.files) / (total / 1000), mb / (total / 1000))
         out += "  failed to parse: \(last.failures.count)\n"
         for failure in last.failures { out += "    \(failure)\n" }
         return out

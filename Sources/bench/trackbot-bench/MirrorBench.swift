@@ -39,28 +39,37 @@ enum MirrorBench {
         guard repeats > 1 else { return summary }
         let sorted = elapsed.sorted()
         let mean = elapsed.reduce(0, +) / Double(repeats)
-        return summary + String(format: "; in-process over %d runs: mean %.1f ms, median %.1f ms, min %.1f ms",
-                                repeats, mean, sorted[repeats / 2], sorted[0])
+        return summary
+            + String(
+                format: "; in-process over %d runs: mean %.1f ms, median %.1f ms, min %.1f ms",
+                repeats, mean, sorted[repeats / 2], sorted[0])
     }
 
-    private static func runPhase(_ phase: String, url: String, cache: MirrorCache,
-                                 options: [String: String]) async throws -> String {
+    private static func runPhase(
+        _ phase: String, url: String, cache: MirrorCache,
+        options: [String: String]
+    ) async throws -> String {
         switch phase {
         case "cold", "warm":
-            let refs = options["refs"].map { $0.split(separator: ",").map(String.init) } ?? ["refs/heads/*", "refs/tags/*"]
+            let refs =
+                options["refs"].map { $0.split(separator: ",").map(String.init) } ?? ["refs/heads/*", "refs/tags/*"]
             let result = try await cache.fetch(url, refs: refs, isUserOwned: true)
-            return "\(phase): \(result.updates.count) ref updates, \(result.receivedObjects) objects, \(result.receivedBytes) bytes"
+            return
+                "\(phase): \(result.updates.count) ref updates, \(result.receivedObjects) objects, \(result.receivedBytes) bytes"
         case "read":
             let mirror = try cache.mirror(url, isUserOwned: true)
             let blobs: [Data]
             if let list = options["list"] {
-                let requests = try String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").compactMap { line -> (revision: String, path: String)? in
+                let requests = try String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").compactMap {
+                    line -> (revision: String, path: String)? in
                     guard let colon = line.firstIndex(of: ":") else { return nil }
                     return (String(line[..<colon]), String(line[line.index(after: colon)...]))
                 }
                 blobs = try await mirror.blobs(requests)
             } else {
-                guard let revision = options["revision"] else { throw BenchError.usage("read needs --revision or --list") }
+                guard let revision = options["revision"] else {
+                    throw BenchError.usage("read needs --revision or --list")
+                }
                 let directory = options["dir"] ?? "library"
                 let paths = try await mirror.tree(directory, at: revision).filter { $0.kind == .blob }.map(\.path)
                 blobs = try await mirror.blobs(paths, at: revision)

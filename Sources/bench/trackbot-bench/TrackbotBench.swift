@@ -13,14 +13,16 @@ struct TrackbotBench: AsyncParsableCommand {
 
 /// scripts/bench.d/registry.
 struct RegistryWorkload: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "registry", abstract: "Resolve many tags of one repository.")
+    static let configuration = CommandConfiguration(
+        commandName: "registry", abstract: "Resolve many tags of one repository.")
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     func run() async throws { print(try await RegistryBench.run(arguments: arguments), terminator: "") }
 }
 
 /// scripts/bench.d/verify and bombs.
 struct VerifyWorkload: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Hash, decompress and list artefacts.")
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Hash, decompress and list artefacts.")
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     func run() async throws { print(try VerifyBench.run(arguments: arguments), terminator: "") }
 }

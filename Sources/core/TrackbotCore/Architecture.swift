@@ -24,7 +24,8 @@ public enum Architecture: String, CaseIterable, Codable, Sendable, Comparable, C
     /// The bashbrew architecture a published platform belongs to. An arm64 platform without a
     /// variant is arm64v8 (registries and tools often leave the `v8` out).
     public init?(platform: Platform) {
-        let normalised = platform.architecture == "arm64" && platform.variant == nil
+        let normalised =
+            platform.architecture == "arm64" && platform.variant == nil
             ? Platform(os: platform.os, architecture: "arm64", variant: "v8") : platform
         guard let match = Architecture.allCases.first(where: { $0.platform == normalised }) else { return nil }
         self = match

@@ -32,7 +32,8 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
     /// Parses `sha256:<64 hex>` or `sha512:<128 hex>`.
     public init(parsing text: String) throws(DigestError) {
         guard let colon = text.firstIndex(of: ":"),
-              let algorithm = Algorithm(rawValue: String(text[..<colon])) else {
+            let algorithm = Algorithm(rawValue: String(text[..<colon]))
+        else {
             throw .malformed(text)
         }
         let hex = String(text[text.index(after: colon)...])
@@ -53,8 +54,10 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: error.description))
         }
     }
 

@@ -49,9 +49,11 @@ public struct Finding: Hashable, Codable, Sendable {
     /// are not alerts kept in the state.
     public var alertStatus: AlertStatus?
 
-    public init(kind: FindingKind, severity: Severity, image: String? = nil, tag: String? = nil,
-                arch: String? = nil, message: String, expected: String? = nil, actual: String? = nil,
-                openSince: String? = nil, alertStatus: AlertStatus? = nil) {
+    public init(
+        kind: FindingKind, severity: Severity, image: String? = nil, tag: String? = nil,
+        arch: String? = nil, message: String, expected: String? = nil, actual: String? = nil,
+        openSince: String? = nil, alertStatus: AlertStatus? = nil
+    ) {
         self.openSince = openSince
         self.alertStatus = alertStatus
         self.kind = kind

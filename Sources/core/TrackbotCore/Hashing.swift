@@ -18,15 +18,23 @@ public struct StreamingHasher {
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         switch state {
-        case .sha256(var h): h.update(bufferPointer: bytes); state = .sha256(h)
-        case .sha512(var h): h.update(bufferPointer: bytes); state = .sha512(h)
+        case .sha256(var h):
+            h.update(bufferPointer: bytes)
+            state = .sha256(h)
+        case .sha512(var h):
+            h.update(bufferPointer: bytes)
+            state = .sha512(h)
         }
     }
 
     public mutating func update<D: DataProtocol>(_ data: D) {
         switch state {
-        case .sha256(var h): h.update(data: data); state = .sha256(h)
-        case .sha512(var h): h.update(data: data); state = .sha512(h)
+        case .sha256(var h):
+            h.update(data: data)
+            state = .sha256(h)
+        case .sha512(var h):
+            h.update(data: data)
+            state = .sha512(h)
         }
     }
 

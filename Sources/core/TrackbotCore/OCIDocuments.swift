@@ -49,8 +49,10 @@ public struct Descriptor: Codable, Sendable, Hashable {
     public var platform: DescriptorPlatform?
     public var artifactType: String?
 
-    public init(mediaType: String, digest: Digest, size: Int64, platform: DescriptorPlatform? = nil,
-                annotations: [String: String]? = nil) {
+    public init(
+        mediaType: String, digest: Digest, size: Int64, platform: DescriptorPlatform? = nil,
+        annotations: [String: String]? = nil
+    ) {
         self.mediaType = mediaType
         self.digest = digest
         self.size = size
@@ -89,8 +91,10 @@ public struct ImageIndex: Codable, Sendable, Hashable {
     public var manifests: [Descriptor]
     public var annotations: [String: String]?
 
-    public init(schemaVersion: Int = 2, mediaType: String? = MediaType.ociIndex, manifests: [Descriptor],
-                annotations: [String: String]? = nil) {
+    public init(
+        schemaVersion: Int = 2, mediaType: String? = MediaType.ociIndex, manifests: [Descriptor],
+        annotations: [String: String]? = nil
+    ) {
         self.schemaVersion = schemaVersion
         self.mediaType = mediaType
         self.manifests = manifests
@@ -107,8 +111,10 @@ public struct ImageManifest: Codable, Sendable, Hashable {
     public var annotations: [String: String]?
     public var subject: Descriptor?
 
-    public init(schemaVersion: Int = 2, mediaType: String? = MediaType.ociManifest, config: Descriptor,
-                layers: [Descriptor], annotations: [String: String]? = nil) {
+    public init(
+        schemaVersion: Int = 2, mediaType: String? = MediaType.ociManifest, config: Descriptor,
+        layers: [Descriptor], annotations: [String: String]? = nil
+    ) {
         self.schemaVersion = schemaVersion
         self.mediaType = mediaType
         self.config = config
@@ -172,7 +178,8 @@ public struct ImageConfig: Codable, Sendable, Hashable {
         }
     }
 
-    public init(architecture: String?, os: String?, variant: String? = nil, rootfs: RootFS?, history: [History]? = nil) {
+    public init(architecture: String?, os: String?, variant: String? = nil, rootfs: RootFS?, history: [History]? = nil)
+    {
         self.architecture = architecture
         self.os = os
         self.variant = variant
@@ -180,7 +187,9 @@ public struct ImageConfig: Codable, Sendable, Hashable {
         self.history = history
     }
 
-    public var platform: Platform { Platform(os: os ?? "unknown", architecture: architecture ?? "unknown", variant: variant) }
+    public var platform: Platform {
+        Platform(os: os ?? "unknown", architecture: architecture ?? "unknown", variant: variant)
+    }
 
     /// `rootfs.diff_ids`: the digests of the uncompressed layers, in order.
     public var diffIDs: [Digest] { rootfs?.diffIDs ?? [] }

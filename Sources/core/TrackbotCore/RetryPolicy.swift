@@ -18,8 +18,10 @@ public struct RetryPolicy: Sendable {
     /// How waiting happens (tests record the delays instead of sleeping).
     public var sleep: @Sendable (Double) async throws -> Void
 
-    public init(maxAttempts: Int = 5, budget: Double = 120, baseDelay: Double = 0.5, maxDelay: Double = 30,
-                sleep: @escaping @Sendable (Double) async throws -> Void = RetryPolicy.taskSleep) {
+    public init(
+        maxAttempts: Int = 5, budget: Double = 120, baseDelay: Double = 0.5, maxDelay: Double = 30,
+        sleep: @escaping @Sendable (Double) async throws -> Void = RetryPolicy.taskSleep
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.budget = budget
         self.baseDelay = baseDelay

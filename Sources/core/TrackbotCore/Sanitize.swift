@@ -10,7 +10,11 @@ public enum Sanitize {
     ///   would let a value overwrite the start of its line.
     public static func terminal(_ text: String, multiline: Bool = false) -> String {
         // Nearly all text has nothing to remove: it is returned as it is, without a copy.
-        guard text.unicodeScalars.contains(where: { isControl($0) && !(multiline && ($0.value == 0x0A || $0.value == 0x09)) }) else {
+        guard
+            text.unicodeScalars.contains(where: {
+                isControl($0) && !(multiline && ($0.value == 0x0A || $0.value == 0x09))
+            })
+        else {
             return text
         }
         let scalars = Array(text.unicodeScalars)

@@ -27,7 +27,10 @@ public enum Redaction {
         var copied = 0  // bytes[..<copied] are in `out` (or unchanged, while out is empty)
         var i = 0
         while i + 2 < bytes.count {
-            guard bytes[i] == 0x3A, bytes[i + 1] == 0x2F, bytes[i + 2] == 0x2F else { i += 1; continue }
+            guard bytes[i] == 0x3A, bytes[i + 1] == 0x2F, bytes[i + 2] == 0x2F else {
+                i += 1
+                continue
+            }
             let start = i + 3
             var end = start
             var at: Int?
@@ -61,7 +64,9 @@ public enum Redaction {
     public static func scrub(_ text: String, secrets: [Secret]) -> String {
         var out = stripURLCredentials(inText: text)
         // Longest first, so `user:password` goes whole before `password` alone is replaced in it.
-        let known = Set(secrets.filter { $0.value.count >= 4 }.flatMap { forms(of: $0.value) }).sorted { $0.count > $1.count }
+        let known = Set(secrets.filter { $0.value.count >= 4 }.flatMap { forms(of: $0.value) }).sorted {
+            $0.count > $1.count
+        }
         for form in known where form.count >= 4 {
             out = out.replacingOccurrences(of: form, with: "<redacted>")
         }
@@ -92,8 +97,9 @@ public enum Redaction {
         var out = ""
         for b in bytes {
             switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(Character(Unicode.Scalar(b)))
             default:
                 out += "%" + String(digits[Int(b >> 4)]) + String(digits[Int(b & 0xF)])
@@ -112,7 +118,8 @@ enum Base64 {
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
         while i < bytes.count {
-            let b0 = Int(bytes[i]), b1 = i + 1 < bytes.count ? Int(bytes[i + 1]) : 0, b2 = i + 2 < bytes.count ? Int(bytes[i + 2]) : 0
+            let b0 = Int(bytes[i]), b1 = i + 1 < bytes.count ? Int(bytes[i + 1]) : 0,
+                b2 = i + 2 < bytes.count ? Int(bytes[i + 2]) : 0
             out.append(alphabet[b0 >> 2])
             out.append(alphabet[((b0 & 0x3) << 4) | (b1 >> 4)])
             out.append(i + 1 < bytes.count ? alphabet[((b1 & 0xF) << 2) | (b2 >> 6)] : "=")

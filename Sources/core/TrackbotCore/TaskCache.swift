@@ -30,7 +30,12 @@ public actor TaskCache<Key: Hashable & Sendable, Value: Sendable> {
         func join() { lock.withLock { count += 1 } }
         var current: Int { lock.withLock { count } }
         /// One waiter fewer; true when it was the last.
-        func leave() -> Bool { lock.withLock { count -= 1; return count <= 0 } }
+        func leave() -> Bool {
+            lock.withLock {
+                count -= 1
+                return count <= 0
+            }
+        }
     }
 
     public let keep: Keep

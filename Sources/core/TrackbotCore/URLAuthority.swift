@@ -26,7 +26,10 @@ public struct URLAuthority: Hashable, Sendable, CustomStringConvertible {
     /// Parses `[userinfo@]host[:port]` for `scheme`.
     public init?<S: StringProtocol>(authority: S, scheme: String) {
         let scheme = scheme.lowercased()
-        guard !scheme.isEmpty, scheme.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789+-.".unicodeScalars.contains($0)) })
+        guard !scheme.isEmpty,
+            scheme.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789+-.".unicodeScalars.contains($0))
+            })
         else { return nil }
         var rest = Substring(authority)
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
@@ -41,11 +44,12 @@ public struct URLAuthority: Hashable, Sendable, CustomStringConvertible {
                 guard after.hasPrefix(":") else { return nil }
                 portText = after.dropFirst()
             }
-            guard host.count > 2, host.dropFirst().dropLast().allSatisfy({ $0.isHexDigit && $0.isASCII || $0 == ":" || $0 == "." })
+            guard host.count > 2,
+                host.dropFirst().dropLast().allSatisfy({ $0.isHexDigit && $0.isASCII || $0 == ":" || $0 == "." })
             else { return nil }
         } else {
             let colons = rest.filter { $0 == ":" }.count
-            guard colons <= 1 else { return nil } // an IPv6 address must be bracketed
+            guard colons <= 1 else { return nil }  // an IPv6 address must be bracketed
             if let colon = rest.firstIndex(of: ":") {
                 host = rest[..<colon]
                 portText = rest[rest.index(after: colon)...]
@@ -55,12 +59,15 @@ public struct URLAuthority: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard !host.isEmpty,
-              !host.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f || $0 == "/" || $0 == "\\" || $0 == "?" || $0 == "#" })
+            !host.unicodeScalars.contains(where: {
+                $0.value <= 0x20 || $0.value == 0x7f || $0 == "/" || $0 == "\\" || $0 == "?" || $0 == "#"
+            })
         else { return nil }
         var port = Self.defaultPort(scheme: scheme)
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-                  let value = Int(portText), value <= 65535 else { return nil }
+                let value = Int(portText), value <= 65535
+            else { return nil }
             port = value
         }
         self.scheme = scheme
@@ -115,7 +122,9 @@ public struct URLAuthority: Hashable, Sendable, CustomStringConvertible {
         if host == "localhost" || host == "[::1]" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "127" else { return false }
-        return parts.allSatisfy { $0.count <= 3 && !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } && Int($0)! <= 255 }
+        return parts.allSatisfy {
+            $0.count <= 3 && !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } && Int($0)! <= 255
+        }
     }
 
     public var description: String { origin }

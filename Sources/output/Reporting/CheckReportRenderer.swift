@@ -1,6 +1,6 @@
 import Foundation
-import Tracking
 import TrackbotCore
+import Tracking
 
 /// `check`/`watch` output: text grouped image → tag → architecture, a section of what changed
 /// since the last run (old and new digests, each labelled), JSON, or Markdown.
@@ -50,34 +50,52 @@ public enum CheckReportRenderer {
     static func text(_ r: CheckReport, style: Style) -> String {
         var out: [String] = []
         for image in r.images {
-            out.append(style.paint(image.name, "1") + clean(image.libraryCommit.map { " (library at \($0.prefix(12)))" } ?? ""))
+            out.append(
+                style.paint(image.name, "1") + clean(image.libraryCommit.map { " (library at \($0.prefix(12)))" } ?? "")
+            )
             if let error = image.error {
                 out.append("  " + style.paint("could not be checked: \(error)", "31") + " (recorded state kept)")
             }
             for tag in image.tags {
-                out.append(clean("  \(tag.tag)" + (tag.entryTags.count > 1 ? "  [\(tag.entryTags.joined(separator: ", "))]" : "")))
+                out.append(
+                    clean(
+                        "  \(tag.tag)" + (tag.entryTags.count > 1 ? "  [\(tag.entryTags.joined(separator: ", "))]" : "")
+                    ))
                 if let index = tag.indexDigest {
                     out.append("    index \(index)  (what `docker pull` shows)")
                 }
                 let width = tag.platforms.map { clean($0.arch).count }.max() ?? 0
                 for p in tag.platforms {
                     let arch = clean(p.arch).padding(toLength: width, withPad: " ", startingAt: 0)
-                    let digest = p.digest.map { "\($0)" } ?? "(\(p.status == .registryNotAsked ? "registry not asked" : "not published"))"
-                    let status = p.status == .verified || p.status == .mismatch ? "" : "  " + p.status.phrase + (p.statusDetail.map { ": \($0)" } ?? "")
-                    out.append("    \(style.mark(p)) " + clean("\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
+                    let digest =
+                        p.digest.map { "\($0)" }
+                        ?? "(\(p.status == .registryNotAsked ? "registry not asked" : "not published"))"
+                    let status =
+                        p.status == .verified || p.status == .mismatch
+                        ? "" : "  " + p.status.phrase + (p.statusDetail.map { ": \($0)" } ?? "")
+                    out.append(
+                        "    \(style.mark(p)) "
+                            + clean(
+                                "\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
                     for v in p.verified { out.append(clean("        verified \(VerifiedWording.line(v))")) }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
-                        out.append("        \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
+                        out.append(
+                            "        \(style.severity(f.severity)) "
+                                + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                     }
                 }
                 for f in image.findings where f.tag == tag.tag && f.arch == nil {
-                    out.append("    \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
+                    out.append(
+                        "    \(style.severity(f.severity)) " + clean("\(f.kind.rawValue): \(f.message)\(since(f))"))
                 }
                 for n in tag.notes { out.append(clean("    note: \(NoteWording.line(n))")) }
             }
             for f in image.findings where f.tag == nil || !image.tags.contains(where: { $0.tag == f.tag }) {
-                out.append("  \(style.severity(f.severity)) "
-                           + clean("\(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? "")\(f.arch.map { " \($0)" } ?? ""): \(f.message)\(since(f))"))
+                out.append(
+                    "  \(style.severity(f.severity)) "
+                        + clean(
+                            "\(f.kind.rawValue)\(f.tag.map { " \($0)" } ?? "")\(f.arch.map { " \($0)" } ?? ""): \(f.message)\(since(f))"
+                        ))
             }
             for n in image.notes { out.append(clean("  note: \(n)")) }
         }
@@ -89,9 +107,10 @@ public enum CheckReportRenderer {
         }
         out.append("")
         let s = r.summary
-        out.append("\(s.images) image\(s.images == 1 ? "" : "s"), \(s.tags) tag\(s.tags == 1 ? "" : "s"), \(s.platforms) platform\(s.platforms == 1 ? "" : "s"): "
-                   + "\(s.alerts) alert\(s.alerts == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info"
-                   + (s.errors > 0 ? ", \(s.errors) could not be checked" : ""))
+        out.append(
+            "\(s.images) image\(s.images == 1 ? "" : "s"), \(s.tags) tag\(s.tags == 1 ? "" : "s"), \(s.platforms) platform\(s.platforms == 1 ? "" : "s"): "
+                + "\(s.alerts) alert\(s.alerts == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info"
+                + (s.errors > 0 ? ", \(s.errors) could not be checked" : ""))
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -111,9 +130,12 @@ public enum CheckReportRenderer {
                 }
                 for p in tag.platforms {
                     if let old = p.previousDigest, let new = p.digest, old != new {
-                        let kinds = image.findings.filter { $0.tag == tag.tag && $0.arch == p.arch && [.digestDrift, .rebuilt].contains($0.kind) }
-                        out.append("\(image.name):\(tag.tag) \(p.arch) platform digest: \(old) → \(new)"
-                                   + (kinds.first.map { " (\($0.kind.rawValue), \($0.severity.rawValue))" } ?? ""))
+                        let kinds = image.findings.filter {
+                            $0.tag == tag.tag && $0.arch == p.arch && [.digestDrift, .rebuilt].contains($0.kind)
+                        }
+                        out.append(
+                            "\(image.name):\(tag.tag) \(p.arch) platform digest: \(old) → \(new)"
+                                + (kinds.first.map { " (\($0.kind.rawValue), \($0.severity.rawValue))" } ?? ""))
                     }
                 }
             }
@@ -127,15 +149,20 @@ public enum CheckReportRenderer {
     static func markdown(_ r: CheckReport) -> String {
         var out = ["## trackbot", ""]
         let s = r.summary
-        out.append("**\(s.alerts) alert(s), \(s.warnings) warning(s)** across \(s.images) image(s), \(s.tags) tag(s), \(s.platforms) platform(s)"
-                   + (s.errors > 0 ? "; \(s.errors) image(s) could not be checked" : "") + ".")
+        out.append(
+            "**\(s.alerts) alert(s), \(s.warnings) warning(s)** across \(s.images) image(s), \(s.tags) tag(s), \(s.platforms) platform(s)"
+                + (s.errors > 0 ? "; \(s.errors) image(s) could not be checked" : "") + ".")
         out.append("")
         if !r.findings.isEmpty {
-            out += ["| severity | kind | image:tag | arch | message | expected | actual | open since |", "|---|---|---|---|---|---|---|---|"]
+            out += [
+                "| severity | kind | image:tag | arch | message | expected | actual | open since |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
             for f in r.findings.sorted(by: { ($0.severity, $0.image ?? "") > ($1.severity, $1.image ?? "") }) {
-                out.append("| \(f.severity.rawValue) | `\(f.kind.rawValue)` | \(f.image ?? "")\(f.tag.map { ":\($0)" } ?? "") | \(f.arch ?? "") | "
-                           + "\(f.message.replacingOccurrences(of: "|", with: "\\|")) | \(f.expected.map { "`\($0)`" } ?? "") | \(f.actual.map { "`\($0)`" } ?? "") | "
-                           + "\(f.alertStatus == .open ? f.openSince ?? "" : f.alertStatus?.rawValue ?? "") |")
+                out.append(
+                    "| \(f.severity.rawValue) | `\(f.kind.rawValue)` | \(f.image ?? "")\(f.tag.map { ":\($0)" } ?? "") | \(f.arch ?? "") | "
+                        + "\(f.message.replacingOccurrences(of: "|", with: "\\|")) | \(f.expected.map { "`\($0)`" } ?? "") | \(f.actual.map { "`\($0)`" } ?? "") | "
+                        + "\(f.alertStatus == .open ? f.openSince ?? "" : f.alertStatus?.rawValue ?? "") |")
             }
             out.append("")
         }
@@ -143,11 +170,16 @@ public enum CheckReportRenderer {
             out.append("### \(image.name)" + (image.libraryCommit.map { " (library at `\($0.prefix(12))`)" } ?? ""))
             if let e = image.error { out += ["", "Could not be checked: \(e)"] }
             out.append("")
-            out += ["| tag | arch | checked | platform digest | index digest (docker pull) | source |", "|---|---|---|---|---|---|"]
+            out += [
+                "| tag | arch | checked | platform digest | index digest (docker pull) | source |",
+                "|---|---|---|---|---|---|",
+            ]
             for tag in image.tags {
                 for p in tag.platforms {
-                    out.append("| \(tag.tag) | \(p.arch) | \(p.status.rawValue) | \(p.digest.map { "`\($0.short)`" } ?? "") | "
-                               + "\(tag.indexDigest.map { "`\($0.short)`" } ?? "") | `\(p.source.gitCommit.prefix(7))`:\(p.source.directory) |")
+                    out.append(
+                        "| \(tag.tag) | \(p.arch) | \(p.status.rawValue) | \(p.digest.map { "`\($0.short)`" } ?? "") | "
+                            + "\(tag.indexDigest.map { "`\($0.short)`" } ?? "") | `\(p.source.gitCommit.prefix(7))`:\(p.source.directory) |"
+                    )
                 }
             }
             out.append("")

@@ -18,20 +18,24 @@ public enum DigestsReport {
     /// The JSON rendering: `{"reference","mediaType","digest","platforms":[…],"attestations":[…]}`.
     public static func json(_ image: PublishedImage) throws -> String {
         struct Platform: Encodable {
-            var architecture: String, os: String, variant: String?, digest: String, bashbrewArch: String?, annotations: [String: String]
+            var architecture: String, os: String, variant: String?, digest: String, bashbrewArch: String?,
+                annotations: [String: String]
         }
         struct Attestation: Encodable { var digest: String, references: String, annotations: [String: String] }
         struct Document: Encodable {
             var reference: String, mediaType: String, digest: String, platforms: [Platform], attestations: [Attestation]
         }
-        let doc = Document(reference: image.reference, mediaType: image.mediaType, digest: image.digest.description,
-                           platforms: image.platforms.map {
-                               Platform(architecture: $0.architecture, os: $0.os, variant: $0.variant, digest: $0.digest.description,
-                                        bashbrewArch: $0.bashbrewArch, annotations: $0.annotations)
-                           },
-                           attestations: image.attestations.map {
-                               Attestation(digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations)
-                           })
+        let doc = Document(
+            reference: image.reference, mediaType: image.mediaType, digest: image.digest.description,
+            platforms: image.platforms.map {
+                Platform(
+                    architecture: $0.architecture, os: $0.os, variant: $0.variant, digest: $0.digest.description,
+                    bashbrewArch: $0.bashbrewArch, annotations: $0.annotations)
+            },
+            attestations: image.attestations.map {
+                Attestation(
+                    digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations)
+            })
         return JSONOutput.safe(try JSONCoding.readable(doc))
     }
 
@@ -41,15 +45,20 @@ public enum DigestsReport {
         if image.isIndex {
             out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
         } else {
-            out += "- **manifest digest** (single-platform image: what `docker pull` shows and the per-platform digest): `\(image.digest)`\n"
+            out +=
+                "- **manifest digest** (single-platform image: what `docker pull` shows and the per-platform digest): `\(image.digest)`\n"
         }
         out += "- media type: `\(image.mediaType)`\n\n"
         out += "| arch | platform | per-platform digest (Docker Hub's tag page) | revision |\n|---|---|---|---|\n"
         for p in image.platforms {
-            out += "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
+            out +=
+                "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
         }
         if !image.attestations.isEmpty {
-            out += "\nAttestations: " + image.attestations.map { "`\($0.digest.short)` → `\($0.references.short)`" }.joined(separator: ", ") + "\n"
+            out +=
+                "\nAttestations: "
+                + image.attestations.map { "`\($0.digest.short)` → `\($0.references.short)`" }.joined(separator: ", ")
+                + "\n"
         }
         return out
     }
@@ -61,7 +70,8 @@ public enum DigestsReport {
         if image.isIndex {
             out += "  index digest (what `docker pull` and `docker image ls --digests` show):\n"
             out += "    \(image.digest)\n"
-            out += "  per-platform manifest digests (what the registry's per-platform pages, e.g. Docker Hub's tag page, show):\n"
+            out +=
+                "  per-platform manifest digests (what the registry's per-platform pages, e.g. Docker Hub's tag page, show):\n"
         } else {
             out += "  manifest digest (single-platform image: what `docker pull` shows AND the per-platform digest):\n"
             out += "    \(image.digest)\n"
@@ -81,7 +91,9 @@ public enum DigestsReport {
         }
         if !image.attestations.isEmpty {
             out += "  attestations (provenance/SBOM manifests, not platforms):\n"
-            let archOf = Dictionary(image.platforms.map { ($0.digest, $0.bashbrewArch ?? $0.platform.description) }) { a, _ in a }
+            let archOf = Dictionary(image.platforms.map { ($0.digest, $0.bashbrewArch ?? $0.platform.description) }) {
+                a, _ in a
+            }
             for a in image.attestations {
                 out += "    \(a.digest)  for \(a.references)" + (archOf[a.references].map { " (\($0))" } ?? "") + "\n"
             }

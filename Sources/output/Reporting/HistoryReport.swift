@@ -14,8 +14,10 @@ public struct HistoryReport: Codable, Sendable {
     /// Why something could not be compared (exit status 2).
     public var errors: [String]
 
-    public init(image: String, tag: String, libraryCommit: String?, platforms: [HistoryPlatform] = [],
-                findings: [Finding] = [], errors: [String] = []) {
+    public init(
+        image: String, tag: String, libraryCommit: String?, platforms: [HistoryPlatform] = [],
+        findings: [Finding] = [], errors: [String] = []
+    ) {
         self.image = image
         self.tag = tag
         self.libraryCommit = libraryCommit
@@ -42,7 +44,10 @@ public struct HistoryPlatform: Codable, Sendable {
     public var rows: [HistoryRow]
     public var notes: [HistoryNote]
 
-    public init(arch: String, platform: String, digest: String?, dockerfile: String, rows: [HistoryRow], notes: [HistoryNote] = []) {
+    public init(
+        arch: String, platform: String, digest: String?, dockerfile: String, rows: [HistoryRow],
+        notes: [HistoryNote] = []
+    ) {
         self.arch = arch
         self.platform = platform
         self.digest = digest
@@ -61,7 +66,8 @@ public enum HistoryNote: Hashable, Sendable, CaseIterable, Codable {
     public var words: String {
         switch self {
         case .ociImportHasNoDockerfile:
-            return "Builder: oci-import has no Dockerfile to compare with; `trackbot check` compares the manifest digest instead"
+            return
+                "Builder: oci-import has no Dockerfile to compare with; `trackbot check` compares the manifest digest instead"
         }
     }
 
@@ -73,7 +79,8 @@ public enum HistoryNote: Hashable, Sendable, CaseIterable, Codable {
     public init(from decoder: any Decoder) throws {
         let words = try decoder.singleValueContainer().decode(String.self)
         guard let note = Self.allCases.first(where: { $0.words == words }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a history note: \(words)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a history note: \(words)"))
         }
         self = note
     }
@@ -86,7 +93,8 @@ public enum HistoryReportRenderer {
         case .json: return try JSONOutput.encode(report)
         // History lines and Dockerfile text come from the registry and the upstream repository:
         // no control characters, and no credentials from a URL in a RUN line.
-        case .markdown: return Sanitize.terminal(Redaction.stripURLCredentials(inText: markdown(report)), multiline: true)
+        case .markdown:
+            return Sanitize.terminal(Redaction.stripURLCredentials(inText: markdown(report)), multiline: true)
         case .text: return Sanitize.terminal(Redaction.stripURLCredentials(inText: text(report)), multiline: true)
         }
     }
@@ -103,7 +111,9 @@ public enum HistoryReportRenderer {
     }
 
     static func text(_ report: HistoryReport) -> String {
-        var out = "\(report.image):\(report.tag)" + (report.libraryCommit.map { " (official-images \($0.prefix(12)))" } ?? "") + "\n"
+        var out =
+            "\(report.image):\(report.tag)" + (report.libraryCommit.map { " (official-images \($0.prefix(12)))" } ?? "")
+            + "\n"
         for p in report.platforms {
             out += "\n\(p.arch) (\(p.platform)) manifest \(p.digest ?? "not published")\n"
             out += "  Dockerfile: \(p.dockerfile)\n"
@@ -123,28 +133,38 @@ public enum HistoryReportRenderer {
         }
         if !report.findings.isEmpty {
             out += "\nfindings:\n"
-            for f in report.findings { out += "  [\(f.severity.rawValue)] \(f.kind.rawValue) \(f.arch ?? ""): \(f.message)\n" }
+            for f in report.findings {
+                out += "  [\(f.severity.rawValue)] \(f.kind.rawValue) \(f.arch ?? ""): \(f.message)\n"
+            }
         }
         for e in report.errors { out += "error: \(e)\n" }
-        out += "\n= same  ≠ differs  + only in the image's history  - only in the Dockerfile  ^ from the parent  · not recorded\n"
+        out +=
+            "\n= same  ≠ differs  + only in the image's history  - only in the Dockerfile  ^ from the parent  · not recorded\n"
         return out
     }
 
     static func markdown(_ report: HistoryReport) -> String {
-        func cell(_ s: String?) -> String { s.map { "`" + $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" } ?? "" }
+        func cell(_ s: String?) -> String {
+            s.map { "`" + $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" }
+                ?? ""
+        }
         var out = "## \(report.image):\(report.tag) history\n"
         if let c = report.libraryCommit { out += "\nofficial-images commit `\(c)`\n" }
         for p in report.platforms {
-            out += "\n### \(p.arch) (\(p.platform))\n\nmanifest `\(p.digest ?? "not published")`, Dockerfile `\(p.dockerfile)`\n\n"
+            out +=
+                "\n### \(p.arch) (\(p.platform))\n\nmanifest `\(p.digest ?? "not published")`, Dockerfile `\(p.dockerfile)`\n\n"
             out += "| | line | Dockerfile | history |\n| --- | --- | --- | --- |\n"
             for r in p.rows {
-                out += "| \(mark(r.status)) | \(r.line.map(String.init) ?? "") | \(cell(r.instruction)) | \(cell(r.history)) |\n"
+                out +=
+                    "| \(mark(r.status)) | \(r.line.map(String.init) ?? "") | \(cell(r.instruction)) | \(cell(r.history)) |\n"
             }
             for n in p.notes { out += "\n> \(n.words)\n" }
         }
         if !report.findings.isEmpty {
             out += "\n### Findings\n\n"
-            for f in report.findings { out += "- **\(f.severity.rawValue)** `\(f.kind.rawValue)` \(f.arch ?? ""): \(f.message)\n" }
+            for f in report.findings {
+                out += "- **\(f.severity.rawValue)** `\(f.kind.rawValue)` \(f.arch ?? ""): \(f.message)\n"
+            }
         }
         for e in report.errors { out += "\n**error:** \(e)\n" }
         return out

@@ -19,12 +19,18 @@ public enum JSONOutput {
         let scalars = Array(json.unicodeScalars)
         // JSONEncoder writes a control character as `\u00XX` (or `\b`, `\f`, `\r`): without those
         // and without DEL or C1, there is nothing to do.
-        guard json.contains("\\u00") || json.contains("\\b") || json.contains("\\f") || json.contains("\\r")
-                || scalars.contains(where: { (0x7F...0x9F).contains($0.value) }) else { return json }
+        guard
+            json.contains("\\u00") || json.contains("\\b") || json.contains("\\f") || json.contains("\\r")
+                || scalars.contains(where: { (0x7F...0x9F).contains($0.value) })
+        else { return json }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
-            guard scalars[i] == "\"" else { out.append(scalars[i]); i += 1; continue }
+            guard scalars[i] == "\"" else {
+                out.append(scalars[i])
+                i += 1
+                continue
+            }
             var j = i + 1
             while j < scalars.count, scalars[j] != "\"" { j += scalars[j] == "\\" ? 2 : 1 }
             let literal = scalars[i...min(j, scalars.count - 1)]
@@ -51,19 +57,38 @@ public enum JSONOutput {
         var i = content.startIndex
         while i < content.endIndex {
             let c = content[i]
-            guard c == "\\" else { flush(); out.append(c); i += 1; continue }
+            guard c == "\\" else {
+                flush()
+                out.append(c)
+                i += 1
+                continue
+            }
             guard i + 1 < content.endIndex else { return nil }
             let e = content[i + 1]
             i += 2
             switch e {
-            case "\"", "\\", "/": flush(); out.append(e)
-            case "b": flush(); out.append("\u{08}")
-            case "f": flush(); out.append("\u{0C}")
-            case "n": flush(); out.append("\n")
-            case "r": flush(); out.append("\r")
-            case "t": flush(); out.append("\t")
+            case "\"", "\\", "/":
+                flush()
+                out.append(e)
+            case "b":
+                flush()
+                out.append("\u{08}")
+            case "f":
+                flush()
+                out.append("\u{0C}")
+            case "n":
+                flush()
+                out.append("\n")
+            case "r":
+                flush()
+                out.append("\r")
+            case "t":
+                flush()
+                out.append("\t")
             case "u":
-                guard i + 4 <= content.endIndex, let v = UInt16(String(String.UnicodeScalarView(content[i..<(i + 4)])), radix: 16) else {
+                guard i + 4 <= content.endIndex,
+                    let v = UInt16(String(String.UnicodeScalarView(content[i..<(i + 4)])), radix: 16)
+                else {
                     return nil
                 }
                 units.append(v)  // surrogate pairs are joined when flushed

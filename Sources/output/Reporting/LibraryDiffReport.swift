@@ -7,10 +7,13 @@ public enum LibraryDiffReport {
         switch format {
         case .json: return try JSONOutput.encode(diff)
         // Values come from library files anyone can propose.
-        case .text: return Sanitize.terminal(lines(diff, title: title, bullet: "  ").joined(separator: "\n") + "\n", multiline: true)
+        case .text:
+            return Sanitize.terminal(
+                lines(diff, title: title, bullet: "  ").joined(separator: "\n") + "\n", multiline: true)
         case .markdown:
-            return Sanitize.terminal((["### " + (title ?? "library/\(diff.image)"), ""]
-                + lines(diff, title: nil, bullet: "- ")).joined(separator: "\n") + "\n", multiline: true)
+            return Sanitize.terminal(
+                (["### " + (title ?? "library/\(diff.image)"), ""]
+                    + lines(diff, title: nil, bullet: "- ")).joined(separator: "\n") + "\n", multiline: true)
         }
     }
 
@@ -23,13 +26,17 @@ public enum LibraryDiffReport {
         for m in d.tagsMoved {
             let commits = m.changes.filter { $0.field == "GitCommit" }
             let summary = Set(commits.map { "\(short($0.old)) → \(short($0.new))" }).sorted().joined(separator: ", ")
-            out.append("\(bullet)~ tag \(m.tag) moved" + (m.fromEntry == m.toEntry ? "" : " from entry \(m.fromEntry) to \(m.toEntry)")
-                       + (summary.isEmpty ? "" : " (\(summary))"))
+            out.append(
+                "\(bullet)~ tag \(m.tag) moved"
+                    + (m.fromEntry == m.toEntry ? "" : " from entry \(m.fromEntry) to \(m.toEntry)")
+                    + (summary.isEmpty ? "" : " (\(summary))"))
         }
         out += d.entriesAdded.map { "\(bullet)+ entry \($0.joined(separator: ", "))" }
         out += d.entriesRemoved.map { "\(bullet)- entry \($0.joined(separator: ", "))" }
         for e in d.entriesChanged {
-            let name = e.oldTags == e.newTags ? e.newTags.joined(separator: ", ")
+            let name =
+                e.oldTags == e.newTags
+                ? e.newTags.joined(separator: ", ")
                 : "\(e.newTags.joined(separator: ", ")) (was \(e.oldTags.joined(separator: ", ")))"
             out.append("\(bullet)entry \(name):")
             // The same change on several architectures is one line naming them.

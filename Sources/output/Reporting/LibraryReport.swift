@@ -12,17 +12,20 @@ public enum LibraryReport {
         case .json:
             return try JSONOutput.encode(LibraryFileJSON(file, only: only))
         case .markdown:
-            var lines = ["## library/\(file.name)", "",
-                         "Maintainers: " + file.maintainers.map(\.description).joined(separator: ", "), "",
-                         "| Tags | Shared tags | Architectures | Commit | Directory |",
-                         "| --- | --- | --- | --- | --- |"]
+            var lines = [
+                "## library/\(file.name)", "",
+                "Maintainers: " + file.maintainers.map(\.description).joined(separator: ", "), "",
+                "| Tags | Shared tags | Architectures | Commit | Directory |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for e in only ?? file.entries {
                 let commits = Set(e.architectures.map { e.source(for: $0).gitCommit })
                 let dirs = Set(e.architectures.map { e.source(for: $0).directory })
-                lines.append("| \(e.tags.joined(separator: ", ")) | \(e.sharedTags.joined(separator: ", ")) | "
-                    + "\(e.architectures.map(\.rawValue).joined(separator: ", ")) | "
-                    + "\(commits.sorted().map { "`\($0.prefix(12))`" }.joined(separator: " ")) | "
-                    + "\(dirs.sorted().joined(separator: ", ")) |")
+                lines.append(
+                    "| \(e.tags.joined(separator: ", ")) | \(e.sharedTags.joined(separator: ", ")) | "
+                        + "\(e.architectures.map(\.rawValue).joined(separator: ", ")) | "
+                        + "\(commits.sorted().map { "`\($0.prefix(12))`" }.joined(separator: " ")) | "
+                        + "\(dirs.sorted().joined(separator: ", ")) |")
             }
             return Sanitize.terminal(lines.joined(separator: "\n") + "\n", multiline: true)
         }

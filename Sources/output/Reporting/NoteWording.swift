@@ -12,13 +12,16 @@ public enum NoteWording {
         case .indexUnchanged:
             return "index digest unchanged since the last run (one HEAD request)"
         case .noProvenanceAnnotations(let arch):
-            return "\(arch): no revision/source annotations to compare with the library (not an alert: older builds lack them)"
+            return
+                "\(arch): no revision/source annotations to compare with the library (not an alert: older builds lack them)"
         case .baseDigestDiffers(let arch, let annotated, let parent, let lookedUp):
-            return "\(arch): the base.digest annotation says \(annotated), the parent \(parent ?? "image") publishes \(lookedUp) now (a rebuild is due, or the annotation is wrong)"
+            return
+                "\(arch): the base.digest annotation says \(annotated), the parent \(parent ?? "image") publishes \(lookedUp) now (a rebuild is due, or the annotation is wrong)"
         case .deepNothingPublished(let arch, let tarball):
             return "\(arch): --deep: nothing published to compare \(tarball) with"
         case .deepNotSingleLayer(let arch, let layers):
-            return "\(arch): --deep: the published manifest has \(layers) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"
+            return
+                "\(arch): --deep: the published manifest has \(layers) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"
         case .deepSameContent(let arch, let layer, let entries, let tarball):
             return "\(arch): --deep: layer \(layer.short) holds the same \(entries) entries as \(tarball)"
         }

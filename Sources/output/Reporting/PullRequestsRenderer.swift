@@ -12,10 +12,12 @@ public enum PullRequestsRenderer {
     }
 
     static func heading(_ r: PullRequestsReport) -> String {
-        var line = "\(r.pullRequests.count) of \(r.examined) pull request(s) from \(r.source) change the images"
+        var line =
+            "\(r.pullRequests.count) of \(r.examined) pull request(s) from \(r.source) change the images"
             + " (library at \(r.libraryCommit.prefix(7)))"
         if r.approximate {
-            line += ". Approximate: without the GitHub API, open pull requests are guessed from the refs/pull/N/merge"
+            line +=
+                ". Approximate: without the GitHub API, open pull requests are guessed from the refs/pull/N/merge"
                 + " refs GitHub still advertises; official-images squash-merges, so ancestry cannot tell open from merged"
         }
         return line
@@ -50,8 +52,10 @@ public enum PullRequestsRenderer {
     }
 
     static func log(_ indent: String, _ l: PullRequestsReport.UpstreamLog) -> [String] {
-        var out = ["\(indent)upstream \(l.gitRepo) \(l.old.prefix(7))..\(l.new.prefix(7))"
-                   + (l.error == nil ? " (\(l.total) commit(s) in \(l.directories.joined(separator: ", ")))" : "")]
+        var out = [
+            "\(indent)upstream \(l.gitRepo) \(l.old.prefix(7))..\(l.new.prefix(7))"
+                + (l.error == nil ? " (\(l.total) commit(s) in \(l.directories.joined(separator: ", ")))" : "")
+        ]
         if let error = l.error { out.append("\(indent)  not read: \(error)") }
         out += l.commits.map { "\(indent)  \($0)" }
         if l.total > l.commits.count { out.append("\(indent)  … and \(l.total - l.commits.count) more") }

@@ -16,8 +16,10 @@ public struct PullRequestsReport: Codable, Sendable, Hashable {
         /// Why the log could not be read (the upstream could not be fetched, a commit is missing).
         public var error: String?
 
-        public init(gitRepo: String, old: String, new: String, directories: [String], commits: [String] = [],
-                    total: Int = 0, error: String? = nil) {
+        public init(
+            gitRepo: String, old: String, new: String, directories: [String], commits: [String] = [],
+            total: Int = 0, error: String? = nil
+        ) {
             self.gitRepo = gitRepo
             self.old = old
             self.new = new
@@ -70,8 +72,10 @@ public struct PullRequestsReport: Codable, Sendable, Hashable {
     /// Pull requests or images that could not be read.
     public var errors: [String]
 
-    public init(source: String, approximate: Bool, libraryCommit: String, examined: Int,
-                pullRequests: [PullRequest], errors: [String]) {
+    public init(
+        source: String, approximate: Bool, libraryCommit: String, examined: Int,
+        pullRequests: [PullRequest], errors: [String]
+    ) {
         self.source = source
         self.approximate = approximate
         self.libraryCommit = libraryCommit

@@ -12,8 +12,10 @@ public struct UpstreamReport: Codable, Sendable, Hashable {
         public var newerTags: [String]
         public var error: String?
 
-        public init(name: String, repository: String, tagPattern: String?, referencedTags: [String] = [],
-                    newerTags: [String] = [], error: String? = nil) {
+        public init(
+            name: String, repository: String, tagPattern: String?, referencedTags: [String] = [],
+            newerTags: [String] = [], error: String? = nil
+        ) {
             self.name = name
             self.repository = repository
             self.tagPattern = tagPattern
@@ -48,10 +50,16 @@ public enum UpstreamRenderer {
             out.append(md ? "### \(image.name)" : image.name)
             let b = md ? "- " : "  "
             out.append("\(b)repository \(image.repository)" + (image.tagPattern.map { " tags matching \($0)" } ?? ""))
-            if let error = image.error { out.append("\(b)error: \(error)"); continue }
+            if let error = image.error {
+                out.append("\(b)error: \(error)")
+                continue
+            }
             out.append("\(b)newest referenced: \(image.referencedTags.last ?? "(none)")")
-            out.append(image.newerTags.isEmpty ? "\(b)no newer tags"
-                       : "\(b)upstream-ahead: \(image.newerTags.count) newer tag(s): \(image.newerTags.joined(separator: ", "))")
+            out.append(
+                image.newerTags.isEmpty
+                    ? "\(b)no newer tags"
+                    : "\(b)upstream-ahead: \(image.newerTags.count) newer tag(s): \(image.newerTags.joined(separator: ", "))"
+            )
             if md { out.append("") }
         }
         return out.joined(separator: "\n") + "\n"

@@ -19,7 +19,8 @@ public enum VerifiedWording {
     public static func what(_ v: Verified) -> String {
         switch v {
         case .checksum(let path, let algorithm, let listedAt):
-            return "\(path) \(algorithm?.rawValue ?? "") (\(listedAt.map { "\($0.file):\($0.line)" }.joined(separator: ", ")))"
+            return
+                "\(path) \(algorithm?.rawValue ?? "") (\(listedAt.map { "\($0.file):\($0.line)" }.joined(separator: ", ")))"
         case .ociLayout(let directory, let file, let manifest, let layers):
             return "OCI layout \(directory)/\(file): manifest \(manifest.short), \(layers) layer(s)"
         case .publishedIsUpstreamLayout(let published):

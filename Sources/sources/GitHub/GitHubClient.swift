@@ -50,7 +50,9 @@ public actor GitHubClient {
         var url: String? = settings.apiURL + path
         var all: [T] = []
         while let next = url {
-            guard next.hasPrefix(settings.apiURL + "/") else { throw GitHubError.foreignPageLink(scrub(Redaction.stripCredentials(next))) }
+            guard next.hasPrefix(settings.apiURL + "/") else {
+                throw GitHubError.foreignPageLink(scrub(Redaction.stripCredentials(next)))
+            }
             let response = try await exchange(.get, url: next, body: nil, path: displayPath(next))
             all += try decode([T].self, response.body, method: "GET", path: displayPath(next))
             url = Self.nextLink(response.headers["Link"])
@@ -66,7 +68,8 @@ public actor GitHubClient {
 
     /// One POST or PATCH with a JSON body; decodes the answer.
     public func mutate<T: Decodable & Sendable, B: Encodable & Sendable>(
-        _ method: HTTPRequest.Method, _ path: String, body: B, as type: T.Type) async throws -> T {
+        _ method: HTTPRequest.Method, _ path: String, body: B, as type: T.Type
+    ) async throws -> T {
         if let last = lastMutation {
             let due = last.advanced(by: .milliseconds(Int(settings.mutationSpacing * 1000)))
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
@@ -77,7 +80,9 @@ public actor GitHubClient {
         return try decode(T.self, response.body, method: method.rawValue, path: path)
     }
 
-    private func exchange(_ method: HTTPRequest.Method, url: String, body: [UInt8]?, path: String) async throws -> HTTPResponse {
+    private func exchange(_ method: HTTPRequest.Method, url: String, body: [UInt8]?, path: String) async throws
+        -> HTTPResponse
+    {
         // A POST is not idempotent: after a timeout or 5xx it may have taken effect, so the caller
         // must look before it tries again. A PATCH here sets absolute fields (`IssueEdit`):
         // sending it twice is sending it once, so it is retried like a read.
@@ -90,8 +95,9 @@ public actor GitHubClient {
             // A POST goes out on a new connection: libcurl would otherwise resend it, unseen, when a
             // kept-alive connection dies before the answer (a duplicate issue); this way the drop
             // surfaces (curl error 52 or 56) and becomes `uncertain` below.
-            var request = HTTPRequest(method, url, body: body, connectTimeout: min(10, settings.requestTimeout),
-                                      totalTimeout: settings.requestTimeout, freshConnection: !idempotent)
+            var request = HTTPRequest(
+                method, url, body: body, connectTimeout: min(10, settings.requestTimeout),
+                totalTimeout: settings.requestTimeout, freshConnection: !idempotent)
             request.headers.set("Accept", "application/vnd.github+json")
             request.headers.set("X-GitHub-Api-Version", "2022-11-28")
             request.headers.set("User-Agent", "trackbot")
@@ -104,9 +110,13 @@ public actor GitHubClient {
             } catch let error as HTTPError {
                 let reason = scrub(error.description)
                 let refused: Bool = if case .transport(_, _, 7, _) = error { true } else { false }
-                if !idempotent && !refused { throw GitHubError.uncertain(method: method.rawValue, path: path, reason: reason) }
-                if RetryPolicy.mayRetry(idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: refused),
-                   try await retried(after: attempts, started: started, policy: policy) {
+                if !idempotent && !refused {
+                    throw GitHubError.uncertain(method: method.rawValue, path: path, reason: reason)
+                }
+                if RetryPolicy.mayRetry(
+                    idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: refused),
+                    try await retried(after: attempts, started: started, policy: policy)
+                {
                     continue
                 }
                 throw GitHubError.transport(method: method.rawValue, path: path, reason: reason)
@@ -124,17 +134,21 @@ public actor GitHubClient {
             if response.status >= 500 && !idempotent {
                 throw GitHubError.uncertain(method: method.rawValue, path: path, reason: "status \(response.status)")
             }
-            if RetryPolicy.mayRetry(idempotent: idempotent, status: response.status, transientTransport: false, neverSent: false),
-               try await retried(after: attempts, started: started, policy: policy) {
+            if RetryPolicy.mayRetry(
+                idempotent: idempotent, status: response.status, transientTransport: false, neverSent: false),
+                try await retried(after: attempts, started: started, policy: policy)
+            {
                 continue
             }
-            throw GitHubError.status(method: method.rawValue, path: path, status: response.status,
-                                     body: response.bodyText(limit: 300, scrubbing: settings.token.map { [$0] } ?? []))
+            throw GitHubError.status(
+                method: method.rawValue, path: path, status: response.status,
+                body: response.bodyText(limit: 300, scrubbing: settings.token.map { [$0] } ?? []))
         }
     }
 
     /// Waits the policy's backoff and says true, or says false when no attempt is left.
-    private func retried(after attempt: Int, started: ContinuousClock.Instant, policy: RetryPolicy) async throws -> Bool {
+    private func retried(after attempt: Int, started: ContinuousClock.Instant, policy: RetryPolicy) async throws -> Bool
+    {
         let wait = policy.backoff(after: attempt)
         let elapsed = Double((ContinuousClock.now - started).components.seconds)
         guard policy.allowsAnother(after: attempt, elapsed: elapsed, wait: wait) else { return false }
@@ -149,7 +163,8 @@ public actor GitHubClient {
             return Int(seconds.rounded(.up))
         }
         if headers["x-ratelimit-remaining"]?.trimmingCharacters(in: .whitespaces) == "0",
-           let reset = headers["x-ratelimit-reset"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+            let reset = headers["x-ratelimit-reset"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+        {
             return max(1, Int((reset - Date().timeIntervalSince1970).rounded(.up)) + 1)
         }
         return nil

@@ -22,13 +22,17 @@ public enum GitHubError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingToken:
             return "GITHUB_TOKEN is not set; opening issues needs a token with issues: write (or use --dry-run)"
         case .invalidRepository(let r):
-            return "GitHub repository \"\(r)\" is not OWNER/NAME; set github.repository in the config or pass --github-repo"
+            return
+                "GitHub repository \"\(r)\" is not OWNER/NAME; set github.repository in the config or pass --github-repo"
         case .status(let method, let path, let status, let body):
-            let hint = status == 401 ? " (check GITHUB_TOKEN)"
+            let hint =
+                status == 401
+                ? " (check GITHUB_TOKEN)"
                 : status == 403 || status == 404 ? " (does the token have issues: write on this repository?)" : ""
             return "GitHub \(method) \(path) answered \(status)\(hint): \(body)"
         case .rateLimited(let method, let path, let wait):
-            return "GitHub \(method) \(path) is rate limited for another \(wait) s, longer than trackbot waits; run again later"
+            return
+                "GitHub \(method) \(path) is rate limited for another \(wait) s, longer than trackbot waits; run again later"
         case .uncertain(let method, let path, let reason):
             return "GitHub \(method) \(path) may not have completed: \(reason)"
         case .transport(let method, let path, let reason):
@@ -36,7 +40,8 @@ public enum GitHubError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidResponse(let method, let path, let reason):
             return "GitHub \(method) \(path) returned an unexpected body: \(reason)"
         case .foreignPageLink(let url):
-            return "GitHub pagination pointed to \(url), outside GITHUB_API_URL; refused so the token stays with the API host"
+            return
+                "GitHub pagination pointed to \(url), outside GITHUB_API_URL; refused so the token stays with the API host"
         }
     }
 }

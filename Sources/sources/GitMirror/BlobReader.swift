@@ -33,7 +33,8 @@ public final class BlobReader {
         if git_odb_open_rstream(&opened, &length, &type, odb, &oid) == 0, let opened {
             guard type == GIT_OBJECT_BLOB else {
                 git_odb_stream_free(opened)
-                throw .repository(path: repository.directory.path, operation: "read \(name)", message: "object \(id) is not a blob")
+                throw .repository(
+                    path: repository.directory.path, operation: "read \(name)", message: "object \(id) is not a blob")
             }
             stream = opened
             size = length
@@ -63,8 +64,9 @@ public final class BlobReader {
             let code = git_odb_stream_read(stream, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), want)
             guard code >= 0 else { throw repository.fail("read \(name)", code) }
             guard code > 0 else {
-                throw .repository(path: repository.directory.path, operation: "read \(name)",
-                                  message: "the loose object ends after \(offset) of its \(size) bytes (corrupt object file)")
+                throw .repository(
+                    path: repository.directory.path, operation: "read \(name)",
+                    message: "the loose object ends after \(offset) of its \(size) bytes (corrupt object file)")
             }
             n = Int(code)
         } else {

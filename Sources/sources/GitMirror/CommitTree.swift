@@ -32,7 +32,8 @@ public final class CommitTree {
             throw .pathNotFound(mirror: reader.url, commit: commit.hex, path: path)
         }
         guard found.kind == .blob else {
-            throw .wrongObjectType(mirror: reader.url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
+            throw .wrongObjectType(
+                mirror: reader.url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
         }
         return try BlobReader(repository: reader.repository, id: found.id, name: "\(commit.hex):\(path)")
     }
@@ -42,8 +43,10 @@ extension Mirror {
     /// Opens the mirror once, resolves `revision`, and runs `body` with that commit as one job on
     /// the blocking pool. `body` is synchronous and must not wait for other pool jobs (see
     /// `BlockingPool`); nothing read from the tree may leave it.
-    public func withCommit<T: Sendable>(_ revision: String, on pool: BlockingPool = .shared,
-                                        _ body: @escaping @Sendable (CommitTree) throws -> T) async throws -> T {
+    public func withCommit<T: Sendable>(
+        _ revision: String, on pool: BlockingPool = .shared,
+        _ body: @escaping @Sendable (CommitTree) throws -> T
+    ) async throws -> T {
         let mirror = self
         return try await pool.run {
             try body(try CommitTree(mirror: mirror, revision: revision))

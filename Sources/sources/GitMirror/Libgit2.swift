@@ -22,10 +22,12 @@ private let libgit2SetupFailure: String? = {
     _ = trackbot_git_opt_enable_strict_hash_verification(0)
     _ = trackbot_git_opt_set_mwindow_size(32 << 20)
     _ = trackbot_git_opt_set_mwindow_mapped_limit(128 << 20)
-    for level in [GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL] {
+    for level in [GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL]
+    {
         let code = trackbot_git_opt_set_search_path(level, "")
         guard code == 0 else {
-            return "clearing libgit2's configuration search path (level \(level.rawValue)) failed: \(lastGitError(code))"
+            return
+                "clearing libgit2's configuration search path (level \(level.rawValue)) failed: \(lastGitError(code))"
         }
     }
     let code = trackbot_git_register_socket_stream(socketStreamInit)

@@ -13,7 +13,8 @@ extension Mirror {
             let code = git_merge_base(&out, reader.repository.pointer, &one, &two)
             if code == GIT_ENOTFOUND.rawValue { return nil }
             guard code == 0 else {
-                throw MirrorError.revisionNotFound(mirror: url, revision: "merge-base \(a) \(b)", message: lastGitError(code))
+                throw MirrorError.revisionNotFound(
+                    mirror: url, revision: "merge-base \(a) \(b)", message: lastGitError(code))
             }
             return ObjectID(out)
         }

@@ -80,9 +80,13 @@ public struct Mirror: Sendable {
 
     /// Hands the file at `revision:path` to `sink` in chunks of `chunkSize` bytes and returns its
     /// size. libgit2 inflates the blob in memory once; the sink never needs a second copy.
-    public func streamBlob(_ path: String, at revision: String, chunkSize: Int = 1 << 20,
-                           into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws -> Int {
-        try await read { r in try r.streamBlob(path, at: try r.resolve(revision), chunkSize: max(1, chunkSize), sink: sink) }
+    public func streamBlob(
+        _ path: String, at revision: String, chunkSize: Int = 1 << 20,
+        into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
+    ) async throws -> Int {
+        try await read { r in
+            try r.streamBlob(path, at: try r.resolve(revision), chunkSize: max(1, chunkSize), sink: sink)
+        }
     }
 
     /// The entries of the directory at `revision:path` (`""` or `"."` for the root), sorted by name.

@@ -18,9 +18,11 @@ public struct MirrorCache: Sendable {
     /// The default `[git] stall-timeout`.
     public static let defaultStallTimeout: Duration = .seconds(120)
 
-    public init(directory: URL, rewriter: URLRewriter = URLRewriter(),
-                credentials: GitCredentials = GitCredentials(), progress: ProgressHandler? = nil,
-                stallTimeout: Duration = MirrorCache.defaultStallTimeout) {
+    public init(
+        directory: URL, rewriter: URLRewriter = URLRewriter(),
+        credentials: GitCredentials = GitCredentials(), progress: ProgressHandler? = nil,
+        stallTimeout: Duration = MirrorCache.defaultStallTimeout
+    ) {
         self.directory = directory
         self.rewriter = rewriter
         self.credentials = credentials
@@ -61,8 +63,10 @@ public struct MirrorCache: Sendable {
     /// What a library entry needs: fetches `ref`, then checks that `commit` is its tip or an
     /// ancestor. When the commit is absent after that, asks the server for the commit by id.
     /// Throws `refNotFound` when the remote does not have `ref`.
-    public func ensureCommit(_ commit: ObjectID, reachableFrom ref: String, of url: String,
-                             isUserOwned: Bool = false) async throws -> CommitCheck {
+    public func ensureCommit(
+        _ commit: ObjectID, reachableFrom ref: String, of url: String,
+        isUserOwned: Bool = false
+    ) async throws -> CommitCheck {
         let location = try location(url, isUserOwned: isUserOwned)
         try Self.validate([ref])
         guard !ref.contains("*"), ref.hasPrefix("refs/") else {
@@ -71,7 +75,8 @@ public struct MirrorCache: Sendable {
         let job = self
         return try await runBlocking("trackbot.git.ensure") {
             try job.withLockedMirror(location) { repository, notes, created in
-                var result = try job.fetchLocked(repository, location: location, refs: [ref], notes: notes, created: created)
+                var result = try job.fetchLocked(
+                    repository, location: location, refs: [ref], notes: notes, created: created)
                 guard !result.missingRefs.contains(ref), let target = repository.referenceTarget(ref) else {
                     throw MirrorError.refNotFound(url: location.display, ref: ref)
                 }
@@ -81,8 +86,9 @@ public struct MirrorCache: Sendable {
                 var detail: String?
                 if !repository.contains(commit) {
                     do {
-                        let second = try job.fetchLocked(repository, location: location, refs: [commit.hex],
-                                                         notes: [], created: false)
+                        let second = try job.fetchLocked(
+                            repository, location: location, refs: [commit.hex],
+                            notes: [], created: false)
                         result.updates += second.updates
                         result.receivedObjects += second.receivedObjects
                         result.receivedBytes += second.receivedBytes
@@ -98,16 +104,19 @@ public struct MirrorCache: Sendable {
                 } else {
                     status = try repository.isAncestor(commit, of: tip) ? .reachable : .notReachable
                 }
-                return CommitCheck(ref: ref, commit: commit, refTip: tip, status: status,
-                                   fetchedByID: fetchedByID, detail: detail, fetch: result)
+                return CommitCheck(
+                    ref: ref, commit: commit, refTip: tip, status: status,
+                    fetchedByID: fetchedByID, detail: detail, fetch: result)
             }
         }
     }
 
     /// Fetches `refs/pull/N/head` (and `refs/pull/N/merge` when asked and advertised) for the
     /// given pull request numbers only; never `refs/pull/*` wholesale.
-    public func fetchPullRequests(_ numbers: [Int], of url: String, includeMergeRefs: Bool = true,
-                                  isUserOwned: Bool = false) async throws -> FetchResult {
+    public func fetchPullRequests(
+        _ numbers: [Int], of url: String, includeMergeRefs: Bool = true,
+        isUserOwned: Bool = false
+    ) async throws -> FetchResult {
         let refs = numbers.filter { $0 > 0 }.flatMap { n in
             ["refs/pull/\(n)/head"] + (includeMergeRefs ? ["refs/pull/\(n)/merge"] : [])
         }
@@ -122,8 +131,10 @@ public struct MirrorCache: Sendable {
         let location = try location(url, isUserOwned: isUserOwned)
         let credentials = credentials, stallTimeout = stallTimeout
         return try await runBlocking("trackbot.git.ls-remote") {
-            try RemoteSession(location: location, repository: nil, credentials: credentials, progress: nil,
-                              stallTimeout: stallTimeout).connect()
+            try RemoteSession(
+                location: location, repository: nil, credentials: credentials, progress: nil,
+                stallTimeout: stallTimeout
+            ).connect()
         }
     }
 
@@ -146,8 +157,10 @@ public struct MirrorCache: Sendable {
 
     /// Takes the mirror's lock, clears leftovers, opens the mirror (creating it, or replacing a
     /// damaged one) and runs `body` with it.
-    func withLockedMirror<T>(_ location: RemoteLocation,
-                             _ body: (Repository, [String], Bool) throws -> T) throws -> T {
+    func withLockedMirror<T>(
+        _ location: RemoteLocation,
+        _ body: (Repository, [String], Bool) throws -> T
+    ) throws -> T {
         let fm = FileManager.default
         do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw MirrorError.io(path: directory.path, operation: "create the cache directory", message: "\(error)")
@@ -161,7 +174,9 @@ public struct MirrorCache: Sendable {
         if fm.fileExists(atPath: path.path) {
             let removed = Recovery.clearLeftovers(in: path)
             if !removed.isEmpty {
-                notes.append("removed \(removed.count) leftover(s) of an interrupted fetch in \(path.lastPathComponent): \(removed.joined(separator: ", "))")
+                notes.append(
+                    "removed \(removed.count) leftover(s) of an interrupted fetch in \(path.lastPathComponent): \(removed.joined(separator: ", "))"
+                )
             }
             var problem: String?
             var opened: Repository?
@@ -176,7 +191,9 @@ public struct MirrorCache: Sendable {
                 repository = opened
             } else {
                 let aside = try Recovery.moveAside(path)
-                notes.append("the mirror \(path.lastPathComponent) was damaged (\(problem ?? "unknown")); moved it aside to \(aside.lastPathComponent) and cloned \(location.display) again")
+                notes.append(
+                    "the mirror \(path.lastPathComponent) was damaged (\(problem ?? "unknown")); moved it aside to \(aside.lastPathComponent) and cloned \(location.display) again"
+                )
                 repository = try Self.create(path, location: location)
                 created = true
             }
@@ -200,10 +217,13 @@ public struct MirrorCache: Sendable {
     }
 
     /// One connection: list the remote's refs, fetch the wanted ones that exist, record updates.
-    func fetchLocked(_ repository: Repository, location: RemoteLocation, refs: [String],
-                     notes: [String], created: Bool) throws -> FetchResult {
-        let session = try RemoteSession(location: location, repository: repository,
-                                        credentials: credentials, progress: progress, stallTimeout: stallTimeout)
+    func fetchLocked(
+        _ repository: Repository, location: RemoteLocation, refs: [String],
+        notes: [String], created: Bool
+    ) throws -> FetchResult {
+        let session = try RemoteSession(
+            location: location, repository: repository,
+            credentials: credentials, progress: progress, stallTimeout: stallTimeout)
         let advertised = Set(try session.connect().map(\.name))
         var refspecs: [String] = []
         var missing: [String] = []
@@ -241,10 +261,11 @@ public struct MirrorCache: Sendable {
             }
             updates.append(RefUpdate(name: name, old: old, new: new, isFastForward: fastForward))
         }
-        return FetchResult(url: location.display, directory: repository.directory.path, created: created,
-                           updates: updates.sorted { $0.name < $1.name }, missingRefs: missing,
-                           receivedObjects: statistics.receivedObjects, receivedBytes: statistics.receivedBytes,
-                           notes: notes)
+        return FetchResult(
+            url: location.display, directory: repository.directory.path, created: created,
+            updates: updates.sorted { $0.name < $1.name }, missingRefs: missing,
+            receivedObjects: statistics.receivedObjects, receivedBytes: statistics.receivedBytes,
+            notes: notes)
     }
 
     /// Refuses ref names that could be read as options or as refspecs of their own.
@@ -252,7 +273,11 @@ public struct MirrorCache: Sendable {
         for ref in refs {
             if ObjectID(ref) != nil { continue }
             guard ref.hasPrefix("refs/") else {
-                throw .invalidRef(ref: ref, reason: "expected a full ref name (refs/heads/…, refs/tags/…, refs/pull/N/head) or a 40-digit commit id")
+                throw .invalidRef(
+                    ref: ref,
+                    reason:
+                        "expected a full ref name (refs/heads/…, refs/tags/…, refs/pull/N/head) or a 40-digit commit id"
+                )
             }
             let bad: [String] = [":", " ", "\t", "\n", "^", "~", "?", "[", "\\", "..", "@{", "//"]
             if let found = bad.first(where: { ref.contains($0) }) {

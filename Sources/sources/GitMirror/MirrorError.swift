@@ -41,23 +41,30 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .disallowedScheme(let url, let scheme):
-            return "git URL \(url) uses the scheme \"\(scheme)\", which trackbot does not fetch from: use https, http, git or ssh (or a --rewrite to a local mirror)"
+            return
+                "git URL \(url) uses the scheme \"\(scheme)\", which trackbot does not fetch from: use https, http, git or ssh (or a --rewrite to a local mirror)"
         case .localURLNotAllowed(let url):
-            return "git URL \(url) is a local path or file:// URL; local repositories are only used when a rewrite points there or the URL is your own (command line or config)"
+            return
+                "git URL \(url) is a local path or file:// URL; local repositories are only used when a rewrite points there or the URL is your own (command line or config)"
         case .invalidURL(let url, let reason):
             return "git URL \"\(url)\" is not usable: \(reason)"
         case .authenticationFailed(let url, let host, let message):
-            return "\(url) refused the token configured for \(host) (it was sent once and not retried): \(message). Check that the token (GITHUB_TOKEN for github.com) is valid and may read this repository"
+            return
+                "\(url) refused the token configured for \(host) (it was sent once and not retried): \(message). Check that the token (GITHUB_TOKEN for github.com) is valid and may read this repository"
         case .authenticationRequired(let url, let host, let message):
-            return "\(url) asks for credentials and no token is configured for \(host): \(message). Set GITHUB_TOKEN (github.com) or configure a token for \(host)"
+            return
+                "\(url) asks for credentials and no token is configured for \(host): \(message). Set GITHUB_TOKEN (github.com) or configure a token for \(host)"
         case .fetchFailed(let url, let message):
             return "fetching from \(url) failed: \(message). Check the URL, the network and any --rewrite rules"
         case .stalled(let url, let host, let seconds):
-            return "fetching from \(url) stopped: \(host) did not answer for \(seconds) seconds (the stall timeout). The server may be overloaded or not a git server; try again later, or raise [git] stall-timeout in the configuration"
+            return
+                "fetching from \(url) stopped: \(host) did not answer for \(seconds) seconds (the stall timeout). The server may be overloaded or not a git server; try again later, or raise [git] stall-timeout in the configuration"
         case .hostNotResolved(let url, let host, let message):
-            return "could not resolve \(host) (fetching from \(url)): \(message). Check the host name in the URL, the DNS settings and any --rewrite rules"
+            return
+                "could not resolve \(host) (fetching from \(url)): \(message). Check the host name in the URL, the DNS settings and any --rewrite rules"
         case .outsideRewriteTarget(let url, let path, let folder):
-            return "git URL \(url) is rewritten to \(path), which is outside the rewrite target \(folder); trackbot never reads beyond a local rewrite target. Fix the URL, or the rewrite rule (end its target with \"/\")"
+            return
+                "git URL \(url) is rewritten to \(path), which is outside the rewrite target \(folder); trackbot never reads beyond a local rewrite target. Fix the URL, or the rewrite rule (end its target with \"/\")"
         case .invalidRef(let ref, let reason):
             return "\"\(ref)\" cannot be fetched: \(reason)"
         case .refNotFound(let url, let ref):

@@ -9,10 +9,11 @@ enum MirrorName {
         if let range = plain.range(of: "://") { readable = plain[range.upperBound...] }
         while readable.hasSuffix("/") { readable = readable.dropLast() }
         if readable.hasSuffix(".git") { readable = readable.dropLast(4) }
-        var name = String(readable.unicodeScalars.map { scalar -> Character in
-            let c = Character(scalar)
-            return scalar.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-") ? c : "_"
-        })
+        var name = String(
+            readable.unicodeScalars.map { scalar -> Character in
+                let c = Character(scalar)
+                return scalar.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-") ? c : "_"
+            })
         while name.hasPrefix(".") || name.hasPrefix("_") { name.removeFirst() }
         if name.count > 80 { name = String(name.suffix(80)) }
         if name.isEmpty { name = "repository" }

@@ -16,7 +16,8 @@ final class MirrorReader {
     func resolve(_ revision: String) throws(MirrorError) -> ObjectID {
         if let id = ObjectID(revision) {
             guard repository.contains(id) else {
-                throw .revisionNotFound(mirror: url, revision: revision, message: "the mirror does not have this object")
+                throw .revisionNotFound(
+                    mirror: url, revision: revision, message: "the mirror does not have this object")
             }
             return try peel(id, revision: revision)
         }
@@ -36,7 +37,9 @@ final class MirrorReader {
     }
 
     /// The tree entry at `commit:path` as (id, type, mode); nil when the path does not exist.
-    func entry(_ path: String, at commit: ObjectID) throws(MirrorError) -> (id: ObjectID, kind: TreeEntry.Kind, mode: UInt32)? {
+    func entry(_ path: String, at commit: ObjectID) throws(MirrorError) -> (
+        id: ObjectID, kind: TreeEntry.Kind, mode: UInt32
+    )? {
         let tree = try rootTree(commit)
         defer { git_tree_free(tree) }
         let clean = Self.clean(path)
@@ -46,8 +49,10 @@ final class MirrorReader {
         if code == GIT_ENOTFOUND.rawValue { return nil }
         guard code == 0, let entry else { throw repository.fail("read \(commit):\(clean)", code) }
         defer { git_tree_entry_free(entry) }
-        return (ObjectID(git_tree_entry_id(entry).pointee), Self.kind(git_tree_entry_type(entry)),
-                git_tree_entry_filemode(entry).rawValue)
+        return (
+            ObjectID(git_tree_entry_id(entry).pointee), Self.kind(git_tree_entry_type(entry)),
+            git_tree_entry_filemode(entry).rawValue
+        )
     }
 
     func blob(_ path: String, at commit: ObjectID) throws(MirrorError) -> Data {
@@ -61,7 +66,8 @@ final class MirrorReader {
             throw .pathNotFound(mirror: url, commit: commit.hex, path: path)
         }
         guard found.kind == .blob else {
-            throw .wrongObjectType(mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
+            throw .wrongObjectType(
+                mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
         }
         var odb: OpaquePointer?
         var code = git_repository_odb(&odb, pointer)
@@ -75,8 +81,10 @@ final class MirrorReader {
         return size
     }
 
-    func streamBlob(_ path: String, at commit: ObjectID, chunkSize: Int,
-                    sink: (UnsafeRawBufferPointer) throws -> Void) throws(MirrorError) -> Int {
+    func streamBlob(
+        _ path: String, at commit: ObjectID, chunkSize: Int,
+        sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws(MirrorError) -> Int {
         try withBlob(path, at: commit) { (bytes) throws(MirrorError) -> Int in
             var offset = 0
             while offset < bytes.count {
@@ -90,13 +98,16 @@ final class MirrorReader {
         }
     }
 
-    private func withBlob<T>(_ path: String, at commit: ObjectID,
-                             _ body: (UnsafeRawBufferPointer) throws(MirrorError) -> T) throws(MirrorError) -> T {
+    private func withBlob<T>(
+        _ path: String, at commit: ObjectID,
+        _ body: (UnsafeRawBufferPointer) throws(MirrorError) -> T
+    ) throws(MirrorError) -> T {
         guard let found = try entry(path, at: commit) else {
             throw .pathNotFound(mirror: url, commit: commit.hex, path: path)
         }
         guard found.kind == .blob else {
-            throw .wrongObjectType(mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
+            throw .wrongObjectType(
+                mirror: url, commit: commit.hex, path: path, expected: "file", actual: found.kind.rawValue)
         }
         var oid = found.id.gitOID
         var blob: OpaquePointer?
@@ -112,7 +123,8 @@ final class MirrorReader {
             throw .pathNotFound(mirror: url, commit: commit.hex, path: path)
         }
         guard found.kind == .tree else {
-            throw .wrongObjectType(mirror: url, commit: commit.hex, path: path, expected: "directory", actual: found.kind.rawValue)
+            throw .wrongObjectType(
+                mirror: url, commit: commit.hex, path: path, expected: "directory", actual: found.kind.rawValue)
         }
         var oid = found.id.gitOID
         var tree: OpaquePointer?
@@ -124,10 +136,12 @@ final class MirrorReader {
         for i in 0..<git_tree_entrycount(tree) {
             guard let e = git_tree_entry_byindex(tree, i) else { continue }
             let name = String(cString: git_tree_entry_name(e))
-            entries.append(TreeEntry(name: name, path: prefix.isEmpty ? name : prefix + "/" + name,
-                                     mode: String(git_tree_entry_filemode(e).rawValue, radix: 8).leftPadded(to: 6),
-                                     kind: Self.kind(git_tree_entry_type(e)),
-                                     id: ObjectID(git_tree_entry_id(e).pointee)))
+            entries.append(
+                TreeEntry(
+                    name: name, path: prefix.isEmpty ? name : prefix + "/" + name,
+                    mode: String(git_tree_entry_filemode(e).rawValue, radix: 8).leftPadded(to: 6),
+                    kind: Self.kind(git_tree_entry_type(e)),
+                    id: ObjectID(git_tree_entry_id(e).pointee)))
         }
         return entries
     }
@@ -143,7 +157,8 @@ final class MirrorReader {
         }
         let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
         let author = git_commit_author(commit).flatMap { $0.pointee.name }.map { String(cString: $0) } ?? ""
-        return CommitInfo(id: id, parents: parents, summary: summary, author: author, time: Int64(git_commit_time(commit)))
+        return CommitInfo(
+            id: id, parents: parents, summary: summary, author: author, time: Int64(git_commit_time(commit)))
     }
 
     /// `git log old..new -- path`: walks `new`'s history by commit date, compares the id of the
@@ -172,7 +187,9 @@ final class MirrorReader {
         var shown: [CommitInfo] = []
         while !queue.isEmpty {
             // Newest first, as git's date-ordered walk.
-            let index = queue.indices.max { queue[$0].time < queue[$1].time || (queue[$0].time == queue[$1].time && $0 > $1) }!
+            let index = queue.indices.max {
+                queue[$0].time < queue[$1].time || (queue[$0].time == queue[$1].time && $0 > $1)
+            }!
             let commit = queue.remove(at: index)
             let mine = try pathID(commit.id)
             var follow = commit.parents

@@ -37,7 +37,8 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
         // normalised before any rule or policy looks at it.
         let given = isUserOwned && Self.isLocalPath(url) ? url : try URLPath.normalise(url, shown: shown)
         let rule = rewriter.rule(for: given)
-        let target = try rule.map { rule throws(MirrorError) in try URLPath.apply(rule, to: given, shown: shown) } ?? given
+        let target =
+            try rule.map { rule throws(MirrorError) in try URLPath.apply(rule, to: given, shown: shown) } ?? given
         let (scheme, normalised) = try Self.classify(target)
         if scheme == .file && !(rule != nil || isUserOwned) {
             throw .localURLNotAllowed(url: Redaction.stripCredentials(target))
@@ -84,7 +85,7 @@ public struct RemoteLocation: Sendable, Hashable, Codable {
         if scheme == .file { return nil }
         if url.contains("://") { return URLAuthority(url: url)?.hostPort }
         var rest = Substring(url)
-        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] } // scp-like: no port
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }  // scp-like: no port
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         return rest.isEmpty ? nil : rest.lowercased()
     }

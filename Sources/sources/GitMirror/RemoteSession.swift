@@ -19,8 +19,10 @@ final class CallbackState {
         self.progress = progress
     }
 
-    func acquire(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>,
-                 url: String, usernameFromURL: String?, allowed: UInt32) -> Int32 {
+    func acquire(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>,
+        url: String, usernameFromURL: String?, allowed: UInt32
+    ) -> Int32 {
         credentialRequests += 1
         // Tried once: a second request means the first answer was refused. Stop here, or
         // libgit2 asks again for ever.
@@ -28,7 +30,8 @@ final class CallbackState {
         let scheme = (try? RemoteLocation.classify(url).0) ?? location.scheme
         let host = RemoteLocation.host(of: url, scheme: scheme)
         if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0,
-           let token = credentials.token(for: host), Self.mayCarryToken(scheme: scheme, host: host) {
+            let token = credentials.token(for: host), Self.mayCarryToken(scheme: scheme, host: host)
+        {
             offeredToken = true
             return git_credential_userpass_plaintext_new(out, credentials.username, token.value)
         }
@@ -51,8 +54,9 @@ final class CallbackState {
 private let credentialCallback: git_credential_acquire_cb = { out, url, username, allowed, payload in
     guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
     let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
-    return state.acquire(out, url: url.map { String(cString: $0) } ?? state.location.effective,
-                         usernameFromURL: username.map { String(cString: $0) }, allowed: allowed)
+    return state.acquire(
+        out, url: url.map { String(cString: $0) } ?? state.location.effective,
+        usernameFromURL: username.map { String(cString: $0) }, allowed: allowed)
 }
 
 /// Keeps libgit2's own certificate verdict (returning 0 would accept any certificate).
@@ -65,23 +69,28 @@ private let progressCallback: git_indexer_progress_cb = { stats, payload in
     let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
     guard let progress = state.progress else { return 0 }
     let s = stats.pointee
-    progress(TransferProgress(totalObjects: Int(s.total_objects), receivedObjects: Int(s.received_objects),
-                              indexedObjects: Int(s.indexed_objects), totalDeltas: Int(s.total_deltas),
-                              indexedDeltas: Int(s.indexed_deltas), receivedBytes: Int(s.received_bytes)))
+    progress(
+        TransferProgress(
+            totalObjects: Int(s.total_objects), receivedObjects: Int(s.received_objects),
+            indexedObjects: Int(s.indexed_objects), totalDeltas: Int(s.total_deltas),
+            indexedDeltas: Int(s.indexed_deltas), receivedBytes: Int(s.received_bytes)))
     return 0
 }
 
-private let updateTipsCallback: @convention(c) (UnsafePointer<CChar>?, UnsafePointer<git_oid>?,
-                                                UnsafePointer<git_oid>?, UnsafeMutableRawPointer?) -> Int32 = { name, old, new, payload in
-    guard let name, let payload else { return 0 }
-    let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
-    func id(_ p: UnsafePointer<git_oid>?) -> ObjectID? {
-        guard let p, git_oid_is_zero(p) == 0 else { return nil }
-        return ObjectID(p.pointee)
+private let updateTipsCallback:
+    @convention(c) (
+        UnsafePointer<CChar>?, UnsafePointer<git_oid>?,
+        UnsafePointer<git_oid>?, UnsafeMutableRawPointer?
+    ) -> Int32 = { name, old, new, payload in
+        guard let name, let payload else { return 0 }
+        let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
+        func id(_ p: UnsafePointer<git_oid>?) -> ObjectID? {
+            guard let p, git_oid_is_zero(p) == 0 else { return nil }
+            return ObjectID(p.pointee)
+        }
+        state.updates.append((String(cString: name), id(old), id(new)))
+        return 0
     }
-    state.updates.append((String(cString: name), id(old), id(new)))
-    return 0
-}
 
 /// One connection to a remote: list its refs, download objects, update the mirror's refs.
 /// Lives on one thread for its whole life.
@@ -93,8 +102,10 @@ final class RemoteSession {
     private var callbacks = git_remote_callbacks()
 
     /// A session for fetching into `repository`, or, without one, for listing refs only.
-    init(location: RemoteLocation, repository: Repository?, credentials: GitCredentials,
-         progress: ProgressHandler?, stallTimeout: Duration) throws(MirrorError) {
+    init(
+        location: RemoteLocation, repository: Repository?, credentials: GitCredentials,
+        progress: ProgressHandler?, stallTimeout: Duration
+    ) throws(MirrorError) {
         ensureLibgit2()
         state = CallbackState(location: location, credentials: credentials, progress: progress)
         watch = TransferWatch(timeout: stallTimeout)
@@ -195,16 +206,19 @@ final class RemoteSession {
         options.prune = GIT_FETCH_NO_PRUNE
         let code = watch.during { withStringArray(refspecs) { array in git_remote_download(remote, &array, &options) } }
         guard code == 0 else { throw failure(code) }
-        let updated = watch.during { git_remote_update_tips(remote, &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "trackbot: fetch") }
+        let updated = watch.during {
+            git_remote_update_tips(remote, &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "trackbot: fetch")
+        }
         guard updated == 0 else { throw failure(updated) }
     }
 
     /// What the last download transferred.
     var statistics: TransferProgress {
         guard let s = git_remote_stats(remote)?.pointee else { return TransferProgress() }
-        return TransferProgress(totalObjects: Int(s.total_objects), receivedObjects: Int(s.received_objects),
-                                indexedObjects: Int(s.indexed_objects), totalDeltas: Int(s.total_deltas),
-                                indexedDeltas: Int(s.indexed_deltas), receivedBytes: Int(s.received_bytes))
+        return TransferProgress(
+            totalObjects: Int(s.total_objects), receivedObjects: Int(s.received_objects),
+            indexedObjects: Int(s.indexed_objects), totalDeltas: Int(s.total_deltas),
+            indexedDeltas: Int(s.indexed_deltas), receivedBytes: Int(s.received_bytes))
     }
 }
 

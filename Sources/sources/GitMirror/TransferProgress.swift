@@ -7,8 +7,10 @@ public struct TransferProgress: Sendable, Hashable, Codable {
     public var indexedDeltas: Int
     public var receivedBytes: Int
 
-    public init(totalObjects: Int = 0, receivedObjects: Int = 0, indexedObjects: Int = 0,
-                totalDeltas: Int = 0, indexedDeltas: Int = 0, receivedBytes: Int = 0) {
+    public init(
+        totalObjects: Int = 0, receivedObjects: Int = 0, indexedObjects: Int = 0,
+        totalDeltas: Int = 0, indexedDeltas: Int = 0, receivedBytes: Int = 0
+    ) {
         self.totalObjects = totalObjects
         self.receivedObjects = receivedObjects
         self.indexedObjects = indexedObjects

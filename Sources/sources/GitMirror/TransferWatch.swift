@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,8 +56,11 @@ private let watchKey: pthread_key_t = {
 }()
 
 /// libgit2's `GIT_STREAM_STANDARD` constructor (registered once, in Libgit2.swift).
-let socketStreamInit: @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?,
-                                      UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32 = { out, host, port in
-    let watch = pthread_getspecific(watchKey)?.assumingMemoryBound(to: trackbot_transfer_watch.self)
-    return trackbot_socket_stream_new(out, host, port, watch, TransferWatch.defaultTimeoutMilliseconds)
-}
+let socketStreamInit:
+    @convention(c) (
+        UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?,
+        UnsafePointer<CChar>?, UnsafePointer<CChar>?
+    ) -> Int32 = { out, host, port in
+        let watch = pthread_getspecific(watchKey)?.assumingMemoryBound(to: trackbot_transfer_watch.self)
+        return trackbot_socket_stream_new(out, host, port, watch, TransferWatch.defaultTimeoutMilliseconds)
+    }

@@ -38,13 +38,21 @@ enum URLPath {
         var kept: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == ".." {
-                throw .invalidURL(url: shown, reason: context + "its path has a \"..\" segment, which could climb out of the folder it names; trackbot does not resolve \"..\" in URLs: write the URL without it")
+                throw .invalidURL(
+                    url: shown,
+                    reason: context
+                        + "its path has a \"..\" segment, which could climb out of the folder it names; trackbot does not resolve \"..\" in URLs: write the URL without it"
+                )
             }
             if segment == "." { continue }
             if segment.contains("%") {
                 let decoded = segment.removingPercentEncoding ?? String(segment)
                 if decoded == "." || decoded == ".." || decoded.contains("/") || decoded.contains("\\") {
-                    throw .invalidURL(url: shown, reason: context + "its path segment \"\(segment)\" is a percent-encoded \"..\", \".\" or \"/\", which could climb out of the folder it names: write the URL without it")
+                    throw .invalidURL(
+                        url: shown,
+                        reason: context
+                            + "its path segment \"\(segment)\" is a percent-encoded \"..\", \".\" or \"/\", which could climb out of the folder it names: write the URL without it"
+                    )
                 }
             }
             kept.append(segment)
@@ -63,15 +71,17 @@ enum URLPath {
         let isFileURL = target.lowercased().hasPrefix("file://")
         guard isFileURL || RemoteLocation.isLocalPath(target) else {
             let rewritten = target + rest
-            return try normalise(rewritten, shown: shown,
-                                 context: "rewritten by \(shownRule) to \(Redaction.stripCredentials(rewritten)), ")
+            return try normalise(
+                rewritten, shown: shown,
+                context: "rewritten by \(shownRule) to \(Redaction.stripCredentials(rewritten)), ")
         }
         // The folder, as an absolute path without "." or ".." (the rule is the user's own) and
         // without a trailing "/"; what the URL adds must stay under it.
         let (head, targetPath) = isFileURL ? split(target) : ("", Substring((target as NSString).expandingTildeInPath))
         let folder = URL(fileURLWithPath: String(targetPath)).standardizedFileURL.path
         let joined = folder + (target.hasSuffix("/") ? "/" : "") + rest
-        let path = try normalisePath(Substring(joined), shown: shown, context: "rewritten by \(shownRule) to \(joined), ")
+        let path = try normalisePath(
+            Substring(joined), shown: shown, context: "rewritten by \(shownRule) to \(joined), ")
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         guard folder == "/" || trimmed == folder || trimmed.hasPrefix(folder + "/") else {
             throw .outsideRewriteTarget(url: shown, path: trimmed, folder: folder)

@@ -33,8 +33,10 @@ final class CurlEasy: @unchecked Sendable {
 
     /// Performs one request hop. The body of a 2xx response goes to `sink` when given; otherwise
     /// (and for every other status) it is collected up to `request.bodyLimit`.
-    func perform(_ request: HTTPRequest, url: String, headers: HTTPHeaders, share: UnsafeMutablePointer<trackbot_curl_share>?,
-                 sink: BodySink?, cancel: CancelFlag) throws -> Hop {
+    func perform(
+        _ request: HTTPRequest, url: String, headers: HTTPHeaders, share: UnsafeMutablePointer<trackbot_curl_share>?,
+        sink: BodySink?, cancel: CancelFlag
+    ) throws -> Hop {
         if cancel.isSet { throw CancellationError() }
         curl_easy_reset(handle)
         let state = TransferState(limit: request.bodyLimit, sink: sink, cancel: cancel)
@@ -71,7 +73,10 @@ final class CurlEasy: @unchecked Sendable {
         }
         if let body = request.body {
             _ = trackbot_curl_setopt_offt(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            body.withUnsafeBufferPointer { _ = trackbot_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            body.withUnsafeBufferPointer {
+                _ = trackbot_curl_setopt_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+            }
         }
 
         let unmanaged = Unmanaged.passRetained(state)
@@ -101,8 +106,9 @@ final class CurlEasy: @unchecked Sendable {
             }
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            throw HTTPError.transport(method: request.method.rawValue, url: shown, code: Int(code.rawValue),
-                                      message: Redaction.scrub(message, secrets: request.secrets))
+            throw HTTPError.transport(
+                method: request.method.rawValue, url: shown, code: Int(code.rawValue),
+                message: Redaction.scrub(message, secrets: request.secrets))
         }
         var status = 0
         _ = trackbot_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -112,9 +118,10 @@ final class CurlEasy: @unchecked Sendable {
         _ = trackbot_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         var effective: UnsafeMutablePointer<CChar>? = nil
         _ = trackbot_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return Hop(status: status, headers: state.headers, body: state.collected,
-                   redirectURL: redirect.map { String(cString: $0) },
-                   effectiveURL: effective.map { String(cString: $0) } ?? url, newConnections: connects)
+        return Hop(
+            status: status, headers: state.headers, body: state.collected,
+            redirectURL: redirect.map { String(cString: $0) },
+            effectiveURL: effective.map { String(cString: $0) } ?? url, newConnections: connects)
     }
 }
 
@@ -157,11 +164,17 @@ final class TransferState {
         // Bodies of redirects are not wanted; bodies of 2xx go to the sink when there is one.
         if (300..<400).contains(status) && headers.contains("Location") { return true }
         if let sink, (200..<300).contains(status) {
-            do { try sink(bytes) } catch { sinkError = error; return false }
+            do { try sink(bytes) } catch {
+                sinkError = error
+                return false
+            }
             return true
         }
         received += bytes.count
-        if received > limit { overLimit = true; return false }
+        if received > limit {
+            overLimit = true
+            return false
+        }
         collected.append(contentsOf: bytes)
         return true
     }

@@ -39,7 +39,9 @@ public final class HTTPClient: Sendable {
     }
 
     private func exchange(_ request: HTTPRequest, sink: BodySink?) async throws -> HTTPResponse {
-        guard let origin = Origin(request.url) else { throw HTTPError.invalidURL(displayURL(request.url, request.secrets)) }
+        guard let origin = Origin(request.url) else {
+            throw HTTPError.invalidURL(displayURL(request.url, request.secrets))
+        }
         let key = origin.key
         await limiter.acquire(key)
         do {
@@ -60,12 +62,14 @@ public final class HTTPClient: Sendable {
         return try await withTaskCancellationHandler {
             try await runBlocking("trackbot.http") {
                 guard let easy = pool.take(origin.key) else {
-                    throw HTTPError.transport(method: request.method.rawValue, url: displayURL(request.url, request.secrets),
-                                              code: 2, message: "curl_easy_init failed")
+                    throw HTTPError.transport(
+                        method: request.method.rawValue, url: displayURL(request.url, request.secrets),
+                        code: 2, message: "curl_easy_init failed")
                 }
                 defer { pool.give(easy, origin.key) }
-                return try HTTPClient.follow(request, origin: origin, easy: easy, share: pool.share, sink: sink,
-                                             maxRedirects: maxRedirects, cancel: cancel)
+                return try HTTPClient.follow(
+                    request, origin: origin, easy: easy, share: pool.share, sink: sink,
+                    maxRedirects: maxRedirects, cancel: cancel)
             }
         } onCancel: {
             cancel.set()
@@ -73,9 +77,11 @@ public final class HTTPClient: Sendable {
     }
 
     /// Performs the request and its redirects on one handle.
-    static func follow(_ original: HTTPRequest, origin: Origin, easy: CurlEasy,
-                       share: UnsafeMutablePointer<trackbot_curl_share>?, sink: BodySink?, maxRedirects: Int,
-                       cancel: CancelFlag) throws -> HTTPResponse {
+    static func follow(
+        _ original: HTTPRequest, origin: Origin, easy: CurlEasy,
+        share: UnsafeMutablePointer<trackbot_curl_share>?, sink: BodySink?, maxRedirects: Int,
+        cancel: CancelFlag
+    ) throws -> HTTPResponse {
         var request = original
         var url = original.url
         var headers = original.headers
@@ -86,18 +92,21 @@ public final class HTTPClient: Sendable {
             connections += hop.newConnections
             let isRedirect = [301, 302, 303, 307, 308].contains(hop.status)
             guard isRedirect, let next = hop.redirectURL, !next.isEmpty else {
-                return HTTPResponse(status: hop.status, headers: hop.headers,
-                                    finalURL: displayURL(hop.effectiveURL, request.secrets), body: hop.body, redirects: hops,
-                                    newConnections: connections)
+                return HTTPResponse(
+                    status: hop.status, headers: hop.headers,
+                    finalURL: displayURL(hop.effectiveURL, request.secrets), body: hop.body, redirects: hops,
+                    newConnections: connections)
             }
             hops += 1
             guard hops <= maxRedirects else {
-                throw HTTPError.tooManyRedirects(method: request.method.rawValue,
-                                                 url: displayURL(original.url, request.secrets), limit: maxRedirects)
+                throw HTTPError.tooManyRedirects(
+                    method: request.method.rawValue,
+                    url: displayURL(original.url, request.secrets), limit: maxRedirects)
             }
             guard let nextOrigin = Origin(next) else {
-                throw HTTPError.redirectRefused(method: request.method.rawValue, from: displayURL(url, request.secrets),
-                                                to: displayURL(next, request.secrets))
+                throw HTTPError.redirectRefused(
+                    method: request.method.rawValue, from: displayURL(url, request.secrets),
+                    to: displayURL(next, request.secrets))
             }
             // Credentials stay with the origin they were meant for (as libcurl's
             // CURLOPT_UNRESTRICTED_AUTH=0 intends); once dropped they are not restored.
@@ -119,7 +128,9 @@ struct Origin: Hashable, Sendable {
     let authority: URLAuthority
 
     init?(_ url: String) {
-        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else { return nil }
+        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else {
+            return nil
+        }
         self.authority = authority
     }
 

@@ -19,11 +19,13 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidURL(let url):
             return "invalid URL \"\(url)\" (expected http:// or https://)"
         case .transport(let method, let url, let code, let message):
-            return "\(method) \(url) failed: \(message) (curl error \(code)); check the network, proxy settings (https_proxy, no_proxy) and the URL"
+            return
+                "\(method) \(url) failed: \(message) (curl error \(code)); check the network, proxy settings (https_proxy, no_proxy) and the URL"
         case .timedOut(let method, let url, let seconds):
             return "\(method) \(url) timed out after \(Self.format(seconds)) s; the server is slow or unreachable"
         case .bodyTooLarge(let method, let url, let limit):
-            return "\(method) \(url): response body is larger than the \(limit / 1024) KiB allowed for it; transfer aborted (a manifest or JSON document this big is not plausible)"
+            return
+                "\(method) \(url): response body is larger than the \(limit / 1024) KiB allowed for it; transfer aborted (a manifest or JSON document this big is not plausible)"
         case .tooManyRedirects(let method, let url, let limit):
             return "\(method) \(url): more than \(limit) redirects"
         case .redirectRefused(let method, let from, let to):

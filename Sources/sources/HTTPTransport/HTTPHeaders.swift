@@ -41,6 +41,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence {
     }
 
     public func hash(into hasher: inout Hasher) {
-        for f in fields { hasher.combine(f.name); hasher.combine(f.value) }
+        for f in fields {
+            hasher.combine(f.name)
+            hasher.combine(f.value)
+        }
     }
 }

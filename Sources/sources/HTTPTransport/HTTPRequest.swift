@@ -2,7 +2,9 @@ import TrackbotCore
 
 /// One HTTP request: what to send, how long to wait, and how much body to accept.
 public struct HTTPRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", head = "HEAD", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE" }
+    public enum Method: String, Sendable {
+        case get = "GET", head = "HEAD", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+    }
 
     public var method: Method
     public var url: String
@@ -23,9 +25,11 @@ public struct HTTPRequest: Sendable {
 
     public static let defaultBodyLimit = 4 << 20
 
-    public init(_ method: Method = .get, _ url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
-                secrets: [Secret] = [], bodyLimit: Int = HTTPRequest.defaultBodyLimit,
-                connectTimeout: Double = 10, totalTimeout: Double = 60, freshConnection: Bool? = nil) {
+    public init(
+        _ method: Method = .get, _ url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
+        secrets: [Secret] = [], bodyLimit: Int = HTTPRequest.defaultBodyLimit,
+        connectTimeout: Double = 10, totalTimeout: Double = 60, freshConnection: Bool? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -58,7 +62,9 @@ public struct HTTPResponse: Sendable {
     /// How many new connections the exchange opened (0 when a kept-alive one was reused).
     public var newConnections: Int
 
-    public init(status: Int, headers: HTTPHeaders, finalURL: String, body: [UInt8], redirects: Int, newConnections: Int = 0) {
+    public init(
+        status: Int, headers: HTTPHeaders, finalURL: String, body: [UInt8], redirects: Int, newConnections: Int = 0
+    ) {
         self.status = status
         self.headers = headers
         self.finalURL = finalURL

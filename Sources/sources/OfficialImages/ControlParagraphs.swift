@@ -48,7 +48,8 @@ struct ControlParagraph {
             // ASCII lines (nearly all) are read as bytes; a line with other text is read as
             // Characters, whose grapheme rules can differ from bytes (a combining mark joins the
             // character before it).
-            let kind = try rawBytes.allSatisfy({ $0 < 0x80 })
+            let kind =
+                try rawBytes.allSatisfy({ $0 < 0x80 })
                 ? classifyASCII(rawBytes, file: file, line: lineNumber)
                 : classify(String(decoding: rawBytes, as: UTF8.self), file: file, line: lineNumber)
             switch kind {
@@ -58,8 +59,9 @@ struct ControlParagraph {
                 finish()
             case .continuation(let piece):
                 guard current != nil, !current!.fields.isEmpty else {
-                    throw LibraryFileError(file: file, line: lineNumber,
-                                           problem: .continuationWithoutKey(String(decoding: rawBytes, as: UTF8.self)))
+                    throw LibraryFileError(
+                        file: file, line: lineNumber,
+                        problem: .continuationWithoutKey(String(decoding: rawBytes, as: UTF8.self)))
                 }
                 // The last field is always live: a repeated key is appended, never left behind.
                 current!.fields[current!.fields.count - 1].value += "\n" + piece
@@ -72,7 +74,9 @@ struct ControlParagraph {
                 if count < 32 {
                     previous = current!.fields.lastIndex { $0.key == key }
                 } else {
-                    if position.isEmpty { for i in 0..<count where !replaced[i] { position[current!.fields[i].key] = i } }
+                    if position.isEmpty {
+                        for i in 0..<count where !replaced[i] { position[current!.fields[i].key] = i }
+                    }
                     previous = position[key]
                     position[key] = count
                 }
@@ -87,12 +91,16 @@ struct ControlParagraph {
     }
 
     /// One line of ASCII bytes (without its "\n").
-    private static func classifyASCII(_ raw: ArraySlice<UInt8>, file: String, line: Int) throws(LibraryFileError) -> Line {
+    private static func classifyASCII(_ raw: ArraySlice<UInt8>, file: String, line: Int) throws(LibraryFileError)
+        -> Line
+    {
         var end = raw.endIndex
         if end > raw.startIndex, raw[raw.index(before: end)] == 0x0D { end = raw.index(before: end) }
         let bytes = raw[raw.startIndex..<end]
         // Comment lines disappear before paragraphs are found, so they never split one.
-        if let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0B && $0 != 0x0C }), bytes[first] == 0x23 {
+        if let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0B && $0 != 0x0C }),
+            bytes[first] == 0x23
+        {
             return .skipped
         }
         guard let head = bytes.first else { return .blank }
@@ -100,12 +108,14 @@ struct ControlParagraph {
             // Continuation: drop the first character, trim the right; " ." is an empty line.
             var piece = bytes.dropFirst()
             while let l = piece.last, l == 0x20 || l == 0x09 || l == 0x0D { piece = piece.dropLast() }
-            return .continuation(piece.elementsEqual(CollectionOfOne(0x2E)) ? "" : String(decoding: piece, as: UTF8.self))
+            return .continuation(
+                piece.elementsEqual(CollectionOfOne(0x2E)) ? "" : String(decoding: piece, as: UTF8.self))
         }
         guard let colon = bytes.firstIndex(of: 0x3A) else {
             throw LibraryFileError(file: file, line: line, problem: .notKeyValue(String(decoding: raw, as: UTF8.self)))
         }
-        return .field(key: ASCII.trimmedString(bytes[..<colon]), value: ASCII.trimmedString(bytes[bytes.index(after: colon)...]))
+        return .field(
+            key: ASCII.trimmedString(bytes[..<colon]), value: ASCII.trimmedString(bytes[bytes.index(after: colon)...]))
     }
 
     /// One line of any text, read as Characters.
@@ -131,10 +141,14 @@ struct ControlParagraph {
 extension StringProtocol {
     /// Trims what Go's strings.TrimSpace trims for ASCII text.
     var trimmed: String {
-        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.trimmedString($0) : nil }), let fast {
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.trimmedString($0) : nil }),
+            let fast
+        {
             return fast
         }
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r\n" }
+        let isSpace: (Character) -> Bool = {
+            $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r\n"
+        }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!
         return String(self[start...end])
@@ -142,7 +156,9 @@ extension StringProtocol {
 
     /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ".
     var listElements: [String] {
-        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.listElements($0) : nil }), let fast {
+        if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.listElements($0) : nil }),
+            let fast
+        {
             return fast
         }
         if trimmed.isEmpty { return [] }

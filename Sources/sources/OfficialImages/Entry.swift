@@ -15,7 +15,8 @@ public struct ArchitectureSource: Hashable, Codable, Sendable {
     public var file: String
     public var builder: String
 
-    public init(gitRepo: String, gitFetch: String, gitCommit: String, directory: String, file: String, builder: String) {
+    public init(gitRepo: String, gitFetch: String, gitCommit: String, directory: String, file: String, builder: String)
+    {
         self.gitRepo = gitRepo
         self.gitFetch = gitFetch
         self.gitCommit = gitCommit
@@ -91,9 +92,10 @@ public struct Entry: Hashable, Codable, Sendable {
 
     public func source(for arch: Architecture) -> ArchitectureSource {
         let a = arch.rawValue
-        return ArchitectureSource(gitRepo: value(.gitRepo, for: a), gitFetch: value(.gitFetch, for: a),
-                                  gitCommit: value(.gitCommit, for: a), directory: value(.directory, for: a),
-                                  file: value(.file, for: a), builder: value(.builder, for: a))
+        return ArchitectureSource(
+            gitRepo: value(.gitRepo, for: a), gitFetch: value(.gitFetch, for: a),
+            gitCommit: value(.gitCommit, for: a), directory: value(.directory, for: a),
+            file: value(.file, for: a), builder: value(.builder, for: a))
     }
 
     /// Every pullable name of this entry: its tags, then its shared tags.
@@ -104,9 +106,11 @@ public struct Entry: Hashable, Codable, Sendable {
     /// Whether two entries build the same thing, so their tags can be merged (bashbrew's SameBuildArtifacts).
     public func sameBuildInputs(as other: Entry) -> Bool {
         // The cheap comparisons first (EntryCollector compares only entries whose inputs hash alike).
-        guard gitCommit == other.gitCommit && directory == other.directory && architectures == other.architectures
-            && gitRepo == other.gitRepo && gitFetch == other.gitFetch && file == other.file
-            && builder == other.builder && constraints == other.constraints else { return false }
+        guard
+            gitCommit == other.gitCommit && directory == other.directory && architectures == other.architectures
+                && gitRepo == other.gitRepo && gitFetch == other.gitFetch && file == other.file
+                && builder == other.builder && constraints == other.constraints
+        else { return false }
         // Every non-empty arch value on either side must be the same on the other (missing = empty).
         for (key, value) in archValues where !value.isEmpty && other.archValues[key] ?? "" != value { return false }
         for (key, value) in other.archValues where !value.isEmpty && archValues[key] ?? "" != value { return false }

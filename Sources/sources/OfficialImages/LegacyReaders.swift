@@ -35,8 +35,9 @@ struct LineBasedReader {
             }
             entry.tags = [line[..<colon].trimmed]
             // Credentials go first: their `@` is not the one before the commit.
-            let rest = LibraryCredentials.strip(String(line[line.index(after: colon)...]), key: "repository", file: file,
-                                                line: lineNumber, warnings: &warnings)[...]
+            let rest = LibraryCredentials.strip(
+                String(line[line.index(after: colon)...]), key: "repository", file: file,
+                line: lineNumber, warnings: &warnings)[...]
             guard let at = rest.firstIndex(of: "@") else {
                 throw LibraryFileError(file: file, line: lineNumber, problem: .lineMissingAt(line))
             }
@@ -53,12 +54,14 @@ struct LineBasedReader {
                 entry.gitFetch = "refs/tags/" + entry.gitCommit
                 entry.gitCommit = "FETCH_HEAD"
             }
-            try collector.add(entry, architectures: global.architectures.map(\.rawValue),
-                              lines: FieldLines(paragraph: nil, fallback: lineNumber))
+            try collector.add(
+                entry, architectures: global.architectures.map(\.rawValue),
+                lines: FieldLines(paragraph: nil, fallback: lineNumber))
         }
         // The earliest line-based files (2014) named no maintainers; they are read all the same.
-        return LibraryFile(name: name, format: .lineBased, global: global, entries: collector.entries,
-                           warnings: warnings + collector.warnings)
+        return LibraryFile(
+            name: name, format: .lineBased, global: global, entries: collector.entries,
+            warnings: warnings + collector.warnings)
     }
 
     /// The GitCommit rule of that era: `^[0-9a-f]{1,40}$`.
@@ -88,7 +91,8 @@ struct StackbrewReader {
             var entry = global
             entry.line = lineNumber
             entry.tags = [words[0]]
-            entry.gitRepo = LibraryCredentials.strip(words[1], key: "repository", file: file, line: lineNumber, warnings: &warnings)
+            entry.gitRepo = LibraryCredentials.strip(
+                words[1], key: "repository", file: file, line: lineNumber, warnings: &warnings)
             entry.gitCommit = "FETCH_HEAD"
             if words.count == 3 {
                 if words[2].hasPrefix("B:") {
@@ -100,10 +104,12 @@ struct StackbrewReader {
                     throw LibraryFileError(file: file, line: lineNumber, problem: .stackbrewLine(line))
                 }
             }
-            try collector.add(entry, architectures: global.architectures.map(\.rawValue),
-                              lines: FieldLines(paragraph: nil, fallback: lineNumber))
+            try collector.add(
+                entry, architectures: global.architectures.map(\.rawValue),
+                lines: FieldLines(paragraph: nil, fallback: lineNumber))
         }
-        return LibraryFile(name: name, format: .stackbrew, global: global, entries: collector.entries,
-                           warnings: warnings + collector.warnings)
+        return LibraryFile(
+            name: name, format: .stackbrew, global: global, entries: collector.entries,
+            warnings: warnings + collector.warnings)
     }
 }

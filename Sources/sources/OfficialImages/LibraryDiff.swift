@@ -58,9 +58,12 @@ public struct LibraryDiff: Codable, Hashable, Sendable {
         for tag in newTags where oldSet.contains(tag) {
             let before = oldIndex!.entries(for: tag), after = newIndex!.entries(for: tag)
             guard before.map(Self.buildInputs) != after.map(Self.buildInputs),
-                  let from = before.first, let to = after.first else { continue }
-            tagsMoved.append(TagMove(tag: tag, fromEntry: from.tags.first ?? "", toEntry: to.tags.first ?? "",
-                                     changes: Self.changes(from, to)))
+                let from = before.first, let to = after.first
+            else { continue }
+            tagsMoved.append(
+                TagMove(
+                    tag: tag, fromEntry: from.tags.first ?? "", toEntry: to.tags.first ?? "",
+                    changes: Self.changes(from, to)))
         }
 
         // Each new entry is matched with the unmatched old entry sharing the most tags with it
@@ -72,18 +75,25 @@ public struct LibraryDiff: Codable, Hashable, Sendable {
                 for i in oldIndex?.holders(of: tag) ?? [] where !matchedOld.contains(i) { shared[i, default: 0] += 1 }
             }
             let best = shared.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
-            guard let (i, _) = best else { entriesAdded.append(newEntry.tags); continue }
+            guard let (i, _) = best else {
+                entriesAdded.append(newEntry.tags)
+                continue
+            }
             matchedOld.insert(i)
             let changes = Self.changes(oldEntries[i], newEntry)
             if !changes.isEmpty || oldEntries[i].tags != newEntry.tags {
-                entriesChanged.append(EntryChange(oldTags: oldEntries[i].tags, newTags: newEntry.tags, changes: changes))
+                entriesChanged.append(
+                    EntryChange(oldTags: oldEntries[i].tags, newTags: newEntry.tags, changes: changes))
             }
         }
         entriesRemoved = oldEntries.indices.filter { !matchedOld.contains($0) }.map { oldEntries[$0].tags }
         let om = old?.maintainers.map(\.description) ?? [], nm = new?.maintainers.map(\.description) ?? []
         if old != nil, new != nil, om != nm {
-            maintainersChanged = [FieldChange(arch: nil, field: "Maintainers",
-                                              old: om.joined(separator: ", "), new: nm.joined(separator: ", "))]
+            maintainersChanged = [
+                FieldChange(
+                    arch: nil, field: "Maintainers",
+                    old: om.joined(separator: ", "), new: nm.joined(separator: ", "))
+            ]
         }
     }
 
@@ -95,18 +105,24 @@ public struct LibraryDiff: Codable, Hashable, Sendable {
     static func changes(_ a: Entry, _ b: Entry) -> [FieldChange] {
         var out: [FieldChange] = []
         if a.sharedTags != b.sharedTags {
-            out.append(FieldChange(arch: nil, field: "SharedTags", old: a.sharedTags.joined(separator: ", "),
-                                   new: b.sharedTags.joined(separator: ", ")))
+            out.append(
+                FieldChange(
+                    arch: nil, field: "SharedTags", old: a.sharedTags.joined(separator: ", "),
+                    new: b.sharedTags.joined(separator: ", ")))
         }
         if a.constraints != b.constraints {
-            out.append(FieldChange(arch: nil, field: "Constraints", old: a.constraints.joined(separator: ", "),
-                                   new: b.constraints.joined(separator: ", ")))
+            out.append(
+                FieldChange(
+                    arch: nil, field: "Constraints", old: a.constraints.joined(separator: ", "),
+                    new: b.constraints.joined(separator: ", ")))
         }
         for arch in Set(a.architectures).union(b.architectures).sorted() {
             let inA = a.architectures.contains(arch), inB = b.architectures.contains(arch)
             if !inA || !inB {
-                out.append(FieldChange(arch: arch.rawValue, field: "Architectures",
-                                       old: inA ? arch.rawValue : nil, new: inB ? arch.rawValue : nil))
+                out.append(
+                    FieldChange(
+                        arch: arch.rawValue, field: "Architectures",
+                        old: inA ? arch.rawValue : nil, new: inB ? arch.rawValue : nil))
                 continue
             }
             let sa = a.source(for: arch), sb = b.source(for: arch)

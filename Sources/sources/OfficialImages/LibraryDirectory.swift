@@ -11,8 +11,10 @@ public struct LibraryDirectory: Sendable {
     /// The file for `name`, read and parsed; errors name the file by its path.
     public func read(_ name: String) throws(LibraryLoadError) -> LibraryFile {
         let fm = FileManager.default
-        let candidates = [url.appendingPathComponent("library").appendingPathComponent(name),
-                          url.appendingPathComponent(name)]
+        let candidates = [
+            url.appendingPathComponent("library").appendingPathComponent(name),
+            url.appendingPathComponent(name),
+        ]
         guard let file = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
             throw .notFound(image: name, source: url.path, available: (try? names()) ?? [])
         }
@@ -46,7 +48,8 @@ public enum LibraryLoadError: Error, CustomStringConvertible {
         switch self {
         case .notFound(let image, let source, let available):
             let list = available.prefix(20).joined(separator: ", ")
-            return "no library file for \"\(image)\" in \(source)" + (available.isEmpty ? "" : " (it has: \(list)\(available.count > 20 ? ", …" : ""))")
+            return "no library file for \"\(image)\" in \(source)"
+                + (available.isEmpty ? "" : " (it has: \(list)\(available.count > 20 ? ", …" : ""))")
         case .unreadable(let path):
             return "cannot read \(path): check that it is a readable file"
         case .invalid(let error):

@@ -42,13 +42,15 @@ public struct LibraryFileError: Error, Equatable, Sendable, CustomStringConverti
     /// One message; the lines it quotes come from the file, so they lose URL credentials and
     /// control characters.
     public var description: String {
-        Sanitize.terminal(Redaction.stripURLCredentials(inText: (line > 0 ? "\(file):\(line): " : "\(file): ") + problem.message))
+        Sanitize.terminal(
+            Redaction.stripURLCredentials(inText: (line > 0 ? "\(file):\(line): " : "\(file): ") + problem.message))
     }
 }
 
 extension LibraryFileError.Problem {
     private static func q(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
@@ -76,11 +78,14 @@ extension LibraryFileError.Problem {
         case .missingSource(let tags):
             return "Tags \(q(tags)) missing one of GitRepo, GitFetch, or GitCommit"
         case .invalidTags(let tags, let invalid):
-            return "Tags \(q(tags)) has invalid (Shared)Tags: \(q(invalid.joined(separator: ", "))) (a tag matches ^\\w[\\w.-]{0,127}$)"
+            return
+                "Tags \(q(tags)) has invalid (Shared)Tags: \(q(invalid.joined(separator: ", "))) (a tag matches ^\\w[\\w.-]{0,127}$)"
         case .invalidArchitectures(let tags, let invalid):
-            return "Tags \(q(tags)) has invalid Architectures: \(q(invalid.joined(separator: ", "))) (known: \(knownArchitectures))"
+            return
+                "Tags \(q(tags)) has invalid Architectures: \(q(invalid.joined(separator: ", "))) (known: \(knownArchitectures))"
         case .duplicateTag(let tags, let tag, let other):
-            return "Tags \(q(tags)) includes duplicate tag: \(q(tag))" + (other.map { " (duplicated in \(q($0)))" } ?? "")
+            return "Tags \(q(tags)) includes duplicate tag: \(q(tag))"
+                + (other.map { " (duplicated in \(q($0)))" } ?? "")
         case .tagConflictsWithSharedTag(let tags, let tag, let other):
             return "Tags \(q(tags)) includes tag conflicting with a shared tag: \(q(tag)) (shared tag in \(q(other)))"
         case .sharedTagConflictsWithTag(let tags, let tag, let other):
@@ -97,7 +102,8 @@ extension LibraryFileError.Problem {
             return "not valid UTF-8 text"
         case .tooLarge(let bytes, let limit):
             let mib = (Double(bytes) / 1_048_576 * 10).rounded(.down) / 10
-            return "\(mib) MiB, larger than the \(limit >> 20) MiB a library file may be (the largest real one is well under 1 MB); "
+            return
+                "\(mib) MiB, larger than the \(limit >> 20) MiB a library file may be (the largest real one is well under 1 MB); "
                 + "refused without parsing it. Check that the source and ref name official-images, not another repository"
         }
     }

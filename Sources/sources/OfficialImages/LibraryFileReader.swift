@@ -9,7 +9,9 @@ public enum LibraryFileReader {
     /// Refuses a file of `size` bytes over `maxBytes` (for callers that know the size before
     /// reading the content: a file on disk, a git blob).
     public static func checkSize(_ size: Int, path: String) throws(LibraryFileError) {
-        guard size <= maxBytes else { throw LibraryFileError(file: path, line: 0, problem: .tooLarge(bytes: size, limit: maxBytes)) }
+        guard size <= maxBytes else {
+            throw LibraryFileError(file: path, line: 0, problem: .tooLarge(bytes: size, limit: maxBytes))
+        }
     }
 
     /// - Parameters:
@@ -52,16 +54,22 @@ public enum LibraryFileReader {
             if rawLine.isEmpty { continue }
             if ASCII.isASCII(rawLine) {
                 // The same steps on bytes (for ASCII a byte is a Character).
-                if let colon = rawLine.firstIndex(of: 0x3A), ASCII.trimmed(rawLine[..<colon]).elementsEqual("Maintainers".utf8) {
+                if let colon = rawLine.firstIndex(of: 0x3A),
+                    ASCII.trimmed(rawLine[..<colon]).elementsEqual("Maintainers".utf8)
+                {
                     return .rfc2822
                 }
                 let t = ASCII.trimmed(rawLine)
                 if t.isEmpty { continue }
-                if t.starts(with: "# maintainer:".utf8) { legacy = true; continue }
+                if t.starts(with: "# maintainer:".utf8) {
+                    legacy = true
+                    continue
+                }
                 if t.first == 0x23 { continue }
                 if firstLine == nil { firstLine = Substring(String(decoding: t, as: UTF8.self)) }
                 if let colon = t.firstIndex(of: 0x3A), t[colon...].contains(0x40),
-                   !t[..<colon].contains(where: { $0 == 0x20 || $0 == 0x09 }) {
+                    !t[..<colon].contains(where: { $0 == 0x20 || $0 == 0x09 })
+                {
                     legacy = true
                 }
                 continue
@@ -70,11 +78,15 @@ public enum LibraryFileReader {
             if let colon = line.firstIndex(of: ":"), line[..<colon].trimmed == "Maintainers" { return .rfc2822 }
             let t = Substring(line.trimmed)
             if t.isEmpty { continue }
-            if t.hasPrefix("# maintainer:") { legacy = true; continue }
+            if t.hasPrefix("# maintainer:") {
+                legacy = true
+                continue
+            }
             if t.hasPrefix("#") { continue }
             if firstLine == nil { firstLine = t }
             if let colon = t.firstIndex(of: ":"), t[colon...].contains("@"),
-               !t[..<colon].contains(where: { $0 == " " || $0 == "\t" }) {
+                !t[..<colon].contains(where: { $0 == " " || $0 == "\t" })
+            {
                 legacy = true
             }
         }
@@ -153,8 +165,9 @@ struct EntryCollector {
         }
         let invalidTags = entry.allTags.filter { !Rules.isValidTag($0) }
         guard invalidTags.isEmpty else {
-            throw fail(entry.tags.contains(where: invalidTags.contains) ? "Tags" : "SharedTags",
-                       .invalidTags(tags: tags, invalid: invalidTags))
+            throw fail(
+                entry.tags.contains(where: invalidTags.contains) ? "Tags" : "SharedTags",
+                .invalidTags(tags: tags, invalid: invalidTags))
         }
         let parsed = architectures.map(Architecture.init(rawValue:))
         guard !parsed.contains(nil) else {
@@ -166,7 +179,9 @@ struct EntryCollector {
         if laterLineWins {
             for tag in entry.tags {
                 guard let owner = tagOwner[tag] else { continue }
-                warnings.append("\(file):\(lines["Tags"]): tag \"\(tag)\" repeated; the later line wins, as the tools of the time did")
+                warnings.append(
+                    "\(file):\(lines["Tags"]): tag \"\(tag)\" repeated; the later line wins, as the tools of the time did"
+                )
                 // The tag leaves its entry; an entry left with no tag is gone, as if removed.
                 tagOwner[tag] = nil
                 live[owner] -= 1
@@ -179,15 +194,22 @@ struct EntryCollector {
                 throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
             }
             if let other = sharedTagOwner[tag] {
-                throw fail("Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
+                throw fail(
+                    "Tags", .tagConflictsWithSharedTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
             }
-            guard seen.insert(tag).inserted else { throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: nil)) }
+            guard seen.insert(tag).inserted else {
+                throw fail("Tags", .duplicateTag(tags: tags, tag: tag, otherEntry: nil))
+            }
         }
         for tag in entry.sharedTags {
             if let other = tagOwner[tag] {
-                throw fail("SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString))
+                throw fail(
+                    "SharedTags", .sharedTagConflictsWithTag(tags: tags, tag: tag, otherEntry: stored[other].tagsString)
+                )
             }
-            guard seen.insert(tag).inserted else { throw fail("SharedTags", .duplicateTagInSharedTags(tags: tags, tag: tag)) }
+            guard seen.insert(tag).inserted else {
+                throw fail("SharedTags", .duplicateTagInSharedTags(tags: tags, tag: tag))
+            }
         }
         let inputs = Self.inputsHash(entry)
         if let i = byInputs[inputs]?.first(where: { stored[$0].sameBuildInputs(as: entry) }) {

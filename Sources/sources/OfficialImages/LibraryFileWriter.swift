@@ -9,7 +9,8 @@ public enum LibraryFileWriter {
         let entries = only ?? file.entries
         switch file.format {
         case .rfc2822:
-            let paragraphs = [paragraph(file.global, against: .defaults, isGlobal: true)]
+            let paragraphs =
+                [paragraph(file.global, against: .defaults, isGlobal: true)]
                 + entries.map { paragraph($0, against: file.global, isGlobal: false) }
             return paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
         case .lineBased:
@@ -17,9 +18,11 @@ public enum LibraryFileWriter {
             for entry in entries {
                 lines.append("")
                 for tag in entry.tags {
-                    let ref = entry.gitCommit == "FETCH_HEAD" && entry.gitFetch.hasPrefix("refs/tags/")
+                    let ref =
+                        entry.gitCommit == "FETCH_HEAD" && entry.gitFetch.hasPrefix("refs/tags/")
                         ? String(entry.gitFetch.dropFirst("refs/tags/".count)) : entry.gitCommit
-                    lines.append("\(tag): \(entry.gitRepo)@\(ref)" + (entry.directory == "." ? "" : " \(entry.directory)"))
+                    lines.append(
+                        "\(tag): \(entry.gitRepo)@\(ref)" + (entry.directory == "." ? "" : " \(entry.directory)"))
                 }
             }
             return lines.joined(separator: "\n") + "\n"

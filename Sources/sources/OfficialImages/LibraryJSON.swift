@@ -30,12 +30,13 @@ public struct LibraryFileJSON: Codable, Sendable, Equatable {
         format = file.format.rawValue
         maintainers = file.maintainers.map(\.description)
         entries = (only ?? file.entries).map { e in
-            EntryJSON(tags: e.tags, sharedTags: e.sharedTags, architectures: e.architectures.map(\.rawValue),
-                      gitRepo: e.gitRepo, gitFetch: e.gitFetch, gitCommit: e.gitCommit, directory: e.directory,
-                      file: e.file, builder: e.builder, constraints: e.constraints,
-                      maintainers: e.maintainers.map(\.description),
-                      arches: Dictionary(uniqueKeysWithValues: e.architectures.map { ($0.rawValue, e.source(for: $0)) }),
-                      line: e.line)
+            EntryJSON(
+                tags: e.tags, sharedTags: e.sharedTags, architectures: e.architectures.map(\.rawValue),
+                gitRepo: e.gitRepo, gitFetch: e.gitFetch, gitCommit: e.gitCommit, directory: e.directory,
+                file: e.file, builder: e.builder, constraints: e.constraints,
+                maintainers: e.maintainers.map(\.description),
+                arches: Dictionary(uniqueKeysWithValues: e.architectures.map { ($0.rawValue, e.source(for: $0)) }),
+                line: e.line)
         }
     }
 }

@@ -18,7 +18,9 @@ public struct Maintainer: Hashable, Codable, Sendable, CustomStringConvertible {
     /// by hand: `(` and `<` can only appear once each in a valid value, which makes the split unique.
     public init?(parsing text: String) {
         let s = Array(text.unicodeScalars)
-        guard s.last == ")", let open = s.firstIndex(of: "("), open + 1 < s.count, s[open + 1] == "@" else { return nil }
+        guard s.last == ")", let open = s.firstIndex(of: "("), open + 1 < s.count, s[open + 1] == "@" else {
+            return nil
+        }
         let handle = s[(open + 2)..<(s.count - 1)]
         guard !handle.isEmpty, handle.allSatisfy({ !Self.isSpace($0) && !Self.isBracket($0) }) else { return nil }
         // Before "(@": at least one blank; the greedy name gives back exactly one blank to `\s+`.
@@ -38,9 +40,11 @@ public struct Maintainer: Hashable, Codable, Sendable, CustomStringConvertible {
         }
         let nameScalars = s[0..<nameEnd]
         guard let first = nameScalars.first, !Self.isSpace(first), !Self.isBracket(first),
-              nameScalars.allSatisfy({ !Self.isBracket($0) }) else { return nil }
-        self.init(name: String(String.UnicodeScalarView(nameScalars)), email: email,
-                  handle: String(String.UnicodeScalarView(handle)))
+            nameScalars.allSatisfy({ !Self.isBracket($0) })
+        else { return nil }
+        self.init(
+            name: String(String.UnicodeScalarView(nameScalars)), email: email,
+            handle: String(String.UnicodeScalarView(handle)))
     }
 
     public var description: String {

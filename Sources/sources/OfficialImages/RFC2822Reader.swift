@@ -19,12 +19,14 @@ struct RFC2822Reader {
             throw LibraryFileError(file: file, line: first.line, problem: .missingMaintainers)
         }
         guard global.tags.isEmpty else {
-            throw LibraryFileError(file: file, line: first.line(of: "Tags") ?? first.line, problem: .globalTagsNotPermitted)
+            throw LibraryFileError(
+                file: file, line: first.line(of: "Tags") ?? first.line, problem: .globalTagsNotPermitted)
         }
         let invalid = globalArches.filter { Architecture(rawValue: $0) == nil }
         guard invalid.isEmpty else {
-            throw LibraryFileError(file: file, line: first.line(of: "Architectures") ?? first.line,
-                                   problem: .invalidGlobalArchitectures(invalid))
+            throw LibraryFileError(
+                file: file, line: first.line(of: "Architectures") ?? first.line,
+                problem: .invalidGlobalArchitectures(invalid))
         }
         global.architectures = globalArches.compactMap(Architecture.init(rawValue:))
 
@@ -37,12 +39,14 @@ struct RFC2822Reader {
             let lines = FieldLines(paragraph: paragraph, fallback: paragraph.line)
             // bashbrew checks these two before anything else about the entry.
             guard Rules.isValidGitFetch(entry.gitFetch) else {
-                throw LibraryFileError(file: file, line: lines["GitFetch"],
-                                       problem: .invalidGitFetch(tags: entry.tagsString, value: entry.gitFetch))
+                throw LibraryFileError(
+                    file: file, line: lines["GitFetch"],
+                    problem: .invalidGitFetch(tags: entry.tagsString, value: entry.gitFetch))
             }
             guard Rules.isValidGitCommit(entry.gitCommit) else {
-                throw LibraryFileError(file: file, line: lines["GitCommit"],
-                                       problem: .invalidGitCommit(tags: entry.tagsString, value: entry.gitCommit))
+                throw LibraryFileError(
+                    file: file, line: lines["GitCommit"],
+                    problem: .invalidGitCommit(tags: entry.tagsString, value: entry.gitCommit))
             }
             try collector.add(entry, architectures: arches, lines: lines)
         }
@@ -53,8 +57,10 @@ struct RFC2822Reader {
     /// `Maintainers`, `Tags` and `Constraints` append, `<arch>-<Field>` keys override per arch.
     /// Credentials in a `GitRepo` URL are removed here, before anything can store, print or use
     /// them, with a warning naming the line.
-    private func decode(_ paragraph: ControlParagraph, into entry: inout Entry,
-                        architectures: inout [String], warnings: inout [String]) throws(LibraryFileError) {
+    private func decode(
+        _ paragraph: ControlParagraph, into entry: inout Entry,
+        architectures: inout [String], warnings: inout [String]
+    ) throws(LibraryFileError) {
         let inheritedShared = entry.sharedTags
         let inheritedArches = architectures
         entry.sharedTags = []
@@ -74,12 +80,16 @@ struct RFC2822Reader {
             case "Constraints": entry.constraints += field.value.listElements
             default:
                 if let scalar = SourceField(rawValue: field.key) {
-                    entry.set(scalar, scalar == .gitRepo ? LibraryCredentials.strip(field, file: file, warnings: &warnings) : field.value)
+                    entry.set(
+                        scalar,
+                        scalar == .gitRepo
+                            ? LibraryCredentials.strip(field, file: file, warnings: &warnings) : field.value)
                 } else if Rules.isArchField(field.key) {
-                    entry.archValues[field.key] = Rules.isArchField(field.key, .gitRepo)
+                    entry.archValues[field.key] =
+                        Rules.isArchField(field.key, .gitRepo)
                         ? LibraryCredentials.strip(field, file: file, warnings: &warnings) : field.value
                 }
-                // Unknown keys are ignored, as bashbrew ignores them.
+            // Unknown keys are ignored, as bashbrew ignores them.
             }
         }
         if entry.sharedTags.isEmpty { entry.sharedTags = inheritedShared }
@@ -99,8 +109,9 @@ enum LibraryCredentials {
     static func strip(_ value: String, key: String, file: String, line: Int, warnings: inout [String]) -> String {
         let clean = Redaction.stripURLCredentials(inText: value)
         if clean != value {
-            warnings.append("\(file):\(line): \(key) carried credentials (user:password@ before the host); they were removed "
-                            + "and are not used: trackbot takes no credentials from a library file")
+            warnings.append(
+                "\(file):\(line): \(key) carried credentials (user:password@ before the host); they were removed "
+                    + "and are not used: trackbot takes no credentials from a library file")
         }
         return clean
     }

@@ -12,7 +12,13 @@ enum Rules {
     /// `^refs/(heads|tags)/[^*?:]+$`
     static func isValidGitFetch(_ ref: String) -> Bool {
         let rest: Substring
-        if ref.hasPrefix("refs/heads/") { rest = ref.dropFirst(11) } else if ref.hasPrefix("refs/tags/") { rest = ref.dropFirst(10) } else { return false }
+        if ref.hasPrefix("refs/heads/") {
+            rest = ref.dropFirst(11)
+        } else if ref.hasPrefix("refs/tags/") {
+            rest = ref.dropFirst(10)
+        } else {
+            return false
+        }
         return !rest.isEmpty && !rest.contains(where: { $0 == "*" || $0 == "?" || $0 == ":" })
     }
 
@@ -33,7 +39,9 @@ enum Rules {
 
     /// Whether `key` is `<anything>-<field>` (`arm64v8-Directory` for `.directory`).
     static func isArchField(_ key: String, _ field: SourceField) -> Bool {
-        if ASCII.isASCII(key.utf8) { return ASCII.hasSuffix(key.utf8, archFieldSuffixBytes[SourceField.allCases.firstIndex(of: field)!]) }
+        if ASCII.isASCII(key.utf8) {
+            return ASCII.hasSuffix(key.utf8, archFieldSuffixBytes[SourceField.allCases.firstIndex(of: field)!])
+        }
         return key.hasSuffix(archFieldSuffixes[SourceField.allCases.firstIndex(of: field)!])
     }
 

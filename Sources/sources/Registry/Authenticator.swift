@@ -19,8 +19,10 @@ actor Authenticator {
     /// Concurrent requests for the same scope share one token request.
     private let inFlight = TaskCache<String, Secret>(keep: .whileInFlight)
 
-    init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, credentialRealms: [String] = [],
-         http: HTTPClient, counter: RequestCounter) {
+    init(
+        endpoint: RegistryEndpoint, credentials: RegistryCredentials?, credentialRealms: [String] = [],
+        http: HTTPClient, counter: RequestCounter
+    ) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.credentialRealms = credentialRealms
@@ -33,16 +35,21 @@ actor Authenticator {
     func learn(from headers: HTTPHeaders) throws {
         let offered = headers.values("WWW-Authenticate").compactMap(Challenge.init(header:))
         guard let chosen = offered.first(where: \.isBearer) ?? offered.first(where: \.isBasic) else {
-            throw RegistryError.unsupportedChallenge(registry: endpoint.description,
-                                                     challenge: headers.values("WWW-Authenticate").joined(separator: "; ").ifEmpty("(no WWW-Authenticate header)"))
+            throw RegistryError.unsupportedChallenge(
+                registry: endpoint.description,
+                challenge: headers.values("WWW-Authenticate").joined(separator: "; ").ifEmpty(
+                    "(no WWW-Authenticate header)"))
         }
         if chosen.isBearer {
             guard let realm = chosen.realm, let realmScheme = realm.split(separator: ":").first?.lowercased(),
-                  realmScheme == "http" || realmScheme == "https" else {
-                throw RegistryError.unsupportedChallenge(registry: endpoint.description, challenge: "Bearer without an http(s) realm")
+                realmScheme == "http" || realmScheme == "https"
+            else {
+                throw RegistryError.unsupportedChallenge(
+                    registry: endpoint.description, challenge: "Bearer without an http(s) realm")
             }
             if endpoint.isHTTPS && realmScheme == "http" {
-                throw RegistryError.insecureRealm(registry: endpoint.description, realm: Redaction.stripCredentials(realm))
+                throw RegistryError.insecureRealm(
+                    registry: endpoint.description, realm: Redaction.stripCredentials(realm))
             }
         }
         challenge = chosen
@@ -59,7 +66,10 @@ actor Authenticator {
             return ("Basic", credentials.basic)
         }
         if let cached = tokens[scope], cached.expires > Date() { return ("Bearer", cached.token) }
-        return ("Bearer", try await inFlight.value(for: scope) { try await self.fetchToken(challenge: challenge, scope: scope) })
+        return (
+            "Bearer",
+            try await inFlight.value(for: scope) { try await self.fetchToken(challenge: challenge, scope: scope) }
+        )
     }
 
     private func fetchToken(challenge: Challenge, scope: String) async throws -> Secret {
@@ -84,17 +94,21 @@ actor Authenticator {
         let shownRealm = Redaction.stripCredentials(realm)
         let response: HTTPResponse
         do { response = try await http.send(request) } catch let error as HTTPError {
-            throw RegistryError.transport(registry: endpoint.description, request: "token request to \(shownRealm)", error)
+            throw RegistryError.transport(
+                registry: endpoint.description, request: "token request to \(shownRealm)", error)
         }
         guard response.isSuccess else {
             var detail = response.bodyText(scrubbing: request.secrets)
             if let withheld {
-                detail += "; the credentials were not sent to \(withheld): it is not the registry's origin"
-                    + (withheld.hasPrefix("https://") ? " and [registry] credential-realms does not list it (add it if you trust it)"
-                                                      : " and is not https, so no setting lets it receive them")
+                detail +=
+                    "; the credentials were not sent to \(withheld): it is not the registry's origin"
+                    + (withheld.hasPrefix("https://")
+                        ? " and [registry] credential-realms does not list it (add it if you trust it)"
+                        : " and is not https, so no setting lets it receive them")
             }
-            throw RegistryError.authenticationFailed(registry: endpoint.description, realm: shownRealm, status: response.status,
-                                                     detail: detail)
+            throw RegistryError.authenticationFailed(
+                registry: endpoint.description, realm: shownRealm, status: response.status,
+                detail: detail)
         }
         struct TokenResponse: Decodable {
             var token: String?
@@ -102,9 +116,11 @@ actor Authenticator {
             var expires_in: Int?
         }
         guard let decoded = try? JSONDecoder().decode(TokenResponse.self, from: Data(response.body)),
-              let value = decoded.token ?? decoded.access_token, !value.isEmpty else {
-            throw RegistryError.authenticationFailed(registry: endpoint.description, realm: shownRealm, status: response.status,
-                                                     detail: "the answer holds no token")
+            let value = decoded.token ?? decoded.access_token, !value.isEmpty
+        else {
+            throw RegistryError.authenticationFailed(
+                registry: endpoint.description, realm: shownRealm, status: response.status,
+                detail: "the answer holds no token")
         }
         let lifetime = Double(decoded.expires_in ?? 60)
         // A little early, so a token never expires between the check and its use.
@@ -127,7 +143,9 @@ actor Authenticator {
     /// `scheme://host[:port]` of a URL, lowercased, without credentials and without the
     /// scheme's default port (`URLAuthority.origin`); nil when it is not http(s).
     static func origin(_ url: String) -> String? {
-        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else { return nil }
+        guard let authority = URLAuthority(url: url), authority.scheme == "http" || authority.scheme == "https" else {
+            return nil
+        }
         return authority.origin
     }
 

@@ -27,7 +27,16 @@ public struct Challenge: Sendable, Hashable {
                 var escaped = false
                 while let c = s.first {
                     s = s.dropFirst()
-                    if escaped { value.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { break } else { value.append(c) }
+                    if escaped {
+                        value.append(c)
+                        escaped = false
+                    } else if c == "\\" {
+                        escaped = true
+                    } else if c == "\"" {
+                        break
+                    } else {
+                        value.append(c)
+                    }
                 }
             } else {
                 value = String(s.prefix { $0 != "," }).trimmingSpaces()

@@ -56,8 +56,10 @@ public struct CredentialStore: Sendable {
     ///   - entries: docker config `auths`, by host.
     ///   - fromVariables: `TRACKBOT_REGISTRY_USER` and `_PASSWORD`, which win over `entries`.
     ///   - onlyHost: `TRACKBOT_REGISTRY_HOST`.
-    public init(entries: [String: RegistryCredentials], fromVariables: RegistryCredentials? = nil, onlyHost: String? = nil,
-                registry: String = ImageReference.dockerHub, realms: [String]? = nil) {
+    public init(
+        entries: [String: RegistryCredentials], fromVariables: RegistryCredentials? = nil, onlyHost: String? = nil,
+        registry: String = ImageReference.dockerHub, realms: [String]? = nil
+    ) {
         self.entries = entries
         self.fromVariables = fromVariables
         self.onlyHost = onlyHost
@@ -70,23 +72,27 @@ public struct CredentialStore: Sendable {
     /// - Parameters:
     ///   - registry: the configured registry (`[registry] host`).
     ///   - realms: `[registry] credential-realms`; nil for the default.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       registry: String = ImageReference.dockerHub,
-                                       realms: [String]? = nil) throws -> CredentialStore {
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        registry: String = ImageReference.dockerHub,
+        realms: [String]? = nil
+    ) throws -> CredentialStore {
         var fromVariables: RegistryCredentials?
         if let user = env["TRACKBOT_REGISTRY_USER"], !user.isEmpty, let password = env["TRACKBOT_REGISTRY_PASSWORD"] {
             fromVariables = RegistryCredentials(username: user, password: Secret(password))
         }
-        let directory = env["DOCKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let directory =
+            env["DOCKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.docker")
         let path = directory + "/config.json"
         var entries: [String: RegistryCredentials] = [:]
         if FileManager.default.fileExists(atPath: path) {
             entries = try dockerConfigAuths(path: path)
         }
-        return CredentialStore(entries: entries, fromVariables: fromVariables,
-                               onlyHost: env["TRACKBOT_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 },
-                               registry: registry, realms: realms)
+        return CredentialStore(
+            entries: entries, fromVariables: fromVariables,
+            onlyHost: env["TRACKBOT_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 },
+            registry: registry, realms: realms)
     }
 
     /// Parses the `auths` of a docker `config.json`.
@@ -109,11 +115,14 @@ public struct CredentialStore: Sendable {
         for (key, entry) in config.auths ?? [:] {
             if let auth = entry.auth, !auth.isEmpty {
                 guard let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
-                      let colon = decoded.firstIndex(of: ":") else {
-                    throw CredentialError.unreadable(path: path, detail: "the auth of \"\(key)\" is not base64 of user:password")
+                    let colon = decoded.firstIndex(of: ":")
+                else {
+                    throw CredentialError.unreadable(
+                        path: path, detail: "the auth of \"\(key)\" is not base64 of user:password")
                 }
-                out[normalise(key)] = RegistryCredentials(username: String(decoded[..<colon]),
-                                                          password: Secret(String(decoded[decoded.index(after: colon)...])))
+                out[normalise(key)] = RegistryCredentials(
+                    username: String(decoded[..<colon]),
+                    password: Secret(String(decoded[decoded.index(after: colon)...])))
             } else if let user = entry.username, let password = entry.password {
                 out[normalise(key)] = RegistryCredentials(username: user, password: Secret(password))
             }
@@ -159,7 +168,9 @@ public struct CredentialStore: Sendable {
     /// `https://index.docker.io/v1/` → `index.docker.io`; `Registry.example:443` →
     /// `registry.example` (`URLAuthority.hostPort`, https unless the key names its scheme).
     static func normalise(_ key: String) -> String {
-        let parsed = key.contains("://") ? URLAuthority(url: key)
+        let parsed =
+            key.contains("://")
+            ? URLAuthority(url: key)
             : URLAuthority(authority: key.prefix { $0 != "/" }, scheme: "https")
         if let parsed { return parsed.hostPort }
         var k = key.lowercased()
@@ -173,7 +184,8 @@ public enum CredentialError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .unreadable(let path, let detail):
-            return "cannot read registry credentials from \(path): \(detail); fix or remove the file, or point DOCKER_CONFIG elsewhere"
+            return
+                "cannot read registry credentials from \(path): \(detail); fix or remove the file, or point DOCKER_CONFIG elsewhere"
         }
     }
 }

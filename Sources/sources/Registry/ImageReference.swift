@@ -12,7 +12,9 @@ public struct ImageReference: Sendable, Hashable, Codable, CustomStringConvertib
 
     public static let dockerHub = "docker.io"
 
-    public init(registry: String = ImageReference.dockerHub, repository: String, tag: String? = nil, digest: Digest? = nil) {
+    public init(
+        registry: String = ImageReference.dockerHub, repository: String, tag: String? = nil, digest: Digest? = nil
+    ) {
         self.registry = registry
         self.repository = repository
         self.tag = tag
@@ -45,7 +47,11 @@ public struct ImageReference: Sendable, Hashable, Codable, CustomStringConvertib
         var repository = String(rest)
         if registry == ImageReference.dockerHub && !repository.contains("/") { repository = "library/" + repository }
         guard ImageReference.isValidRepository(repository) else {
-            throw .invalidReference(text, reason: "repository \"\(repository)\" must be lowercase letters, digits and separators (. _ -) between slashes")
+            throw .invalidReference(
+                text,
+                reason:
+                    "repository \"\(repository)\" must be lowercase letters, digits and separators (. _ -) between slashes"
+            )
         }
         if let tag, !ImageReference.isValidTag(tag) {
             throw .invalidReference(text, reason: "tag \"\(tag)\" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")

@@ -14,8 +14,10 @@ public struct PublishedImage: Codable, Sendable, Hashable {
     public var attestations: [PublishedAttestation]
 
     /// Whether the reference points at an index / manifest list (several platforms possible).
-    public init(reference: String, mediaType: String, digest: Digest, platforms: [PublishedPlatform],
-                attestations: [PublishedAttestation]) {
+    public init(
+        reference: String, mediaType: String, digest: Digest, platforms: [PublishedPlatform],
+        attestations: [PublishedAttestation]
+    ) {
         self.reference = reference
         self.mediaType = mediaType
         self.digest = digest
@@ -41,13 +43,17 @@ public struct PublishedImage: Codable, Sendable, Hashable {
         for p in platforms {
             let annotated = p.annotations[AnnotationKey.bashbrewArch]
             if let annotated, annotated != p.bashbrewArch {
-                out.append(PlatformDisagreement(digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
-                                                platformArch: p.bashbrewArch, shadowedBy: nil))
+                out.append(
+                    PlatformDisagreement(
+                        digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
+                        platformArch: p.bashbrewArch, shadowedBy: nil))
             }
             let key = p.bashbrewArch ?? p.platform.description
             if let first = seen[key] {
-                out.append(PlatformDisagreement(digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
-                                                platformArch: p.bashbrewArch, shadowedBy: first))
+                out.append(
+                    PlatformDisagreement(
+                        digest: p.digest, platform: p.platform.description, annotatedArch: annotated,
+                        platformArch: p.bashbrewArch, shadowedBy: first))
             } else {
                 seen[key] = p.digest
             }
@@ -85,8 +91,10 @@ public struct PublishedPlatform: Codable, Sendable, Hashable {
     public var size: Int64
     public var mediaType: String
 
-    public init(architecture: String, os: String, variant: String?, digest: Digest, bashbrewArch: String?,
-                annotations: [String: String], size: Int64, mediaType: String) {
+    public init(
+        architecture: String, os: String, variant: String?, digest: Digest, bashbrewArch: String?,
+        annotations: [String: String], size: Int64, mediaType: String
+    ) {
         self.architecture = architecture
         self.os = os
         self.variant = variant
@@ -131,24 +139,30 @@ extension RegistryClient {
     func published(_ fetched: FetchedManifest, reference: ImageReference) async throws -> PublishedImage {
         switch fetched.content {
         case .index(let index):
-            let (platforms, attestations) = try Self.split(index, registry: endpoint(reference.registry).description,
-                                                          reference: reference.description)
-            return PublishedImage(reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
-                                  platforms: platforms, attestations: attestations)
+            let (platforms, attestations) = try Self.split(
+                index, registry: endpoint(reference.registry).description,
+                reference: reference.description)
+            return PublishedImage(
+                reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
+                platforms: platforms, attestations: attestations)
         case .image(let image):
             let config = try await config(for: image, in: reference)
             let p = config.platform
-            let platform = PublishedPlatform(architecture: p.architecture, os: p.os, variant: p.variant, digest: fetched.digest,
-                                             bashbrewArch: Architecture(platform: p)?.rawValue, annotations: image.annotations ?? [:],
-                                             size: Int64(fetched.bytes.count), mediaType: fetched.mediaType)
-            return PublishedImage(reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
-                                  platforms: [platform], attestations: [])
+            let platform = PublishedPlatform(
+                architecture: p.architecture, os: p.os, variant: p.variant, digest: fetched.digest,
+                bashbrewArch: Architecture(platform: p)?.rawValue, annotations: image.annotations ?? [:],
+                size: Int64(fetched.bytes.count), mediaType: fetched.mediaType)
+            return PublishedImage(
+                reference: reference.description, mediaType: fetched.mediaType, digest: fetched.digest,
+                platforms: [platform], attestations: [])
         }
     }
 
     /// Separates platform manifests from attestation manifests, and checks every attestation
     /// refers to a platform of the same index.
-    public static func split(_ index: ImageIndex, registry: String, reference: String) throws -> ([PublishedPlatform], [PublishedAttestation]) {
+    public static func split(_ index: ImageIndex, registry: String, reference: String) throws -> (
+        [PublishedPlatform], [PublishedAttestation]
+    ) {
         var platforms: [PublishedPlatform] = []
         var attestations: [PublishedAttestation] = []
         for d in index.manifests {
@@ -157,22 +171,28 @@ extension RegistryClient {
             if annotations[AnnotationKey.referenceType] == AnnotationKey.attestationManifest || unknown {
                 let refers = annotations[AnnotationKey.referenceDigest].flatMap { try? Digest(parsing: $0) }
                 guard let refers else {
-                    throw RegistryError.attestationWithoutSubject(registry: registry, reference: reference, attestation: d.digest, references: nil)
+                    throw RegistryError.attestationWithoutSubject(
+                        registry: registry, reference: reference, attestation: d.digest, references: nil)
                 }
-                attestations.append(PublishedAttestation(digest: d.digest, references: refers,
-                                                         annotations: annotations.mapValues { Redaction.stripURLCredentials(inText: $0) },
-                                                         size: d.size))
+                attestations.append(
+                    PublishedAttestation(
+                        digest: d.digest, references: refers,
+                        annotations: annotations.mapValues { Redaction.stripURLCredentials(inText: $0) },
+                        size: d.size))
                 continue
             }
             let p = d.platform ?? DescriptorPlatform(architecture: "unknown", os: "unknown")
             // What a client pulls is decided by the platform, so the architecture is the platform's.
             let bashbrew = Architecture(platform: p.platform)?.rawValue
-            platforms.append(PublishedPlatform(architecture: p.architecture, os: p.os, variant: p.variant, digest: d.digest,
-                                               bashbrewArch: bashbrew, annotations: annotations, size: d.size, mediaType: d.mediaType))
+            platforms.append(
+                PublishedPlatform(
+                    architecture: p.architecture, os: p.os, variant: p.variant, digest: d.digest,
+                    bashbrewArch: bashbrew, annotations: annotations, size: d.size, mediaType: d.mediaType))
         }
         let platformDigests = Set(platforms.map(\.digest))
         for a in attestations where !platformDigests.contains(a.references) {
-            throw RegistryError.attestationWithoutSubject(registry: registry, reference: reference, attestation: a.digest, references: a.references)
+            throw RegistryError.attestationWithoutSubject(
+                registry: registry, reference: reference, attestation: a.digest, references: a.references)
         }
         return (platforms, attestations)
     }

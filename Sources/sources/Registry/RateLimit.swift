@@ -12,12 +12,15 @@ public struct RateLimit: Sendable, Hashable, Codable {
         guard let remaining, let r = RateLimit.count(remaining) else { return nil }
         self.remaining = r
         self.limit = limit.flatMap(RateLimit.count)
-        window = (remaining.split(separator: ";").dropFirst() + (limit?.split(separator: ";").dropFirst() ?? []))
+        window =
+            (remaining.split(separator: ";").dropFirst() + (limit?.split(separator: ";").dropFirst() ?? []))
             .compactMap { part -> Int? in
                 let kv = part.split(separator: "=")
                 return kv.count == 2 && kv[0].trimmingSpaces() == "w" ? Int(kv[1].trimmingSpaces()) : nil
             }.first
     }
 
-    private static func count(_ s: String) -> Int? { Int(s.split(separator: ";").first.map { $0.trimmingSpaces() } ?? "") }
+    private static func count(_ s: String) -> Int? {
+        Int(s.split(separator: ";").first.map { $0.trimmingSpaces() } ?? "")
+    }
 }

@@ -17,9 +17,11 @@ public struct RegistryConfiguration: Sendable {
     /// For layer downloads.
     public var blobTimeout: Double
 
-    public init(rewriter: URLRewriter = URLRewriter(), credentials: CredentialStore = .anonymous,
-                retry: RetryPolicy = RetryPolicy(), rateLimitFloor: Int = 1, maxConcurrentPerHost: Int = 8,
-                connectTimeout: Double = 10, requestTimeout: Double = 60, blobTimeout: Double = 1800) {
+    public init(
+        rewriter: URLRewriter = URLRewriter(), credentials: CredentialStore = .anonymous,
+        retry: RetryPolicy = RetryPolicy(), rateLimitFloor: Int = 1, maxConcurrentPerHost: Int = 8,
+        connectTimeout: Double = 10, requestTimeout: Double = 60, blobTimeout: Double = 1800
+    ) {
         self.rewriter = rewriter
         self.credentials = credentials
         self.retry = retry
@@ -64,17 +66,20 @@ public final class RegistryClient: Sendable {
     public func headDigest(_ reference: ImageReference) async throws -> ManifestHead {
         let ep = endpoint(reference.registry)
         let path = "/v2/\(reference.repository)/manifests/\(reference.manifestReference)"
-        let response = try await exchange(ep, scope: reference.pullScope, .head, path, kind: "HEAD manifest",
-                                          accept: MediaType.manifestAccept)
+        let response = try await exchange(
+            ep, scope: reference.pullScope, .head, path, kind: "HEAD manifest",
+            accept: MediaType.manifestAccept)
         guard let header = response.headers["Docker-Content-Digest"], let digest = try? Digest(parsing: header) else {
             throw RegistryError.missingDigest(registry: ep.description, request: "HEAD \(path)")
         }
         if let asked = reference.digest, asked != digest {
-            throw RegistryError.digestMismatch(registry: ep.description, request: "HEAD \(path)", expected: asked, actual: digest,
-                                               source: "Docker-Content-Digest differs from the digest asked for")
+            throw RegistryError.digestMismatch(
+                registry: ep.description, request: "HEAD \(path)", expected: asked, actual: digest,
+                source: "Docker-Content-Digest differs from the digest asked for")
         }
-        return ManifestHead(digest: digest, mediaType: response.headers["Content-Type"] ?? "",
-                            size: response.headers["Content-Length"].flatMap { Int64($0) })
+        return ManifestHead(
+            digest: digest, mediaType: response.headers["Content-Type"] ?? "",
+            size: response.headers["Content-Length"].flatMap { Int64($0) })
     }
 
     /// The manifest at `reference` (by digest when it has one), verified: its bytes must hash to
@@ -89,24 +94,29 @@ public final class RegistryClient: Sendable {
         let ep = endpoint(reference.registry)
         let path = "/v2/\(reference.repository)/manifests/\(reference.manifestReference)"
         let request = "GET \(path)"
-        let response = try await exchange(ep, scope: reference.pullScope, .get, path, kind: "GET manifest",
-                                          accept: MediaType.manifestAccept, countsAgainstLimit: true)
+        let response = try await exchange(
+            ep, scope: reference.pullScope, .get, path, kind: "GET manifest",
+            accept: MediaType.manifestAccept, countsAgainstLimit: true)
         let header = response.headers["Docker-Content-Digest"].flatMap { try? Digest(parsing: $0) }
         let algorithm = reference.digest?.algorithm ?? header?.algorithm ?? .sha256
         let actual = StreamingHasher.digest(response.body, algorithm)
         if let asked = reference.digest, asked != actual {
-            throw RegistryError.digestMismatch(registry: ep.description, request: request, expected: asked, actual: actual,
-                                               source: "the digest asked for")
+            throw RegistryError.digestMismatch(
+                registry: ep.description, request: request, expected: asked, actual: actual,
+                source: "the digest asked for")
         }
         if let header {
-            let headerActual = header.algorithm == algorithm ? actual : StreamingHasher.digest(response.body, header.algorithm)
+            let headerActual =
+                header.algorithm == algorithm ? actual : StreamingHasher.digest(response.body, header.algorithm)
             if header != headerActual {
-                throw RegistryError.digestMismatch(registry: ep.description, request: request, expected: header, actual: headerActual,
-                                                   source: "Docker-Content-Digest")
+                throw RegistryError.digestMismatch(
+                    registry: ep.description, request: request, expected: header, actual: headerActual,
+                    source: "Docker-Content-Digest")
             }
         }
-        let fetched = try Self.parse(response.body, digest: actual,
-                                     contentType: response.headers["Content-Type"], registry: ep.description, request: request)
+        let fetched = try Self.parse(
+            response.body, digest: actual,
+            contentType: response.headers["Content-Type"], registry: ep.description, request: request)
         state.cache(fetched)
         return fetched
     }
@@ -120,8 +130,9 @@ public final class RegistryClient: Sendable {
             state.cache(config, manifest.config.digest)
             return config
         } catch {
-            throw RegistryError.malformedManifest(registry: endpoint(reference.registry).description,
-                                                  request: "GET config \(manifest.config.digest)", detail: "\(error)")
+            throw RegistryError.malformedManifest(
+                registry: endpoint(reference.registry).description,
+                request: "GET config \(manifest.config.digest)", detail: "\(error)")
         }
     }
 
@@ -135,45 +146,59 @@ public final class RegistryClient: Sendable {
         let ep = endpoint(reference.registry)
         let path = "/v2/\(reference.repository)/blobs/\(digest)"
         let progress = BlobProgress(algorithm: digest.algorithm, sink: sink)
-        _ = try await exchange(ep, scope: reference.pullScope, .get, path, kind: "GET blob", accept: [],
-                               timeout: configuration.blobTimeout, progress: progress)
+        _ = try await exchange(
+            ep, scope: reference.pullScope, .get, path, kind: "GET blob", accept: [],
+            timeout: configuration.blobTimeout, progress: progress)
         let actual = progress.finalize()
         guard actual == digest else {
-            throw RegistryError.digestMismatch(registry: ep.description, request: "GET \(path)", expected: digest, actual: actual,
-                                               source: "the digest asked for")
+            throw RegistryError.digestMismatch(
+                registry: ep.description, request: "GET \(path)", expected: digest, actual: actual,
+                source: "the digest asked for")
         }
         return progress.bytes
     }
 
     /// A small blob (a config) in memory, verified.
-    public func blobBytes(_ reference: ImageReference, limit: Int = HTTPRequest.defaultBodyLimit) async throws -> [UInt8] {
+    public func blobBytes(_ reference: ImageReference, limit: Int = HTTPRequest.defaultBodyLimit) async throws
+        -> [UInt8]
+    {
         let collector = ByteCollector(limit: limit)
         do {
             _ = try await blob(reference) { try collector.append($0) }
         } catch let error as ByteCollector.Overflow {
-            throw RegistryError.transport(registry: endpoint(reference.registry).description,
-                                          request: "GET blob \(reference.digest?.description ?? "")",
-                                          .bodyTooLarge(method: "GET", url: reference.description, limit: error.limit))
+            throw RegistryError.transport(
+                registry: endpoint(reference.registry).description,
+                request: "GET blob \(reference.digest?.description ?? "")",
+                .bodyTooLarge(method: "GET", url: reference.description, limit: error.limit))
         }
         return collector.bytes
     }
 
-    static func parse(_ body: [UInt8], digest: Digest, contentType: String?, registry: String, request: String) throws -> FetchedManifest {
-        struct Probe: Decodable { var mediaType: String?; var manifests: [Descriptor]?; var config: Descriptor? }
+    static func parse(_ body: [UInt8], digest: Digest, contentType: String?, registry: String, request: String) throws
+        -> FetchedManifest
+    {
+        struct Probe: Decodable {
+            var mediaType: String?
+            var manifests: [Descriptor]?
+            var config: Descriptor?
+        }
         let data = Data(body)
         let decoder = JSONDecoder()
         do {
             let probe = try decoder.decode(Probe.self, from: data)
             let type = probe.mediaType ?? contentType?.split(separator: ";").first.map { $0.trimmingSpaces() } ?? ""
             if MediaType.isIndex(type) || (type.isEmpty && probe.manifests != nil) {
-                return FetchedManifest(digest: digest, mediaType: type.ifEmpty(MediaType.ociIndex), bytes: body,
-                                       content: .index(try decoder.decode(ImageIndex.self, from: data)))
+                return FetchedManifest(
+                    digest: digest, mediaType: type.ifEmpty(MediaType.ociIndex), bytes: body,
+                    content: .index(try decoder.decode(ImageIndex.self, from: data)))
             }
             if MediaType.isImageManifest(type) || (type.isEmpty && probe.config != nil) {
-                return FetchedManifest(digest: digest, mediaType: type.ifEmpty(MediaType.ociManifest), bytes: body,
-                                       content: .image(try decoder.decode(ImageManifest.self, from: data)))
+                return FetchedManifest(
+                    digest: digest, mediaType: type.ifEmpty(MediaType.ociManifest), bytes: body,
+                    content: .image(try decoder.decode(ImageManifest.self, from: data)))
             }
-            throw RegistryError.unsupportedMediaType(registry: registry, request: request, mediaType: type.ifEmpty("(none)"))
+            throw RegistryError.unsupportedMediaType(
+                registry: registry, request: request, mediaType: type.ifEmpty("(none)"))
         } catch let error as RegistryError {
             throw error
         } catch {
@@ -185,14 +210,17 @@ public final class RegistryClient: Sendable {
 
     /// Performs `method path`, authenticating when asked (one re-authentication when a token is
     /// refused) and retrying 429, 5xx and transient transport failures within the retry budget.
-    func exchange(_ ep: RegistryEndpoint, scope: String?, _ method: HTTPRequest.Method, _ path: String, kind: String,
-                  accept: [String], countsAgainstLimit: Bool = false, timeout: Double? = nil,
-                  progress: BlobProgress? = nil) async throws -> HTTPResponse {
+    func exchange(
+        _ ep: RegistryEndpoint, scope: String?, _ method: HTTPRequest.Method, _ path: String, kind: String,
+        accept: [String], countsAgainstLimit: Bool = false, timeout: Double? = nil,
+        progress: BlobProgress? = nil
+    ) async throws -> HTTPResponse {
         let auth = state.authenticator(ep) {
             // Only the configured registry gets credentials (see CredentialStore).
             let store = configuration.credentials, rewriter = configuration.rewriter
-            return Authenticator(endpoint: ep, credentials: store.credentials(for: ep, rewriter: rewriter),
-                                 credentialRealms: store.credentialRealms(rewriter: rewriter), http: http, counter: requests)
+            return Authenticator(
+                endpoint: ep, credentials: store.credentials(for: ep, rewriter: rewriter),
+                credentialRealms: store.credentialRealms(rewriter: rewriter), http: http, counter: requests)
         }
         let policy = configuration.retry
         // The distribution API is read here with GET and HEAD only.
@@ -203,13 +231,17 @@ public final class RegistryClient: Sendable {
         var reauthenticated = false
         var lastProblem = ""
         while true {
-            if countsAgainstLimit, let limit = state.rateLimit(ep.baseURL), limit.remaining < configuration.rateLimitFloor {
-                throw RegistryError.rateLimitFloor(registry: ep.description, remaining: limit.remaining,
-                                                   floor: configuration.rateLimitFloor, limit: limit.limit)
+            if countsAgainstLimit, let limit = state.rateLimit(ep.baseURL),
+                limit.remaining < configuration.rateLimitFloor
+            {
+                throw RegistryError.rateLimitFloor(
+                    registry: ep.description, remaining: limit.remaining,
+                    floor: configuration.rateLimitFloor, limit: limit.limit)
             }
             attempts += 1
-            var request = HTTPRequest(method, ep.url(path), connectTimeout: configuration.connectTimeout,
-                                      totalTimeout: timeout ?? configuration.requestTimeout)
+            var request = HTTPRequest(
+                method, ep.url(path), connectTimeout: configuration.connectTimeout,
+                totalTimeout: timeout ?? configuration.requestTimeout)
             if !accept.isEmpty { request.headers.add("Accept", accept.joined(separator: ", ")) }
             // A server may echo the password or `user:password` in any form: scrub them all.
             request.secrets += auth.secrets
@@ -225,7 +257,9 @@ public final class RegistryClient: Sendable {
                 } else {
                     response = try await http.send(request)
                 }
-                if let limit = RateLimit(limit: response.headers["ratelimit-limit"], remaining: response.headers["ratelimit-remaining"]) {
+                if let limit = RateLimit(
+                    limit: response.headers["ratelimit-limit"], remaining: response.headers["ratelimit-remaining"])
+                {
                     state.record(limit, ep.baseURL)
                 }
                 switch response.status {
@@ -237,17 +271,22 @@ public final class RegistryClient: Sendable {
                         try await auth.learn(from: response.headers)
                         guard try await scope.asyncMap({ try await auth.authorization(for: $0) }) ?? nil != nil else {
                             let scoped = configuration.credentials.scopeAuthority(rewriter: configuration.rewriter)
-                            let elsewhere = CredentialStore.canonical(ep.authority) == scoped ? ""
+                            let elsewhere =
+                                CredentialStore.canonical(ep.authority) == scoped
+                                ? ""
                                 : " for it (registry credentials go to \(scoped) only; an image on another registry is pulled anonymously)"
-                            throw RegistryError.unauthorized(registry: ep.description, request: what,
-                                                             detail: "the registry requires credentials and none are configured" + elsewhere)
+                            throw RegistryError.unauthorized(
+                                registry: ep.description, request: what,
+                                detail: "the registry requires credentials and none are configured" + elsewhere)
                         }
                         attempts -= 1
                         continue
                     }
                     guard !reauthenticated, let scope else {
-                        throw RegistryError.unauthorized(registry: ep.description, request: what,
-                                                         detail: "still refused after a fresh token: " + response.bodyText(scrubbing: request.secrets))
+                        throw RegistryError.unauthorized(
+                            registry: ep.description, request: what,
+                            detail: "still refused after a fresh token: "
+                                + response.bodyText(scrubbing: request.secrets))
                     }
                     // The token expired or was revoked early: one fresh token, once.
                     reauthenticated = true
@@ -257,16 +296,24 @@ public final class RegistryClient: Sendable {
                     continue
                 case 404:
                     throw RegistryError.notFound(registry: ep.description, request: what)
-                case let status where RetryPolicy.mayRetry(idempotent: idempotent, status: status, transientTransport: false, neverSent: false):
-                    lastProblem = "HTTP \(response.status)" + (response.headers["Retry-After"].map { " (Retry-After: \($0))" } ?? "")
+                case let status
+                where RetryPolicy.mayRetry(
+                    idempotent: idempotent, status: status, transientTransport: false, neverSent: false):
+                    lastProblem =
+                        "HTTP \(response.status)"
+                        + (response.headers["Retry-After"].map { " (Retry-After: \($0))" } ?? "")
                     delay = RetryPolicy.retryAfter(response.headers["Retry-After"]) ?? policy.backoff(after: attempts)
                 default:
-                    throw RegistryError.unexpectedStatus(registry: ep.description, request: what, status: response.status,
-                                                         detail: response.bodyText(scrubbing: request.secrets))
+                    throw RegistryError.unexpectedStatus(
+                        registry: ep.description, request: what, status: response.status,
+                        detail: response.bodyText(scrubbing: request.secrets))
                 }
             } catch let error as HTTPError {
-                guard RetryPolicy.mayRetry(idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: false),
-                      progress?.bytes ?? 0 == 0 else {
+                guard
+                    RetryPolicy.mayRetry(
+                        idempotent: idempotent, status: nil, transientTransport: error.isRetryable, neverSent: false),
+                    progress?.bytes ?? 0 == 0
+                else {
                     throw RegistryError.transport(registry: ep.description, request: what, error)
                 }
                 lastProblem = error.description
@@ -276,9 +323,11 @@ public final class RegistryClient: Sendable {
             guard let wait = delay, policy.allowsAnother(after: attempts, elapsed: elapsed, wait: wait) else {
                 var last = lastProblem
                 if let wait = delay, attempts < policy.maxAttempts {
-                    last += "; waiting \(formatSeconds(wait)) s more would exceed the \(formatSeconds(policy.budget)) s budget"
+                    last +=
+                        "; waiting \(formatSeconds(wait)) s more would exceed the \(formatSeconds(policy.budget)) s budget"
                 }
-                throw RegistryError.gaveUp(registry: ep.description, request: what, attempts: attempts, seconds: elapsed, last: last)
+                throw RegistryError.gaveUp(
+                    registry: ep.description, request: what, attempts: attempts, seconds: elapsed, last: last)
             }
             try await policy.sleep(wait)
         }

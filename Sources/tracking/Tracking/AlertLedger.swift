@@ -17,7 +17,10 @@ public enum AlertLedger {
         /// `--deep` ran (layer content, pinned downloads).
         public var deep: Bool
 
-        public init(platforms: [String: Set<String>] = [:], imageComplete: Bool = false, registry: Bool = false, deep: Bool = false) {
+        public init(
+            platforms: [String: Set<String>] = [:], imageComplete: Bool = false, registry: Bool = false,
+            deep: Bool = false
+        ) {
             self.platforms = platforms
             self.imageComplete = imageComplete
             self.registry = registry
@@ -48,7 +51,7 @@ public enum AlertLedger {
         switch kind {
         case .upstreamRewritten: return .event
         case .digestDrift, .expectedDigestMismatch, .provenanceMismatch, .platformMismatch, .indexChanged, .rebuilt,
-             .tagUnpublished, .platformMissing:
+            .tagUnpublished, .platformMissing:
             return .registry
         case .contentMismatch, .pinMismatch, .historyMismatch: return .deep
         default: return .source
@@ -65,18 +68,25 @@ public enum AlertLedger {
         public var notes: [String]
     }
 
-    public static func update(image: String, previous: [AlertRecord], findings: [Finding], scope: Scope,
-                              mutes: [Mute], now: Date, nowText: String) -> Outcome {
+    public static func update(
+        image: String, previous: [AlertRecord], findings: [Finding], scope: Scope,
+        mutes: [Mute], now: Date, nowText: String
+    ) -> Outcome {
         var byID = Dictionary(previous.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var records: [String: AlertRecord] = [:]
         var out: [Finding] = []
         var notes: [String] = []
         let mutesHere = mutes.filter { $0.image == image }
 
-        func activeMute(_ f: Finding) -> Mute? { mutesHere.first { $0.isActive(at: now) && $0.matches(f, image: image) } }
+        func activeMute(_ f: Finding) -> Mute? {
+            mutesHere.first { $0.isActive(at: now) && $0.matches(f, image: image) }
+        }
 
         for f in findings {
-            guard f.severity == .alert else { out.append(f); continue }
+            guard f.severity == .alert else {
+                out.append(f)
+                continue
+            }
             let id = AlertRecord.id(of: f, image: image)
             guard records[id] == nil else { continue }  // the same alert twice in one run
             var record: AlertRecord
@@ -91,7 +101,9 @@ public enum AlertLedger {
             }
             if var ack = record.acknowledgement {
                 if !ack.reported {
-                    out.append(record.finding(severity: .info, message: acknowledged(record.message, ack), status: .acknowledged))
+                    out.append(
+                        record.finding(
+                            severity: .info, message: acknowledged(record.message, ack), status: .acknowledged))
                     ack.reported = true
                     record.acknowledgement = ack
                 }
@@ -108,32 +120,44 @@ public enum AlertLedger {
             if scope.covers(old) {
                 if var ack = old.acknowledgement, !ack.reported {
                     ack.reported = true
-                    out.append(old.finding(severity: .info, message: acknowledged(old.message, ack) + "; no longer found", status: .acknowledged))
+                    out.append(
+                        old.finding(
+                            severity: .info, message: acknowledged(old.message, ack) + "; no longer found",
+                            status: .acknowledged))
                 } else if old.acknowledgement == nil {
-                    out.append(old.finding(severity: .info, message: "resolved: \(old.message) — \(explanation(old, findings))",
-                                           status: .resolved))
+                    out.append(
+                        old.finding(
+                            severity: .info, message: "resolved: \(old.message) — \(explanation(old, findings))",
+                            status: .resolved))
                 }
                 continue  // explained or answered: the record ends here
             }
             var kept = old
             if var ack = kept.acknowledgement {
                 if !ack.reported {
-                    out.append(kept.finding(severity: .info, message: acknowledged(kept.message, ack), status: .acknowledged))
+                    out.append(
+                        kept.finding(severity: .info, message: acknowledged(kept.message, ack), status: .acknowledged))
                     ack.reported = true
                     kept.acknowledgement = ack
                 }
             } else if let mute = activeMute(kept.asFinding) {
                 out.append(kept.finding(severity: .info, message: muted(kept.message, mute), status: .muted))
             } else {
-                out.append(kept.finding(severity: .alert, message: "\(kept.message) (still open: not checked again by this run)", status: .open))
+                out.append(
+                    kept.finding(
+                        severity: .alert, message: "\(kept.message) (still open: not checked again by this run)",
+                        status: .open))
             }
             records[kept.id] = kept
         }
 
         for mute in mutesHere where !mute.isActive(at: now) {
-            let matched = records.values.contains { $0.acknowledgement == nil && mute.matches($0.asFinding, image: image) }
+            let matched = records.values.contains {
+                $0.acknowledgement == nil && mute.matches($0.asFinding, image: image)
+            }
             if matched {
-                notes.append("the mute of \(mute.scope) expired at \(mute.untilText) (\(mute.reason)): its alerts count again")
+                notes.append(
+                    "the mute of \(mute.scope) expired at \(mute.untilText) (\(mute.reason)): its alerts count again")
             }
         }
         return Outcome(records: records.values.sorted { $0.id < $1.id }, findings: out, notes: notes)
@@ -170,6 +194,8 @@ public enum AlertLedger {
 
 extension AlertRecord {
     var asFinding: Finding {
-        Finding(kind: kind, severity: .alert, image: image, tag: tag, arch: arch, message: message, expected: expected, actual: actual)
+        Finding(
+            kind: kind, severity: .alert, image: image, tag: tag, arch: arch, message: message, expected: expected,
+            actual: actual)
     }
 }

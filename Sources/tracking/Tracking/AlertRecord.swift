@@ -48,8 +48,9 @@ public struct AlertRecord: Codable, Equatable, Sendable {
 
     /// As a finding for a report, with its life so far.
     public func finding(severity: Severity, message: String? = nil, status: AlertStatus) -> Finding {
-        Finding(kind: kind, severity: severity, image: image, tag: tag, arch: arch, message: message ?? self.message,
-                expected: expected, actual: actual, openSince: firstSeen, alertStatus: status)
+        Finding(
+            kind: kind, severity: severity, image: image, tag: tag, arch: arch, message: message ?? self.message,
+            expected: expected, actual: actual, openSince: firstSeen, alertStatus: status)
     }
 
     /// `digest-drift demo:1.0 amd64`.

@@ -55,8 +55,10 @@ public struct ImageReport: Encodable, Sendable {
     /// keeps them.
     public var alerts: [AlertRecord] = []
 
-    public init(name: String, libraryCommit: String? = nil, previousLibraryCommit: String? = nil,
-                tags: [TagReport] = [], findings: [Finding] = [], error: String? = nil, notes: [String] = []) {
+    public init(
+        name: String, libraryCommit: String? = nil, previousLibraryCommit: String? = nil,
+        tags: [TagReport] = [], findings: [Finding] = [], error: String? = nil, notes: [String] = []
+    ) {
         self.name = name
         self.libraryCommit = libraryCommit
         self.previousLibraryCommit = previousLibraryCommit
@@ -78,8 +80,10 @@ public struct TagReport: Encodable, Sendable {
     /// What is worth saying about the check that is not a finding (Reporting words it).
     public var notes: [TagNote]
 
-    public init(tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,
-                platforms: [PlatformReport], notes: [TagNote]) {
+    public init(
+        tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,
+        platforms: [PlatformReport], notes: [TagNote]
+    ) {
         self.tag = tag
         self.entryTags = entryTags
         self.indexDigest = indexDigest
@@ -111,9 +115,11 @@ public struct PlatformReport: Encodable, Sendable {
     /// The reason, for `could-not-be-checked`.
     public var statusDetail: String?
 
-    public init(arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
-                expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [Verified], worst: Severity?,
-                status: PlatformCheck, statusDetail: String? = nil) {
+    public init(
+        arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
+        expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [Verified], worst: Severity?,
+        status: PlatformCheck, statusDetail: String? = nil
+    ) {
         self.status = status
         self.statusDetail = statusDetail
         self.arch = arch

@@ -59,7 +59,8 @@ public enum HistoryAlignment {
         if history == instruction { return true }
         let h = history.split(separator: " "), i = instruction.split(separator: " ")
         guard let hk = h.first, let ik = i.first, hk == ik, hk == "ADD" || hk == "COPY", h.count >= 4,
-              h[h.count - 2] == "in", h[1].hasPrefix("file:") || h[1].hasPrefix("dir:") || h[1].hasPrefix("multi:") else { return false }
+            h[h.count - 2] == "in", h[1].hasPrefix("file:") || h[1].hasPrefix("dir:") || h[1].hasPrefix("multi:")
+        else { return false }
         return h.last == i.last
     }
 
@@ -77,10 +78,12 @@ public enum HistoryAlignment {
             }
         }
         func historyRow(_ x: Int, _ status: HistoryRow.Status) -> HistoryRow {
-            HistoryRow(status: status, createdBy: history[x].createdBy, history: h[x], emptyLayer: history[x].emptyLayer)
+            HistoryRow(
+                status: status, createdBy: history[x].createdBy, history: h[x], emptyLayer: history[x].emptyLayer)
         }
         func instructionRow(_ y: Int) -> HistoryRow {
-            let status: HistoryRow.Status = instructions[y].keyword.uppercased() == "ARG" ? .notRecorded : .onlyInDockerfile
+            let status: HistoryRow.Status =
+                instructions[y].keyword.uppercased() == "ARG" ? .notRecorded : .onlyInDockerfile
             return HistoryRow(status: status, instruction: d[y], line: instructions[y].line)
         }
         var rows: [HistoryRow] = []
@@ -101,10 +104,13 @@ public enum HistoryAlignment {
             for dy in pendingInstructions {
                 let keyword = d[dy].prefix { $0 != " " }
                 if instructions[dy].keyword.uppercased() != "ARG",
-                   let k = unpaired.firstIndex(where: { h[$0].prefix { $0 != " " } == keyword }) {
+                    let k = unpaired.firstIndex(where: { h[$0].prefix { $0 != " " } == keyword })
+                {
                     let hx = unpaired.remove(at: k)
-                    rows.append(HistoryRow(status: .differs, createdBy: history[hx].createdBy, history: h[hx],
-                                           emptyLayer: history[hx].emptyLayer, instruction: d[dy], line: instructions[dy].line))
+                    rows.append(
+                        HistoryRow(
+                            status: .differs, createdBy: history[hx].createdBy, history: h[hx],
+                            emptyLayer: history[hx].emptyLayer, instruction: d[dy], line: instructions[dy].line))
                 } else {
                     rows.append(instructionRow(dy))
                 }
@@ -116,8 +122,11 @@ public enum HistoryAlignment {
         while x < h.count || y < d.count {
             if x < h.count, y < d.count, same(h[x], d[y]), table[x][y] == table[x + 1][y + 1] + 1 {
                 flush()
-                rows.append(HistoryRow(status: .match, createdBy: history[x].createdBy, history: h[x], emptyLayer: history[x].emptyLayer,
-                                       instruction: d[y], line: instructions[y].line))
+                rows.append(
+                    HistoryRow(
+                        status: .match, createdBy: history[x].createdBy, history: h[x],
+                        emptyLayer: history[x].emptyLayer,
+                        instruction: d[y], line: instructions[y].line))
                 matchedAny = true
                 x += 1
                 y += 1
@@ -163,8 +172,10 @@ public struct HistoryRow: Codable, Sendable, Equatable {
     public var instruction: String?
     public var line: Int?
 
-    public init(status: Status, createdBy: String? = nil, history: String? = nil, emptyLayer: Bool? = nil,
-                instruction: String? = nil, line: Int? = nil) {
+    public init(
+        status: Status, createdBy: String? = nil, history: String? = nil, emptyLayer: Bool? = nil,
+        instruction: String? = nil, line: Int? = nil
+    ) {
         self.status = status
         self.createdBy = createdBy
         self.history = history

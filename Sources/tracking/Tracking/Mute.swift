@@ -13,8 +13,10 @@ public struct Mute: Sendable, Equatable {
     /// As written in the configuration, for messages.
     public var untilText: String
 
-    public init(image: String, tag: String? = nil, arch: String? = nil, kind: FindingKind? = nil, reason: String,
-                until: Date, untilText: String) {
+    public init(
+        image: String, tag: String? = nil, arch: String? = nil, kind: FindingKind? = nil, reason: String,
+        until: Date, untilText: String
+    ) {
         self.image = image
         self.tag = tag
         self.arch = arch
@@ -34,7 +36,8 @@ public struct Mute: Sendable, Equatable {
     }
 
     public func matches(_ f: Finding, image: String) -> Bool {
-        self.image == image && (tag == nil || tag == f.tag) && (arch == nil || arch == f.arch) && (kind == nil || kind == f.kind)
+        self.image == image && (tag == nil || tag == f.tag) && (arch == nil || arch == f.arch)
+            && (kind == nil || kind == f.kind)
     }
 
     public func isActive(at now: Date) -> Bool { now < until }

@@ -12,8 +12,10 @@ public struct PlatformObservation: Sendable, Equatable {
     public var parent: String?
     public var parentDigest: Digest?
 
-    public init(arch: Architecture, source: ArchitectureSource, expectedDigest: Digest? = nil,
-                parent: String? = nil, parentDigest: Digest? = nil) {
+    public init(
+        arch: Architecture, source: ArchitectureSource, expectedDigest: Digest? = nil,
+        parent: String? = nil, parentDigest: Digest? = nil
+    ) {
         self.arch = arch
         self.source = source
         self.expectedDigest = expectedDigest

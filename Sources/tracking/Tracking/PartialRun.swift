@@ -3,8 +3,10 @@
 extension TagState {
     /// `checked` is what this run made of the tag; `architectures` the ones it checked;
     /// `complete` whether those are all the library lists for the tag.
-    public static func recording(_ checked: TagState, over previous: TagState?, architectures: Set<String>,
-                                 complete: Bool) -> TagState {
+    public static func recording(
+        _ checked: TagState, over previous: TagState?, architectures: Set<String>,
+        complete: Bool
+    ) -> TagState {
         guard !complete else {
             // Platforms the library no longer lists are dropped; their open alerts live on in
             // the image's alert records.

@@ -57,7 +57,8 @@ public struct PublishedIndex: Sendable, Equatable {
         }
         descriptors = recordedDescriptors.reduce(into: [:]) { out, item in
             guard let arch = Architecture(rawValue: item.key) else { return }
-            out[item.key] = Descriptor(digest: item.value.digest, annotations: item.value.annotations ?? [:], platform: arch.platform)
+            out[item.key] = Descriptor(
+                digest: item.value.digest, annotations: item.value.annotations ?? [:], platform: arch.platform)
         }
         disagreements = []
         attestations = nil

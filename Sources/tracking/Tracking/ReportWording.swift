@@ -16,9 +16,13 @@ public struct ReportWording: Sendable {
     /// encode `value`.
     static func of(_ encoder: any Encoder, for value: Any) throws -> ReportWording {
         guard let wording = encoder.userInfo[key] as? ReportWording else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: encoder.codingPath,
-                debugDescription: "a report's data is encoded in Reporting's words; encode the report with Reporting's JSONOutput"))
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(
+                    codingPath: encoder.codingPath,
+                    debugDescription:
+                        "a report's data is encoded in Reporting's words; encode the report with Reporting's JSONOutput"
+                ))
         }
         return wording
     }

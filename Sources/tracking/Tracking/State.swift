@@ -58,8 +58,10 @@ public struct TagState: Codable, Equatable, Sendable {
     /// run that compared only some architectures never hides a change in the others.
     public var indexPlatforms: [String: RecordedDescriptor]?
 
-    public init(indexDigest: Digest? = nil, mediaType: String? = nil, attestations: [Digest]? = nil,
-                platforms: [String: PlatformState] = [:], unpublishedSince: String? = nil) {
+    public init(
+        indexDigest: Digest? = nil, mediaType: String? = nil, attestations: [Digest]? = nil,
+        platforms: [String: PlatformState] = [:], unpublishedSince: String? = nil
+    ) {
         self.indexDigest = indexDigest
         self.mediaType = mediaType
         self.attestations = attestations
@@ -99,9 +101,11 @@ public struct PlatformState: Codable, Equatable, Sendable {
     /// not with the last one seen, so an unexplained change stays an alert until answered.
     public var trusted: TrustedBuild?
 
-    public init(digest: Digest?, source: ArchitectureSource, parent: String? = nil, parentDigest: Digest? = nil,
-                expectedDigest: Digest? = nil, missingSince: String? = nil, annotations: [String: String]? = nil,
-                trusted: TrustedBuild? = nil) {
+    public init(
+        digest: Digest?, source: ArchitectureSource, parent: String? = nil, parentDigest: Digest? = nil,
+        expectedDigest: Digest? = nil, missingSince: String? = nil, annotations: [String: String]? = nil,
+        trusted: TrustedBuild? = nil
+    ) {
         self.annotations = annotations
         self.trusted = trusted
         self.digest = digest
@@ -146,8 +150,9 @@ extension State {
                 for (arch, p) in tagState.platforms where p.trusted == nil {
                     guard let digest = p.digest else { continue }
                     var p = p
-                    p.trusted = TrustedBuild(digest: digest, source: p.source, parentDigest: p.parentDigest,
-                                             since: image.checkedAt, reason: "migrated from schema 1")
+                    p.trusted = TrustedBuild(
+                        digest: digest, source: p.source, parentDigest: p.parentDigest,
+                        since: image.checkedAt, reason: "migrated from schema 1")
                     tagState.platforms[arch] = p
                 }
                 image.tags[tag] = tagState

@@ -1,5 +1,6 @@
 import Foundation
 import TrackbotCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +23,9 @@ public struct StateStore: Sendable {
             throw .corrupt(path, String(describing: error))
         }
         guard let schema = version.schemaVersion else { throw .corrupt(path, "no schemaVersion") }
-        guard schema <= State.currentSchema else { throw .newerSchema(path, found: schema, supported: State.currentSchema) }
+        guard schema <= State.currentSchema else {
+            throw .newerSchema(path, found: schema, supported: State.currentSchema)
+        }
         do {
             var state = try JSONDecoder().decode(State.self, from: data)
             if schema < State.currentSchema { state.migrate() }
@@ -35,8 +38,10 @@ public struct StateStore: Sendable {
     /// Runs `body` holding the state lock, so two runs never interleave a read-modify-write.
     /// The lock is waited for on the blocking pool (`flock` blocks until another run is done),
     /// never on the cooperative pool; `body` then runs on the caller's executor.
-    public func withLock<T>(isolation: isolated (any Actor)? = #isolation,
-                            _ body: () throws -> T) async throws -> T {
+    public func withLock<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () throws -> T
+    ) async throws -> T {
         let lock = try await StateLock.acquire(path + ".lock")
         defer { lock.release() }
         return try body()
@@ -45,7 +50,9 @@ public struct StateStore: Sendable {
     /// Writes the state atomically: a reader (or a crash) sees the old file or the new one.
     public func save(_ state: State) throws(StateError) {
         let data: Data
-        do { data = try JSONCoding.readableEncoder().encode(state) + Data("\n".utf8) } catch { throw .unwritable(path, "\(error)") }
+        do { data = try JSONCoding.readableEncoder().encode(state) + Data("\n".utf8) } catch {
+            throw .unwritable(path, "\(error)")
+        }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -69,7 +76,10 @@ public struct StateStore: Sendable {
             throw .unwritable(path, reason)
         }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
         // Temp files of writers that were killed before their rename (callers hold the lock, so
         // no other writer is between its write and its rename now).
         let prefix = ".\(url.lastPathComponent).tmp-"
@@ -100,9 +110,11 @@ public enum StateError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let p):
             return "cannot read state file \(p): check its permissions"
         case .corrupt(let p, let detail):
-            return "state file \(p) is not valid trackbot state (\(detail)); it was left as it is: restore it from git or move it aside to start afresh"
+            return
+                "state file \(p) is not valid trackbot state (\(detail)); it was left as it is: restore it from git or move it aside to start afresh"
         case .newerSchema(let p, let found, let supported):
-            return "state file \(p) has schema version \(found), newer than this trackbot understands (\(supported)); it was left as it is: upgrade trackbot"
+            return
+                "state file \(p) has schema version \(found), newer than this trackbot understands (\(supported)); it was left as it is: upgrade trackbot"
         case .unwritable(let p, let reason):
             return "cannot write state file \(p): \(reason)"
         }

@@ -39,7 +39,9 @@ public enum TagOrdering {
 
     static func tokens(_ tag: String) -> [Token] {
         var s = Substring(tag)
-        if let first = s.first, first == "v" || first == "V", s.dropFirst().first?.isNumber == true { s = s.dropFirst() }
+        if let first = s.first, first == "v" || first == "V", s.dropFirst().first?.isNumber == true {
+            s = s.dropFirst()
+        }
         var out: [Token] = []
         var current = ""
         var inDigits = false

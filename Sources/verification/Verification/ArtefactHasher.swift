@@ -1,3 +1,4 @@
+import Foundation
 import TrackbotCore
 
 /// The digests of one file, computed in a single streaming pass.
@@ -15,8 +16,10 @@ public enum ArtefactHasher {
     /// in the CPU cache for the hash; 1 MiB reads cost 4x the system time (docs/performance.md).
     public static let readBufferSize = 64 << 10
 
-    public static func hash(_ stream: any ByteStream, algorithms: [Digest.Algorithm],
-                            bufferSize: Int = readBufferSize) throws -> ArtefactDigests {
+    public static func hash(
+        _ stream: any ByteStream, algorithms: [Digest.Algorithm],
+        bufferSize: Int = readBufferSize
+    ) throws -> ArtefactDigests {
         var hashers = algorithms.map { ArtefactHash($0) }
         var size: UInt64 = 0
         var head: [UInt8] = []
@@ -25,7 +28,8 @@ public enum ArtefactHasher {
             for i in hashers.indices { hashers[i].update(chunk) }
             size += UInt64(chunk.count)
         }
-        return ArtefactDigests(size: size, compression: Compression.detect(head), digests: hashers.map { $0.finalize() })
+        return ArtefactDigests(
+            size: size, compression: Compression.detect(head), digests: hashers.map { $0.finalize() })
     }
 }
 
@@ -35,9 +39,11 @@ extension ArtefactHasher {
     /// not attempted, a failure when the archive could not be read (a cap, a corrupt stream, not
     /// a tar): the digests are complete either way, since the rest of the file is hashed after
     /// the tar reader stops.
-    public static func hashAndScan(_ stream: any ByteStream, path: String, algorithms: [Digest.Algorithm],
-                                   limits: StreamLimits = .default,
-                                   scan shouldScan: (Compression) -> Bool) throws -> (ArtefactDigests, Result<TarScan, VerificationError>?) {
+    public static func hashAndScan(
+        _ stream: any ByteStream, path: String, algorithms: [Digest.Algorithm],
+        limits: StreamLimits = .default,
+        scan shouldScan: (Compression) -> Bool
+    ) throws -> (ArtefactDigests, Result<TarScan, VerificationError>?) {
         let raw = DigestingStream(stream, algorithms: algorithms)
         let peekable = PeekableStream(raw)
         let compression = Compression.detect(try peekable.peek(6))
@@ -47,7 +53,7 @@ extension ArtefactHasher {
                 let plain = try DecompressingStream(peekable, path: path, format: compression, limits: limits)
                 scan = .success(try TarReader(plain, path: path, limits: limits, hashContent: false).scan())
             } catch let error as VerificationError {
-                if case .io = error { throw error }   // the file itself, not its content
+                if case .io = error { throw error }  // the file itself, not its content
                 scan = .failure(error)
             }
         }
@@ -57,8 +63,10 @@ extension ArtefactHasher {
 
     /// Hashes local files side by side, one per core (hashing one file is sequential by nature),
     /// results in the order given.
-    public static func hashFiles(_ paths: [String], algorithms: [Digest.Algorithm],
-                                 bufferSize: Int = readBufferSize) throws -> [ArtefactDigests] {
+    public static func hashFiles(
+        _ paths: [String], algorithms: [Digest.Algorithm],
+        bufferSize: Int = readBufferSize
+    ) throws -> [ArtefactDigests] {
         let results = ResultBox(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             let r = Result { try hash(try FileStream(path: paths[i]), algorithms: algorithms, bufferSize: bufferSize) }
@@ -111,5 +119,3 @@ private final class ResultBox: @unchecked Sendable {
         return items.map { $0! }
     }
 }
-
-import Foundation

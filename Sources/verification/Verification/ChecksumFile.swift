@@ -1,3 +1,4 @@
+import Foundation
 import TrackbotCore
 
 /// One `<hash> <file>` line of a checksum list.
@@ -49,11 +50,17 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
             switch parseLine(trimmed) {
             case .success(let (hex, file)):
                 guard let algorithm = Digest.Algorithm(hexLength: hex.utf8.count) else {
-                    problems.append(.init(line: lineNumber, reason: "a hash of \(hex.utf8.count) hex digits is neither sha256 (64) nor sha512 (128)"))
+                    problems.append(
+                        .init(
+                            line: lineNumber,
+                            reason: "a hash of \(hex.utf8.count) hex digits is neither sha256 (64) nor sha512 (128)"))
                     continue
                 }
                 if let named, named != algorithm {
-                    problems.append(.init(line: lineNumber, reason: "a \(algorithm.rawValue) hash in a file named for \(named.rawValue)"))
+                    problems.append(
+                        .init(
+                            line: lineNumber,
+                            reason: "a \(algorithm.rawValue) hash in a file named for \(named.rawValue)"))
                     continue
                 }
                 guard let digest = try? Digest(algorithm: algorithm, hex: hex) else {
@@ -73,10 +80,13 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
     /// `(hex, file)` from one non-empty line.
     static func parseLine(_ line: String) -> Result<(String, String?), LineError> {
         // BSD style: `SHA256 (file) = hex`.
-        if let open = line.firstIndex(of: "("), let close = line.range(of: ") = ", options: .backwards) ?? line.range(of: ")= ", options: .backwards) {
+        if let open = line.firstIndex(of: "("),
+            let close = line.range(of: ") = ", options: .backwards) ?? line.range(of: ")= ", options: .backwards)
+        {
             let tag = line[..<open].trimmingCharacters(in: .whitespaces).uppercased()
             guard tag == "SHA256" || tag == "SHA512" else {
-                return .failure(LineError(text: "unsupported hash \"\(tag)\" in a BSD-style line (sha256 and sha512 are read)"))
+                return .failure(
+                    LineError(text: "unsupported hash \"\(tag)\" in a BSD-style line (sha256 and sha512 are read)"))
             }
             let file = String(line[line.index(after: open)..<close.lowerBound])
             let hex = line[close.upperBound...].trimmingCharacters(in: .whitespaces)
@@ -84,7 +94,11 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
                 return .failure(LineError(text: "\"\(hex)\" is not a hexadecimal hash"))
             }
             if (tag == "SHA256" ? 64 : 128) != hex.utf8.count {
-                return .failure(LineError(text: "a \(tag) hash must have \(tag == "SHA256" ? 64 : 128) hex digits, this one has \(hex.utf8.count)"))
+                return .failure(
+                    LineError(
+                        text:
+                            "a \(tag) hash must have \(tag == "SHA256" ? 64 : 128) hex digits, this one has \(hex.utf8.count)"
+                    ))
             }
             return .success((hex, file))
         }
@@ -95,20 +109,26 @@ public struct ChecksumFile: Hashable, Codable, Sendable {
         // ASCII digits only (Character.isHexDigit would take fullwidth ones).
         let hex = rest.prefix { $0.utf8.count == 1 && Hex.isDigit($0.utf8.first!) }
         guard !hex.isEmpty else {
-            return .failure(LineError(text: "not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")"))
+            return .failure(
+                LineError(
+                    text:
+                        "not a checksum line (expected \"<hex>  <file>\", \"<hex> *<file>\" or \"SHA256 (<file>) = <hex>\")"
+                ))
         }
         rest = rest.dropFirst(hex.count)
         if rest.isEmpty { return .success((String(hex), nil)) }
         guard let sep = rest.first, sep == " " || sep == "\t" else {
-            return .failure(LineError(text: "not a checksum line: the hash is followed by \"\(rest.prefix(1))\" instead of a space"))
+            return .failure(
+                LineError(text: "not a checksum line: the hash is followed by \"\(rest.prefix(1))\" instead of a space")
+            )
         }
         rest = rest.dropFirst()
         if rest.first == "*" || rest.first == " " { rest = rest.dropFirst() }
         var file = String(rest).trimmingCharacters(in: .whitespaces)
-        if escaped { file = file.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\\", with: "\\") }
+        if escaped {
+            file = file.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\\", with: "\\")
+        }
         guard !file.isEmpty else { return .success((String(hex), nil)) }
         return .success((String(hex), file))
     }
 }
-
-import Foundation

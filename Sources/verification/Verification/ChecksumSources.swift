@@ -64,7 +64,8 @@ public struct ChecksumSearch {
         let here = try entries(of: directory)
         for suffix in Self.sidecarSuffixes {
             guard let entry = here.first(where: { $0.kind == .file && $0.name == name + suffix }),
-                  let file = try load(entry.path) else { continue }
+                let file = try load(entry.path)
+            else { continue }
             files.append(file)
             for e in file.entries where e.path == nil || TreePath.base(e.path!.trimmingPrefix("*")) == name {
                 matches.append(ChecksumSource(file: file.path, line: e.line, expected: e.digest))
@@ -72,7 +73,8 @@ public struct ChecksumSearch {
         }
 
         while true {
-            for entry in try entries(of: directory) where entry.kind == .file && Self.listNames.contains(entry.name.lowercased()) {
+            for entry in try entries(of: directory)
+            where entry.kind == .file && Self.listNames.contains(entry.name.lowercased()) {
                 guard let file = try load(entry.path) else { continue }
                 files.append(file)
                 let relative = directory.isEmpty ? artefact : String(artefact.dropFirst(directory.count + 1))

@@ -43,10 +43,12 @@ public struct StreamLimits: Sendable, Codable, Equatable {
     /// Most records in one PAX header, and most global (`g`) keys kept across the archive.
     public var maxPaxRecords: Int
 
-    public init(maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 256 << 10,
-                xzMemoryLimit: UInt64 = 256 << 20, zstdWindowLogMax: Int32 = 27,
-                maxTarEntries: Int = 250_000, maxTarNameBytes: Int = 4096, maxTarNameBytesTotal: Int = 32 << 20,
-                maxPaxHeaderBytes: Int = 1 << 20, maxPaxRecords: Int = 1000) {
+    public init(
+        maxDecompressedBytes: UInt64 = 8 << 30, bufferSize: Int = 256 << 10,
+        xzMemoryLimit: UInt64 = 256 << 20, zstdWindowLogMax: Int32 = 27,
+        maxTarEntries: Int = 250_000, maxTarNameBytes: Int = 4096, maxTarNameBytesTotal: Int = 32 << 20,
+        maxPaxHeaderBytes: Int = 1 << 20, maxPaxRecords: Int = 1000
+    ) {
         self.maxDecompressedBytes = maxDecompressedBytes
         self.bufferSize = bufferSize
         self.xzMemoryLimit = xzMemoryLimit
@@ -141,8 +143,10 @@ public final class DecompressingStream: ByteStream {
     private let zstdWindowLogMax: Int32
 
     /// Detects the format from the magic bytes unless `format` is given.
-    public init(_ source: any ByteStream, path: String, format: Compression? = nil,
-                limits: StreamLimits = .default) throws {
+    public init(
+        _ source: any ByteStream, path: String, format: Compression? = nil,
+        limits: StreamLimits = .default
+    ) throws {
         let peekable = PeekableStream(source)
         let detected = try format ?? Compression.detect(peekable.peek(6))
         self.format = detected
@@ -180,8 +184,11 @@ public final class DecompressingStream: ByteStream {
             zstd = d
             let rc = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, limits.zstdWindowLogMax)
             guard ZSTD_isError(rc) == 0 else {
-                throw VerificationError.corruptCompressed(path: path, format: "zstd",
-                                                          reason: "libzstd refused windowLogMax \(limits.zstdWindowLogMax): \(String(cString: ZSTD_getErrorName(rc)))")
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "zstd",
+                    reason:
+                        "libzstd refused windowLogMax \(limits.zstdWindowLogMax): \(String(cString: ZSTD_getErrorName(rc)))"
+                )
             }
         case .bzip2:
             throw VerificationError.unsupportedCompression(path: path, format: "bzip2")
@@ -189,8 +196,14 @@ public final class DecompressingStream: ByteStream {
     }
 
     deinit {
-        if let zlib { inflateEnd(zlib); zlib.deallocate() }
-        if let lzma { lzma_end(lzma); lzma.deallocate() }
+        if let zlib {
+            inflateEnd(zlib)
+            zlib.deallocate()
+        }
+        if let lzma {
+            lzma_end(lzma)
+            lzma.deallocate()
+        }
         if let zstd { ZSTD_freeDStream(zstd) }
         input.deallocate()
     }
@@ -252,7 +265,8 @@ public final class DecompressingStream: ByteStream {
             case Z_OK, Z_BUF_ERROR:
                 if out > 0 { return out }
                 if !hasInput {
-                    throw VerificationError.corruptCompressed(path: path, format: "gzip", reason: "unexpected end of data (truncated file)")
+                    throw VerificationError.corruptCompressed(
+                        path: path, format: "gzip", reason: "unexpected end of data (truncated file)")
                 }
             case Z_STREAM_END:
                 // Another member may follow (pigz, concatenated gzip files): reset and go on.
@@ -274,7 +288,8 @@ public final class DecompressingStream: ByteStream {
         guard input[inputStart] == 0 else { return false }
         while try fill() {
             guard UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]).allSatisfy({ $0 == 0 }) else {
-                throw VerificationError.corruptCompressed(path: path, format: "gzip", reason: "garbage after the last member")
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "gzip", reason: "garbage after the last member")
             }
             inputStart = inputEnd
         }
@@ -296,23 +311,27 @@ public final class DecompressingStream: ByteStream {
             case LZMA_OK:
                 if out > 0 { return out }
                 if !hasInput {
-                    throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "unexpected end of data (truncated file)")
+                    throw VerificationError.corruptCompressed(
+                        path: path, format: "xz", reason: "unexpected end of data (truncated file)")
                 }
             case LZMA_STREAM_END:
                 finished = true
                 return out
             case LZMA_BUF_ERROR:
                 if out > 0 { return out }
-                throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "unexpected end of data (truncated file)")
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "xz", reason: "unexpected end of data (truncated file)")
             case LZMA_MEMLIMIT_ERROR:
                 // lzma_memusage is what the refused header asked for.
-                throw VerificationError.memoryLimit(path: path, format: "xz", needed: lzma_memusage(s), limit: xzMemoryLimit)
+                throw VerificationError.memoryLimit(
+                    path: path, format: "xz", needed: lzma_memusage(s), limit: xzMemoryLimit)
             case LZMA_FORMAT_ERROR:
                 throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "not in the .xz format")
             case LZMA_DATA_ERROR:
                 throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "corrupt compressed data")
             default:
-                throw VerificationError.corruptCompressed(path: path, format: "xz", reason: "liblzma error \(rc.rawValue)")
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "xz", reason: "liblzma error \(rc.rawValue)")
             }
         }
     }
@@ -322,22 +341,28 @@ public final class DecompressingStream: ByteStream {
         while true {
             let hasInput = try fill()
             // 0 means every frame so far is complete and flushed.
-            if !hasInput && zstdLastResult == 0 { finished = true; return 0 }
+            if !hasInput && zstdLastResult == 0 {
+                finished = true
+                return 0
+            }
             var inb = ZSTD_inBuffer(src: input.baseAddress! + inputStart, size: inputEnd - inputStart, pos: 0)
             var outb = ZSTD_outBuffer(dst: buffer.baseAddress!, size: buffer.count, pos: 0)
             let rc = ZSTD_decompressStream(d, &outb, &inb)
             if ZSTD_isError(rc) != 0 {
                 if ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge {
-                    throw VerificationError.memoryLimit(path: path, format: "zstd", needed: nil,
-                                                        limit: UInt64(1) << UInt64(zstdWindowLogMax))
+                    throw VerificationError.memoryLimit(
+                        path: path, format: "zstd", needed: nil,
+                        limit: UInt64(1) << UInt64(zstdWindowLogMax))
                 }
-                throw VerificationError.corruptCompressed(path: path, format: "zstd", reason: String(cString: ZSTD_getErrorName(rc)))
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "zstd", reason: String(cString: ZSTD_getErrorName(rc)))
             }
             zstdLastResult = rc
             inputStart += inb.pos
             if outb.pos > 0 { return outb.pos }
             if !hasInput && rc != 0 {
-                throw VerificationError.corruptCompressed(path: path, format: "zstd", reason: "unexpected end of data (truncated file)")
+                throw VerificationError.corruptCompressed(
+                    path: path, format: "zstd", reason: "unexpected end of data (truncated file)")
             }
         }
     }

@@ -1,4 +1,3 @@
-
 /// A tar comparison as a finding reads it: one line per differing entry, the archive root left
 /// out (builders set its mode and owner as they like). Paths are cut to a readable length (a
 /// name may be 4 KiB) and unsafe entries say why, so a message stays small whatever the archives hold.

@@ -128,8 +128,10 @@ public struct Pin: Hashable, Codable, Sendable {
 
     /// URLs lose any `user:password@`: trackbot never sends credentials a Dockerfile carries,
     /// and never shows or stores them.
-    public init(kind: Kind, url: String?, file: String?, algorithm: String, expected: String?, variable: String?,
-                checksumList: String?, checksumListURL: String?, line: Int, sourceLine: Int) {
+    public init(
+        kind: Kind, url: String?, file: String?, algorithm: String, expected: String?, variable: String?,
+        checksumList: String?, checksumListURL: String?, line: Int, sourceLine: Int
+    ) {
         self.kind = kind
         self.url = url.map { Redaction.stripURLCredentials(inText: $0) }
         self.file = file

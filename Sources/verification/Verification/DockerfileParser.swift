@@ -11,8 +11,10 @@ extension Dockerfile {
         var parser = DockerfileParser(lines: lines, path: path)
         try parser.readDirectives()
         try parser.readInstructions()
-        return try DockerfileSemantics(path: path, escape: parser.escape, directives: parser.directives,
-                                       instructions: parser.instructions).build()
+        return try DockerfileSemantics(
+            path: path, escape: parser.escape, directives: parser.directives,
+            instructions: parser.instructions
+        ).build()
     }
 
     /// Parses a Dockerfile given as text.
@@ -50,11 +52,14 @@ struct DockerfileParser {
             let value = body[body.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             guard known.contains(key), !key.contains(" ") else { return }
             guard directives[key] == nil else {
-                throw .malformedDockerfile(path: path, line: index + 1, reason: "the parser directive \"\(key)\" is given twice")
+                throw .malformedDockerfile(
+                    path: path, line: index + 1, reason: "the parser directive \"\(key)\" is given twice")
             }
             if key == "escape" {
                 guard value == "\\" || value == "`" else {
-                    throw .malformedDockerfile(path: path, line: index + 1, reason: "invalid escape character \"\(value)\" (it must be \\ or `)")
+                    throw .malformedDockerfile(
+                        path: path, line: index + 1,
+                        reason: "invalid escape character \"\(value)\" (it must be \\ or `)")
                 }
                 escape = Character(value)
             }
@@ -77,7 +82,10 @@ struct DockerfileParser {
 
     mutating func readInstructions() throws(VerificationError) {
         while index < lines.count {
-            if Self.isBlankOrComment(lines[index]) { index += 1; continue }
+            if Self.isBlankOrComment(lines[index]) {
+                index += 1
+                continue
+            }
             let start = index
             var logical = ""
             var rawLines: [String] = []
@@ -85,7 +93,10 @@ struct DockerfileParser {
                 let line = lines[index]
                 rawLines.append(line)
                 index += 1
-                guard let body = continuation(line) else { logical += line; break }
+                guard let body = continuation(line) else {
+                    logical += line
+                    break
+                }
                 logical += body
                 // Comment and empty lines inside a continuation are dropped.
                 while index < lines.count, Self.isBlankOrComment(lines[index]) {
@@ -98,7 +109,8 @@ struct DockerfileParser {
             let keywordText = trimmed.prefix { $0 != " " && $0 != "\t" }
             let keyword = keywordText.uppercased()
             guard keyword.allSatisfy({ $0.isLetter }) else {
-                throw .malformedDockerfile(path: path, line: start + 1, reason: "\"\(keywordText)\" is not a Dockerfile instruction")
+                throw .malformedDockerfile(
+                    path: path, line: start + 1, reason: "\"\(keywordText)\" is not a Dockerfile instruction")
             }
             var rest = Substring(trimmed.dropFirst(keywordText.count)).drop { $0 == " " || $0 == "\t" }
             var flags: [InstructionFlag] = []
@@ -107,8 +119,10 @@ struct DockerfileParser {
                     let token = rest.prefix { $0 != " " && $0 != "\t" }
                     let body = token.dropFirst(2)
                     if let eq = body.firstIndex(of: "=") {
-                        flags.append(InstructionFlag(name: String(body[..<eq]).lowercased(),
-                                                     value: Self.unquote(String(body[body.index(after: eq)...]))))
+                        flags.append(
+                            InstructionFlag(
+                                name: String(body[..<eq]).lowercased(),
+                                value: Self.unquote(String(body[body.index(after: eq)...]))))
                     } else {
                         flags.append(InstructionFlag(name: String(body).lowercased(), value: nil))
                     }
@@ -128,19 +142,27 @@ struct DockerfileParser {
                         rawLines.append(line)
                         index += 1
                         let candidate = marker.stripTabs ? String(line.drop { $0 == "\t" }) : line
-                        if candidate == marker.name { closed = true; break }
+                        if candidate == marker.name {
+                            closed = true
+                            break
+                        }
                         content.append(candidate)
                     }
                     guard closed else {
-                        throw .malformedDockerfile(path: path, line: start + 1, reason: "the heredoc <<\(marker.name) is never closed by a line \"\(marker.name)\"")
+                        throw .malformedDockerfile(
+                            path: path, line: start + 1,
+                            reason: "the heredoc <<\(marker.name) is never closed by a line \"\(marker.name)\"")
                     }
-                    heredocs.append(Heredoc(name: marker.name, content: content.map { $0 + "\n" }.joined(),
-                                            stripTabs: marker.stripTabs, quoted: marker.quoted))
+                    heredocs.append(
+                        Heredoc(
+                            name: marker.name, content: content.map { $0 + "\n" }.joined(),
+                            stripTabs: marker.stripTabs, quoted: marker.quoted))
                 }
             }
-            instructions.append(DockerfileInstruction(
-                keyword: keyword, flags: flags, arguments: arguments, json: json, heredocs: heredocs,
-                line: start + 1, endLine: index, raw: rawLines.joined(separator: "\n"), stage: nil))
+            instructions.append(
+                DockerfileInstruction(
+                    keyword: keyword, flags: flags, arguments: arguments, json: json, heredocs: heredocs,
+                    line: start + 1, endLine: index, raw: rawLines.joined(separator: "\n"), stage: nil))
         }
     }
 
@@ -149,7 +171,11 @@ struct DockerfileParser {
         return s
     }
 
-    struct Marker { var name: String; var stripTabs: Bool; var quoted: Bool }
+    struct Marker {
+        var name: String
+        var stripTabs: Bool
+        var quoted: Bool
+    }
 
     /// The `<<WORD`, `<<-WORD`, `<<"WORD"` markers outside quotes, in order.
     static func heredocMarkers(_ text: String) -> [Marker] {
@@ -164,17 +190,33 @@ struct DockerfileParser {
                 i += 1
                 continue
             }
-            if c == "\"" || c == "'" { quote = c; i += 1; continue }
+            if c == "\"" || c == "'" {
+                quote = c
+                i += 1
+                continue
+            }
             guard c == "<", i + 1 < chars.count, chars[i + 1] == "<",
-                  i == 0 || chars[i - 1] != "<" else { i += 1; continue }
+                i == 0 || chars[i - 1] != "<"
+            else {
+                i += 1
+                continue
+            }
             var j = i + 2
-            if j < chars.count && chars[j] == "<" { i = j + 1; continue }   // `<<<` here-string
+            if j < chars.count && chars[j] == "<" {
+                i = j + 1
+                continue
+            }  // `<<<` here-string
             let stripTabs = j < chars.count && chars[j] == "-"
             if stripTabs { j += 1 }
             var q: Character?
-            if j < chars.count, chars[j] == "\"" || chars[j] == "'" { q = chars[j]; j += 1 }
+            if j < chars.count, chars[j] == "\"" || chars[j] == "'" {
+                q = chars[j]
+                j += 1
+            }
             let nameStart = j
-            while j < chars.count, chars[j].isASCII, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "-" || chars[j] == "." { j += 1 }
+            while j < chars.count, chars[j].isASCII,
+                chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "-" || chars[j] == "."
+            { j += 1 }
             let name = String(chars[nameStart..<j])
             if let q, j < chars.count, chars[j] == q { j += 1 }
             if let first = name.first, first.isLetter || first == "_" {
@@ -243,7 +285,8 @@ struct DockerfileSemantics {
             switch ins.keyword {
             case "ARG" where current == nil:
                 for (name, value) in Self.assignments(ins.arguments, escape: escape, legacy: false) {
-                    globalArgs.updateValue(value.map { ShellWords.expand($0, escape: escape, lookupGlobal) }, forKey: name)
+                    globalArgs.updateValue(
+                        value.map { ShellWords.expand($0, escape: escape, lookupGlobal) }, forKey: name)
                 }
             case "FROM":
                 let words = ShellWords.split(ins.arguments, escape: escape)
@@ -252,14 +295,21 @@ struct DockerfileSemantics {
                 }
                 let base = ShellWords.expand(first, escape: escape, lookupGlobal)
                 var name: String?
-                if words.count >= 3, words[1].lowercased() == "as" { name = words[2].lowercased() }
-                else if words.count != 1 {
-                    throw .malformedDockerfile(path: path, line: ins.line, reason: "FROM takes an image and an optional \"AS name\", found \"\(ins.arguments)\"")
+                if words.count >= 3, words[1].lowercased() == "as" {
+                    name = words[2].lowercased()
+                } else if words.count != 1 {
+                    throw .malformedDockerfile(
+                        path: path, line: ins.line,
+                        reason: "FROM takes an image and an optional \"AS name\", found \"\(ins.arguments)\"")
                 }
                 let baseStage = stages.firstIndex { $0.name != nil && $0.name == base.lowercased() }
-                let platform = ins.flag("platform").flatMap { $0 }.map { ShellWords.expand($0, escape: escape, keepUnknown: true, lookupGlobal) }
-                stages.append(DockerfileStage(index: stages.count, name: name, base: base, baseStage: baseStage,
-                                              platform: platform, line: ins.line))
+                let platform = ins.flag("platform").flatMap { $0 }.map {
+                    ShellWords.expand($0, escape: escape, keepUnknown: true, lookupGlobal)
+                }
+                stages.append(
+                    DockerfileStage(
+                        index: stages.count, name: name, base: base, baseStage: baseStage,
+                        platform: platform, line: ins.line))
                 stageVars.append(baseStage.map { stageVars[$0] } ?? [:])
                 out[i].stage = stages.count - 1
                 if baseStage == nil { addExternal(base) }
@@ -274,21 +324,26 @@ struct DockerfileSemantics {
                         stageVars[s][name] = global
                     }
                     if let expanded, let algorithm = PinScanner.hashAlgorithm(of: expanded, named: name) {
-                        pins.append(Pin(kind: .variable, url: nil, file: nil, algorithm: algorithm, expected: expanded.lowercased(),
-                                        variable: name, checksumList: nil, checksumListURL: nil, line: ins.line,
-                                        sourceLine: PinScanner.lineContaining(expanded, in: ins)))
+                        pins.append(
+                            Pin(
+                                kind: .variable, url: nil, file: nil, algorithm: algorithm,
+                                expected: expanded.lowercased(),
+                                variable: name, checksumList: nil, checksumListURL: nil, line: ins.line,
+                                sourceLine: PinScanner.lineContaining(expanded, in: ins)))
                     }
                 }
             case "ADD", "COPY":
                 guard let s = current else {
-                    throw .malformedDockerfile(path: path, line: ins.line, reason: "\(ins.keyword) before the first FROM")
+                    throw .malformedDockerfile(
+                        path: path, line: ins.line, reason: "\(ins.keyword) before the first FROM")
                 }
                 let vars = stageVars[s]
                 let lookup = { (name: String) -> String? in vars[name] }
                 var words = ins.json ?? ShellWords.split(ins.arguments, escape: escape)
                 words = words.map { ShellWords.expand($0, escape: escape, lookup) }
                 guard words.count >= 2 else {
-                    throw .malformedDockerfile(path: path, line: ins.line, reason: "\(ins.keyword) needs at least a source and a destination")
+                    throw .malformedDockerfile(
+                        path: path, line: ins.line, reason: "\(ins.keyword) needs at least a source and a destination")
                 }
                 let destination = words.removeLast()
                 let sources = words.filter { !$0.hasPrefix("<<") }
@@ -307,17 +362,20 @@ struct DockerfileSemantics {
                             algorithm = String(checksum[..<colon])
                             expected = String(checksum[checksum.index(after: colon)...]).lowercased()
                         }
-                        pins.append(Pin(kind: checksum == nil ? .addUnpinned : .addChecksum, url: source, file: nil,
-                                        algorithm: algorithm, expected: expected, variable: nil, checksumList: nil,
-                                        checksumListURL: nil, line: ins.line,
-                                        sourceLine: PinScanner.lineContaining(checksum ?? source, in: ins)))
+                        pins.append(
+                            Pin(
+                                kind: checksum == nil ? .addUnpinned : .addChecksum, url: source, file: nil,
+                                algorithm: algorithm, expected: expected, variable: nil, checksumList: nil,
+                                checksumListURL: nil, line: ins.line,
+                                sourceLine: PinScanner.lineContaining(checksum ?? source, in: ins)))
                         continue
                     }
                     let cleaned = TreePath.resolve(source) ?? source
-                    contextSources.append(ContextSource(
-                        keyword: ins.keyword, path: cleaned, written: source, destination: destination,
-                        isPattern: source.contains { $0 == "*" || $0 == "?" || $0 == "[" },
-                        line: ins.line, stage: s, checksum: checksum))
+                    contextSources.append(
+                        ContextSource(
+                            keyword: ins.keyword, path: cleaned, written: source, destination: destination,
+                            isPattern: source.contains { $0 == "*" || $0 == "?" || $0 == "[" },
+                            line: ins.line, stage: s, checksum: checksum))
                 }
             case "RUN":
                 guard let s = current else {
@@ -326,17 +384,21 @@ struct DockerfileSemantics {
                 pins += PinScanner(instruction: ins, escape: escape, variables: stageVars[s]).scan()
             default:
                 if current == nil && ins.keyword != "ARG" {
-                    throw .malformedDockerfile(path: path, line: ins.line, reason: "\(ins.keyword) before the first FROM (only ARG may come first)")
+                    throw .malformedDockerfile(
+                        path: path, line: ins.line,
+                        reason: "\(ins.keyword) before the first FROM (only ARG may come first)")
                 }
             }
         }
         guard var last = stages.last else {
-            throw .malformedDockerfile(path: path, line: max(1, instructions.last?.line ?? 1), reason: "no FROM instruction")
+            throw .malformedDockerfile(
+                path: path, line: max(1, instructions.last?.line ?? 1), reason: "no FROM instruction")
         }
         while let parentStage = last.baseStage { last = stages[parentStage] }
-        return Dockerfile(directives: directives, escape: String(escape), instructions: out,
-                          globalArgs: globalArgs, stages: stages, parent: last.base,
-                          externalImages: external, contextSources: contextSources,
-                          pins: pins.sorted { ($0.line, $0.sourceLine) < ($1.line, $1.sourceLine) })
+        return Dockerfile(
+            directives: directives, escape: String(escape), instructions: out,
+            globalArgs: globalArgs, stages: stages, parent: last.base,
+            externalImages: external, contextSources: contextSources,
+            pins: pins.sorted { ($0.line, $0.sourceLine) < ($1.line, $1.sourceLine) })
     }
 }

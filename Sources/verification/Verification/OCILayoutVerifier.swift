@@ -51,25 +51,30 @@ public struct OCILayoutVerifier {
 
     /// Verifies the layout in `directory`, starting from `file` (`index.json`, or a descriptor file).
     public func verify(directory: String, file: String = "index.json") throws -> LayoutVerification {
-        var result = LayoutVerification(directory: directory, file: file, imageLayoutVersion: nil, manifest: nil,
-                                        config: nil, layers: [], platform: nil, findings: [])
+        var result = LayoutVerification(
+            directory: directory, file: file, imageLayoutVersion: nil, manifest: nil,
+            config: nil, layers: [], platform: nil, findings: [])
         func invalid(_ message: String, expected: String? = nil, actual: String? = nil) {
-            result.findings.append(Finding(kind: .layoutInvalid, severity: .alert, message: message,
-                                           expected: expected, actual: actual))
+            result.findings.append(
+                Finding(
+                    kind: .layoutInvalid, severity: .alert, message: message,
+                    expected: expected, actual: actual))
         }
         let layoutPath = TreePath.join(directory, "oci-layout")
         if let bytes = try tree.read(layoutPath) {
             if let layout = try? JSONDecoder().decode(OCILayoutFile.self, from: Data(bytes)) {
                 result.imageLayoutVersion = layout.imageLayoutVersion
                 if layout.imageLayoutVersion != "1.0.0" {
-                    invalid("\(layoutPath) says imageLayoutVersion \(layout.imageLayoutVersion); only 1.0.0 is defined",
-                            expected: "1.0.0", actual: layout.imageLayoutVersion)
+                    invalid(
+                        "\(layoutPath) says imageLayoutVersion \(layout.imageLayoutVersion); only 1.0.0 is defined",
+                        expected: "1.0.0", actual: layout.imageLayoutVersion)
                 }
             } else {
                 invalid("\(layoutPath) is not {\"imageLayoutVersion\": \"1.0.0\"}")
             }
         } else {
-            invalid("\(layoutPath) is missing: \(directory.isEmpty ? "the root" : directory) is not an OCI image layout")
+            invalid(
+                "\(layoutPath) is missing: \(directory.isEmpty ? "the root" : directory) is not an OCI image layout")
         }
 
         let entryPath = TreePath.join(directory, file)
@@ -85,11 +90,13 @@ public struct OCILayoutVerifier {
         if object["manifests"] != nil {
             guard let index = decode(ImageIndex.self, entryBytes, entryPath, invalid) else { return result }
             if let mt = index.mediaType, !MediaType.indexes.contains(mt) {
-                invalid("\(entryPath) has media type \(mt), not an image index", expected: MediaType.ociIndex, actual: mt)
+                invalid(
+                    "\(entryPath) has media type \(mt), not an image index", expected: MediaType.ociIndex, actual: mt)
             }
             guard index.manifests.count == 1 else {
-                invalid("\(entryPath) lists \(index.manifests.count) manifests; an oci-import layout must hold exactly one",
-                        expected: "1", actual: String(index.manifests.count))
+                invalid(
+                    "\(entryPath) lists \(index.manifests.count) manifests; an oci-import layout must hold exactly one",
+                    expected: "1", actual: String(index.manifests.count))
                 return result
             }
             manifestDescriptor = index.manifests[0]
@@ -100,24 +107,29 @@ public struct OCILayoutVerifier {
         result.manifest = manifestDescriptor
         result.platform = manifestDescriptor.platform?.platform
         guard MediaType.manifests.contains(manifestDescriptor.mediaType) else {
-            invalid("\(entryPath) points at media type \(manifestDescriptor.mediaType), not an image manifest",
-                    expected: MediaType.ociManifest, actual: manifestDescriptor.mediaType)
+            invalid(
+                "\(entryPath) points at media type \(manifestDescriptor.mediaType), not an image manifest",
+                expected: MediaType.ociManifest, actual: manifestDescriptor.mediaType)
             return result
         }
 
         guard let manifestBytes = try document(manifestDescriptor, directory, "manifest", invalid),
-              let manifest = decode(ImageManifest.self, manifestBytes, blobPath(directory, manifestDescriptor.digest), invalid) else {
+            let manifest = decode(
+                ImageManifest.self, manifestBytes, blobPath(directory, manifestDescriptor.digest), invalid)
+        else {
             return result
         }
         if let mt = manifest.mediaType, mt != manifestDescriptor.mediaType {
-            invalid("manifest \(manifestDescriptor.digest) says media type \(mt) but its descriptor says \(manifestDescriptor.mediaType)",
-                    expected: manifestDescriptor.mediaType, actual: mt)
+            invalid(
+                "manifest \(manifestDescriptor.digest) says media type \(mt) but its descriptor says \(manifestDescriptor.mediaType)",
+                expected: manifestDescriptor.mediaType, actual: mt)
         }
         result.config = manifest.config
         var config: ImageConfig?
         if !MediaType.configs.contains(manifest.config.mediaType) {
-            invalid("config \(manifest.config.digest) has media type \(manifest.config.mediaType), not an image config",
-                    expected: MediaType.ociConfig, actual: manifest.config.mediaType)
+            invalid(
+                "config \(manifest.config.digest) has media type \(manifest.config.mediaType), not an image config",
+                expected: MediaType.ociConfig, actual: manifest.config.mediaType)
         } else if let bytes = try document(manifest.config, directory, "config", invalid) {
             config = decode(ImageConfig.self, bytes, blobPath(directory, manifest.config.digest), invalid)
         }
@@ -126,11 +138,13 @@ public struct OCILayoutVerifier {
         }
 
         for (i, layer) in manifest.layers.enumerated() {
-            var lv = LayerVerification(descriptor: layer, compression: .none, diffID: nil, uncompressedSize: nil, listing: nil, scan: nil)
+            var lv = LayerVerification(
+                descriptor: layer, compression: .none, diffID: nil, uncompressedSize: nil, listing: nil, scan: nil)
             defer { result.layers.append(lv) }
             guard let compression = MediaType.layers[layer.mediaType] else {
-                invalid("layer \(i) (\(layer.digest)) has media type \(layer.mediaType), which is not an image layer type",
-                        actual: layer.mediaType)
+                invalid(
+                    "layer \(i) (\(layer.digest)) has media type \(layer.mediaType), which is not an image layer type",
+                    actual: layer.mediaType)
                 continue
             }
             lv.compression = compression
@@ -157,13 +171,15 @@ public struct OCILayoutVerifier {
                     if listLayers { lv.listing = TarListing(entries: entries) }
                 } catch VerificationError.malformedTar(_, let offset, let reason) {
                     // The uncompressed bytes are still hashed below, so the diff_id is still checked.
-                    invalid("layer \(i) (\(path)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)")
+                    invalid(
+                        "layer \(i) (\(path)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
+                    )
                 } catch let error as VerificationError where Self.isTarCap(error) {
                     invalid("layer \(i) (\(path)) could not be listed: \(error.description)")
                 }
                 entries = []
                 try hashed.drain(bufferSize: limits.bufferSize)
-                try file.drain(bufferSize: 64 << 10)   // trailing bytes still count for size and digest
+                try file.drain(bufferSize: 64 << 10)  // trailing bytes still count for size and digest
                 lv.diffID = hashed.finalize()
                 lv.uncompressedSize = hashed.count
                 checkBlob(path, layer, size: file.count, digest: file.finalize(), invalid)
@@ -174,15 +190,17 @@ public struct OCILayoutVerifier {
             if let config {
                 if i < config.diffIDs.count {
                     if config.diffIDs[i] != lv.diffID {
-                        invalid("layer \(i) (\(layer.digest)) uncompresses to \(lv.diffID!) but the config's rootfs.diff_ids[\(i)] says \(config.diffIDs[i])",
-                                expected: config.diffIDs[i].description, actual: lv.diffID?.description)
+                        invalid(
+                            "layer \(i) (\(layer.digest)) uncompresses to \(lv.diffID!) but the config's rootfs.diff_ids[\(i)] says \(config.diffIDs[i])",
+                            expected: config.diffIDs[i].description, actual: lv.diffID?.description)
                     }
                 }
             }
         }
         if let config, config.diffIDs.count != manifest.layers.count {
-            invalid("the config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers",
-                    expected: String(manifest.layers.count), actual: String(config.diffIDs.count))
+            invalid(
+                "the config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers",
+                expected: String(manifest.layers.count), actual: String(config.diffIDs.count))
         }
         return result
     }
@@ -196,21 +214,29 @@ public struct OCILayoutVerifier {
         TreePath.join(directory, "blobs/\(digest.algorithm.rawValue)/\(digest.hex)")
     }
 
-    private func checkBlob(_ path: String, _ d: Descriptor, size: UInt64, digest: Digest, _ invalid: (String, String?, String?) -> Void) {
+    private func checkBlob(
+        _ path: String, _ d: Descriptor, size: UInt64, digest: Digest, _ invalid: (String, String?, String?) -> Void
+    ) {
         if Int64(size) != d.size {
             invalid("\(path) is \(size) bytes but its descriptor says \(d.size)", String(d.size), String(size))
         }
         if digest != d.digest {
-            invalid("\(path) hashes to \(digest), not the digest its name and descriptor say", d.digest.description, digest.description)
+            invalid(
+                "\(path) hashes to \(digest), not the digest its name and descriptor say", d.digest.description,
+                digest.description)
         }
     }
 
     /// Reads and checks a small JSON blob (manifest, config).
-    private func document(_ d: Descriptor, _ directory: String, _ role: String,
-                          _ invalid: (String, String?, String?) -> Void) throws -> [UInt8]? {
+    private func document(
+        _ d: Descriptor, _ directory: String, _ role: String,
+        _ invalid: (String, String?, String?) -> Void
+    ) throws -> [UInt8]? {
         let path = blobPath(directory, d.digest)
         guard d.size <= Self.maxDocumentSize else {
-            invalid("\(role) \(path) claims \(d.size) bytes, more than the \(Self.maxDocumentSize) a \(role) may have", nil, String(d.size))
+            invalid(
+                "\(role) \(path) claims \(d.size) bytes, more than the \(Self.maxDocumentSize) a \(role) may have", nil,
+                String(d.size))
             return nil
         }
         guard try tree.kind(of: path) == .file, let bytes = try tree.read(path) else {
@@ -222,8 +248,10 @@ public struct OCILayoutVerifier {
         return bytes
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], _ path: String,
-                                      _ invalid: (String, String?, String?) -> Void) -> T? {
+    private func decode<T: Decodable>(
+        _ type: T.Type, _ bytes: [UInt8], _ path: String,
+        _ invalid: (String, String?, String?) -> Void
+    ) -> T? {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
@@ -235,8 +263,10 @@ public struct OCILayoutVerifier {
     static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let ctx):
-            return "missing \"\(key.stringValue)\"" + (ctx.codingPath.isEmpty ? "" : " in \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
+            return "missing \"\(key.stringValue)\""
+                + (ctx.codingPath.isEmpty ? "" : " in \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
+            DecodingError.dataCorrupted(let ctx):
             return "\(ctx.codingPath.map(\.stringValue).joined(separator: ".")): \(ctx.debugDescription)"
         default:
             return "\(error)"

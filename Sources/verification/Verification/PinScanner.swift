@@ -12,10 +12,14 @@ struct PinScanner {
 
     // `echo "<hash or $VAR>  [*]<file>" | sha256sum -c`
     private static let echoCheck = try! NSRegularExpression(
-        pattern: #"echo\s+(?:-n\s+)?["']?([^"'\s]+)\s+\*?([^"'\s|]+)["']?\s*\|\s*(sha256sum|sha512sum)\s+(?:--\w+\s+)*(?:-c|--check)\b"#)
+        pattern:
+            #"echo\s+(?:-n\s+)?["']?([^"'\s]+)\s+\*?([^"'\s|]+)["']?\s*\|\s*(sha256sum|sha512sum)\s+(?:--\w+\s+)*(?:-c|--check)\b"#
+    )
     // `grep " <file>$" SHASUMS256.txt | sha256sum -c -`
     private static let listCheck = try! NSRegularExpression(
-        pattern: #"grep\s+(?:-\w+\s+)*["']\s*\*?([^"'\s]+?)\\?\$?["']\s+([^\s|]+)\s*\|\s*(sha256sum|sha512sum)\s+(?:--\w+\s+)*(?:-c|--check)\b"#)
+        pattern:
+            #"grep\s+(?:-\w+\s+)*["']\s*\*?([^"'\s]+?)\\?\$?["']\s+([^\s|]+)\s*\|\s*(sha256sum|sha512sum)\s+(?:--\w+\s+)*(?:-c|--check)\b"#
+    )
     // `NAME="value"`, `NAME='value'`, `NAME=value`
     private static let assignment = try! NSRegularExpression(
         pattern: #"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s"';&|)]*))"#)
@@ -58,11 +62,16 @@ struct PinScanner {
         }
     }
 
-    struct Assignment { var name: String; var value: String; var location: Int }
+    struct Assignment {
+        var name: String
+        var value: String
+        var location: Int
+    }
 
     func scan() -> [Pin] {
-        let text = ([instruction.json?.joined(separator: " ") ?? instruction.arguments]
-                    + instruction.heredocs.map(\.content)).joined(separator: "\n")
+        let text =
+            ([instruction.json?.joined(separator: " ") ?? instruction.arguments]
+            + instruction.heredocs.map(\.content)).joined(separator: "\n")
         let ns = text as NSString
         // Values assigned inside this RUN: used for substitution only when unambiguous.
         var assignments: [Assignment] = []
@@ -72,10 +81,13 @@ struct PinScanner {
                 return r.location == NSNotFound ? nil : ns.substring(with: r)
             }
             guard let name = group(1) else { continue }
-            assignments.append(Assignment(name: name, value: group(2) ?? group(3) ?? group(4) ?? "", location: m.range.location))
+            assignments.append(
+                Assignment(name: name, value: group(2) ?? group(3) ?? group(4) ?? "", location: m.range.location))
         }
         var local: [String: [String]] = [:]
-        for a in assignments where !(local[a.name]?.contains(a.value) ?? false) { local[a.name, default: []].append(a.value) }
+        for a in assignments where !(local[a.name]?.contains(a.value) ?? false) {
+            local[a.name, default: []].append(a.value)
+        }
         let variables = self.variables
         let escape = self.escape
         func lookup(_ scope: [Assignment], depth: Int = 0) -> (String) -> String? {
@@ -84,7 +96,8 @@ struct PinScanner {
                 // expanded in the same scope, a few levels deep at most.
                 func resolve(_ v: String) -> String? {
                     guard v.contains("$") else { return v }
-                    return depth < 4 ? ShellWords.expand(v, escape: escape, keepUnknown: true, lookup(scope, depth: depth + 1)) : nil
+                    return depth < 4
+                        ? ShellWords.expand(v, escape: escape, keepUnknown: true, lookup(scope, depth: depth + 1)) : nil
                 }
                 let here = scope.filter { $0.name == name }.map(\.value)
                 if let v = here.last, Set(here).count == 1 { return resolve(v) }
@@ -98,7 +111,8 @@ struct PinScanner {
             let before = NSRange(location: 0, length: location)
             let semi = ns.range(of: ";;", options: .backwards, range: before)
             let kase = ns.range(of: "case ", options: .backwards, range: before)
-            let start = max(semi.location == NSNotFound ? -1 : semi.location, kase.location == NSNotFound ? -1 : kase.location)
+            let start = max(
+                semi.location == NSNotFound ? -1 : semi.location, kase.location == NSNotFound ? -1 : kase.location)
             guard start >= 0 else { return [] }
             let after = ns.range(of: ";;", range: NSRange(location: location, length: ns.length - location))
             let end = after.location == NSNotFound ? ns.length : after.location
@@ -109,8 +123,11 @@ struct PinScanner {
         func url(for file: String, _ lookup: @escaping (String) -> String?) -> String? {
             let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
             let name = TreePath.base(expand(file))
-            let candidates = downloads.filter { Self.isURL(expand($0.url).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))) }
-            let hit = candidates.first { $0.output.map { TreePath.base(expand($0)) } == name }
+            let candidates = downloads.filter {
+                Self.isURL(expand($0.url).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
+            }
+            let hit =
+                candidates.first { $0.output.map { TreePath.base(expand($0)) } == name }
                 ?? candidates.first { TreePath.base(expand($0.url)) == name }
             return hit.map { expand($0.url) }
         }
@@ -127,42 +144,53 @@ struct PinScanner {
                 let sets = assignments.filter { $0.name == name }
                 for a in sets where Self.hex(a.value) != nil {
                     let scoped = lookup(branch(around: a.location))
-                    pins.append(Pin(kind: .variable, url: url(for: file, scoped),
-                                    file: ShellWords.expand(file, escape: escape, keepUnknown: true, scoped),
-                                    algorithm: Self.algorithm(of: a.value) ?? algorithm,
-                                    expected: Self.hex(a.value), variable: name, checksumList: nil, checksumListURL: nil,
-                                    line: instruction.line, sourceLine: Self.lineContaining(a.value, in: instruction)))
+                    pins.append(
+                        Pin(
+                            kind: .variable, url: url(for: file, scoped),
+                            file: ShellWords.expand(file, escape: escape, keepUnknown: true, scoped),
+                            algorithm: Self.algorithm(of: a.value) ?? algorithm,
+                            expected: Self.hex(a.value), variable: name, checksumList: nil, checksumListURL: nil,
+                            line: instruction.line, sourceLine: Self.lineContaining(a.value, in: instruction)))
                 }
                 if sets.isEmpty {
-                    pins.append(Pin(kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
-                                    expected: variables[name].flatMap(Self.hex), variable: name, checksumList: nil,
-                                    checksumListURL: nil, line: instruction.line,
-                                    sourceLine: Self.lineContaining(tool, in: instruction)))
+                    pins.append(
+                        Pin(
+                            kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
+                            expected: variables[name].flatMap(Self.hex), variable: name, checksumList: nil,
+                            checksumListURL: nil, line: instruction.line,
+                            sourceLine: Self.lineContaining(tool, in: instruction)))
                 }
             } else {
-                pins.append(Pin(kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
-                                expected: Self.hex(hash), variable: nil, checksumList: nil, checksumListURL: nil,
-                                line: instruction.line, sourceLine: Self.lineContaining(hash, in: instruction)))
+                pins.append(
+                    Pin(
+                        kind: .inlineCheck, url: url(for: file, global), file: expand(file), algorithm: algorithm,
+                        expected: Self.hex(hash), variable: nil, checksumList: nil, checksumListURL: nil,
+                        line: instruction.line, sourceLine: Self.lineContaining(hash, in: instruction)))
             }
         }
         // Hash variables set here but checked some other way still pin something.
         for a in assignments where !checkedVariables.contains(a.name) {
             guard let algorithm = Self.hashAlgorithm(of: a.value, named: a.name) else { continue }
-            pins.append(Pin(kind: .variable, url: nil, file: nil, algorithm: algorithm, expected: a.value.lowercased(),
-                            variable: a.name, checksumList: nil, checksumListURL: nil, line: instruction.line,
-                            sourceLine: Self.lineContaining(a.value, in: instruction)))
+            pins.append(
+                Pin(
+                    kind: .variable, url: nil, file: nil, algorithm: algorithm, expected: a.value.lowercased(),
+                    variable: a.name, checksumList: nil, checksumListURL: nil, line: instruction.line,
+                    sourceLine: Self.lineContaining(a.value, in: instruction)))
         }
         for g in Self.groups(Self.listCheck, in: text) {
             guard let file = g[1], let list = g[2], let tool = g[3] else { continue }
             let listName = TreePath.base(expand(list))
             let listURL = downloads.first {
                 let base = TreePath.base(expand($0.url))
-                return base == listName || base == listName + ".asc" || $0.output.map { TreePath.base(expand($0)) } == listName
+                return base == listName || base == listName + ".asc"
+                    || $0.output.map { TreePath.base(expand($0)) } == listName
             }.map { expand($0.url) }
-            pins.append(Pin(kind: .checksumList, url: url(for: file, global), file: expand(file),
-                            algorithm: tool == "sha512sum" ? "sha512" : "sha256", expected: nil, variable: nil,
-                            checksumList: listName, checksumListURL: listURL, line: instruction.line,
-                            sourceLine: Self.lineContaining(list + " |", in: instruction)))
+            pins.append(
+                Pin(
+                    kind: .checksumList, url: url(for: file, global), file: expand(file),
+                    algorithm: tool == "sha512sum" ? "sha512" : "sha256", expected: nil, variable: nil,
+                    checksumList: listName, checksumListURL: listURL, line: instruction.line,
+                    sourceLine: Self.lineContaining(list + " |", in: instruction)))
         }
         return pins
     }
@@ -176,7 +204,10 @@ struct PinScanner {
         return value.lowercased()
     }
 
-    struct Download { var url: String; var output: String? }
+    struct Download {
+        var url: String
+        var output: String?
+    }
 
     /// curl/wget URLs with the file name they are saved as (`-o`, `-O`, or the URL's last part).
     private func downloads(in text: String) -> [Download] {
@@ -193,10 +224,19 @@ struct PinScanner {
             var i = toolIndex + 1
             while i < words.count {
                 let w = words[i]
-                if tool == "curl" && (w == "-o" || w == "--output" || (w.hasPrefix("-") && !w.hasPrefix("--") && w.hasSuffix("o") && w.count > 2)) {
-                    if i + 1 < words.count { output = words[i + 1]; i += 1 }
+                if tool == "curl"
+                    && (w == "-o" || w == "--output"
+                        || (w.hasPrefix("-") && !w.hasPrefix("--") && w.hasSuffix("o") && w.count > 2))
+                {
+                    if i + 1 < words.count {
+                        output = words[i + 1]
+                        i += 1
+                    }
                 } else if tool == "wget" && (w == "-O" || w == "--output-document") {
-                    if i + 1 < words.count { output = words[i + 1]; i += 1 }
+                    if i + 1 < words.count {
+                        output = words[i + 1]
+                        i += 1
+                    }
                 } else if tool == "wget" && w.hasPrefix("--output-document=") {
                     output = String(w.dropFirst("--output-document=".count))
                 } else if tool == "wget" && w.hasPrefix("-O") && w.count > 2 {

@@ -1,11 +1,15 @@
+import Foundation
+
 /// The small part of Dockerfile word processing trackbot needs: variable substitution
 /// (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`)
 /// and splitting arguments into words with quotes removed.
 enum ShellWords {
     /// Substitutes variables; an unknown variable becomes empty, or stays as written when
     /// `keepUnknown` (a RUN line, where the shell may know it).
-    static func expand(_ text: String, escape: Character, keepUnknown: Bool = false,
-                       _ lookup: (String) -> String?) -> String {
+    static func expand(
+        _ text: String, escape: Character, keepUnknown: Bool = false,
+        _ lookup: (String) -> String?
+    ) -> String {
         let chars = Array(text)
         var out = ""
         var i = 0
@@ -30,12 +34,15 @@ enum ShellWords {
                     continue
                 }
                 let inner = String(chars[(i + 2)..<close])
-                out += expandBraced(inner, written: String(chars[i...close]), escape: escape,
-                                    keepUnknown: keepUnknown, lookup)
+                out += expandBraced(
+                    inner, written: String(chars[i...close]), escape: escape,
+                    keepUnknown: keepUnknown, lookup)
                 i = close + 1
             } else if chars[i + 1] == "_" || chars[i + 1].isLetter {
                 var j = i + 1
-                while j < chars.count, chars[j] == "_" || chars[j].isLetter || chars[j].isNumber, chars[j].isASCII { j += 1 }
+                while j < chars.count, chars[j] == "_" || chars[j].isLetter || chars[j].isNumber, chars[j].isASCII {
+                    j += 1
+                }
                 let name = String(chars[(i + 1)..<j])
                 if let value = lookup(name) { out += value } else if keepUnknown { out += "$" + name }
                 i = j
@@ -52,14 +59,19 @@ enum ShellWords {
         var j = open
         while j < chars.count {
             if chars[j] == "{" { depth += 1 }
-            if chars[j] == "}" { depth -= 1; if depth == 0 { return j } }
+            if chars[j] == "}" {
+                depth -= 1
+                if depth == 0 { return j }
+            }
             j += 1
         }
         return nil
     }
 
-    private static func expandBraced(_ inner: String, written: String, escape: Character, keepUnknown: Bool,
-                                     _ lookup: (String) -> String?) -> String {
+    private static func expandBraced(
+        _ inner: String, written: String, escape: Character, keepUnknown: Bool,
+        _ lookup: (String) -> String?
+    ) -> String {
         let name = String(inner.prefix { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
         let rest = inner.dropFirst(name.count)
         let value = lookup(name)
@@ -83,15 +95,23 @@ enum ShellWords {
         var chars = text.makeIterator()
         while let c = chars.next() {
             if let q = quote {
-                if c == q { quote = nil } else if c == escape && q == "\"", let n = chars.next() {
+                if c == q {
+                    quote = nil
+                } else if c == escape && q == "\"", let n = chars.next() {
                     if n != "\"" && n != escape { current.append(c) }
                     current.append(n)
-                } else { current.append(c) }
+                } else {
+                    current.append(c)
+                }
             } else if c == "\"" || c == "'" {
                 quote = c
                 inWord = true
             } else if c == " " || c == "\t" || c == "\n" {
-                if inWord { words.append(current); current = ""; inWord = false }
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
             } else if c == escape, let n = chars.next() {
                 current.append(n)
                 inWord = true
@@ -108,11 +128,10 @@ enum ShellWords {
     static func jsonArray(_ text: String) -> [String]? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("["), trimmed.hasSuffix("]"),
-              let data = trimmed.data(using: .utf8),
-              let value = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+            let data = trimmed.data(using: .utf8),
+            let value = try? JSONSerialization.jsonObject(with: data) as? [Any]
+        else { return nil }
         let strings = value.compactMap { $0 as? String }
         return strings.count == value.count ? strings : nil
     }
 }
-
-import Foundation

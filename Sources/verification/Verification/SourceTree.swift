@@ -1,5 +1,6 @@
 import Foundation
 import TrackbotCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,8 +171,10 @@ public struct LocalSourceTree: SourceTree, Sendable {
             case S_IFLNK: kind = .symlink
             default: kind = .other
             }
-            entries.append(TreeEntry(name: name, path: TreePath.join(prefix, name), kind: kind,
-                                     size: kind == .file ? UInt64(st.st_size) : nil))
+            entries.append(
+                TreeEntry(
+                    name: name, path: TreePath.join(prefix, name), kind: kind,
+                    size: kind == .file ? UInt64(st.st_size) : nil))
         }
         return entries.sorted { $0.name < $1.name }
     }
@@ -201,8 +204,9 @@ public final class FileStream: ByteStream {
         fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw code == ENOENT ? .notFound(path: path, in: "the local filesystem")
-                                 : .io(path: path, reason: String(cString: strerror(code)))
+            throw code == ENOENT
+                ? .notFound(path: path, in: "the local filesystem")
+                : .io(path: path, reason: String(cString: strerror(code)))
         }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {

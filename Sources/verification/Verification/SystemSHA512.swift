@@ -1,5 +1,6 @@
 import Foundation
 import TrackbotCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,8 @@ final class SystemSHA512 {
         typealias MD = @convention(c) () -> OpaquePointer?
         typealias Init = @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Int32
         typealias Update = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32
-        typealias Final = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?) -> Int32
+        typealias Final =
+            @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?) -> Int32
         let new: New, free: Free, sha512: MD, initialize: Init, update: Update, final: Final
     }
 
@@ -26,11 +28,12 @@ final class SystemSHA512 {
             dlsym(handle, name).map { unsafeBitCast($0, to: T.self) }
         }
         guard let new = symbol("EVP_MD_CTX_new", API.New.self),
-              let free = symbol("EVP_MD_CTX_free", API.Free.self),
-              let sha512 = symbol("EVP_sha512", API.MD.self),
-              let initialize = symbol("EVP_DigestInit_ex", API.Init.self),
-              let update = symbol("EVP_DigestUpdate", API.Update.self),
-              let final = symbol("EVP_DigestFinal_ex", API.Final.self) else { return nil }
+            let free = symbol("EVP_MD_CTX_free", API.Free.self),
+            let sha512 = symbol("EVP_sha512", API.MD.self),
+            let initialize = symbol("EVP_DigestInit_ex", API.Init.self),
+            let update = symbol("EVP_DigestUpdate", API.Update.self),
+            let final = symbol("EVP_DigestFinal_ex", API.Final.self)
+        else { return nil }
         return API(new: new, free: free, sha512: sha512, initialize: initialize, update: update, final: final)
     }()
 
@@ -72,7 +75,11 @@ enum ArtefactHash {
     case system(SystemSHA512)
 
     init(_ algorithm: Digest.Algorithm) {
-        if algorithm == .sha512, let system = SystemSHA512() { self = .system(system) } else { self = .portable(StreamingHasher(algorithm)) }
+        if algorithm == .sha512, let system = SystemSHA512() {
+            self = .system(system)
+        } else {
+            self = .portable(StreamingHasher(algorithm))
+        }
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {

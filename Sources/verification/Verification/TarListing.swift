@@ -94,7 +94,10 @@ public struct TarListing: Hashable, Codable, Sendable {
         var result = TarComparison(added: [], removed: [], changed: [])
         for path in new.keys.sorted() {
             let n = new[path]!
-            guard let o = old[path] else { result.added.append(n); continue }
+            guard let o = old[path] else {
+                result.added.append(n)
+                continue
+            }
             let fields = TarField.allCases.filter { !ignoring.contains($0) && $0.value(of: o) != $0.value(of: n) }
             if !fields.isEmpty { result.changed.append(TarChange(path: path, fields: fields, old: o, new: n)) }
         }

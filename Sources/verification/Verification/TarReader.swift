@@ -36,7 +36,9 @@ public final class TarReader {
     deinit { buffer.deallocate() }
 
     /// Lists a whole archive (compressed or not) from a stream.
-    public static func list(_ stream: any ByteStream, path: String, limits: StreamLimits = .default) throws -> TarListing {
+    public static func list(_ stream: any ByteStream, path: String, limits: StreamLimits = .default) throws
+        -> TarListing
+    {
         let plain = try DecompressingStream(stream, path: path, limits: limits)
         let reader = TarReader(plain, path: path, limits: limits)
         var entries: [TarEntry] = []
@@ -118,7 +120,7 @@ public final class TarReader {
         var longLink: String?
         while true {
             guard try need(512) else {
-                if end == pos { return nil }   // no end-of-archive blocks: tolerated, like GNU tar
+                if end == pos { return nil }  // no end-of-archive blocks: tolerated, like GNU tar
                 throw fail("the archive ends inside a header")
             }
             let h = UnsafeRawBufferPointer(rebasing: buffer[pos..<(pos + 512)])
@@ -137,17 +139,20 @@ public final class TarReader {
                 let prefix = Self.field(h, 345, 155)
                 if !prefix.isEmpty { name = prefix + "/" + name }
             }
-            var header = TarEntry(path: name, kind: .file, mode: UInt32(truncatingIfNeeded: try number(h, 100, 8, "mode")) & 0o7777,
-                                  uid: Int(try number(h, 108, 8, "uid")), gid: Int(try number(h, 116, 8, "gid")),
-                                  uname: Self.nonEmpty(Self.field(h, 265, 32)), gname: Self.nonEmpty(Self.field(h, 297, 32)),
-                                  size: 0, sha256: nil, linkTarget: Self.nonEmpty(Self.field(h, 157, 100)),
-                                  devMajor: nil, devMinor: nil, unsafe: nil)
+            var header = TarEntry(
+                path: name, kind: .file, mode: UInt32(truncatingIfNeeded: try number(h, 100, 8, "mode")) & 0o7777,
+                uid: Int(try number(h, 108, 8, "uid")), gid: Int(try number(h, 116, 8, "gid")),
+                uname: Self.nonEmpty(Self.field(h, 265, 32)), gname: Self.nonEmpty(Self.field(h, 297, 32)),
+                size: 0, sha256: nil, linkTarget: Self.nonEmpty(Self.field(h, 157, 100)),
+                devMajor: nil, devMinor: nil, unsafe: nil)
             pos += 512
             offset += 512
             switch type {
             case UInt8(ascii: "x"):
                 pax.merge(try parsePax(readAll(size, cap: limits.maxPaxHeaderBytes, as: .paxHeaderSize))) { $1 }
-                guard pax.count <= limits.maxPaxRecords else { throw limit(.paxRecords, pax.count, limits.maxPaxRecords) }
+                guard pax.count <= limits.maxPaxRecords else {
+                    throw limit(.paxRecords, pax.count, limits.maxPaxRecords)
+                }
                 continue
             case UInt8(ascii: "g"):
                 globalPax.merge(try parsePax(readAll(size, cap: limits.maxPaxHeaderBytes, as: .paxHeaderSize))) { $1 }
@@ -185,8 +190,14 @@ public final class TarReader {
                 guard let v = UInt64(s) else { throw fail("PAX size \"\(s)\" is not a number") }
                 size = v
             }
-            if let u = value("uid") { guard let v = Int(u) else { throw fail("PAX uid \"\(u)\" is not a number") }; header.uid = v }
-            if let g = value("gid") { guard let v = Int(g) else { throw fail("PAX gid \"\(g)\" is not a number") }; header.gid = v }
+            if let u = value("uid") {
+                guard let v = Int(u) else { throw fail("PAX uid \"\(u)\" is not a number") }
+                header.uid = v
+            }
+            if let g = value("gid") {
+                guard let v = Int(g) else { throw fail("PAX gid \"\(g)\" is not a number") }
+                header.gid = v
+            }
             if let u = value("uname") { header.uname = u }
             if let g = value("gname") { header.gname = g }
             if header.kind == .char || header.kind == .block {
@@ -244,13 +255,17 @@ public final class TarReader {
             var prefix = Substring(e.path)
             while let slash = prefix.lastIndex(of: "/") {
                 prefix = prefix[..<slash]
-                if symlinks.contains(String(prefix)) { return "inside the symbolic link \(prefix), so written wherever it points" }
+                if symlinks.contains(String(prefix)) {
+                    return "inside the symbolic link \(prefix), so written wherever it points"
+                }
             }
         }
         switch e.kind {
         case .symlink:
             if let target = e.linkTarget, !target.hasPrefix("/"),
-               RelativePath.resolve(TreePath.parent(e.path).isEmpty ? target : TreePath.parent(e.path) + "/" + target) == nil {
+                RelativePath.resolve(TreePath.parent(e.path).isEmpty ? target : TreePath.parent(e.path) + "/" + target)
+                    == nil
+            {
                 return "symbolic link climbing out of the root"
             }
         case .char, .block:
@@ -279,7 +294,8 @@ public final class TarReader {
             signedSum += Int64(Int8(bitPattern: b))
         }
         guard Int64(stored) == unsignedSum || Int64(stored) == signedSum else {
-            throw fail("header checksum \(stored) does not match the header (\(unsignedSum)); not a tar archive, or corrupt")
+            throw fail(
+                "header checksum \(stored) does not match the header (\(unsignedSum)); not a tar archive, or corrupt")
         }
     }
 
@@ -316,8 +332,9 @@ public final class TarReader {
             records += 1
             guard records <= limits.maxPaxRecords else { throw limit(.paxRecords, records, limits.maxPaxRecords) }
             guard let space = bytes[i...].firstIndex(of: 0x20),
-                  let len = Int(String(decoding: bytes[i..<space], as: UTF8.self)), len > 0, i + len <= bytes.count,
-                  bytes[i + len - 1] == 0x0a else {
+                let len = Int(String(decoding: bytes[i..<space], as: UTF8.self)), len > 0, i + len <= bytes.count,
+                bytes[i + len - 1] == 0x0a
+            else {
                 if bytes[i...].allSatisfy({ $0 == 0 }) { break }
                 throw fail("malformed PAX record at byte \(i) of an extended header")
             }
@@ -325,7 +342,8 @@ public final class TarReader {
             guard let eq = record.firstIndex(of: UInt8(ascii: "=")) else {
                 throw fail("PAX record without \"=\" at byte \(i) of an extended header")
             }
-            result[String(decoding: record[..<eq], as: UTF8.self)] = String(decoding: record[(eq + 1)...], as: UTF8.self)
+            result[String(decoding: record[..<eq], as: UTF8.self)] = String(
+                decoding: record[(eq + 1)...], as: UTF8.self)
             i += len
         }
         return result

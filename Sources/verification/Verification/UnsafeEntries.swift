@@ -15,17 +15,22 @@ public enum UnsafeEntries {
         for scan in affected {
             for e in scan.unsafe where named.count < TarScan.keptUnsafe {
                 let link = e.linkTarget.map { " -> \(TarEntry.shown($0, limit: 80))" } ?? ""
-                named.append((affected.count > 1 ? "\(TarEntry.shown(scan.path, limit: 80)): " : "")
-                             + "\(TarEntry.shown(e.path))\(link) (\(e.unsafe ?? ""))")
+                named.append(
+                    (affected.count > 1 ? "\(TarEntry.shown(scan.path, limit: 80)): " : "")
+                        + "\(TarEntry.shown(e.path))\(link) (\(e.unsafe ?? ""))")
             }
         }
         let more = total > named.count ? " and \(total - named.count) more" : ""
         let places = affected.map { TarEntry.shown($0.path, limit: 120) }.joined(separator: ", ")
-        let message = "\(total) unsafe \(total == 1 ? "entry" : "entries") in \(places) "
+        let message =
+            "\(total) unsafe \(total == 1 ? "entry" : "entries") in \(places) "
             + "(extraction would escape the root, create a device or a setuid/setgid file): "
             + named.joined(separator: ", ") + more
-        return Finding(kind: .unsafeEntry, severity: setIDOnly == total ? .warn : .alert, message: message,
-                       actual: affected.map { "\(TarEntry.shown($0.path, limit: 120)): \($0.unsafeCount) of \($0.entries) entries" }
-                           .joined(separator: "; "))
+        return Finding(
+            kind: .unsafeEntry, severity: setIDOnly == total ? .warn : .alert, message: message,
+            actual: affected.map {
+                "\(TarEntry.shown($0.path, limit: 120)): \($0.unsafeCount) of \($0.entries) entries"
+            }
+            .joined(separator: "; "))
     }
 }

@@ -33,15 +33,20 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not valid \(format) data: \(reason)"
         case .memoryLimit(let path, let format, let needed, let limit):
             let setting = format == "xz" ? "StreamLimits.xzMemoryLimit" : "StreamLimits.zstdWindowLogMax"
-            let asks = needed.map { "needs \(Self.mib($0)) of memory to decompress, more than the \(Self.mib(limit)) allowed (LZMA_MEMLIMIT_ERROR)" }
+            let asks =
+                needed.map {
+                    "needs \(Self.mib($0)) of memory to decompress, more than the \(Self.mib(limit)) allowed (LZMA_MEMLIMIT_ERROR)"
+                }
                 ?? "asks for a window larger than the \(Self.mib(limit)) allowed (windowLogMax \(limit.trailingZeroBitCount))"
             return "\(path) (\(format)) \(asks); refused before allocating it: "
                 + "a decompression bomb, or recompress it with a smaller dictionary (or raise \(setting) if it is genuine)"
         case .tarLimit(let path, let offset, let cap, let value, let limit):
-            return "\(path) at byte \(offset) of its uncompressed content: \(cap.describe(value: value, limit: limit)); "
+            return
+                "\(path) at byte \(offset) of its uncompressed content: \(cap.describe(value: value, limit: limit)); "
                 + "stopped reading (a tar bomb, or raise StreamLimits.\(cap.setting) if the archive is genuine)"
         case .unsupportedCompression(let path, let format):
-            return "\(path) is compressed with \(format), which trackbot does not read (gzip, xz and zstd are supported)"
+            return
+                "\(path) is compressed with \(format), which trackbot does not read (gzip, xz and zstd are supported)"
         case .malformedTar(let path, let offset, let reason):
             return "\(path) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
         case .malformedDockerfile(let path, let line, let reason):
@@ -75,9 +80,11 @@ public enum TarCap: String, Sendable, Equatable {
     func describe(value: UInt64, limit: Int) -> String {
         switch self {
         case .entries: return "more than \(limit) entries"
-        case .nameLength: return "an entry path or link target of \(value) bytes, longer than the \(limit) bytes a path may have"
+        case .nameLength:
+            return "an entry path or link target of \(value) bytes, longer than the \(limit) bytes a path may have"
         case .namesTotal: return "entry paths and link targets add up to more than \(limit) bytes"
-        case .paxHeaderSize: return "an extended header (PAX or GNU long name) of \(value) bytes, more than the \(limit) allowed"
+        case .paxHeaderSize:
+            return "an extended header (PAX or GNU long name) of \(value) bytes, more than the \(limit) allowed"
         case .paxRecords: return "more than \(limit) PAX records in one extended header (or global keys in all)"
         }
     }

@@ -68,7 +68,8 @@ public struct Verifier {
     /// Verifies `directory` of the tree as the library entry describes it: `builder` `oci-import`
     /// checks the OCI layout named by `file` (default `index.json`); anything else parses the
     /// Dockerfile named by `file` (default `Dockerfile`) and checks the files it adds.
-    public func verify(directory: String = "", file: String? = nil, builder: String? = nil) throws -> VerificationReport {
+    public func verify(directory: String = "", file: String? = nil, builder: String? = nil) throws -> VerificationReport
+    {
         let directory = TreePath.clean(directory)
         let builder = builder ?? ""
         if builder == "oci-import" {
@@ -77,9 +78,10 @@ public struct Verifier {
             // Unsafe entries are not a layout error (the blobs are what the layout says), so they
             // stay out of `layout.findings`.
             let unsafe = UnsafeEntries.finding(layout.layers.compactMap(\.scan))
-            return VerificationReport(source: tree.displayName, directory: directory, file: name, builder: builder,
-                                      kind: .ociImport, dockerfile: nil, parent: nil, artefacts: [], pins: [],
-                                      layout: layout, findings: layout.findings + (unsafe.map { [$0] } ?? []))
+            return VerificationReport(
+                source: tree.displayName, directory: directory, file: name, builder: builder,
+                kind: .ociImport, dockerfile: nil, parent: nil, artefacts: [], pins: [],
+                layout: layout, findings: layout.findings + (unsafe.map { [$0] } ?? []))
         }
         let name = file ?? "Dockerfile"
         let dockerfilePath = TreePath.join(directory, name)
@@ -96,23 +98,33 @@ public struct Verifier {
         for source in dockerfile.contextSources {
             let paths = try expand(source, in: directory)
             if paths.isEmpty {
-                findings.append(Finding(kind: .checkFailed, severity: .warn,
-                                        message: "\(dockerfilePath):\(source.line): \(source.keyword) \(source.written) names nothing in \(directory.isEmpty ? "the build context" : directory)"))
+                findings.append(
+                    Finding(
+                        kind: .checkFailed, severity: .warn,
+                        message:
+                            "\(dockerfilePath):\(source.line): \(source.keyword) \(source.written) names nothing in \(directory.isEmpty ? "the build context" : directory)"
+                    ))
             }
             for path in paths where !artefacts.contains(where: { $0.path == path }) {
                 let (files, matches) = try search.sources(for: path)
                 for f in files where !reportedFiles.contains(f.path) {
                     reportedFiles.insert(f.path)
                     for p in f.problems {
-                        findings.append(Finding(kind: .checkFailed, severity: .alert,
-                                                message: "\(f.path):\(p.line): \(p.reason)"))
+                        findings.append(
+                            Finding(
+                                kind: .checkFailed, severity: .alert,
+                                message: "\(f.path):\(p.line): \(p.reason)"))
                     }
                 }
                 var algorithms: [Digest.Algorithm] = [.sha256]
-                for m in matches where !algorithms.contains(m.expected.algorithm) { algorithms.append(m.expected.algorithm) }
+                for m in matches where !algorithms.contains(m.expected.algorithm) {
+                    algorithms.append(m.expected.algorithm)
+                }
                 // Archives are also read for unsafe entries, in the same pass as the hashes.
-                let (digests, scan) = try ArtefactHasher.hashAndScan(try tree.open(path), path: path, algorithms: algorithms,
-                                                                     limits: limits) { Self.isArchive(path, $0) }
+                let (digests, scan) = try ArtefactHasher.hashAndScan(
+                    try tree.open(path), path: path, algorithms: algorithms,
+                    limits: limits
+                ) { Self.isArchive(path, $0) }
                 switch scan {
                 case .success(let s)?: scans.append(s)
                 case .failure(let error)?:
@@ -122,34 +134,45 @@ public struct Verifier {
                 var checks: [ChecksumCheck] = []
                 for m in matches {
                     let actual = digests.digest(m.expected.algorithm)!
-                    checks.append(ChecksumCheck(file: m.file, line: m.line, expected: m.expected, matches: actual == m.expected))
+                    checks.append(
+                        ChecksumCheck(file: m.file, line: m.line, expected: m.expected, matches: actual == m.expected))
                     if actual != m.expected {
-                        findings.append(Finding(kind: .checksumMismatch, severity: .alert,
-                                                message: "\(path) does not match \(m.file):\(m.line) (\(m.expected.algorithm.rawValue))",
-                                                expected: m.expected.hex, actual: actual.hex))
+                        findings.append(
+                            Finding(
+                                kind: .checksumMismatch, severity: .alert,
+                                message:
+                                    "\(path) does not match \(m.file):\(m.line) (\(m.expected.algorithm.rawValue))",
+                                expected: m.expected.hex, actual: actual.hex))
                     }
                 }
                 let status: ArtefactStatus
                 if checks.isEmpty {
                     if Self.isArchive(path, digests.compression) {
                         status = .missing
-                        findings.append(Finding(kind: .checksumMissing, severity: .warn,
-                                                message: "no checksum file names \(path) (looked for \(Self.sidecarText(path)) beside it and checksum lists in its directory and every parent)"))
+                        findings.append(
+                            Finding(
+                                kind: .checksumMissing, severity: .warn,
+                                message:
+                                    "no checksum file names \(path) (looked for \(Self.sidecarText(path)) beside it and checksum lists in its directory and every parent)"
+                            ))
                     } else {
                         status = .unchecked
                     }
                 } else {
                     status = checks.allSatisfy(\.matches) ? .verified : .mismatch
                 }
-                artefacts.append(ArtefactVerification(path: path, line: source.line, size: digests.size,
-                                                      compression: digests.compression, digests: digests.digests,
-                                                      status: status, checks: checks))
+                artefacts.append(
+                    ArtefactVerification(
+                        path: path, line: source.line, size: digests.size,
+                        compression: digests.compression, digests: digests.digests,
+                        status: status, checks: checks))
             }
         }
         if let unsafe = UnsafeEntries.finding(scans) { findings.append(unsafe) }
-        return VerificationReport(source: tree.displayName, directory: directory, file: name, builder: builder,
-                                  kind: .dockerfile, dockerfile: dockerfile, parent: dockerfile.parent,
-                                  artefacts: artefacts, pins: dockerfile.pins, layout: nil, findings: findings)
+        return VerificationReport(
+            source: tree.displayName, directory: directory, file: name, builder: builder,
+            kind: .dockerfile, dockerfile: dockerfile, parent: dockerfile.parent,
+            artefacts: artefacts, pins: dockerfile.pins, layout: nil, findings: findings)
     }
 
     /// The entries of a (compressed) tarball in the tree, for comparing it with a published layer.
@@ -206,11 +229,13 @@ public struct Verifier {
         case .malformedTar(_, 0, _), .corruptCompressed:
             return nil
         case .unsupportedCompression:
-            return Finding(kind: .checkFailed, severity: .warn,
-                           message: "\(error.description); its entries were not checked for unsafe ones")
+            return Finding(
+                kind: .checkFailed, severity: .warn,
+                message: "\(error.description); its entries were not checked for unsafe ones")
         default:
-            return Finding(kind: .checkFailed, severity: .alert,
-                           message: "the entries of \(path) could not be read: \(error.description)")
+            return Finding(
+                kind: .checkFailed, severity: .alert,
+                message: "the entries of \(path) could not be read: \(error.description)")
         }
     }
 

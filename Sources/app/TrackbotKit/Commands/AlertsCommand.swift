@@ -23,11 +23,14 @@ public enum AlertsCommand {
         let config = context.configuration
         let store = context.state
         guard FileManager.default.fileExists(atPath: store.path) else {
-            throw UsageError("alerts: state file \(store.path) does not exist; run `trackbot check` first (or pass --state)")
+            throw UsageError(
+                "alerts: state file \(store.path) does not exist; run `trackbot check` first (or pass --state)")
         }
         let state = try store.load()
         for image in request.images where state.images[image] == nil {
-            throw UsageError("alerts: the state has no image \"\(image)\" (it records: \(state.images.keys.sorted().joined(separator: ", ")))")
+            throw UsageError(
+                "alerts: the state has no image \"\(image)\" (it records: \(state.images.keys.sorted().joined(separator: ", ")))"
+            )
         }
         let wanted = request.images.isEmpty ? Set(state.images.keys) : Set(request.images)
         let listed = state.images.filter { wanted.contains($0.key) }.values.flatMap(\.alerts)
@@ -41,11 +44,15 @@ public enum AlertsCommand {
         case .text, .markdown:
             var lines = listed.map { l -> String in
                 let a = l.alert
-                var line = "\(l.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.label): \(Sanitize.terminal(a.message))"
+                var line =
+                    "\(l.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.label): \(Sanitize.terminal(a.message))"
                 line += "\n             since \(a.firstSeen), last seen \(a.lastSeen)"
                 if let e = a.expected, let x = a.actual { line += "; expected \(e), actual \(x)" }
                 if let n = a.issue { line += "; issue #\(n)" }
-                if let ack = a.acknowledgement { line += "\n             acknowledged by \(ack.by) at \(ack.at) (\(ack.via)): \(Sanitize.terminal(ack.reason))" }
+                if let ack = a.acknowledgement {
+                    line +=
+                        "\n             acknowledged by \(ack.by) at \(ack.at) (\(ack.via)): \(Sanitize.terminal(ack.reason))"
+                }
                 return line
             }
             lines.append("\(open) open, \(listed.count - open) muted or acknowledged, in \(store.path)")

@@ -24,8 +24,10 @@ public enum CheckCommand {
         /// `--output FORMAT=FILE`: the same report written in more formats, in the same pass.
         public var outputs: [ReportDestination] = []
 
-        public init(references: [String], library: String? = nil, shard: Shard? = nil, openIssues: Bool = false,
-                    githubRepository: String? = nil, github: GitHubSettings? = nil, outputs: [ReportDestination] = []) {
+        public init(
+            references: [String], library: String? = nil, shard: Shard? = nil, openIssues: Bool = false,
+            githubRepository: String? = nil, github: GitHubSettings? = nil, outputs: [ReportDestination] = []
+        ) {
             self.outputs = outputs
             self.references = references
             self.library = library
@@ -36,14 +38,18 @@ public enum CheckCommand {
         }
     }
 
-    public static func run(_ request: Request, options: GlobalOptions,
-                           registryConfiguration: RegistryConfiguration? = nil) async throws -> CommandResult {
+    public static func run(
+        _ request: Request, options: GlobalOptions,
+        registryConfiguration: RegistryConfiguration? = nil
+    ) async throws -> CommandResult {
         let context = try RunContext.load(options)
         let config = context.configuration
         // GitHub settings are checked before any work: a missing token must not cost a run whose
         // alerts then reach no issue.
-        let issues = try request.openIssues
-            ? CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
+        let issues =
+            try request.openIssues
+            ? CheckIssues.prepare(
+                repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
             : nil
         let targets = try targets(request, context: context)
         let store = context.state
@@ -53,7 +59,8 @@ public enum CheckCommand {
         if let issues { diagnostics += await CheckIssues.applyClosedIssues(issues, to: &recorded) }
 
         let now = Date()
-        let pipeline = try CheckPipeline.make(context, library: request.library, registryConfiguration: registryConfiguration, now: now)
+        let pipeline = try CheckPipeline.make(
+            context, library: request.library, registryConfiguration: registryConfiguration, now: now)
         let run = await pipeline.run(targets, recorded: recorded) { progress(options, $0) }
         let report = run.report
         var exitCode = report.exitCode
@@ -66,7 +73,8 @@ public enum CheckCommand {
             diagnostics.append(message)
             exitCode = 2
         }
-        let rendered = try ReportOutputs.render(report, options: options, destinations: request.outputs, allWell: exitCode == 0)
+        let rendered = try ReportOutputs.render(
+            report, options: options, destinations: request.outputs, allWell: exitCode == 0)
         diagnostics += rendered.diagnostics
         if rendered.failed { exitCode = 2 }
 
@@ -75,8 +83,9 @@ public enum CheckCommand {
         case (let issues?, .written), (let issues?, .dryRun):
             let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
             let alerts = report.images.flatMap(\.alerts)
-            let (lines, failed) = await CheckIssues.sync(issues, alerts: alerts, images: checked, mutes: config.mutes,
-                                                         store: store, now: now)
+            let (lines, failed) = await CheckIssues.sync(
+                issues, alerts: alerts, images: checked, mutes: config.mutes,
+                store: store, now: now)
             diagnostics += lines
             if failed { exitCode = 2 }
         case (.some, .nothing), (.some, .failed):
@@ -85,7 +94,9 @@ public enum CheckCommand {
         return CommandResult(output: rendered.output, exitCode: exitCode, diagnostics: diagnostics)
     }
 
-    static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline.Target] {
+    static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline
+        .Target]
+    {
         try targets(request, context: RunContext(configuration: config, options: options))
     }
 
@@ -93,8 +104,11 @@ public enum CheckCommand {
         let config = context.configuration
         let arches = context.architectures
         if request.references.isEmpty {
-            guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
-            let images = request.shard.map { shard in config.images.filter { shard.contains($0.name) } } ?? config.images
+            guard !config.images.isEmpty else {
+                throw UsageError("the configuration watches no images ([[images]] tables)")
+            }
+            let images =
+                request.shard.map { shard in config.images.filter { shard.contains($0.name) } } ?? config.images
             return images.map {
                 CheckPipeline.Target(image: $0.name, tags: $0.tags, architectures: arches ?? $0.architectures)
             }
@@ -110,8 +124,9 @@ public enum CheckCommand {
         }
         return byImage.map { image, tags in
             let configured = config.images.first { $0.name == image }
-            return CheckPipeline.Target(image: image, tags: tags ?? configured?.tags,
-                                        architectures: arches ?? configured?.architectures)
+            return CheckPipeline.Target(
+                image: image, tags: tags ?? configured?.tags,
+                architectures: arches ?? configured?.architectures)
         }
     }
 
@@ -135,7 +150,9 @@ public struct ReportDestination: Sendable, Equatable {
     public static func parse(_ text: String) throws -> ReportDestination {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty, let format = OutputFormat(rawValue: parts[0]) else {
-            throw UsageError("--output \"\(text)\" is not FORMAT=FILE with FORMAT one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. json=report.json)")
+            throw UsageError(
+                "--output \"\(text)\" is not FORMAT=FILE with FORMAT one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. json=report.json)"
+            )
         }
         return ReportDestination(format: format, path: parts[1])
     }

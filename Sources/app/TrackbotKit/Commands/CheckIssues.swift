@@ -18,9 +18,12 @@ enum CheckIssues {
         var dryRun: Bool
     }
 
-    static func prepare(repository: String?, settings: GitHubSettings?, config: Configuration, dryRun: Bool) throws -> Setup {
+    static func prepare(repository: String?, settings: GitHubSettings?, config: Configuration, dryRun: Bool) throws
+        -> Setup
+    {
         guard let repository = repository ?? config.github.repository else {
-            throw UsageError("GitHub issues: no repository; set github.repository in the config or pass --github-repo OWNER/NAME")
+            throw UsageError(
+                "GitHub issues: no repository; set github.repository in the config or pass --github-repo OWNER/NAME")
         }
         let parts = repository.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
@@ -28,10 +31,12 @@ enum CheckIssues {
         }
         let settings = settings ?? GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)
         if !dryRun && settings.token == nil {
-            throw UsageError("GitHub issues: GITHUB_TOKEN is not set (it needs issues: write on \(repository)); nothing was checked")
+            throw UsageError(
+                "GitHub issues: GITHUB_TOKEN is not set (it needs issues: write on \(repository)); nothing was checked")
         }
-        return Setup(repository: repository, settings: settings, labels: config.github.labels,
-                     closeResolved: config.github.closeResolved, dryRun: dryRun)
+        return Setup(
+            repository: repository, settings: settings, labels: config.github.labels,
+            closeResolved: config.github.closeResolved, dryRun: dryRun)
     }
 
     /// Before a check: alerts whose issue a person closed are acknowledged in `state`, so the run
@@ -40,7 +45,9 @@ enum CheckIssues {
     static func applyClosedIssues(_ setup: Setup, to state: inout State) async -> [String] {
         let alerts = state.images.values.flatMap(\.alerts)
         guard alerts.contains(where: { $0.issue != nil && $0.acknowledgement == nil }) else { return [] }
-        let sync = IssueSync(repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved, dryRun: setup.dryRun)
+        let sync = IssueSync(
+            repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved, dryRun: setup.dryRun
+        )
         do {
             let acks = try await sync.closedByPeople(alerts, client: GitHubClient(settings: setup.settings))
             var lines: [String] = []
@@ -54,24 +61,34 @@ enum CheckIssues {
             return lines
         } catch {
             let text = setup.settings.token.map { Redaction.scrub("\(error)", secrets: [$0]) } ?? "\(error)"
-            return ["GitHub issues: could not read closed issues before the check (\(text)); the sync after it tries again"]
+            return [
+                "GitHub issues: could not read closed issues before the check (\(text)); the sync after it tries again"
+            ]
         }
     }
 
     /// Syncs issues with the open alerts of `images` and records the outcome in the state file
     /// (unless a dry run). Returns diagnostics lines, and whether GitHub or the state failed; then
     /// the alerts stay marked as not in an issue, and the next sync takes them up.
-    static func sync(_ setup: Setup, alerts: [AlertRecord], images: Set<String>, mutes: [Mute], store: StateStore,
-                     now: Date) async -> (lines: [String], failed: Bool) {
+    static func sync(
+        _ setup: Setup, alerts: [AlertRecord], images: Set<String>, mutes: [Mute], store: StateStore,
+        now: Date
+    ) async -> (lines: [String], failed: Bool) {
         let open = alerts.filter { AlertLedger.status(of: $0, mutes: mutes, now: now) == .open }
-        let sync = IssueSync(repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved,
-                             dryRun: setup.dryRun)
+        let sync = IssueSync(
+            repository: setup.repository, labels: setup.labels, closeResolved: setup.closeResolved,
+            dryRun: setup.dryRun)
         let result: IssueSync.Result
         do {
-            result = try await sync.run(alerts: open, checkedImages: images, client: GitHubClient(settings: setup.settings))
+            result = try await sync.run(
+                alerts: open, checkedImages: images, client: GitHubClient(settings: setup.settings))
         } catch {
             let text = setup.settings.token.map { Redaction.scrub("\(error)", secrets: [$0]) } ?? "\(error)"
-            return (["GitHub issues: \(text); the alerts stay recorded as not yet in an issue, and the next run syncs them"], true)
+            return (
+                [
+                    "GitHub issues: \(text); the alerts stay recorded as not yet in an issue, and the next run syncs them"
+                ], true
+            )
         }
         var lines = result.lines.map { "GitHub: \($0)" }
         guard !setup.dryRun, !result.issues.isEmpty || !result.acknowledgements.isEmpty else { return (lines, false) }
@@ -91,7 +108,9 @@ enum CheckIssues {
                 try store.save(state)
             }
         } catch {
-            lines.append("GitHub issues: synced, but the state was not updated (\(error)); the next run finds the issues by their markers")
+            lines.append(
+                "GitHub issues: synced, but the state was not updated (\(error)); the next run finds the issues by their markers"
+            )
             return (lines, true)
         }
         return (lines, false)

@@ -5,8 +5,10 @@ import TrackbotCore
 
 /// `trackbot digests REF`: what a reference publishes, index and per platform.
 public enum DigestsCommand {
-    public static func run(reference: String, options: GlobalOptions,
-                           configuration: RegistryConfiguration? = nil) async throws -> CommandResult {
+    public static func run(
+        reference: String, options: GlobalOptions,
+        configuration: RegistryConfiguration? = nil
+    ) async throws -> CommandResult {
         // The configuration file's rewrites and [registry] limits apply too: an air-gapped user's
         // mirror must never be bypassed for the public registry, and --offline asks nothing.
         let context = try RunContext.load(options)

@@ -23,8 +23,10 @@ public enum HistoryCommand {
         }
     }
 
-    public static func run(_ request: Request, options: GlobalOptions,
-                           registryConfiguration: RegistryConfiguration? = nil) async throws -> CommandResult {
+    public static func run(
+        _ request: Request, options: GlobalOptions,
+        registryConfiguration: RegistryConfiguration? = nil
+    ) async throws -> CommandResult {
         let (image, tagArgument) = try ImageArgument.split(request.reference)
         guard let tag = tagArgument else {
             throw UsageError("history needs IMAGE:TAG (one tag, e.g. \(image):latest)")
@@ -40,7 +42,8 @@ public enum HistoryCommand {
         let file = try await library.file(image, at: commit)
         let entries = file.entries(for: tag)
         guard !entries.isEmpty else {
-            throw UsageError("library/\(image) has no tag \"\(tag)\"; its tags are: \(file.allTags.joined(separator: ", "))")
+            throw UsageError(
+                "library/\(image) has no tag \"\(tag)\"; its tags are: \(file.allTags.joined(separator: ", "))")
         }
         let arches = context.architectures ?? [Architecture.amd64]
         let reference = try Registry.ImageReference(parsing: "\(config.registry.host)/library/\(image):\(tag)")
@@ -54,14 +57,17 @@ public enum HistoryCommand {
         }
         for arch in arches {
             guard let entry = entries.first(where: { $0.architectures.contains(arch) }) else {
-                report.errors.append("library/\(image):\(tag) does not list \(arch.rawValue); it lists \(entries.flatMap(\.architectures).map(\.rawValue).joined(separator: ", "))")
+                report.errors.append(
+                    "library/\(image):\(tag) does not list \(arch.rawValue); it lists \(entries.flatMap(\.architectures).map(\.rawValue).joined(separator: ", "))"
+                )
                 continue
             }
             let source = entry.source(for: arch)
             let path = TreePath.join(source.directory == "." ? "" : source.directory, source.file)
-            var platform = HistoryPlatform(arch: arch.rawValue, platform: arch.platform.description,
-                                           digest: published?.platform(arch)?.digest.description,
-                                           dockerfile: "\(Redaction.stripCredentials(source.gitRepo))#\(source.gitCommit):\(path)", rows: [])
+            var platform = HistoryPlatform(
+                arch: arch.rawValue, platform: arch.platform.description,
+                digest: published?.platform(arch)?.digest.description,
+                dockerfile: "\(Redaction.stripCredentials(source.gitRepo))#\(source.gitCommit):\(path)", rows: [])
             do {
                 let dockerfile = try await dockerfile(source, path: path, sources: sources)
                 if let published {
@@ -74,11 +80,14 @@ public enum HistoryCommand {
                     }
                     let imageConfig = try await client.config(for: manifest, in: at)
                     if let dockerfile {
-                        platform.rows = HistoryAlignment.align(history: imageConfig.history ?? [], dockerfile: dockerfile)
+                        platform.rows = HistoryAlignment.align(
+                            history: imageConfig.history ?? [], dockerfile: dockerfile)
                     } else {
                         platform.rows = (imageConfig.history ?? []).map {
-                            HistoryRow(status: .inherited, createdBy: $0.createdBy,
-                                       history: HistoryAlignment.normalise(createdBy: $0.createdBy ?? ""), emptyLayer: $0.emptyLayer)
+                            HistoryRow(
+                                status: .inherited, createdBy: $0.createdBy,
+                                history: HistoryAlignment.normalise(createdBy: $0.createdBy ?? ""),
+                                emptyLayer: $0.emptyLayer)
                         }
                         platform.notes.append(.ociImportHasNoDockerfile)
                     }
@@ -89,34 +98,44 @@ public enum HistoryCommand {
             report.findings += findings(platform.rows, image: image, tag: tag, arch: arch, dockerfile: path)
             report.platforms.append(platform)
         }
-        return CommandResult(output: try HistoryReportRenderer.render(report, format: options.format), exitCode: report.exitCode)
+        return CommandResult(
+            output: try HistoryReportRenderer.render(report, format: options.format), exitCode: report.exitCode)
     }
 
     /// The Dockerfile at the entry's commit, read from the mirror; nil for oci-import.
-    static func dockerfile(_ source: ArchitectureSource, path: String, sources: GitSources) async throws -> Dockerfile? {
+    static func dockerfile(_ source: ArchitectureSource, path: String, sources: GitSources) async throws -> Dockerfile?
+    {
         guard source.builder != "oci-import" else { return nil }
         guard let id = ObjectID(source.gitCommit) else {
             throw UsageError("GitCommit \"\(source.gitCommit)\" is not a commit id")
         }
         let check = try await sources.cache.ensureCommit(id, reachableFrom: source.gitFetch, of: source.gitRepo)
         guard check.status != .missing else {
-            throw UsageError("commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))")
+            throw UsageError(
+                "commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))"
+            )
         }
         let bytes = try await sources.cache.mirror(source.gitRepo).blob(path, at: source.gitCommit)
         return try Dockerfile.parse([UInt8](bytes), path: path)
     }
 
     /// One `history-mismatch` warning per differing row.
-    static func findings(_ rows: [HistoryRow], image: String, tag: String, arch: Architecture, dockerfile: String) -> [Finding] {
+    static func findings(_ rows: [HistoryRow], image: String, tag: String, arch: Architecture, dockerfile: String)
+        -> [Finding]
+    {
         rows.filter(\.status.isMismatch).map { r in
             let message: String
             switch r.status {
-            case .differs: message = "\(dockerfile):\(r.line ?? 0): the image's history records another \(r.instruction?.prefix { $0 != " " } ?? "instruction") here"
-            case .onlyInDockerfile: message = "\(dockerfile):\(r.line ?? 0): the image's history does not record this instruction"
+            case .differs:
+                message =
+                    "\(dockerfile):\(r.line ?? 0): the image's history records another \(r.instruction?.prefix { $0 != " " } ?? "instruction") here"
+            case .onlyInDockerfile:
+                message = "\(dockerfile):\(r.line ?? 0): the image's history does not record this instruction"
             default: message = "the image's history has an entry no instruction of \(dockerfile) explains"
             }
-            return Finding(kind: .historyMismatch, severity: .warn, image: image, tag: tag, arch: arch.rawValue,
-                           message: message, expected: r.instruction, actual: r.history)
+            return Finding(
+                kind: .historyMismatch, severity: .warn, image: image, tag: tag, arch: arch.rawValue,
+                message: message, expected: r.instruction, actual: r.history)
         }
     }
 }

@@ -23,15 +23,20 @@ public enum IssuesSyncCommand {
 
     /// The part of a JSON report this needs: which images were checked.
     struct ReportImages: Decodable {
-        struct Image: Decodable { var name: String; var error: String? }
+        struct Image: Decodable {
+            var name: String
+            var error: String?
+        }
         var images: [Image]
     }
 
-    public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) async throws -> CommandResult {
+    public static func run(_ request: Request, options: GlobalOptions, now: Date = Date()) async throws -> CommandResult
+    {
         let context = try RunContext.load(options)
         let config = context.configuration
-        let setup = try CheckIssues.prepare(repository: request.githubRepository, settings: request.github, config: config,
-                                            dryRun: options.dryRun)
+        let setup = try CheckIssues.prepare(
+            repository: request.githubRepository, settings: request.github, config: config,
+            dryRun: options.dryRun)
         let store = context.state
         // A missing state is an error, not an empty one: syncing from nothing would close every issue.
         guard FileManager.default.fileExists(atPath: store.path) else {
@@ -47,15 +52,19 @@ public enum IssuesSyncCommand {
                 }
                 let report: ReportImages
                 do { report = try JSONDecoder().decode(ReportImages.self, from: data) } catch {
-                    throw UsageError("issues sync: \(path) is not a trackbot JSON report (--output json=FILE): \(error)")
+                    throw UsageError(
+                        "issues sync: \(path) is not a trackbot JSON report (--output json=FILE): \(error)")
                 }
                 images.formUnion(report.images.filter { $0.error == nil }.map(\.name))
             }
         }
         let alerts = state.images.values.flatMap(\.alerts)
-        let (lines, failed) = await CheckIssues.sync(setup, alerts: alerts, images: images, mutes: config.mutes, store: store, now: now)
+        let (lines, failed) = await CheckIssues.sync(
+            setup, alerts: alerts, images: images, mutes: config.mutes, store: store, now: now)
         let after = options.dryRun ? state : ((try? store.load()) ?? state)
-        let open = after.images.values.flatMap(\.alerts).filter { AlertLedger.status(of: $0, mutes: config.mutes, now: now) == .open }
+        let open = after.images.values.flatMap(\.alerts).filter {
+            AlertLedger.status(of: $0, mutes: config.mutes, now: now) == .open
+        }
         var output = ""
         for a in open.sorted(by: { $0.id < $1.id }) {
             output += "open: \(a.label): \(a.message) (since \(a.firstSeen)\(a.issue.map { ", issue #\($0)" } ?? ""))\n"

@@ -29,7 +29,9 @@ public enum LibraryCommand {
     public static func run(_ request: Request, options: GlobalOptions) async throws -> CommandResult {
         let (image, tag) = try ImageArgument.split(request.reference)
         if request.diffAgainst != nil, request.diffRef != nil {
-            throw UsageError("--diff and --diff-ref cannot be used together: --diff compares with a file on disk, --diff-ref with another official-images ref")
+            throw UsageError(
+                "--diff and --diff-ref cannot be used together: --diff compares with a file on disk, --diff-ref with another official-images ref"
+            )
         }
         let context = try RunContext.load(options)
         let location = request.library ?? context.configuration.librarySource
@@ -43,24 +45,33 @@ public enum LibraryCommand {
             }
             let old = try LibraryFileReader.read(bytes: [UInt8](data), name: image, path: oldPath)
             let new = try await version.read(image)
-            return try diffResult(old: old, new: new, tag: tag, image: image, options: options,
-                                  from: .init(path: oldPath), to: version.origin,
-                                  title: "library/\(image): \(oldPath) → \(version.label)")
+            return try diffResult(
+                old: old, new: new, tag: tag, image: image, options: options,
+                from: .init(path: oldPath), to: version.origin,
+                title: "library/\(image): \(oldPath) → \(version.label)")
         }
         if let diffRef = request.diffRef {
             guard case .git = source else {
-                throw UsageError("--diff-ref needs official-images as a git repository; \(location) is a folder of library files (use --diff OLD_FILE there)")
+                throw UsageError(
+                    "--diff-ref needs official-images as a git repository; \(location) is a folder of library files (use --diff OLD_FILE there)"
+                )
             }
-            let oldVersion = try await LibraryVersion.resolve(context.library(request.library, ref: diffRef),
-                                                              ref: diffRef, location: location)
+            let oldVersion = try await LibraryVersion.resolve(
+                context.library(request.library, ref: diffRef),
+                ref: diffRef, location: location)
             let old = try await oldVersion.readIfPresent(image)
             let new = try await version.readIfPresent(image)
             guard old != nil || new != nil else {
-                throw UsageError("official-images at \(oldVersion.label) and at \(version.label) has no library/\(image): \(try await version.namesHint())")
+                throw UsageError(
+                    "official-images at \(oldVersion.label) and at \(version.label) has no library/\(image): \(try await version.namesHint())"
+                )
             }
-            return try diffResult(old: old, new: new, tag: tag, image: image, options: options,
-                                  from: oldVersion.origin, to: version.origin,
-                                  title: "library/\(image): \(oldVersion.label) → \(version.label) (\(Redaction.stripCredentials(location)))")
+            return try diffResult(
+                old: old, new: new, tag: tag, image: image, options: options,
+                from: oldVersion.origin, to: version.origin,
+                title:
+                    "library/\(image): \(oldVersion.label) → \(version.label) (\(Redaction.stripCredentials(location)))"
+            )
         }
 
         let file = try await version.read(image)
@@ -84,7 +95,8 @@ public enum LibraryCommand {
         let output: String
         switch options.format {
         case .json:
-            output = try JSONOutput.encode(SourcedLibraryJSON(file: LibraryFileJSON(file, only: only), source: version.origin))
+            output = try JSONOutput.encode(
+                SourcedLibraryJSON(file: LibraryFileJSON(file, only: only), source: version.origin))
         case .text:
             output = version.textHeader(image) + (try LibraryReport.render(file, only: only, format: .text))
         case .markdown:
@@ -95,9 +107,11 @@ public enum LibraryCommand {
         return CommandResult(output: output)
     }
 
-    private static func diffResult(old: LibraryFile?, new: LibraryFile?, tag: String?, image: String,
-                                   options: GlobalOptions, from: LibraryOrigin, to: LibraryOrigin,
-                                   title: String) throws -> CommandResult {
+    private static func diffResult(
+        old: LibraryFile?, new: LibraryFile?, tag: String?, image: String,
+        options: GlobalOptions, from: LibraryOrigin, to: LibraryOrigin,
+        title: String
+    ) throws -> CommandResult {
         var old = old, new = new
         if let tag {
             // Only the entries holding the tag, on each side.
@@ -105,8 +119,16 @@ public enum LibraryCommand {
             guard present.contains(where: { !$0.entries(for: tag).isEmpty }) else {
                 throw unknownTag(tag, in: present, image: image, at: "either version")
             }
-            old = old.map { var f = $0; f.entries = f.entries(for: tag); return f }
-            new = new.map { var f = $0; f.entries = f.entries(for: tag); return f }
+            old = old.map {
+                var f = $0
+                f.entries = f.entries(for: tag)
+                return f
+            }
+            new = new.map {
+                var f = $0
+                f.entries = f.entries(for: tag)
+                return f
+            }
         }
         let diff = LibraryDiff(old: old, new: new)
         if options.format == .json {
@@ -115,10 +137,13 @@ public enum LibraryCommand {
         return CommandResult(output: try LibraryDiffReport.render(diff, format: options.format, title: title))
     }
 
-    private static func unknownTag(_ tag: String, in files: [LibraryFile], image: String, at place: String) -> UsageError {
+    private static func unknownTag(_ tag: String, in files: [LibraryFile], image: String, at place: String)
+        -> UsageError
+    {
         var seen = Set<String>()
         let tags = files.flatMap(\.allTags).filter { seen.insert($0).inserted }
-        return UsageError("library/\(image) has no tag \"\(tag)\" at \(place); its tags are: \(tags.joined(separator: ", "))")
+        return UsageError(
+            "library/\(image) has no tag \"\(tag)\" at \(place); its tags are: \(tags.joined(separator: ", "))")
     }
 }
 
@@ -186,7 +211,8 @@ struct LibraryVersion: Sendable {
     var label: String { commit.map { String($0.prefix(7)) } ?? location }
 
     var origin: LibraryOrigin {
-        commit == nil ? LibraryOrigin(path: location)
+        commit == nil
+            ? LibraryOrigin(path: location)
             : LibraryOrigin(url: Redaction.stripCredentials(location), ref: ref, commit: commit)
     }
 
@@ -241,7 +267,8 @@ public enum ImageArgument {
     public static func split(_ text: String) throws -> (image: String, tag: String?) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let image = parts.first, !image.isEmpty,
-              image.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            image.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
+        else {
             throw UsageError("\"\(text)\" is not IMAGE[:TAG] (an official image name such as node or node:22)")
         }
         if parts.count == 2, parts[1].isEmpty { throw UsageError("\"\(text)\" has an empty tag after ':'") }

@@ -27,43 +27,54 @@ public enum PullRequestsCommand {
 
     /// `source`: where open pull requests come from; nil means the approximate `RemoteMergeRefs`
     /// (the seam for a GitHub-API source). Ignored when `--pr` numbers are given.
-    public static func run(_ request: Request, options: GlobalOptions,
-                           source: (any OpenPullRequestSource)? = nil) async throws -> CommandResult {
+    public static func run(
+        _ request: Request, options: GlobalOptions,
+        source: (any OpenPullRequestSource)? = nil
+    ) async throws -> CommandResult {
         let report = try await report(request, options: options, source: source)
         let output = try PullRequestsRenderer.render(report, format: options.format)
         return CommandResult(output: output, exitCode: report.errors.isEmpty ? 0 : 2)
     }
 
     /// The report as a value (for tests and other callers).
-    public static func report(_ request: Request, options: GlobalOptions,
-                              source: (any OpenPullRequestSource)? = nil) async throws -> PullRequestsReport {
+    public static func report(
+        _ request: Request, options: GlobalOptions,
+        source: (any OpenPullRequestSource)? = nil
+    ) async throws -> PullRequestsReport {
         let context = try RunContext.load(options)
         let config = context.configuration
         let images = try imageNames(request.images, config: config)
-        if let bad = request.numbers.first(where: { $0 <= 0 }) { throw UsageError("--pr \(bad): a pull request number is positive") }
+        if let bad = request.numbers.first(where: { $0 <= 0 }) {
+            throw UsageError("--pr \(bad): a pull request number is positive")
+        }
         let sources = context.sources
         let url = request.library ?? config.librarySource
         let library = LibrarySource.git(cache: sources.cache, url: url, ref: context.libraryRef)
         guard let commit = try await library.resolveCommit() else { throw UsageError("no official-images commit") }
         // The API is the truth when a token is there; without one, the merge refs approximate it.
         let github = GitHubSettings.fromEnvironment(ProcessInfo.processInfo.environment)
-        let fallback: any OpenPullRequestSource = github.token != nil
+        let fallback: any OpenPullRequestSource =
+            github.token != nil
             ? GitHubPullRequests(settings: github, repository: GitHubPullRequests.repository(of: url))
             : RemoteMergeRefs(cache: sources.cache, url: url)
-        let chosen: any OpenPullRequestSource = request.numbers.isEmpty
+        let chosen: any OpenPullRequestSource =
+            request.numbers.isEmpty
             ? (source ?? fallback) : GivenPullRequests(numbers: request.numbers)
         let numbers = try await chosen.openPullRequests()
         var diffs = PullRequestDiffs(cache: sources.cache, url: url, images: images)
         diffs.upstreamLogs = request.upstreamLogs
         let (prs, errors) = try await diffs.diff(numbers, libraryCommit: commit)
-        return PullRequestsReport(source: chosen.name, approximate: chosen.isApproximate, libraryCommit: commit,
-                                  examined: numbers.count, pullRequests: prs, errors: errors)
+        return PullRequestsReport(
+            source: chosen.name, approximate: chosen.isApproximate, libraryCommit: commit,
+            examined: numbers.count, pullRequests: prs, errors: errors)
     }
 
     /// Named images (checked) or the configured watch list.
     static func imageNames(_ names: [String], config: Configuration) throws -> [String] {
         if names.isEmpty {
-            guard !config.images.isEmpty else { throw UsageError("the configuration watches no images ([[images]] tables)") }
+            guard !config.images.isEmpty else {
+                throw UsageError("the configuration watches no images ([[images]] tables)")
+            }
             return config.images.map(\.name)
         }
         return try names.map { name in

@@ -11,9 +11,12 @@ struct ReportOutputs: Sendable {
     var failed = false
 
     /// - Parameter allWell: nothing to report and nothing failed: `-q` then prints nothing.
-    static func render(_ report: CheckReport, options: GlobalOptions, destinations: [ReportDestination],
-                       allWell: Bool) throws -> ReportOutputs {
-        let color = options.format == .text && isatty(FileHandle.standardOutput.fileDescriptor) != 0
+    static func render(
+        _ report: CheckReport, options: GlobalOptions, destinations: [ReportDestination],
+        allWell: Bool
+    ) throws -> ReportOutputs {
+        let color =
+            options.format == .text && isatty(FileHandle.standardOutput.fileDescriptor) != 0
             && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         var result = ReportOutputs(output: try CheckReportRenderer.render(report, format: options.format, color: color))
         // -q: nothing when all is well; an alert, a warning or an error is never hidden.
@@ -24,7 +27,8 @@ struct ReportOutputs: Sendable {
             do {
                 try destination.write(try CheckReportRenderer.render(report, format: destination.format))
             } catch {
-                result.diagnostics.append("error: could not write the \(destination.format.rawValue) report to \(destination.path): \(error)")
+                result.diagnostics.append(
+                    "error: could not write the \(destination.format.rawValue) report to \(destination.path): \(error)")
                 result.failed = true
             }
         }

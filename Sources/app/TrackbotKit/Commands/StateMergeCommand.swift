@@ -28,9 +28,11 @@ public enum StateMergeCommand {
         let merged = merge(states)
         let store = StateStore(path: request.output)
         try await store.withLock { try store.save(merged) }
-        return CommandResult(output: "", diagnostics: [
-            "merged \(merged.images.count) image(s) from \(request.inputs.count) state file(s) into \(request.output)",
-        ])
+        return CommandResult(
+            output: "",
+            diagnostics: [
+                "merged \(merged.images.count) image(s) from \(request.inputs.count) state file(s) into \(request.output)"
+            ])
     }
 
     /// Images from every state; for an image in several, the one checked last (`checkedAt`) wins.
@@ -61,7 +63,9 @@ public enum StateMergeCommand {
 /// when something changed.
 public enum StateCompareCommand {
     public static func run(old: String, new: String) throws -> CommandResult {
-        guard FileManager.default.fileExists(atPath: new) else { throw UsageError("state compare: \(new) does not exist") }
+        guard FileManager.default.fileExists(atPath: new) else {
+            throw UsageError("state compare: \(new) does not exist")
+        }
         let b = try StateStore(path: new).load()
         guard FileManager.default.fileExists(atPath: old) else {
             return CommandResult(output: "differ: \(old) does not exist\n", exitCode: 1)

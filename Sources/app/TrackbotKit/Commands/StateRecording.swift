@@ -24,7 +24,9 @@ enum StateRecording: Sendable {
             }
             return .written
         } catch {
-            return .failed("error: the state was not written (\(error)); this report is complete, and the next run compares with the state as it was")
+            return .failed(
+                "error: the state was not written (\(error)); this report is complete, and the next run compares with the state as it was"
+            )
         }
     }
 }

@@ -33,12 +33,15 @@ public enum UpstreamCommand {
         let watched: [Configuration.WatchedImage]
         if request.images.isEmpty {
             watched = config.images.filter { $0.upstream != nil }
-            guard !watched.isEmpty else { throw UsageError("no configured image has an [images.upstream] table (repository, tag-pattern)") }
+            guard !watched.isEmpty else {
+                throw UsageError("no configured image has an [images.upstream] table (repository, tag-pattern)")
+            }
         } else {
             watched = try request.images.map { name in
                 let image = try PullRequestsCommand.imageNames([name], config: config)[0]
                 guard let found = config.images.first(where: { $0.name == image }), found.upstream != nil else {
-                    throw UsageError("\(image) has no [images.upstream] table in the configuration (repository, tag-pattern)")
+                    throw UsageError(
+                        "\(image) has no [images.upstream] table in the configuration (repository, tag-pattern)")
                 }
                 return found
             }
@@ -50,24 +53,31 @@ public enum UpstreamCommand {
         var findings: [Finding] = []
         for image in watched {
             let upstream = image.upstream!
-            var result = UpstreamReport.Image(name: image.name, repository: Redaction.stripCredentials(upstream.repository),
-                                              tagPattern: upstream.tagPattern)
+            var result = UpstreamReport.Image(
+                name: image.name, repository: Redaction.stripCredentials(upstream.repository),
+                tagPattern: upstream.tagPattern)
             do {
                 let file = try await library.file(image.name, at: commit)
                 let refs = try await sources.cache.remoteRefs(upstream.repository, isUserOwned: true)
-                let tags = try UpstreamTags(refs: refs.map { ($0.name, ($0.peeled ?? $0.id).hex) }, pattern: upstream.tagPattern)
+                let tags = try UpstreamTags(
+                    refs: refs.map { ($0.name, ($0.peeled ?? $0.id).hex) }, pattern: upstream.tagPattern)
                 let referenced = tags.referenced(by: file)
                 result.referencedTags = referenced
                 if let newest = referenced.last {
                     result.newerTags = tags.newer(than: newest)
                     if let latest = result.newerTags.first {
-                        findings.append(Finding(kind: .upstreamAhead, severity: .info, image: image.name,
-                                                message: "\(result.newerTags.count) upstream tag(s) of \(result.repository) newer than the newest the library references: \(result.newerTags.joined(separator: ", "))",
-                                                expected: newest, actual: latest))
+                        findings.append(
+                            Finding(
+                                kind: .upstreamAhead, severity: .info, image: image.name,
+                                message:
+                                    "\(result.newerTags.count) upstream tag(s) of \(result.repository) newer than the newest the library references: \(result.newerTags.joined(separator: ", "))",
+                                expected: newest, actual: latest))
                     }
                 } else {
-                    result.error = "library/\(image.name) references no tag of \(result.repository)"
-                        + (upstream.tagPattern.map { " matching \($0)" } ?? "") + " (by GitFetch refs/tags/… or by commit)"
+                    result.error =
+                        "library/\(image.name) references no tag of \(result.repository)"
+                        + (upstream.tagPattern.map { " matching \($0)" } ?? "")
+                        + " (by GitFetch refs/tags/… or by commit)"
                 }
             } catch {
                 result.error = "\(error)"

@@ -29,17 +29,23 @@ public enum VerifyCommand {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
                 throw UsageError("\(path) is not a directory (verify takes a folder, or REPO#COMMIT:DIR)")
             }
-            let builder = request.builder ?? (FileManager.default.fileExists(atPath: url.appendingPathComponent("oci-layout").path) ? "oci-import" : "")
+            let builder =
+                request.builder
+                ?? (FileManager.default.fileExists(atPath: url.appendingPathComponent("oci-layout").path)
+                    ? "oci-import" : "")
             report = try await runBlocking("trackbot.verify") {
-                try Verifier(tree: try LocalSourceTree(root: url.path)).verify(directory: "", file: request.file, builder: builder)
+                try Verifier(tree: try LocalSourceTree(root: url.path)).verify(
+                    directory: "", file: request.file, builder: builder)
             }
         case .git(let repo, let commit, let directory):
             // The configuration file's [rewrite], cache-dir and [git] apply, as for check.
-            report = try await RunContext.load(options).sources.verify(repo: repo, commit: commit, directory: directory,
-                                                                   file: request.file, builder: request.builder)
+            report = try await RunContext.load(options).sources.verify(
+                repo: repo, commit: commit, directory: directory,
+                file: request.file, builder: request.builder)
         }
         let alert = report.findings.contains { $0.severity == .alert }
-        return CommandResult(output: try VerificationRenderer.render(report, format: options.format), exitCode: alert ? 1 : 0)
+        return CommandResult(
+            output: try VerificationRenderer.render(report, format: options.format), exitCode: alert ? 1 : 0)
     }
 }
 
@@ -59,7 +65,9 @@ public enum SourceSpec: Equatable, Sendable {
         let commit = String(rest.prefix { $0 != ":" })
         let dir = String(rest.dropFirst(commit.count).drop { $0 == ":" })
         guard !repo.isEmpty, !commit.isEmpty else {
-            throw UsageError("\"\(text)\" is not REPO#COMMIT:DIR (for example https://github.com/alpinelinux/docker-alpine.git#7d63673353bd39d92ba42f6effcc199aeebd45ee:x86_64)")
+            throw UsageError(
+                "\"\(text)\" is not REPO#COMMIT:DIR (for example https://github.com/alpinelinux/docker-alpine.git#7d63673353bd39d92ba42f6effcc199aeebd45ee:x86_64)"
+            )
         }
         self = .git(repo: repo, commit: commit, directory: dir.isEmpty ? "." : dir)
     }

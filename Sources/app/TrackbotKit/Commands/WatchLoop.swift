@@ -1,9 +1,10 @@
 import Dispatch
 import Foundation
+import TrackbotCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TrackbotCore
 
 /// `trackbot watch --every DURATION`: the watch as a service. Runs repeat with ±10 % jitter; SIGTERM
 /// and SIGINT stop the loop between runs only, so a run in progress finishes and writes its state
@@ -11,11 +12,15 @@ import TrackbotCore
 public enum WatchLoop {
     /// Parses `90s`, `30m`, `6h`, `1h30m`, `1d`: one or more NUMBER+UNIT pieces, total above zero.
     public static func parseDuration(_ text: String) throws(UsageError) -> Duration {
-        let usage = UsageError("--every \"\(text)\": expected a duration such as 90s, 30m, 6h or 1h30m (units d, h, m, s)")
+        let usage = UsageError(
+            "--every \"\(text)\": expected a duration such as 90s, 30m, 6h or 1h30m (units d, h, m, s)")
         var total = 0
         var digits = ""
         for ch in text {
-            if ch.isASCII, ch.isNumber { digits.append(ch); continue }
+            if ch.isASCII, ch.isNumber {
+                digits.append(ch)
+                continue
+            }
             let unit: Int
             switch ch {
             case "d": unit = 86_400
@@ -63,14 +68,16 @@ public enum WatchLoop {
                 status = result.exitCode
             } catch {
                 // A service keeps going: the next run may succeed (a network outage, a lock).
-                FileHandle.standardError.write(Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
                 status = 2
             }
             if stop.isRequested { break }
             await stop.wait(upTo: jittered(interval))
             if stop.isRequested { break }
         }
-        FileHandle.standardError.write(Data("trackbot: stopping (signal received); the last run finished and its state is written\n".utf8))
+        FileHandle.standardError.write(
+            Data("trackbot: stopping (signal received); the last run finished and its state is written\n".utf8))
         return status
     }
 }

@@ -22,7 +22,9 @@ public enum ConfigurationLoader {
         }
         let doc = Document(text: text, path: path)
         var c = Configuration()
-        try doc.allow(root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep"], in: nil)
+        try doc.allow(
+            root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep"],
+            in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
         if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
         if let lib = try doc.table(root, "library", in: nil) {
@@ -46,13 +48,16 @@ public enum ConfigurationLoader {
             try doc.allow(reg, ["host", "concurrency", "rate-limit-floor", "credential-realms"], in: "registry")
             if let v = try doc.string(reg, "host", in: "registry") { c.registry.host = v }
             if let v = try doc.int(reg, "concurrency", in: "registry", range: 1...64) { c.registry.concurrency = v }
-            if let v = try doc.int(reg, "rate-limit-floor", in: "registry", range: 0...100_000) { c.registry.rateLimitFloor = v }
+            if let v = try doc.int(reg, "rate-limit-floor", in: "registry", range: 0...100_000) {
+                c.registry.rateLimitFloor = v
+            }
             if let realms = try doc.strings(reg, "credential-realms", in: "registry") {
                 // Origins only, and https only: a realm over plain http would get the password in clear.
                 for realm in realms where !isCredentialRealm(realm) {
-                    throw doc.error("registry", "credential-realms",
-                                    "\"\(realm)\" is not an https origin (https://host or https://host:port, no path); "
-                                    + "a realm over plain http never receives credentials", value: realm)
+                    throw doc.error(
+                        "registry", "credential-realms",
+                        "\"\(realm)\" is not an https origin (https://host or https://host:port, no path); "
+                            + "a realm over plain http never receives credentials", value: realm)
                 }
                 c.registry.credentialRealms = realms
             }
@@ -66,28 +71,40 @@ public enum ConfigurationLoader {
         if let gh = try doc.table(root, "github", in: nil) {
             try doc.allow(gh, ["repository", "labels", "close-resolved"], in: "github")
             if let v = try doc.string(gh, "repository", in: "github") {
-                guard v.split(separator: "/").count == 2 else { throw doc.error("github", "repository", "must be OWNER/NAME, got \"\(v)\"") }
+                guard v.split(separator: "/").count == 2 else {
+                    throw doc.error("github", "repository", "must be OWNER/NAME, got \"\(v)\"")
+                }
                 c.github.repository = v
             }
             if let v = try doc.strings(gh, "labels", in: "github") { c.github.labels = v }
             if let v = try doc.bool(gh, "close-resolved", in: "github") { c.github.closeResolved = v }
         }
         if let list = root["images"] {
-            guard let array = list.array else { throw doc.error(nil, "images", "must be an array of tables ([[images]])") }
+            guard let array = list.array else {
+                throw doc.error(nil, "images", "must be an array of tables ([[images]])")
+            }
             var seen = Set<String>()
             for item in array {
-                guard let t = item.table else { throw doc.error(nil, "images", "must be an array of tables ([[images]])") }
+                guard let t = item.table else {
+                    throw doc.error(nil, "images", "must be an array of tables ([[images]])")
+                }
                 try doc.allow(t, ["name", "tags", "architectures", "upstream"], in: "images")
                 guard let name = try doc.string(t, "name", in: "images"), !name.isEmpty else {
                     throw doc.error(nil, "images", "every [[images]] table needs name = \"IMAGE\"")
                 }
-                guard seen.insert(name).inserted else { throw doc.error("images", "name", "image \"\(name)\" is listed twice", value: name) }
-                var image = Configuration.WatchedImage(name: name, tags: try doc.strings(t, "tags", in: "images"),
-                                                       architectures: nil, upstream: nil)
+                guard seen.insert(name).inserted else {
+                    throw doc.error("images", "name", "image \"\(name)\" is listed twice", value: name)
+                }
+                var image = Configuration.WatchedImage(
+                    name: name, tags: try doc.strings(t, "tags", in: "images"),
+                    architectures: nil, upstream: nil)
                 if let arches = try doc.strings(t, "architectures", in: "images") {
                     image.architectures = try arches.map { a throws(ConfigurationError) in
                         guard let arch = Architecture(rawValue: a) else {
-                            throw doc.error("images", "architectures", "unknown architecture \"\(a)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            throw doc.error(
+                                "images", "architectures",
+                                "unknown architecture \"\(a)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+                            )
                         }
                         return arch
                     }
@@ -99,7 +116,8 @@ public enum ConfigurationLoader {
                     }
                     let pattern = try doc.string(up, "tag-pattern", in: "images.upstream")
                     if let pattern, (try? Regex(pattern)) == nil {
-                        throw doc.error("images.upstream", "tag-pattern", "is not a valid regular expression: \(pattern)")
+                        throw doc.error(
+                            "images.upstream", "tag-pattern", "is not a valid regular expression: \(pattern)")
                     }
                     image.upstream = .init(repository: repo, tagPattern: pattern)
                 }
@@ -114,28 +132,39 @@ public enum ConfigurationLoader {
                 guard let image = try doc.string(t, "image", in: "mute"), !image.isEmpty else {
                     throw doc.error(nil, "mute", "every [[mute]] needs image = \"IMAGE\"")
                 }
-                guard let reason = try doc.string(t, "reason", in: "mute"), !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw doc.error("mute", "image", "needs reason = \"…\": say why the alert may be ignored", value: image)
+                guard let reason = try doc.string(t, "reason", in: "mute"),
+                    !reason.trimmingCharacters(in: .whitespaces).isEmpty
+                else {
+                    throw doc.error(
+                        "mute", "image", "needs reason = \"…\": say why the alert may be ignored", value: image)
                 }
                 guard let untilText = try doc.string(t, "until", in: "mute") else {
                     throw doc.error("mute", "image", "needs until = \"YYYY-MM-DD\": a mute must expire", value: image)
                 }
                 guard let until = Mute.parseUntil(untilText) else {
-                    throw doc.error("mute", "until", "must be a date (2026-12-31) or an RFC 3339 time, got \"\(untilText)\"", value: untilText)
+                    throw doc.error(
+                        "mute", "until", "must be a date (2026-12-31) or an RFC 3339 time, got \"\(untilText)\"",
+                        value: untilText)
                 }
                 var kind: FindingKind?
                 if let k = try doc.string(t, "kind", in: "mute") {
                     guard let parsed = FindingKind(rawValue: k) else {
-                        throw doc.error("mute", "kind", "unknown finding kind \"\(k)\" (see docs/findings.md)", value: k)
+                        throw doc.error(
+                            "mute", "kind", "unknown finding kind \"\(k)\" (see docs/findings.md)", value: k)
                     }
                     kind = parsed
                 }
                 let arch = try doc.string(t, "arch", in: "mute")
                 if let arch, Architecture(rawValue: arch) == nil {
-                    throw doc.error("mute", "arch", "unknown architecture \"\(arch)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))", value: arch)
+                    throw doc.error(
+                        "mute", "arch",
+                        "unknown architecture \"\(arch)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))",
+                        value: arch)
                 }
-                c.mutes.append(Mute(image: image, tag: try doc.string(t, "tag", in: "mute"), arch: arch, kind: kind,
-                                    reason: reason, until: until, untilText: untilText))
+                c.mutes.append(
+                    Mute(
+                        image: image, tag: try doc.string(t, "tag", in: "mute"), arch: arch, kind: kind,
+                        reason: reason, until: until, untilText: untilText))
             }
         }
         return c
@@ -163,7 +192,10 @@ public enum ConfigurationLoader {
                 let k = l.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces)
                     .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
                 if k == key, current == table {
-                    if let value, !l.contains(value) { if fallback == 0 { fallback = i + 1 }; continue }
+                    if let value, !l.contains(value) {
+                        if fallback == 0 { fallback = i + 1 }
+                        continue
+                    }
                     return i + 1
                 }
             }
@@ -171,8 +203,9 @@ public enum ConfigurationLoader {
         }
 
         func error(_ table: String?, _ key: String, _ message: String, value: String? = nil) -> ConfigurationError {
-            .invalid(path: path, line: line(of: key, in: table, value: value),
-                     key: table.map { "\($0).\(key)" } ?? key, message: message)
+            .invalid(
+                path: path, line: line(of: key, in: table, value: value),
+                key: table.map { "\($0).\(key)" } ?? key, message: message)
         }
 
         func allow(_ t: TOMLTable, _ known: Set<String>, in table: String?) throws(ConfigurationError) {
@@ -193,7 +226,9 @@ public enum ConfigurationLoader {
             return b
         }
 
-        func int(_ t: TOMLTable, _ key: String, in table: String?, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        func int(_ t: TOMLTable, _ key: String, in table: String?, range: ClosedRange<Int>) throws(ConfigurationError)
+            -> Int?
+        {
             guard let v = t[key] else { return nil }
             guard let i = v.int, range.contains(i) else {
                 throw error(table, key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -210,7 +245,9 @@ public enum ConfigurationLoader {
         /// A list of strings; tags must be quoted ("3.20"), or TOML would read a number.
         func strings(_ t: TOMLTable, _ key: String, in table: String?) throws(ConfigurationError) -> [String]? {
             guard let v = t[key] else { return nil }
-            guard let a = v.array else { throw error(table, key, "must be a list of strings, e.g. [\"3.20\", \"latest\"]") }
+            guard let a = v.array else {
+                throw error(table, key, "must be a list of strings, e.g. [\"3.20\", \"latest\"]")
+            }
             var out: [String] = []
             for item in a {
                 guard let s = item.string else {
@@ -242,7 +279,8 @@ extension ConfigurationLoader {
     /// nothing after it but an optional `/`: what `credential-realms` lists.
     static func isCredentialRealm(_ text: String) -> Bool {
         guard let authority = URLAuthority(url: text), authority.scheme == "https",
-              let range = URLAuthority.authorityRange(in: text), !text[range].contains("@") else { return false }
+            let range = URLAuthority.authorityRange(in: text), !text[range].contains("@")
+        else { return false }
         let rest = text[range.upperBound...]
         return rest.isEmpty || rest == "/"
     }

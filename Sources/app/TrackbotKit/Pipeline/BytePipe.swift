@@ -66,7 +66,8 @@ final class BytePipe: ByteStream, @unchecked Sendable {
             let chunk = chunks[head]
             let n = min(buffer.count - written, chunk.count - headOffset)
             chunk.withUnsafeBytes { src in
-                buffer.baseAddress!.advanced(by: written).copyMemory(from: src.baseAddress!.advanced(by: headOffset), byteCount: n)
+                buffer.baseAddress!.advanced(by: written).copyMemory(
+                    from: src.baseAddress!.advanced(by: headOffset), byteCount: n)
             }
             written += n
             headOffset += n

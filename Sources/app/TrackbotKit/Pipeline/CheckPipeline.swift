@@ -39,7 +39,8 @@ struct CheckPipeline: Sendable {
     /// is the recorded one with what this run checked brought up to date (tags, architectures and
     /// alerts it did not check are kept as they were); nil when there is nothing to record.
     func check(_ target: Target, previous: ImageState?, libraryCommit: String?) async -> (ImageReport, ImageState?) {
-        var report = ImageReport(name: target.image, libraryCommit: libraryCommit, previousLibraryCommit: previous?.libraryCommit)
+        var report = ImageReport(
+            name: target.image, libraryCommit: libraryCommit, previousLibraryCommit: previous?.libraryCommit)
         var scope = AlertLedger.Scope(registry: registry != nil, deep: deep != nil)
         var state = previous ?? ImageState(libraryCommit: nil, checkedAt: now)
         var checkedSomething = false
@@ -47,8 +48,10 @@ struct CheckPipeline: Sendable {
             let file = try await library.file(target.image, at: libraryCommit)
             report.notes += file.warnings
             if let old = previous?.libraryCommit, let new = libraryCommit, old != new,
-               let oldFile = try? await library.file(target.image, at: old) {
-                report.findings += LibraryFindings.findings(LibraryDiff(old: oldFile, new: file), fromCommit: old, toCommit: new)
+                let oldFile = try? await library.file(target.image, at: old)
+            {
+                report.findings += LibraryFindings.findings(
+                    LibraryDiff(old: oldFile, new: file), fromCommit: old, toCommit: new)
             }
             let tags = try selectTags(file, target)
             checkedSomething = true  // the library file was read: its commit and tags are worth recording
@@ -57,7 +60,9 @@ struct CheckPipeline: Sendable {
             // distinct upstream source is fetched and verified once); reported in file order.
             let checked = await withTaskGroup(of: (Int, TagVerdict).self) { group in
                 for (i, tag) in tags.enumerated() {
-                    group.addTask { (i, await self.checkTag(tag, in: file, target: target, previous: previous?.tags[tag])) }
+                    group.addTask {
+                        (i, await self.checkTag(tag, in: file, target: target, previous: previous?.tags[tag]))
+                    }
                 }
                 var results: [(Int, TagVerdict)] = []
                 for await result in group { results.append(result) }
@@ -69,8 +74,9 @@ struct CheckPipeline: Sendable {
                 if let failure = outcome.failure { failures.append("\(target.image):\(tag): \(failure)") }
                 // A tag that could not be checked keeps its record; the others are brought up to date.
                 if let tagState = outcome.state {
-                    state.tags[tag] = TagState.recording(tagState, over: previous?.tags[tag], architectures: outcome.checked,
-                                                         complete: outcome.complete)
+                    state.tags[tag] = TagState.recording(
+                        tagState, over: previous?.tags[tag], architectures: outcome.checked,
+                        complete: outcome.complete)
                 }
                 if outcome.failure == nil { scope.platforms[tag] = outcome.checked }
             }
@@ -89,14 +95,16 @@ struct CheckPipeline: Sendable {
             report.error = "\(error)"
         }
         if checkedSomething { state.checkedAt = now }
-        let ledger = AlertLedger.update(image: target.image, previous: previous?.alerts ?? [], findings: dedupe(report.findings),
-                                        scope: scope, mutes: mutes, now: nowDate, nowText: now)
+        let ledger = AlertLedger.update(
+            image: target.image, previous: previous?.alerts ?? [], findings: dedupe(report.findings),
+            scope: scope, mutes: mutes, now: nowDate, nowText: now)
         report.findings = ledger.findings
         report.notes += ledger.notes
         report.alerts = ledger.records
         state.alerts = ledger.records
         // An image never recorded and not checked now has nothing worth a record.
-        if previous == nil && state.alerts.isEmpty && (!checkedSomething || (state.tags.isEmpty && report.error != nil)) {
+        if previous == nil && state.alerts.isEmpty && (!checkedSomething || (state.tags.isEmpty && report.error != nil))
+        {
             return (report, nil)
         }
         return (report, state)
@@ -106,8 +114,9 @@ struct CheckPipeline: Sendable {
     /// alerts are reported again and kept; nothing else changes.
     func unchecked(_ target: Target, previous: ImageState?, error: String) async -> (ImageReport, ImageState?) {
         var report = ImageReport(name: target.image, previousLibraryCommit: previous?.libraryCommit, error: error)
-        let ledger = AlertLedger.update(image: target.image, previous: previous?.alerts ?? [], findings: [], scope: .none,
-                                        mutes: mutes, now: nowDate, nowText: now)
+        let ledger = AlertLedger.update(
+            image: target.image, previous: previous?.alerts ?? [], findings: [], scope: .none,
+            mutes: mutes, now: nowDate, nowText: now)
         report.findings = ledger.findings
         report.notes = ledger.notes
         report.alerts = ledger.records
@@ -121,25 +130,32 @@ struct CheckPipeline: Sendable {
         let all = Set(file.allTags)
         let unknown = wanted.filter { !all.contains($0) }
         guard unknown.isEmpty else {
-            throw UsageError("library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); its tags are: \(file.allTags.joined(separator: ", "))")
+            throw UsageError(
+                "library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); its tags are: \(file.allTags.joined(separator: ", "))"
+            )
         }
         return wanted
     }
 
     /// One tag, stage by stage: source evidence → published evidence → (with `--deep`) deep
     /// evidence → the tag's verdict.
-    private func checkTag(_ tag: String, in file: LibraryFile, target: Target, previous: TagState?) async -> TagVerdict {
+    private func checkTag(_ tag: String, in file: LibraryFile, target: Target, previous: TagState?) async -> TagVerdict
+    {
         let entries = file.entries(for: tag)
-        let sources = await SourceEvidence.gather(tag: tag, entries: entries, target: target,
-                                                  verification: verification, registry: registry)
-        let published = await PublishedEvidence.gather(image: target.image, tag: tag, sources: sources, registry: registry,
-                                                       previous: previous, now: now)
+        let sources = await SourceEvidence.gather(
+            tag: tag, entries: entries, target: target,
+            verification: verification, registry: registry)
+        let published = await PublishedEvidence.gather(
+            image: target.image, tag: tag, sources: sources, registry: registry,
+            previous: previous, now: now)
         var deepEvidence: DeepEvidence?
         if let deep {
-            deepEvidence = await DeepEvidence.gather(deep, image: target.image, tag: tag, sources: sources, published: published.index)
+            deepEvidence = await DeepEvidence.gather(
+                deep, image: target.image, tag: tag, sources: sources, published: published.index)
         }
-        return TagVerdict(tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,
-                          deep: deepEvidence, previous: previous)
+        return TagVerdict(
+            tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,
+            deep: deepEvidence, previous: previous)
     }
 
     private func dedupe(_ findings: [Finding]) -> [Finding] {

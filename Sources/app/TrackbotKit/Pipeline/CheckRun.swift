@@ -15,20 +15,24 @@ struct CheckRun: Sendable {
 extension CheckPipeline {
     /// The pipeline of a run: official-images, upstreams and the registry as the context makes
     /// them (no registry with `--offline`), `[[mute]]`, and `--deep`.
-    static func make(_ context: RunContext, library override: String?, registryConfiguration: RegistryConfiguration?,
-                     now: Date) throws -> CheckPipeline {
+    static func make(
+        _ context: RunContext, library override: String?, registryConfiguration: RegistryConfiguration?,
+        now: Date
+    ) throws -> CheckPipeline {
         let config = context.configuration
         var registry: PublishedDigests?
         if !context.options.offline {
             let client = try context.registryClient(for: "check", base: registryConfiguration)
             registry = PublishedDigests(client: client, host: config.registry.host)
         }
-        var pipeline = CheckPipeline(library: context.library(override), verification: SourceVerification(sources: context.sources),
-                                     registry: registry, now: now)
+        var pipeline = CheckPipeline(
+            library: context.library(override), verification: SourceVerification(sources: context.sources),
+            registry: registry, now: now)
         pipeline.mutes = config.mutes
         if context.options.deep {
-            pipeline.deep = DeepInspection(registry: registry, rewriter: URLRewriter(rules: context.rewrites),
-                                           sources: context.sources, maxDownload: config.deep.maxDownloadBytes)
+            pipeline.deep = DeepInspection(
+                registry: registry, rewriter: URLRewriter(rules: context.rewrites),
+                sources: context.sources, maxDownload: config.deep.maxDownloadBytes)
         }
         return pipeline
     }

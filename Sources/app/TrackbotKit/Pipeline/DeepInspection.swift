@@ -53,8 +53,10 @@ actor DeepInspection {
         var notes: [TagNote] = []
     }
 
-    init(registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
-         maxDownload: Int64 = Configuration.Deep().maxDownloadBytes) {
+    init(
+        registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
+        maxDownload: Int64 = Configuration.Deep().maxDownloadBytes
+    ) {
         self.registry = registry
         self.rewriter = rewriter
         self.sources = sources
@@ -67,27 +69,33 @@ actor DeepInspection {
         guard let dockerfile = report.dockerfile, dockerfile.parentIsScratch else { return nil }
         let last = dockerfile.stages.count - 1
         let adds = dockerfile.contextSources.filter {
-            $0.keyword.uppercased() == "ADD" && ["/", "/."].contains($0.destination) && $0.stage == last && !$0.isPattern
+            $0.keyword.uppercased() == "ADD" && ["/", "/."].contains($0.destination) && $0.stage == last
+                && !$0.isPattern
         }
         let paths = adds.map { TreePath.join(report.directory, $0.path) }
         let suffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2"]
         let archives = report.artefacts.filter { a in
-            paths.contains(a.path) && (a.compression != .none || suffixes.contains { a.path.lowercased().hasSuffix($0) })
+            paths.contains(a.path)
+                && (a.compression != .none || suffixes.contains { a.path.lowercased().hasSuffix($0) })
         }
         return archives.count == 1 ? archives[0].path : nil
     }
 
     /// Compares the published platform's single layer with the rootfs tarball at the source's commit.
-    func content(image: String, tag: String, arch: Architecture, source: ArchitectureSource,
-                 tarball: String, platform: PublishedIndex.Descriptor) async -> Result<Outcome, DeepError> {
+    func content(
+        image: String, tag: String, arch: Architecture, source: ArchitectureSource,
+        tarball: String, platform: PublishedIndex.Descriptor
+    ) async -> Result<Outcome, DeepError> {
         let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
         let result: Result<LayerComparison, DeepError>
         if let registry {
             let client = registry.client, host = registry.host, sources = sources
             result = await Self.shared(layers, key) {
                 do {
-                    return .success(try await Self.compareLayer(client: client, host: host, sources: sources, image: image,
-                                                                source: source, tarball: tarball, digest: platform.digest))
+                    return .success(
+                        try await Self.compareLayer(
+                            client: client, host: host, sources: sources, image: image,
+                            source: source, tarball: tarball, digest: platform.digest))
                 } catch let error as DeepError {
                     return .failure(error)
                 } catch {
@@ -102,19 +110,27 @@ actor DeepInspection {
             case .notSingleLayer(let count):
                 return Outcome(notes: [.deepNotSingleLayer(arch: arch.rawValue, layers: count)])
             case .same(let layer, let entries):
-                return Outcome(notes: [.deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)])
+                return Outcome(notes: [
+                    .deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)
+                ])
             case .differs(let layer, let publishedEntries, let upstreamEntries, let difference):
-                return Outcome(findings: [Finding(kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
-                    message: "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
-                        + difference.summary(limit: Self.listedEntries),
-                    expected: "\(tarball) (\(upstreamEntries) entries)",
-                    actual: "\(layer) (\(publishedEntries) entries)")])
+                return Outcome(findings: [
+                    Finding(
+                        kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                        message:
+                            "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
+                            + difference.summary(limit: Self.listedEntries),
+                        expected: "\(tarball) (\(upstreamEntries) entries)",
+                        actual: "\(layer) (\(publishedEntries) entries)")
+                ])
             }
         }
     }
 
-    private static func compareLayer(client: RegistryClient, host: String, sources: GitSources, image: String,
-                                     source: ArchitectureSource, tarball: String, digest: Digest) async throws -> LayerComparison {
+    private static func compareLayer(
+        client: RegistryClient, host: String, sources: GitSources, image: String,
+        source: ArchitectureSource, tarball: String, digest: Digest
+    ) async throws -> LayerComparison {
         let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image)@\(digest)")
         guard let manifest = try await client.manifest(reference).image else {
             throw DeepError(description: "\(reference) is not an image manifest")
@@ -129,14 +145,17 @@ actor DeepInspection {
         }
         let difference = ContentDifference(upstream.compare(with: published))
         guard !difference.isEmpty else { return .same(layer: layer.digest, entries: published.entries.count) }
-        return .differs(layer: layer.digest, publishedEntries: published.entries.count, upstreamEntries: upstream.entries.count,
-                        difference: difference)
+        return .differs(
+            layer: layer.digest, publishedEntries: published.entries.count, upstreamEntries: upstream.entries.count,
+            difference: difference)
     }
 
     /// Streams a layer blob through the decompressor and tar reader; the listing is returned only
     /// after the blob's digest was checked at the end of the download. A registry sending more
     /// than the manifest's `size` is cut off there.
-    static func listLayer(client: RegistryClient, _ reference: Registry.ImageReference, size: Int64) async throws -> TarListing {
+    static func listLayer(client: RegistryClient, _ reference: Registry.ImageReference, size: Int64) async throws
+        -> TarListing
+    {
         let pipe = BytePipe()
         let counter = ByteCounter()
         let name = "layer \(reference.digest?.description ?? "")"
@@ -144,7 +163,10 @@ actor DeepInspection {
             do {
                 _ = try await client.blob(reference) { chunk in
                     guard counter.add(chunk.count) <= size else {
-                        throw DeepError(description: "--deep: \(reference) sent more than the \(size) bytes its manifest says the \(name) has; download stopped")
+                        throw DeepError(
+                            description:
+                                "--deep: \(reference) sent more than the \(size) bytes its manifest says the \(name) has; download stopped"
+                        )
                     }
                     try pipe.write(chunk)
                 }
@@ -172,42 +194,61 @@ actor DeepInspection {
 
     /// Downloads an `ADD --checksum` URL (after rewrites), hashing as it arrives; a finding when
     /// the content is not what the Dockerfile pins.
-    func pin(_ pin: Pin, image: String, tag: String, arch: Architecture, dockerfile: String) async -> Result<Finding?, DeepError> {
+    func pin(_ pin: Pin, image: String, tag: String, arch: Architecture, dockerfile: String) async -> Result<
+        Finding?, DeepError
+    > {
         guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
-              let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased()) else { return .success(nil) }
+            let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased())
+        else { return .success(nil) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
         let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
         let result = await Self.shared(pins, key) {
-                let hasher = HashingSink(algorithm)
-                do {
-                    let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
-                    let response = try await http.stream(request) { chunk in
-                        // Throwing from the sink aborts the transfer at the cap.
-                        guard hasher.count + Int64(chunk.count) <= cap else { throw DownloadTooLarge() }
-                        hasher.update(chunk)
-                    }
-                    guard response.isSuccess else {
-                        return .failure(DeepError(description: "--deep: \(Redaction.stripCredentials(url)) answered \(response.status) (\(dockerfile):\(pin.line))"))
-                    }
-                } catch is DownloadTooLarge {
-                    return .failure(DeepError(description: "--deep: \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)) is larger than the \(cap >> 20) MiB a pinned download may be; stopped. Raise deep.max-download-mib in the configuration if the file is really that large"))
-                } catch {
-                    return .failure(DeepError(description: "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"))
+            let hasher = HashingSink(algorithm)
+            do {
+                let request = HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout)
+                let response = try await http.stream(request) { chunk in
+                    // Throwing from the sink aborts the transfer at the cap.
+                    guard hasher.count + Int64(chunk.count) <= cap else { throw DownloadTooLarge() }
+                    hasher.update(chunk)
                 }
-                return .success(PinDownload(actual: hasher.finalize(), bytes: hasher.count))
+                guard response.isSuccess else {
+                    return .failure(
+                        DeepError(
+                            description:
+                                "--deep: \(Redaction.stripCredentials(url)) answered \(response.status) (\(dockerfile):\(pin.line))"
+                        ))
+                }
+            } catch is DownloadTooLarge {
+                return .failure(
+                    DeepError(
+                        description:
+                            "--deep: \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)) is larger than the \(cap >> 20) MiB a pinned download may be; stopped. Raise deep.max-download-mib in the configuration if the file is really that large"
+                    ))
+            } catch {
+                return .failure(
+                    DeepError(
+                        description:
+                            "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(pin.line)): \(error)"
+                    ))
+            }
+            return .success(PinDownload(actual: hasher.finalize(), bytes: hasher.count))
         }
         return result.map { download in
             guard download.actual.hex != expected.lowercased() else { return nil }
-            return Finding(kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
-                           message: "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(download.bytes) bytes hashed)",
-                           expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
+            return Finding(
+                kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                message:
+                    "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(download.bytes) bytes hashed)",
+                expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
         }
     }
 
     /// The one result for `key` in `cache` (computed by `work` on first use); a stop by
     /// cancellation is an error like any other, not a result.
-    private static func shared<T: Sendable>(_ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
-                                            _ work: @escaping @Sendable () async -> Result<T, DeepError>) async -> Result<T, DeepError> {
+    private static func shared<T: Sendable>(
+        _ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
+        _ work: @escaping @Sendable () async -> Result<T, DeepError>
+    ) async -> Result<T, DeepError> {
         do { return try await cache.value(for: key, work) } catch {
             return .failure(DeepError(description: "--deep: stopped: \(error)"))
         }

@@ -17,9 +17,13 @@ struct GitSourceTree: SourceTree {
     var displayName: String { "\(commitTree.url)#\(commit)" }
 
     /// Opens `mirror` at `commit` once and runs `body` over it, as one job on the blocking pool.
-    static func with<T: Sendable>(mirror: Mirror, commit: String, on pool: BlockingPool = .shared,
-                                  _ body: @escaping @Sendable (GitSourceTree) throws -> T) async throws -> T {
-        try await mirror.withCommit(commit, on: pool) { tree in try body(GitSourceTree(commitTree: tree, commit: commit)) }
+    static func with<T: Sendable>(
+        mirror: Mirror, commit: String, on pool: BlockingPool = .shared,
+        _ body: @escaping @Sendable (GitSourceTree) throws -> T
+    ) async throws -> T {
+        try await mirror.withCommit(commit, on: pool) { tree in
+            try body(GitSourceTree(commitTree: tree, commit: commit))
+        }
     }
 
     func read(_ path: String) throws -> [UInt8]? {
@@ -49,7 +53,8 @@ struct GitSourceTree: SourceTree {
         let dir = TreePath.clean(directory)
         let entries = try commitTree.tree(dir.isEmpty ? "." : dir)
         return entries.map { e in
-            let kind: TreeEntryKind = e.kind == .tree ? .directory : e.kind == .blob ? (e.mode == "120000" ? .symlink : .file) : .other
+            let kind: TreeEntryKind =
+                e.kind == .tree ? .directory : e.kind == .blob ? (e.mode == "120000" ? .symlink : .file) : .other
             return Verification.TreeEntry(name: e.name, path: TreePath.join(dir, e.name), kind: kind)
         }
     }

@@ -12,7 +12,9 @@ enum LibrarySource: Sendable {
     static func make(source: String, ref: String, sources: GitSources) -> LibrarySource {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue,
-           !FileManager.default.fileExists(atPath: source + "/HEAD") || FileManager.default.fileExists(atPath: source + "/library") {
+            !FileManager.default.fileExists(atPath: source + "/HEAD")
+                || FileManager.default.fileExists(atPath: source + "/library")
+        {
             return .folder(LibraryDirectory(path: source))
         }
         return .git(cache: sources.cache, url: source, ref: ref)
@@ -23,7 +25,9 @@ enum LibrarySource: Sendable {
         guard case .git(let cache, let url, let ref) = self else { return nil }
         if ref.count < 40, ref.count >= 4, Hex.isHex(ref) {
             // An abbreviated commit: look in what the mirror has, then in every branch.
-            if let mirror = try? cache.mirror(url, isUserOwned: true), let id = try? await mirror.resolve(ref) { return id.hex }
+            if let mirror = try? cache.mirror(url, isUserOwned: true), let id = try? await mirror.resolve(ref) {
+                return id.hex
+            }
             _ = try await cache.fetch(url, refs: ["refs/heads/*"], isUserOwned: true)
             return try await cache.mirror(url, isUserOwned: true).resolve(ref).hex
         }
@@ -50,7 +54,9 @@ enum LibrarySource: Sendable {
             _ = try await cache.fetch(url, refs: ["refs/heads/*"], isUserOwned: true)
             return try await cache.mirror(url, isUserOwned: true).resolve(ref.hex).hex
         }
-        throw lastError ?? UsageError("official-images at \(Redaction.stripCredentials(url)) has no branch or tag \"\(ref)\" (--library-ref)")
+        throw lastError
+            ?? UsageError(
+                "official-images at \(Redaction.stripCredentials(url)) has no branch or tag \"\(ref)\" (--library-ref)")
     }
 
     func file(_ name: String, at commit: String?) async throws -> LibraryFile {

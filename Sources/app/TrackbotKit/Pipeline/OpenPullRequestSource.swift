@@ -28,7 +28,8 @@ public struct RemoteMergeRefs: OpenPullRequestSource {
     public var isApproximate: Bool { true }
 
     public func openPullRequests() async throws -> [Int] {
-        try await cache.remotePullRequests(url, isUserOwned: true).filter { $0.merge != nil && $0.head != nil }.map(\.number)
+        try await cache.remotePullRequests(url, isUserOwned: true).filter { $0.merge != nil && $0.head != nil }.map(
+            \.number)
     }
 }
 

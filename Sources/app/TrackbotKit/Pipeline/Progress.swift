@@ -9,7 +9,8 @@ enum Progress {
         guard verbosity >= 0, stderrIsTerminal || verbosity > 0 else { return nil }
         let terminal = stderrIsTerminal
         return { p in
-            let line = "git: \(p.receivedObjects)/\(p.totalObjects) objects, \(p.receivedBytes / 1024) KiB, deltas \(p.indexedDeltas)/\(p.totalDeltas)"
+            let line =
+                "git: \(p.receivedObjects)/\(p.totalObjects) objects, \(p.receivedBytes / 1024) KiB, deltas \(p.indexedDeltas)/\(p.totalDeltas)"
             // On a terminal the line rewrites itself; in a log (-v) each update is a line.
             FileHandle.standardError.write(Data((terminal ? "\r\(line)\u{1B}[K" : line + "\n").utf8))
         }

@@ -29,7 +29,8 @@ actor PublishedDigests {
             return .unpublished
         }
         if let previous, previous.indexDigest == head.digest, previous.unpublishedSince == nil,
-           let recorded = PublishedIndex(recorded: previous) {
+            let recorded = PublishedIndex(recorded: previous)
+        {
             return .published(recorded)
         }
         return .published(PublishedIndex(try await client.resolve(reference.at(head.digest))))

@@ -16,7 +16,9 @@ struct PullRequestDiffs: Sendable {
     var upstreamLogs = true
 
     /// Fetches `refs/pull/N/head` for `numbers` only and diffs each against its merge base with `libraryCommit`.
-    func diff(_ numbers: [Int], libraryCommit: String) async throws -> (pullRequests: [PullRequestsReport.PullRequest], errors: [String]) {
+    func diff(_ numbers: [Int], libraryCommit: String) async throws -> (
+        pullRequests: [PullRequestsReport.PullRequest], errors: [String]
+    ) {
         guard !numbers.isEmpty else { return ([], []) }
         let fetch = try await cache.fetchPullRequests(numbers, of: url, includeMergeRefs: false, isUserOwned: true)
         var errors = fetch.missingRefs.map { "\($0) is not advertised by \(Redaction.stripCredentials(url))" }
@@ -32,7 +34,9 @@ struct PullRequestDiffs: Sendable {
         return (out, errors)
     }
 
-    private func diff(_ number: Int, mirror: Mirror, libraryCommit: String) async throws -> PullRequestsReport.PullRequest? {
+    private func diff(_ number: Int, mirror: Mirror, libraryCommit: String) async throws -> PullRequestsReport
+        .PullRequest?
+    {
         let head = try await mirror.resolve("refs/pull/\(number)/head")
         guard let base = try await mirror.mergeBase(head.hex, libraryCommit) else {
             throw UsageError("refs/pull/\(number)/head shares no history with \(libraryCommit.prefix(7))")
@@ -42,8 +46,12 @@ struct PullRequestDiffs: Sendable {
             let oldData = try await Self.file(mirror, image, at: base.hex)
             let newData = try await Self.file(mirror, image, at: head.hex)
             guard oldData != newData else { continue }
-            let old = try oldData.map { try LibraryFileReader.read(bytes: [UInt8]($0), name: image, path: "library/\(image)@\(base.short)") }
-            let new = try newData.map { try LibraryFileReader.read(bytes: [UInt8]($0), name: image, path: "library/\(image)@#\(number)") }
+            let old = try oldData.map {
+                try LibraryFileReader.read(bytes: [UInt8]($0), name: image, path: "library/\(image)@\(base.short)")
+            }
+            let new = try newData.map {
+                try LibraryFileReader.read(bytes: [UInt8]($0), name: image, path: "library/\(image)@#\(number)")
+            }
             let diff = LibraryDiff(old: old, new: new)
             guard !diff.isEmpty else { continue }
             let logs = upstreamLogs ? await self.logs(old: old, new: new) : []
@@ -53,9 +61,10 @@ struct PullRequestDiffs: Sendable {
         let summary = changes.map { c in
             "library/\(c.image): +\(c.diff.tagsAdded.count) -\(c.diff.tagsRemoved.count) ~\(c.diff.tagsMoved.count) tag(s)"
         }.joined(separator: "; ")
-        let finding = Finding(kind: .pullRequest, severity: .info, image: changes.map(\.image).joined(separator: ","),
-                              message: "pull request #\(number) changes \(summary)",
-                              expected: base.hex, actual: head.hex)
+        let finding = Finding(
+            kind: .pullRequest, severity: .info, image: changes.map(\.image).joined(separator: ","),
+            message: "pull request #\(number) changes \(summary)",
+            expected: base.hex, actual: head.hex)
         return .init(number: number, head: head.hex, mergeBase: base.hex, images: changes, finding: finding)
     }
 
@@ -63,8 +72,9 @@ struct PullRequestDiffs: Sendable {
     static func file(_ mirror: Mirror, _ image: String, at revision: String) async throws -> Data? {
         do {
             // A pull request's file may be any size: refused before it is read.
-            try LibraryFileReader.checkSize(try await mirror.libraryFileSize(image, at: revision),
-                                            path: "library/\(image)@\(revision.prefix(7))")
+            try LibraryFileReader.checkSize(
+                try await mirror.libraryFileSize(image, at: revision),
+                path: "library/\(image)@\(revision.prefix(7))")
             return try await mirror.libraryFile(image, at: revision)
         } catch MirrorError.pathNotFound {
             return nil
@@ -123,7 +133,9 @@ struct PullRequestDiffs: Sendable {
                         found[a].time != found[b].time ? found[a].time > found[b].time : a < b
                     }.map { found[$0] }
                     log.total = sorted.count
-                    log.commits = sorted.prefix(PullRequestsReport.logLimit).map { "\($0.id.short.prefix(7)) \($0.summary)" }
+                    log.commits = sorted.prefix(PullRequestsReport.logLimit).map {
+                        "\($0.id.short.prefix(7)) \($0.summary)"
+                    }
                 } catch {
                     log.error = "\(error)"
                 }

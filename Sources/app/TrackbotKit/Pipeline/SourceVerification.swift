@@ -63,25 +63,33 @@ actor SourceVerification {
         let upstreamRewrites = check.fetch.rewrites.filter {
             $0.old != nil && ($0.name.hasPrefix("refs/heads/") || $0.name.hasPrefix("refs/tags/"))
         }
-        outcome.rewrittenRefs = upstreamRewrites.filter { rewritesReported.insert("\(source.gitRepo) \($0.name)").inserted }
+        outcome.rewrittenRefs = upstreamRewrites.filter {
+            rewritesReported.insert("\(source.gitRepo) \($0.name)").inserted
+        }
         switch check.status {
         case .reachable: break
         case .notReachable:
             outcome.unreachableFrom = check.refTip
         case .missing:
-            outcome.error = "commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))" + (check.detail.map { ": \($0)" } ?? "")
+            outcome.error =
+                "commit \(source.gitCommit) is not in \(Redaction.stripCredentials(source.gitRepo)) (fetched \(source.gitFetch))"
+                + (check.detail.map { ": \($0)" } ?? "")
             return outcome
         }
         do {
             let mirror = try sources.cache.mirror(source.gitRepo)
-            let report = try await sources.verify(mirror: mirror, commit: source.gitCommit, directory: source.directory,
-                                                  file: source.file, builder: source.builder)
+            let report = try await sources.verify(
+                mirror: mirror, commit: source.gitCommit, directory: source.directory,
+                file: source.file, builder: source.builder)
             var matched = report.artefacts.filter { $0.status == .verified }.map { a in
-                Verified.checksum(path: a.path, algorithm: a.checks.first?.expected.algorithm,
-                                  listedAt: a.checks.map { FileLine(file: $0.file, line: $0.line) })
+                Verified.checksum(
+                    path: a.path, algorithm: a.checks.first?.expected.algorithm,
+                    listedAt: a.checks.map { FileLine(file: $0.file, line: $0.line) })
             }
             if let layout = report.layout, layout.isValid, let m = layout.expectedManifestDigest {
-                matched.append(.ociLayout(directory: source.directory, file: source.file, manifest: m, layers: layout.layers.count))
+                matched.append(
+                    .ociLayout(directory: source.directory, file: source.file, manifest: m, layers: layout.layers.count)
+                )
             }
             outcome.report = report
             outcome.verified = matched

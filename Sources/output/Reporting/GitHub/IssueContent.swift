@@ -16,7 +16,8 @@ public struct AlertGroup: Sendable, Equatable {
         var byKey: [IssueKey: [AlertRecord]] = [:]
         for a in alerts { byKey[IssueKey(image: a.image, kind: a.kind.rawValue), default: []].append(a) }
         return byKey.keys.sorted().map { key in
-            AlertGroup(image: key.image, kind: FindingKind(rawValue: key.kind)!, alerts: byKey[key]!.sorted { $0.id < $1.id })
+            AlertGroup(
+                image: key.image, kind: FindingKind(rawValue: key.kind)!, alerts: byKey[key]!.sorted { $0.id < $1.id })
         }
     }
 
@@ -82,7 +83,8 @@ public enum IssueMarker {
     /// The content hash recorded in a body, nil when absent.
     public static func hash(in body: String?) -> String? {
         guard let body, let start = body.range(of: hashPrefix),
-              let end = body[start.upperBound...].range(of: " -->") else { return nil }
+            let end = body[start.upperBound...].range(of: " -->")
+        else { return nil }
         return String(body[start.upperBound..<end.lowerBound])
     }
 
@@ -103,22 +105,31 @@ public struct IssueContent: Sendable, Equatable {
     /// mail notifications and `gh issue view` print them to a terminal).
     public init(_ group: AlertGroup) {
         let tags = group.tags
-        let tagText = tags.isEmpty ? "" : " (\(tags.count <= 4 ? tags.joined(separator: ", ") : tags.prefix(4).joined(separator: ", ") + ", +\(tags.count - 4)"))"
+        let tagText =
+            tags.isEmpty
+            ? ""
+            : " (\(tags.count <= 4 ? tags.joined(separator: ", ") : tags.prefix(4).joined(separator: ", ") + ", +\(tags.count - 4)"))"
         title = Sanitize.terminal("trackbot: \(group.image) \(group.kind.rawValue)\(tagText)")
         var md = "trackbot found **\(group.alerts.count)** open `\(group.kind.rawValue)` alert"
         md += group.alerts.count == 1 ? "" : "s"
-        md += " for `\(group.image)`\(tags.isEmpty ? "" : " (tags " + tags.map { "`\($0)`" }.joined(separator: ", ") + ")").\n\n"
+        md +=
+            " for `\(group.image)`\(tags.isEmpty ? "" : " (tags " + tags.map { "`\($0)`" }.joined(separator: ", ") + ")").\n\n"
         md += "| image | tag | arch | message | expected | actual | open since |\n|---|---|---|---|---|---|---|\n"
         for a in group.alerts {
-            md += "| " + [a.image, a.tag ?? "", a.arch ?? "", a.message, a.expected ?? "", a.actual ?? "", a.firstSeen]
+            md +=
+                "| "
+                + [a.image, a.tag ?? "", a.arch ?? "", a.message, a.expected ?? "", a.actual ?? "", a.firstSeen]
                 .map(Self.cell).joined(separator: " | ") + " |\n"
         }
         md += "\n### What to do\n\n" + Self.advice(group.kind) + "\n\n"
         md += "An alert stays open until it is explained (a library or parent change, or the trusted digest is back), "
-        md += "acknowledged (`trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"`), "
-        md += "or muted (`[[mute]]` in the configuration). Closing this issue acknowledges its alerts: trackbot records who closed it "
+        md +=
+            "acknowledged (`trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"`), "
+        md +=
+            "or muted (`[[mute]]` in the configuration). Closing this issue acknowledges its alerts: trackbot records who closed it "
         md += "and does not reopen it. The body is rewritten when the alerts change; edits to it are overwritten.\n"
-        let visible = Sanitize.terminal(md, multiline: true) + "\n" + IssueMarker.marker(group.key, instance: group.instance)
+        let visible =
+            Sanitize.terminal(md, multiline: true) + "\n" + IssueMarker.marker(group.key, instance: group.instance)
         hash = StreamingHasher.digest(Array(visible.utf8)).description
         body = visible + "\n" + IssueMarker.hashPrefix + hash + " -->\n"
     }
@@ -131,17 +142,23 @@ public struct IssueContent: Sendable, Equatable {
     static func advice(_ kind: FindingKind) -> String {
         switch kind {
         case .checksumMismatch, .checksumMissing, .layoutInvalid:
-            return "The upstream artifact does not match its published checksums. Do not trust the image until the upstream maintainers confirm the artifact; re-run `trackbot verify` on the directory."
+            return
+                "The upstream artifact does not match its published checksums. Do not trust the image until the upstream maintainers confirm the artifact; re-run `trackbot verify` on the directory."
         case .expectedDigestMismatch, .provenanceMismatch, .contentMismatch, .historyMismatch, .pinMismatch:
-            return "The published image does not match what the library file says it was built from. Compare with `trackbot check IMAGE:TAG --deep` and report it to the image maintainers if it persists."
+            return
+                "The published image does not match what the library file says it was built from. Compare with `trackbot check IMAGE:TAG --deep` and report it to the image maintainers if it persists."
         case .digestDrift, .rebuilt, .indexChanged:
-            return "The registry digest changed without a library change. Check whether it was a rebuild (`trackbot history IMAGE`) and confirm it with the image maintainers."
+            return
+                "The registry digest changed without a library change. Check whether it was a rebuild (`trackbot history IMAGE`) and confirm it with the image maintainers."
         case .unsafeEntry:
-            return "An upstream archive holds entries that escape the root, device nodes or setuid/setgid files when extracted. List it (`tar -tvf`) at the commit and ask the upstream maintainers about the named entries before trusting the image."
+            return
+                "An upstream archive holds entries that escape the root, device nodes or setuid/setgid files when extracted. List it (`tar -tvf`) at the commit and ask the upstream maintainers about the named entries before trusting the image."
         case .commitNotInRef, .upstreamRewritten:
-            return "The upstream history no longer contains the commit the library references. Ask the upstream maintainers whether the branch was force-pushed."
+            return
+                "The upstream history no longer contains the commit the library references. Ask the upstream maintainers whether the branch was force-pushed."
         default:
-            return "Review the findings above with `trackbot check` and update the configuration or the state when they are expected."
+            return
+                "Review the findings above with `trackbot check` and update the configuration or the state when they are expected."
         }
     }
 }

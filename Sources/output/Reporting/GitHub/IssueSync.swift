@@ -60,7 +60,9 @@ public struct IssueSync: Sendable {
     }
 
     /// Findings as fresh alert records (no issue yet), for callers that hold no state.
-    public func run(findings: [Finding], checkedImages: Set<String>, client: GitHubClient, now: String = "") async throws -> Result {
+    public func run(findings: [Finding], checkedImages: Set<String>, client: GitHubClient, now: String = "")
+        async throws -> Result
+    {
         let alerts = findings.filter { $0.severity == .alert }.map { AlertRecord($0, image: $0.image ?? "-", now: now) }
         return try await run(alerts: alerts, checkedImages: checkedImages, client: client)
     }
@@ -72,7 +74,9 @@ public struct IssueSync: Sendable {
     /// image that was not checked, or failed, keeps its issues).
     public func run(alerts: [AlertRecord], checkedImages: Set<String>, client: GitHubClient) async throws -> Result {
         let parts = repository.split(separator: "/")
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw GitHubError.invalidRepository(repository) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw GitHubError.invalidRepository(repository)
+        }
         if !dryRun, client.settings.token == nil { throw GitHubError.missingToken }
 
         var result = Result(actions: [], dryRun: dryRun)
@@ -82,7 +86,8 @@ public struct IssueSync: Sendable {
         for issue in all {
             byNumber[issue.number] = issue
             guard issue.isOpen, let key = IssueMarker.key(in: issue.body) else { continue }
-            if let have = openByKey[key], have.number < issue.number { continue }  // duplicates made by hand: the oldest
+            // Duplicates made by hand: the oldest is the one kept.
+            if let have = openByKey[key], have.number < issue.number { continue }
             openByKey[key] = issue
         }
         var keysWithAlerts = Set<IssueKey>()
@@ -92,8 +97,9 @@ public struct IssueSync: Sendable {
             var open = group.alerts
             // Alerts already in an issue that is closed now: a person closed it (trackbot closes
             // only issues without open alerts), which answers them.
-            let answered = try await acknowledgements(group.alerts.filter { $0.issue != openByKey[key]?.number },
-                                                      closed: byNumber.values.filter { !$0.isOpen }, client: client)
+            let answered = try await acknowledgements(
+                group.alerts.filter { $0.issue != openByKey[key]?.number },
+                closed: byNumber.values.filter { !$0.isOpen }, client: client)
             for (id, ack) in answered { result.acknowledgements[id] = ack }
             open.removeAll { answered[$0.id] != nil }
             for number in Set(group.alerts.filter { answered[$0.id] != nil }.compactMap(\.issue)).sorted() {
@@ -110,7 +116,8 @@ public struct IssueSync: Sendable {
                 } else {
                     if !dryRun {
                         let edit = IssueEdit(title: content.title, body: content.body, state: nil)
-                        _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)", body: edit, as: GitHubIssue.self)
+                        _ = try await client.mutate(
+                            .patch, "/repos/\(repository)/issues/\(issue.number)", body: edit, as: GitHubIssue.self)
                     }
                     result.actions.append(action(.update, key, issue.number, content.title))
                 }
@@ -119,8 +126,10 @@ public struct IssueSync: Sendable {
                 result.actions.append(action(.create, key, nil, content.title))
                 number = nil
             } else {
-                let created = try await create(content, key: key, instance: AlertGroup(image: group.image, kind: group.kind, alerts: open).instance,
-                                               client: client)
+                let created = try await create(
+                    content, key: key,
+                    instance: AlertGroup(image: group.image, kind: group.kind, alerts: open).instance,
+                    client: client)
                 openByKey[key] = created
                 result.actions.append(action(.create, key, created.number, content.title))
                 number = created.number
@@ -133,11 +142,15 @@ public struct IssueSync: Sendable {
             where !keysWithAlerts.contains(key) && checkedImages.contains(key.image) {
                 if !dryRun {
                     // The key was read back from an issue body: its text is made safe again.
-                    let note = Sanitize.terminal("trackbot has no open `\(key.kind)` alert for `\(key.image)` any more (explained, acknowledged or muted; the run's report says which); closing.")
-                    _ = try await client.mutate(.post, "/repos/\(repository)/issues/\(issue.number)/comments",
-                                                body: NewComment(body: note), as: IgnoredBody.self)
-                    _ = try await client.mutate(.patch, "/repos/\(repository)/issues/\(issue.number)",
-                                                body: IssueEdit(state: "closed"), as: GitHubIssue.self)
+                    let note = Sanitize.terminal(
+                        "trackbot has no open `\(key.kind)` alert for `\(key.image)` any more (explained, acknowledged or muted; the run's report says which); closing."
+                    )
+                    _ = try await client.mutate(
+                        .post, "/repos/\(repository)/issues/\(issue.number)/comments",
+                        body: NewComment(body: note), as: IgnoredBody.self)
+                    _ = try await client.mutate(
+                        .patch, "/repos/\(repository)/issues/\(issue.number)",
+                        body: IssueEdit(state: "closed"), as: GitHubIssue.self)
                 }
                 result.actions.append(action(.close, key, issue.number, issue.title))
             }
@@ -148,24 +161,29 @@ public struct IssueSync: Sendable {
     /// The alerts whose issue a person closed (trackbot closes only issues without open alerts),
     /// each with its acknowledgement: what a run applies before it checks, so that the answer
     /// counts in the same run.
-    public func closedByPeople(_ alerts: [AlertRecord], client: GitHubClient) async throws -> [String: Acknowledgement] {
+    public func closedByPeople(_ alerts: [AlertRecord], client: GitHubClient) async throws -> [String: Acknowledgement]
+    {
         guard alerts.contains(where: { $0.acknowledgement == nil && $0.issue != nil }) else { return [:] }
         if client.settings.token == nil { throw GitHubError.missingToken }
-        return try await acknowledgements(alerts, closed: try await trackbotIssues(client).filter { !$0.isOpen }, client: client)
+        return try await acknowledgements(
+            alerts, closed: try await trackbotIssues(client).filter { !$0.isOpen }, client: client)
     }
 
     /// The acknowledgement of each unanswered alert whose issue is among `closed`: by whoever
     /// closed it, when they did.
-    private func acknowledgements(_ alerts: [AlertRecord], closed: [GitHubIssue],
-                                  client: GitHubClient) async throws -> [String: Acknowledgement] {
+    private func acknowledgements(
+        _ alerts: [AlertRecord], closed: [GitHubIssue],
+        client: GitHubClient
+    ) async throws -> [String: Acknowledgement] {
         var out: [String: Acknowledgement] = [:]
         for issue in closed.sorted(by: { $0.number < $1.number }) {
             let answered = alerts.filter { $0.issue == issue.number && $0.acknowledgement == nil }
             guard !answered.isEmpty else { continue }
             let closer = try await closedBy(issue.number, client)
             for alert in answered {
-                out[alert.id] = Acknowledgement(by: closer.login, at: closer.at, reason: "closed GitHub issue #\(issue.number)",
-                                                via: "GitHub issue #\(issue.number) closed")
+                out[alert.id] = Acknowledgement(
+                    by: closer.login, at: closer.at, reason: "closed GitHub issue #\(issue.number)",
+                    via: "GitHub issue #\(issue.number) closed")
             }
         }
         return out
@@ -179,14 +197,17 @@ public struct IssueSync: Sendable {
 
     /// Creates the issue; when a POST may have gone through (timeout, 5xx, a dropped answer),
     /// looks for it by its marker before trying again, so a lost answer never leads to a duplicate.
-    private func create(_ content: IssueContent, key: IssueKey, instance: String, client: GitHubClient) async throws -> GitHubIssue {
+    private func create(_ content: IssueContent, key: IssueKey, instance: String, client: GitHubClient) async throws
+        -> GitHubIssue
+    {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.mutate(.post, "/repos/\(repository)/issues",
-                                               body: NewIssue(title: content.title, body: content.body, labels: labels),
-                                               as: GitHubIssue.self)
+                return try await client.mutate(
+                    .post, "/repos/\(repository)/issues",
+                    body: NewIssue(title: content.title, body: content.body, labels: labels),
+                    as: GitHubIssue.self)
             } catch let error as GitHubError {
                 guard case .uncertain = error else { throw error }
                 let found = try await trackbotIssues(client).first {
@@ -203,7 +224,9 @@ public struct IssueSync: Sendable {
         var query = "state=all&per_page=100"
         if !labels.isEmpty {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-            query += "&labels=" + labels.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }.joined(separator: ",")
+            query +=
+                "&labels="
+                + labels.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }.joined(separator: ",")
         }
         let issues = try await client.getAll("/repos/\(repository)/issues?\(query)", as: [GitHubIssue].self)
         return issues.filter { $0.pullRequest == nil && IssueMarker.key(in: $0.body) != nil }

@@ -10,14 +10,18 @@ struct DeepEvidence: Sendable {
     /// Why the deep inspection could not be completed.
     var failure: String?
 
-    static func gather(_ deep: DeepInspection, image: String, tag: String, sources: SourceEvidence,
-                       published: PublishedIndex?) async -> DeepEvidence {
+    static func gather(
+        _ deep: DeepInspection, image: String, tag: String, sources: SourceEvidence,
+        published: PublishedIndex?
+    ) async -> DeepEvidence {
         var evidence = DeepEvidence()
         let verified = sources.platforms.compactMap { p in p.report.map { (p.observation, $0) } }
         for (observation, report) in verified.sorted(by: { $0.0.arch.rawValue < $1.0.arch.rawValue }) {
             let arch = observation.arch
             for pin in report.pins where pin.kind == .addChecksum {
-                switch await deep.pin(pin, image: image, tag: tag, arch: arch, dockerfile: TreePath.join(report.directory, report.file)) {
+                switch await deep.pin(
+                    pin, image: image, tag: tag, arch: arch, dockerfile: TreePath.join(report.directory, report.file))
+                {
                 case .success(let f): if let f { evidence.findings.append(f) }
                 case .failure(let e): evidence.failure = "\(e)"
                 }
@@ -27,8 +31,10 @@ struct DeepEvidence: Sendable {
                 evidence.notes.append(.deepNothingPublished(arch: arch.rawValue, tarball: tarball))
                 continue
             }
-            switch await deep.content(image: image, tag: tag, arch: arch, source: observation.source, tarball: tarball,
-                                      platform: platform) {
+            switch await deep.content(
+                image: image, tag: tag, arch: arch, source: observation.source, tarball: tarball,
+                platform: platform)
+            {
             case .success(let outcome):
                 evidence.findings += outcome.findings
                 evidence.notes += outcome.notes

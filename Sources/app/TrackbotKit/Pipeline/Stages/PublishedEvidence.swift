@@ -33,8 +33,10 @@ struct PublishedEvidence: Sendable {
         return nil
     }
 
-    static func gather(image: String, tag: String, sources: SourceEvidence, registry: PublishedDigests?,
-                       previous: TagState?, now: String) async -> PublishedEvidence {
+    static func gather(
+        image: String, tag: String, sources: SourceEvidence, registry: PublishedDigests?,
+        previous: TagState?, now: String
+    ) async -> PublishedEvidence {
         guard let registry else {
             return PublishedEvidence(answer: .notAsked, notes: [.registryNotAsked])
         }
@@ -48,8 +50,9 @@ struct PublishedEvidence: Sendable {
                 index = published
                 if !published.fetched { notes.append(.indexUnchanged) }
             }
-            let outcome = TagComparison.compare(image: image, tag: tag, platforms: sources.platforms.map(\.observation),
-                                                index: index, previous: previous, now: now)
+            let outcome = TagComparison.compare(
+                image: image, tag: tag, platforms: sources.platforms.map(\.observation),
+                index: index, previous: previous, now: now)
             return PublishedEvidence(answer: .answered(index, outcome), notes: notes + outcome.notes)
         } catch {
             return PublishedEvidence(answer: .failed("registry: \(error)"), notes: [])

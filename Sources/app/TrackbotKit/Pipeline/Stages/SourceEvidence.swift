@@ -26,8 +26,10 @@ struct SourceEvidence: Sendable {
     /// Why the tag could not be checked at its source (the last architecture's reason).
     var failure: String? { platforms.last { $0.failure != nil }?.failure }
 
-    static func gather(tag: String, entries: [Entry], target: CheckPipeline.Target,
-                       verification: SourceVerification, registry: PublishedDigests?) async -> SourceEvidence {
+    static func gather(
+        tag: String, entries: [Entry], target: CheckPipeline.Target,
+        verification: SourceVerification, registry: PublishedDigests?
+    ) async -> SourceEvidence {
         var evidence = SourceEvidence(platforms: [], findings: [], listed: 0)
         for entry in entries {
             evidence.listed += entry.architectures.count
@@ -36,9 +38,10 @@ struct SourceEvidence: Sendable {
                 let outcome = await verification.verify(source)
                 evidence.findings += findings(of: outcome, source: source, image: target.image, tag: tag, arch: arch)
                 var failure = outcome.error
-                var observation = PlatformObservation(arch: arch, source: source,
-                                                      expectedDigest: outcome.report?.layout?.expectedManifestDigest,
-                                                      parent: outcome.report?.parent.flatMap { $0 == "scratch" ? nil : $0 })
+                var observation = PlatformObservation(
+                    arch: arch, source: source,
+                    expectedDigest: outcome.report?.layout?.expectedManifestDigest,
+                    parent: outcome.report?.parent.flatMap { $0 == "scratch" ? nil : $0 })
                 if let parent = observation.parent, let registry {
                     // The parent's digest is trackbot's own lookup; when it fails, a changed digest
                     // cannot be explained, so the tag could not be checked.
@@ -46,8 +49,10 @@ struct SourceEvidence: Sendable {
                         failure = "parent \(parent): \(error)"
                     }
                 }
-                evidence.platforms.append(Platform(observation: observation, verified: outcome.verified,
-                                                   report: outcome.report, failure: failure))
+                evidence.platforms.append(
+                    Platform(
+                        observation: observation, verified: outcome.verified,
+                        report: outcome.report, failure: failure))
             }
         }
         return evidence
@@ -57,21 +62,27 @@ struct SourceEvidence: Sendable {
 extension SourceEvidence {
     /// The findings of one source's verification in this image, tag and architecture. A
     /// rewritten upstream ref belongs to the repository (no tag, no architecture).
-    static func findings(of outcome: SourceVerification.Outcome, source: ArchitectureSource, image: String, tag: String,
-                         arch: Architecture) -> [Finding] {
+    static func findings(
+        of outcome: SourceVerification.Outcome, source: ArchitectureSource, image: String, tag: String,
+        arch: Architecture
+    ) -> [Finding] {
         let repo = Redaction.stripCredentials(source.gitRepo)
         var findings = outcome.rewrittenRefs.map { update in
             let isTag = update.name.hasPrefix("refs/tags/")
-            return Finding(kind: .upstreamRewritten, severity: isTag ? .alert : .info, image: image,
-                           message: isTag
-                               ? "tag \(update.name) of \(repo) was moved (tags are meant to stay)"
-                               : "branch \(update.name) of \(repo) was force-pushed (some upstreams replace release branches on every release)",
-                           expected: update.old?.hex, actual: update.new?.hex)
+            return Finding(
+                kind: .upstreamRewritten, severity: isTag ? .alert : .info, image: image,
+                message: isTag
+                    ? "tag \(update.name) of \(repo) was moved (tags are meant to stay)"
+                    : "branch \(update.name) of \(repo) was force-pushed (some upstreams replace release branches on every release)",
+                expected: update.old?.hex, actual: update.new?.hex)
         }
         if let tip = outcome.unreachableFrom {
-            findings.append(Finding(kind: .commitNotInRef, severity: .warn, image: image, tag: tag, arch: arch.rawValue,
-                                    message: "GitCommit \(source.gitCommit) is not reachable from \(source.gitFetch) (now at \(tip.hex.prefix(12))) in \(repo)",
-                                    expected: source.gitFetch, actual: source.gitCommit))
+            findings.append(
+                Finding(
+                    kind: .commitNotInRef, severity: .warn, image: image, tag: tag, arch: arch.rawValue,
+                    message:
+                        "GitCommit \(source.gitCommit) is not reachable from \(source.gitFetch) (now at \(tip.hex.prefix(12))) in \(repo)",
+                    expected: source.gitFetch, actual: source.gitCommit))
         }
         // The verifier reads a directory at a commit and knows no image: its findings are given
         // their image, tag and architecture here.
@@ -83,7 +94,8 @@ extension SourceEvidence {
 extension Finding {
     /// The verifier's finding in the image, tag and architecture it was found for.
     func with(image: String, tag: String?, arch: String?) -> Finding {
-        Finding(kind: kind, severity: severity, image: image, tag: tag, arch: arch,
-                message: message, expected: expected, actual: actual, openSince: openSince, alertStatus: alertStatus)
+        Finding(
+            kind: kind, severity: severity, image: image, tag: tag, arch: arch,
+            message: message, expected: expected, actual: actual, openSince: openSince, alertStatus: alertStatus)
     }
 }

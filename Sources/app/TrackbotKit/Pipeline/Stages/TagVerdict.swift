@@ -15,8 +15,10 @@ struct TagVerdict: Sendable {
     /// Whether those are every architecture the library lists for the tag.
     var complete: Bool
 
-    init(tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
-         previous: TagState?) {
+    init(
+        tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
+        previous: TagState?
+    ) {
         findings = sources.findings + (published.comparison?.findings ?? []) + (deep?.findings ?? [])
         // The registry's failure (or, failing that, the deep inspection's) stops every platform.
         let registryFailure = published.failure ?? deep?.failure
@@ -55,14 +57,16 @@ struct TagVerdict: Sendable {
             } else {
                 status = .nothingToVerify
             }
-            return PlatformReport(arch: key, platform: o.arch.platform.description, source: o.source,
-                                  digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
-                                  expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
-                                  verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
+            return PlatformReport(
+                arch: key, platform: o.arch.platform.description, source: o.source,
+                digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
+                expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
+                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
         }
-        report = TagReport(tag: tag, entryTags: entryTags, indexDigest: index?.digest,
-                           previousIndexDigest: previous?.indexDigest, platforms: platforms,
-                           notes: published.notes + (deep?.notes ?? []))
+        report = TagReport(
+            tag: tag, entryTags: entryTags, indexDigest: index?.digest,
+            previousIndexDigest: previous?.indexDigest, platforms: platforms,
+            notes: published.notes + (deep?.notes ?? []))
         checked = failure == nil ? Set(sources.platforms.map(\.observation.arch.rawValue)) : []
         complete = sources.platforms.count == sources.listed
     }

@@ -83,19 +83,7 @@ import TrackbotCore
     @Test func configuredRewriteIsAppliedWithoutTheFlag() async throws {
         let dir = try TemporaryDirectory("digests-config")
         let registry = try await LocalRegistry.start(root: dir.appending("registry"), workDirectory: dir.url)
-        let oci = dir.appending("oci")
-        let rootfs = dir.appending("rootfs")
-        try FileManager.default.createDirectory(
-            at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        try Data("x\n".utf8).write(to: rootfs.appendingPathComponent("etc/x"))
-        try run("tar", ["-C", rootfs.path, "-czf", dir.appending("rootfs.tar.gz").path, "."])
-        _ = try run(
-            try requireTool("python3", package: "python3"),
-            [
-                TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path,
-                "--tag", "t",
-                "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)",
-            ])
+        let oci = try await singlePlatformLayout(in: dir)
         try registry.push(layout: oci, tag: "t", repository: "library/cfg", as: "1")
         let config = dir.appending("trackbot.toml")
         try Data("[rewrite]\n\"docker.io\" = \"\(registry.url)\"\n".utf8).write(to: config)

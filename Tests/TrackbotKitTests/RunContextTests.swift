@@ -85,21 +85,9 @@ import TrackbotCore
 
     @Test func digestsHonoursRegistryAndMakesNoRequestOffline() async throws {
         let dir = try TemporaryDirectory("digests-registry")
-        let registry = try LocalRegistry(root: dir.appending("registry"), workDirectory: dir.url)
-        let proxy = try FaultProxy(upstream: registry.url, workDirectory: dir.url)
-        let oci = dir.appending("oci")
-        let rootfs = dir.appending("rootfs")
-        try FileManager.default.createDirectory(
-            at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        try Data("x\n".utf8).write(to: rootfs.appendingPathComponent("etc/x"))
-        try run("tar", ["-C", rootfs.path, "-czf", dir.appending("rootfs.tar.gz").path, "."])
-        _ = try run(
-            try requireTool("python3", package: "python3"),
-            [
-                TestPaths.packageRoot.appendingPathComponent("scripts/world/make_oci.py").path, "--out", oci.path,
-                "--tag", "t",
-                "--platform", "amd64=\(dir.appending("rootfs.tar.gz").path)",
-            ])
+        let registry = try await LocalRegistry.start(root: dir.appending("registry"), workDirectory: dir.url)
+        let proxy = try await FaultProxy.start(upstream: registry.url, workDirectory: dir.url)
+        let oci = try await singlePlatformLayout(in: dir)
         try registry.push(layout: oci, tag: "t", repository: "library/cfg", as: "1")
         let config = dir.appending("trackbot.toml")
         try Data("[rewrite]\n\"docker.io\" = \"\(proxy.url)\"\n[registry]\nrate-limit-floor = 5\n".utf8).write(

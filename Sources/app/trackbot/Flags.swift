@@ -113,29 +113,18 @@ enum Flags {
         func apply(to o: inout GlobalOptions) { o.dryRun = dryRun }
     }
 
-    /// What `check` and `watch` take: every concern.
+    /// What `check` and `watch` take: every concern (what `Sources` takes, and the rest).
     struct Check: ParsableArguments {
-        @OptionGroup var configuration: Flags.Configuration
-        @OptionGroup var output: Flags.Output
-        @OptionGroup var logging: Flags.Logging
-        @OptionGroup var library: Flags.Library
+        @OptionGroup var sources: Flags.Sources
         @OptionGroup var platforms: Flags.Platforms
         @OptionGroup var registry: Flags.Registry
-        @OptionGroup var git: Flags.Git
-        @OptionGroup var rewrite: Flags.Rewrite
         @OptionGroup var state: Flags.State
         @OptionGroup var dryRun: Flags.DryRun
 
         func resolved() throws -> GlobalOptions {
-            var o = GlobalOptions()
-            configuration.apply(to: &o)
-            output.apply(to: &o)
-            logging.apply(to: &o)
-            library.apply(to: &o)
+            var o = try sources.resolved()
             try platforms.apply(to: &o)
             registry.apply(to: &o)
-            git.apply(to: &o)
-            try rewrite.apply(to: &o)
             state.apply(to: &o)
             dryRun.apply(to: &o)
             return o

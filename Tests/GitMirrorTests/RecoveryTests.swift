@@ -148,7 +148,9 @@ import TrackbotCore
 
     @Test func aNetworkFailureNamesTheURLWithoutCredentials() async throws {
         let temp = try TemporaryDirectory("gitmirror-down")
-        let port = try freePort()
+        let closed = try ClosedPort()  // nothing listens here, and nothing can start to
+        defer { withExtendedLifetime(closed) {} }  // held until the test ends
+        let port = closed.port
         let cache = MirrorCache(directory: temp.appending("cache"))
         for url in ["git://127.0.0.1:\(port)/nothing.git", "http://user:s3cr3t-pass@127.0.0.1:\(port)/nothing.git"] {
             do {

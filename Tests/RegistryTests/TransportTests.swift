@@ -92,7 +92,9 @@ struct TransportTests {
     }
 
     @Test func credentialsNeverAppearInErrors() async throws {
-        let port = try freePort()  // nothing listens here
+        let closed = try ClosedPort()  // nothing listens here, and nothing can start to
+        defer { withExtendedLifetime(closed) {} }  // held until the test ends
+        let port = closed.port
         var request = HTTPRequest(
             .get, "http://user:hunter2pass@127.0.0.1:\(port)/v2/", connectTimeout: 2, totalTimeout: 3)
         request.authorize("Bearer", Secret("sekr1t-bearer"))

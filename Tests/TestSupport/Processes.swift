@@ -151,6 +151,37 @@ public func freePort() throws -> UInt16 {
     return UInt16(bigEndian: addr.sin_port)
 }
 
+/// A loopback port where nothing listens, for as long as this value lives: its socket is bound
+/// but never listens, so a connection is refused, and no server started meanwhile by another test
+/// can take the port (a number from `freePort` could be taken between the check and the connect).
+public final class ClosedPort: @unchecked Sendable {
+    public let port: UInt16
+    private let fd: Int32
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError.missing("a socket") }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw TestSupportError.missing("a port to hold closed")
+        }
+        self.fd = fd
+        port = UInt16(bigEndian: addr.sin_port)
+    }
+
+    deinit { close(fd) }
+}
+
 /// Whether something accepts TCP connections on 127.0.0.1:port.
 public func isListening(_ port: UInt16) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

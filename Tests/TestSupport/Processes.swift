@@ -134,21 +134,7 @@ public func run(
 /// it before it is used: servers started on it go through `ServerProcess.start(retrying:)`,
 /// which starts again on another port when the first one lost that race.
 public func freePort() throws -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestSupportError.missing("a socket") }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-        }
-    }
-    guard bound else { throw TestSupportError.missing("a free port") }
-    return UInt16(bigEndian: addr.sin_port)
+    try ClosedPort().port  // the port is released as the value goes
 }
 
 /// A loopback port where nothing listens, for as long as this value lives: its socket is bound
@@ -180,6 +166,18 @@ public final class ClosedPort: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+}
+
+extension ServerProcess {
+    /// Python's `http.server` serving `directory` on a port it chooses (port 0, and it says which;
+    /// unbuffered, -u), started off the cooperative threads: the download side of `--deep` tests.
+    public static func staticFiles(_ directory: URL, logDirectory: URL) async throws -> ServerProcess {
+        try await start(
+            name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
+            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path],
+            port: 0, logDirectory: logDirectory,
+            readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
+    }
 }
 
 /// Whether something accepts TCP connections on 127.0.0.1:port.

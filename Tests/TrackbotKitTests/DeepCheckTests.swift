@@ -53,12 +53,7 @@ struct DeepCheckTests {
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         let payload = Data("the pinned download\n".utf8)
         try payload.write(to: served.appendingPathComponent("payload.bin"))
-        // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
-        let server = try await ServerProcess.start(
-            name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
-            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
-            port: 0, logDirectory: world.dir.url,
-            readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
+        let server = try await ServerProcess.staticFiles(served, logDirectory: world.dir.url)
         defer { server.stop() }
         let port = server.port
         let right = StreamingHasher.digest(payload).hex

@@ -82,12 +82,7 @@ struct HostileUpstreamTests {
         let served = world.dir.appending("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         try Data(repeating: 0x5a, count: (1 << 20) + 4096).write(to: served.appendingPathComponent("big.bin"))
-        // Port 0: the server binds a port the system chooses and says which (unbuffered, -u).
-        let server = try await ServerProcess.start(
-            name: "http-\(UUID().uuidString.prefix(8))", executable: try findTool("python3", package: "python3"),
-            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", served.path],
-            port: 0, logDirectory: world.dir.url,
-            readiness: .announcedPort(prefix: "Serving HTTP on 127.0.0.1 port "))
+        let server = try await ServerProcess.staticFiles(served, logDirectory: world.dir.url)
         defer { server.stop() }
         let port = server.port
         let pin = String(repeating: "ab", count: 32)

@@ -45,12 +45,16 @@ import Testing
     @Test func watchTargetsOfEachShard() throws {
         let path = TestPaths.packageRoot.appendingPathComponent("config/trackbot.toml").path
         let config = try ConfigurationLoader.load(explicitPath: path)
-        let all = try CheckCommand.targets(.init(references: []), config: config, options: GlobalOptions()).map(\.image)
+        let all = try CheckCommand.targets(
+            .init(references: []), context: RunContext(configuration: config, options: GlobalOptions())
+        ).map(\.image)
         #expect(all.sorted() == Self.images)
         var seen: [String] = []
         for i in 1...4 {
             let request = CheckCommand.Request(references: [], shard: try Shard(index: i, count: 4))
-            let names = try CheckCommand.targets(request, config: config, options: GlobalOptions()).map(\.image)
+            let names = try CheckCommand.targets(
+                request, context: RunContext(configuration: config, options: GlobalOptions())
+            ).map(\.image)
             #expect(names.allSatisfy { Self.expected[$0] == i }, "shard \(i): \(names)")
             seen += names
         }

@@ -61,7 +61,7 @@ public enum CheckCommand {
         let now = Date()
         let pipeline = try CheckPipeline.make(
             context, library: request.library, registryConfiguration: registryConfiguration, now: now)
-        let run = await pipeline.run(targets, recorded: recorded) { progress(options, $0) }
+        let run = await pipeline.run(targets, recorded: recorded) { Progress.status($0, verbosity: options.verbosity) }
         let report = run.report
         var exitCode = report.exitCode
 
@@ -94,12 +94,6 @@ public enum CheckCommand {
         return CommandResult(output: rendered.output, exitCode: exitCode, diagnostics: diagnostics)
     }
 
-    static func targets(_ request: Request, config: Configuration, options: GlobalOptions) throws -> [CheckPipeline
-        .Target]
-    {
-        try targets(request, context: RunContext(configuration: config, options: options))
-    }
-
     static func targets(_ request: Request, context: RunContext) throws -> [CheckPipeline.Target] {
         let config = context.configuration
         let arches = context.architectures
@@ -128,11 +122,6 @@ public enum CheckCommand {
                 image: image, tags: tags ?? configured?.tags,
                 architectures: arches ?? configured?.architectures)
         }
-    }
-
-    private static func progress(_ options: GlobalOptions, _ line: String?) {
-        guard options.verbosity >= 0, isatty(FileHandle.standardError.fileDescriptor) != 0 else { return }
-        FileHandle.standardError.write(Data((line.map { "\r\($0)\u{1B}[K" } ?? "\r\u{1B}[K").utf8))
     }
 }
 

@@ -15,4 +15,11 @@ enum Progress {
             FileHandle.standardError.write(Data((terminal ? "\r\(line)\u{1B}[K" : line + "\n").utf8))
         }
     }
+
+    /// The one-line status of a check (which image, of how many), rewritten in place on a
+    /// terminal; nil clears it. Not written to a log: the report says the same.
+    static func status(_ line: String?, verbosity: Int) {
+        guard verbosity >= 0, stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data((line.map { "\r\($0)\u{1B}[K" } ?? "\r\u{1B}[K").utf8))
+    }
 }

@@ -60,10 +60,23 @@ private func read(_ text: String, _ name: String = "foo") throws(LibraryFileErro
         }
     }
 
-    @Test func continuationAtParagraphStartIsAnError() {
-        #expect(throws: LibraryFileError(file: "library/foo", line: 3, problem: .continuationWithoutKey(" Tags: x"))) {
-            try read("\(maint)\n\n Tags: x\n")
-        }
+    // pault.ag/go/debian/control files a continuation line read before any key under the key ""
+    // (no field reads it) and goes on: bashbrew ignores it. It is no field, and no paragraph.
+    @Test func goDebian_continuationBeforeAnyFieldIsIgnored() throws {
+        let f = try read("\(maint)\nGitRepo: r\n\n Tags: x\nTags: 1\nGitCommit: \(c1)\n\n\t2\n")
+        #expect(f.entries.map(\.tags) == [["1"]])
+        #expect(f.entries[0].line == 5)
+        // At the start of the file too, before the global paragraph.
+        #expect(try read(" stray\n\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(c1)\n").global.line == 2)
+    }
+
+    // A line of blanks is a continuation line: between two paragraphs it continues nothing, and
+    // the blank line after it does not start a paragraph of its own (go-debian skips blank lines
+    // until a paragraph has a key).
+    @Test func goDebian_blanksOnlyLineBetweenParagraphsIsIgnored() throws {
+        let f = try read("\(maint)\nGitRepo: r\n\n   \n\nTags: 1\nGitCommit: \(c1)\n")
+        #expect(f.entries.map(\.tags) == [["1"]])
+        #expect(f.entries[0].line == 6)
     }
 
     @Test func keysAreCaseSensitiveUnknownIgnoredLastRepeatWins() throws {
@@ -261,21 +274,50 @@ private func read(_ text: String, _ name: String = "foo") throws(LibraryFileErro
         expectError(
             "\(maint)\nGitRepo: r\n\nTags: 1.2, 1\nGitCommit: abc\n", line: 5,
             .invalidGitCommit(tags: "1.2, 1", value: "abc"),
-            #"Tags "1.2, 1" has invalid GitCommit (must be 40 or 64 lowercase hex): "abc""#)
+            #"Tags "1.2, 1" has invalid GitCommit (must be a commit, not a tag or ref): "abc" (a commit id is 40 lowercase hex digits)"#
+        )
         // Required even when every architecture overrides it.
         expectError(
             "\(maint)\nGitRepo: r\n\nTags: 1\namd64-GitCommit: \(c1)\n", line: 4,
             .invalidGitCommit(tags: "1", value: ""),
-            #"Tags "1" has invalid GitCommit (must be 40 or 64 lowercase hex): """#)
+            #"Tags "1" has invalid GitCommit (must be a commit, not a tag or ref): "" (a commit id is 40 lowercase hex digits)"#
+        )
         expectError(
             "\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(c1.uppercased())\n", line: 5,
             .invalidGitCommit(tags: "1", value: c1.uppercased()),
-            #"Tags "1" has invalid GitCommit (must be 40 or 64 lowercase hex): ""# + c1.uppercased() + "\"")
+            #"Tags "1" has invalid GitCommit (must be a commit, not a tag or ref): ""# + c1.uppercased()
+                + #"" (a commit id is 40 lowercase hex digits)"#)
     }
 
-    @Test func sha256CommitIsValid() throws {
-        let f = try read("\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(String(repeating: "c", count: 64))\n")
-        #expect(f.entries[0].gitCommit.count == 64)
+    // bashbrew's GitCommitRegex accepts 64 hex digits; trackbot refuses them (a deliberate
+    // difference: libgit2 1.5 opens SHA-1 repositories only), naming the line, for the entry's
+    // GitCommit and for a listed architecture's <arch>-GitCommit.
+    @Test func trackbot_sha256GitCommitIsRefusedNamingTheLine() {
+        let c64 = String(repeating: "c", count: 64)
+        let why =
+            "(bashbrew accepts 64 hex digits, but trackbot reads git repositories through libgit2 1.5, which cannot "
+            + "open SHA-256 repositories, so this entry could not be checked; trackbot refuses it here rather than fail on it later)"
+        expectError(
+            "\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(c64)\n", line: 5,
+            .sha256GitCommit(tags: "1", key: "GitCommit", value: c64),
+            #"Tags "1" has a SHA-256 GitCommit: ""# + c64 + "\" " + why)
+        expectError(
+            "\(maint)\nGitRepo: r\nArchitectures: amd64, s390x\n\nTags: 1\nGitCommit: \(c1)\ns390x-GitCommit: \(c64)\n",
+            line: 7, .sha256GitCommit(tags: "1", key: "s390x-GitCommit", value: c64),
+            #"Tags "1" has a SHA-256 s390x-GitCommit: ""# + c64 + "\" " + why)
+        // bashbrew's own rules come first: the same entry with a duplicate tag fails on that.
+        expectError(
+            "\(maint)\nGitRepo: r\n\nTags: 1, 1\nGitCommit: \(c64)\n", line: 4,
+            .duplicateTag(tags: "1, 1", tag: "1", otherEntry: nil), #"Tags "1, 1" includes duplicate tag: "1""#)
+    }
+
+    // An <arch>-GitCommit of an architecture the entry does not list is never used: bashbrew
+    // does not look at it, nor does trackbot.
+    @Test func trackbot_sha256CommitOfAnUnlistedArchitectureIsNotRead() throws {
+        let f = try read(
+            "\(maint)\nGitRepo: r\n\nTags: 1\nGitCommit: \(c1)\ns390x-GitCommit: \(String(repeating: "c", count: 64))\n"
+        )
+        #expect(f.entries[0].architectures == [.amd64])
     }
 
     @Test func invalidGitFetch() {

@@ -95,6 +95,7 @@ struct LibraryCommandTests {
     struct FileJSON: Decodable {
         var name: String
         var entries: [EntryJSON]
+        var warnings: [String]
         var source: Source
     }
     struct Move: Decodable {
@@ -261,6 +262,30 @@ struct LibraryCommandTests {
         // The commit before the first bad one reads fine.
         let before = try world.revParse("\(Self.badNode[1])^")
         #expect(try await world.json("node", libraryRef: before).entries.count > 1)
+    }
+
+    /// library/debian at 29fb3e5 (2014, line-based) lists "8.0" and "8" on a jessie line and
+    /// again on a sid line. The later line wins, as the tools of the time did, and `library` says
+    /// so in each format, naming file and line, and shows the tag where it went.
+    @Test func legacyRepeatedTag_laterLineWinsAndLibraryOutputWarns() async throws {
+        let world = try await offPool { try World() }
+        let commit = "29fb3e5efa6e6c81b8e4d2ecf4a8a19f0f552d60"
+        let warnings = [
+            #"library/debian@29fb3e5:12: tag "8.0" repeated; the later line wins, as the tools of the time did"#,
+            #"library/debian@29fb3e5:13: tag "8" repeated; the later line wins, as the tools of the time did"#,
+        ]
+        let file = try await world.json("debian:8.0", libraryRef: commit)
+        #expect(file.warnings == warnings)
+        #expect(file.entries.map(\.tags) == [["8.0", "8", "sid"]])
+        #expect(file.entries.first?.arches["amd64"]?.directory == "sid")
+
+        let text = try await world.run("debian", format: .text, libraryRef: commit)
+        for w in warnings { #expect(text.contains("\n# warning: \(w)\n"), "\(text)") }
+        let markdown = try await world.run("debian", format: .markdown, libraryRef: commit)
+        for w in warnings { #expect(markdown.contains("\n- \(w)\n"), "\(markdown)") }
+
+        // A file with nothing to warn about says so with an empty list.
+        #expect(try await world.json("alpine", libraryRef: Self.commit87).warnings.isEmpty)
     }
 
     @Test func unknownRefIsAClearError() async throws {

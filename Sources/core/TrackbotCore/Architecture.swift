@@ -21,12 +21,13 @@ public enum Architecture: String, CaseIterable, Codable, Sendable, Comparable, C
         }
     }
 
-    /// The bashbrew architecture a published platform belongs to. An arm64 platform without a
-    /// variant is arm64v8 (registries and tools often leave the `v8` out).
+    /// The bashbrew architecture a published platform belongs to, matched as bashbrew matches it:
+    /// the platform normalised (`Platform.normalized`: `linux/arm` is arm32v7, `linux/arm64` and
+    /// `linux/arm64/8` are arm64v8, `linux/amd64/v1` is amd64), then compared by OS, architecture
+    /// and variant (an OS version, as Windows images carry, is not compared). nil for a platform
+    /// bashbrew builds for no architecture (`linux/amd64/v2`, `linux/arm64/v9`, `linux/arm/v8`).
     public init?(platform: Platform) {
-        let normalised =
-            platform.architecture == "arm64" && platform.variant == nil
-            ? Platform(os: platform.os, architecture: "arm64", variant: "v8") : platform
+        let normalised = platform.normalized
         guard let match = Architecture.allCases.first(where: { $0.platform == normalised }) else { return nil }
         self = match
     }

@@ -8,16 +8,20 @@ public enum LibraryReport {
     public static func render(_ file: LibraryFile, only: [Entry]? = nil, format: OutputFormat) throws -> String {
         switch format {
         case .text:
-            return Sanitize.terminal(LibraryFileWriter.render(file, only: only), multiline: true)
+            // Warnings as comment lines, so that the output is still a library file bashbrew reads.
+            let warnings = file.warnings.map { "# warning: \($0)\n" }.joined()
+            return Sanitize.terminal(warnings + LibraryFileWriter.render(file, only: only), multiline: true)
         case .json:
             return try JSONOutput.encode(LibraryFileJSON(file, only: only))
         case .markdown:
             var lines = [
                 "## library/\(file.name)", "",
                 "Maintainers: " + file.maintainers.map(\.description).joined(separator: ", "), "",
-                "| Tags | Shared tags | Architectures | Commit | Directory |",
-                "| --- | --- | --- | --- | --- |",
             ]
+            if !file.warnings.isEmpty {
+                lines += ["Warnings:", ""] + file.warnings.map { "- \($0)" } + [""]
+            }
+            lines += ["| Tags | Shared tags | Architectures | Commit | Directory |", "| --- | --- | --- | --- | --- |"]
             for e in only ?? file.entries {
                 let commits = Set(e.architectures.map { e.source(for: $0).gitCommit })
                 let dirs = Set(e.architectures.map { e.source(for: $0).directory })

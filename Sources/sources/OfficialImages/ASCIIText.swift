@@ -23,10 +23,10 @@ enum ASCII {
         String(decoding: trimming(bytes, isSpace), as: UTF8.self)
     }
 
-    /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ".
+    /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ". An empty value is
+    /// one empty element, as pault.ag/go/debian/control splits it (`strings.Split("", ",")`).
     static func listElements<C: Collection<UInt8>>(_ bytes: C) -> [String] {
-        guard bytes.contains(where: { !isSpace($0) }) else { return [] }
-        return bytes.split(separator: 0x2C, omittingEmptySubsequences: false).map { element in
+        bytes.split(separator: 0x2C, omittingEmptySubsequences: false).map { element in
             String(decoding: trimming(element) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }, as: UTF8.self)
         }
     }

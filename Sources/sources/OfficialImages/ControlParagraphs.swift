@@ -58,11 +58,10 @@ struct ControlParagraph {
             case .blank:
                 finish()
             case .continuation(let piece):
-                guard current != nil, !current!.fields.isEmpty else {
-                    throw LibraryFileError(
-                        file: file, line: lineNumber,
-                        problem: .continuationWithoutKey(String(decoding: rawBytes, as: UTF8.self)))
-                }
+                // A continuation line before any field of its paragraph continues no field:
+                // pault.ag/go/debian/control files it under the key "" (which no field reads) and
+                // goes on, so bashbrew ignores it, and so does trackbot.
+                guard current != nil else { continue }
                 // The last field is always live: a repeated key is appended, never left behind.
                 current!.fields[current!.fields.count - 1].value += "\n" + piece
             case .field(let key, let value):
@@ -154,14 +153,16 @@ extension StringProtocol {
         return String(self[start...end])
     }
 
-    /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ".
+    /// bashbrew's list fields: split on ",", each element trimmed of "\n\r\t ". An empty value is
+    /// one empty element (`[""]`, not `[]`), as pault.ag/go/debian/control splits it, so that
+    /// `Architectures:` with nothing after it is an invalid architecture "", as in bashbrew, and
+    /// does not fall back to the inherited list.
     var listElements: [String] {
         if let fast = utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) ? ASCII.listElements($0) : nil }),
             let fast
         {
             return fast
         }
-        if trimmed.isEmpty { return [] }
         return split(separator: ",", omittingEmptySubsequences: false).map {
             let isStrip: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             guard let s = $0.firstIndex(where: { !isStrip($0) }) else { return "" }

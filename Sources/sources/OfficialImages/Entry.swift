@@ -103,13 +103,17 @@ public struct Entry: Hashable, Codable, Sendable {
 
     public var tagsString: String { tags.joined(separator: ", ") }
 
+    /// The constraints as bashbrew compares them (ConstraintsString): joined, so that a
+    /// `Constraints:` left empty (one empty constraint) builds the same as no constraints.
+    public var constraintsString: String { constraints.joined(separator: ", ") }
+
     /// Whether two entries build the same thing, so their tags can be merged (bashbrew's SameBuildArtifacts).
     public func sameBuildInputs(as other: Entry) -> Bool {
         // The cheap comparisons first (EntryCollector compares only entries whose inputs hash alike).
         guard
             gitCommit == other.gitCommit && directory == other.directory && architectures == other.architectures
                 && gitRepo == other.gitRepo && gitFetch == other.gitFetch && file == other.file
-                && builder == other.builder && constraints == other.constraints
+                && builder == other.builder && constraintsString == other.constraintsString
         else { return false }
         // Every non-empty arch value on either side must be the same on the other (missing = empty).
         for (key, value) in archValues where !value.isEmpty && other.archValues[key] ?? "" != value { return false }

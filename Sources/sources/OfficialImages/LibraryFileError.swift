@@ -5,13 +5,13 @@ import TrackbotCore
 public struct LibraryFileError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Problem: Equatable, Sendable {
         case notKeyValue(String)
-        case continuationWithoutKey(String)
         case missingMaintainers
         case invalidMaintainers([String])
         case globalTagsNotPermitted
         case invalidGlobalArchitectures([String])
         case invalidGitFetch(tags: String, value: String)
         case invalidGitCommit(tags: String, value: String)
+        case sha256GitCommit(tags: String, key: String, value: String)
         case missingTags
         case missingSource(tags: String)
         case invalidTags(tags: String, invalid: [String])
@@ -59,8 +59,6 @@ extension LibraryFileError.Problem {
         switch self {
         case .notKeyValue(let line):
             return "line \(q(line)) is not \"Key: value\" (continuation lines start with a space or a tab)"
-        case .continuationWithoutKey(let line):
-            return "continuation line \(q(line)) has no field before it in its paragraph"
         case .missingMaintainers:
             return "missing Maintainers (the first paragraph must name at least one: \(Maintainer.format))"
         case .invalidMaintainers(let list):
@@ -72,7 +70,13 @@ extension LibraryFileError.Problem {
         case .invalidGitFetch(let tags, let value):
             return "Tags \(q(tags)) has invalid GitFetch (must be \"refs/heads/...\" or \"refs/tags/...\"): \(q(value))"
         case .invalidGitCommit(let tags, let value):
-            return "Tags \(q(tags)) has invalid GitCommit (must be 40 or 64 lowercase hex): \(q(value))"
+            return
+                "Tags \(q(tags)) has invalid GitCommit (must be a commit, not a tag or ref): \(q(value)) (a commit id is 40 lowercase hex digits)"
+        case .sha256GitCommit(let tags, let key, let value):
+            return
+                "Tags \(q(tags)) has a SHA-256 \(key): \(q(value)) (bashbrew accepts 64 hex digits, but trackbot reads git "
+                + "repositories through libgit2 1.5, which cannot open SHA-256 repositories, so this entry could not be "
+                + "checked; trackbot refuses it here rather than fail on it later)"
         case .missingTags:
             return "missing Tags (every paragraph after the first is an entry and needs Tags)"
         case .missingSource(let tags):

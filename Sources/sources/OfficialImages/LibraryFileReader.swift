@@ -251,7 +251,7 @@ extension EntryCollector {
         h.combine(e.gitFetch)
         h.combine(e.file)
         h.combine(e.builder)
-        h.combine(e.constraints)
+        h.combine(e.constraintsString)
         if !e.archValues.isEmpty {
             let set = e.archValues.filter { !$0.value.isEmpty }
             if !set.isEmpty { h.combine(set) }

@@ -24,11 +24,15 @@ public struct LibraryFileJSON: Codable, Sendable, Equatable {
     public var format: String
     public var maintainers: [String]
     public var entries: [EntryJSON]
+    /// What the reader noted about the whole file (a legacy tag repeated on a later line, which
+    /// wins; credentials removed from a URL), each naming file and line; empty when none.
+    public var warnings: [String]
 
     public init(_ file: LibraryFile, only: [Entry]? = nil) {
         name = file.name
         format = file.format.rawValue
         maintainers = file.maintainers.map(\.description)
+        warnings = file.warnings
         entries = (only ?? file.entries).map { e in
             EntryJSON(
                 tags: e.tags, sharedTags: e.sharedTags, architectures: e.architectures.map(\.rawValue),

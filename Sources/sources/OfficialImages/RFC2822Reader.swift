@@ -49,8 +49,27 @@ struct RFC2822Reader {
                     problem: .invalidGitCommit(tags: entry.tagsString, value: entry.gitCommit))
             }
             try collector.add(entry, architectures: arches, lines: lines)
+            try refuseSHA256Commits(entry, architectures: arches, lines: lines)
         }
         return LibraryFile(name: name, format: .rfc2822, global: global, entries: collector.entries, warnings: warnings)
+    }
+
+    /// A deliberate difference from bashbrew, checked once bashbrew's own rules have passed:
+    /// bashbrew accepts a 64-digit (SHA-256) `GitCommit`, but libgit2 1.5, through which trackbot
+    /// reads every repository, opens SHA-1 repositories only, so such an entry could only fail
+    /// later, further from its cause. The entry's `GitCommit` and every listed architecture's
+    /// `<arch>-GitCommit` are refused here, naming the line.
+    private func refuseSHA256Commits(
+        _ entry: Entry, architectures: [String], lines: FieldLines
+    ) throws(LibraryFileError) {
+        var keys = ["GitCommit"]
+        keys += architectures.map { "\($0)-GitCommit" }
+        for key in keys {
+            let value = key == "GitCommit" ? entry.gitCommit : entry.archValues[key] ?? ""
+            guard Hex.isLowercaseHex(value, count: 64) else { continue }
+            throw LibraryFileError(
+                file: file, line: lines[key], problem: .sha256GitCommit(tags: entry.tagsString, key: key, value: value))
+        }
     }
 
     /// Applies one paragraph: scalars override, `SharedTags` and `Architectures` replace,

@@ -144,7 +144,7 @@ let package = Package(
             name: "TrackbotKitTests",
             dependencies: [
                 "TrackbotKit", "TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry",
-                "GitHub", "Verification", "Tracking", "Reporting", "TestSupport",
+                "GitHub", "Verification", "Lint", "Tracking", "Reporting", "TestSupport",
             ],
             swiftSettings: strict),
     ],

@@ -115,6 +115,8 @@ public enum NaughtyCommits {
                 }
             }
             guard rules.contains(.naughtyCommits) else { continue }
+            // Each naughty commit once per entry, with every architecture whose range holds it.
+            var naughty: [(commit: String, top: String, files: [TarballChange], arches: [String])] = []
             for (range, arches) in byRange {
                 switch facts.tarballHistories[range] {
                 case .walked(let changes, let visited, let truncated)?:
@@ -123,27 +125,33 @@ public enum NaughtyCommits {
                             "naughty-commits read \(visited) commits of \(range.gitRepo) back from \(range.commit.prefix(12)) (the bound; no earlier GitCommit to stop at)"
                         if !notes.contains(note) { notes.append(note) }
                     }
-                    var commits: [String] = []
-                    var files: [String: [TarballChange]] = [:]
                     for change in changes where isNaughty(change) {
-                        if files[change.commit] == nil { commits.append(change.commit) }
-                        files[change.commit, default: []].append(change)
-                    }
-                    for commit in commits {
-                        let list = files[commit]!.map { "\($0.path) (\($0.size / 1024 / 1024)MB)" }
-                        let inHistory = commit == range.commit ? "" : " (in the history of \(range.commit.prefix(12)))"
-                        problems.append(
-                            problem(
-                                .naughtyCommits, arches, commit: commit,
-                                "commit \(commit.prefix(12))\(inHistory) modifies binary file(s) larger than \(thresholdMB)MB: \(list.joined(separator: ", "))",
-                                "keep large binaries out of the history official-images builds from (add a new file or fetch it in the Dockerfile); official-images reviewers must accept this commit explicitly"
-                            ))
+                        if let i = naughty.firstIndex(where: { $0.commit == change.commit }) {
+                            if !naughty[i].files.contains(where: { $0.path == change.path }) {
+                                naughty[i].files.append(change)
+                            }
+                            for arch in arches where !naughty[i].arches.contains(arch) {
+                                naughty[i].arches.append(arch)
+                            }
+                        } else {
+                            naughty.append((change.commit, range.commit, [change], arches))
+                        }
                     }
                 case .notChecked(let why)?:
                     unchecked.append(skip(.naughtyCommits, arches, "\(range.gitRepo): \(why)"))
                 case nil:
                     unchecked.append(skip(.naughtyCommits, arches, "the history of \(range.gitRepo) was not read"))
                 }
+            }
+            for n in naughty {
+                let list = n.files.map { "\($0.path) (\($0.size / 1024 / 1024)MB)" }
+                let inHistory = n.commit == n.top ? "" : " (in the history of \(n.top.prefix(12)))"
+                problems.append(
+                    problem(
+                        .naughtyCommits, n.arches, commit: n.commit,
+                        "commit \(n.commit.prefix(12))\(inHistory) modifies binary file(s) larger than \(thresholdMB)MB: \(list.joined(separator: ", "))",
+                        "keep large binaries out of the history official-images builds from (add a new file or fetch it in the Dockerfile); official-images reviewers must accept this commit explicitly"
+                    ))
             }
         }
         return (problems, unchecked, notes)

@@ -73,9 +73,9 @@ struct LintGathering: Sendable {
         }
         // Tarball changes in each range naughty-commits reads.
         for image in images {
-            for (key, range) in NaughtyCommits.ranges(facts.libraryFiles[image]!, facts: facts)
+            for (_, range) in NaughtyCommits.ranges(facts.libraryFiles[image]!, facts: facts)
             where facts.tarballHistories[range] == nil {
-                facts.tarballHistories[range] = await tarballHistory(range, ref: facts.refChecks[key])
+                facts.tarballHistories[range] = await tarballHistory(range)
             }
         }
         return facts
@@ -139,12 +139,11 @@ struct LintGathering: Sendable {
     }
 
     /// The tarball changes from `range.commit` back to `range.since` (or the bounded whole history).
-    func tarballHistory(_ range: TarballRange, ref: RefFact?) async -> TarballHistoryFact {
+    func tarballHistory(_ range: TarballRange) async -> TarballHistoryFact {
         do {
             let upstream = try cache.mirror(range.gitRepo)
             guard (try? await upstream.resolve(range.commit)) != nil else {
-                return .notChecked(
-                    "\(range.commit.prefix(12)) is not in the mirror (\(ref.map { "\($0)" } ?? "not fetched"))")
+                return .notChecked("\(range.commit.prefix(12)) could not be fetched")
             }
             // A previous commit the mirror no longer has (a rewritten branch): read the bounded history.
             let since: String? = if let s = range.since, (try? await upstream.resolve(s)) != nil { s } else { nil }

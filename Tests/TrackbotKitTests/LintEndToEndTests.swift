@@ -268,6 +268,24 @@ import TrackbotCore
         #expect(try await LintCommand.run(.init(pullRequest: 7), options: world.options).exitCode == 0)
     }
 
+    /// The binary: exit 1 when a rule fails, 0 when clean, 2 for a flag lint does not take.
+    @Test func lint_exitStatusOfTheBinary() async throws {
+        let world = try await Self.world.value
+        let binary = try TestPaths.trackbotBinary()
+        func status(_ args: [String]) async throws -> Int32 {
+            do {
+                try await runAsync(binary, ["lint", "--config", world.configPath, "--offline", "-q"] + args)
+                return 0
+            } catch TestSupportError.commandFailed(_, let status, _) {
+                return status
+            }
+        }
+        #expect(try await status(["--pr", "5"]) == 1)
+        #expect(try await status(["--pr", "6"]) == 0)
+        #expect(try await status(["--pr", "6", "--deep"]) == 2)
+        #expect(try await status(["nosuch"]) == 2)
+    }
+
     @Test func prs_showsTheLintVerdictBesideTheDiff() async throws {
         let world = try await Self.world.value
         let report = try await PullRequestsCommand.report(

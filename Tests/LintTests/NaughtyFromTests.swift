@@ -99,6 +99,9 @@ import TrackbotCore
         // A pin file that is not a digest does not pin.
         let r = lint(try! image("amd64"), froms: ["a/b:1"], pins: ["a/b___1": "latest"])
         #expect(r.problems.first?.message.contains("not a sha256: digest") == true)
+        // An empty pin file pins nothing (the script's `-s`).
+        let empty = lint(try! image("amd64"), froms: ["a/b:1"], pins: ["a/b___1": ""])
+        #expect(empty.problems.first?.fix.hasPrefix("pin it: add .external-pins/a/b___1") == true)
     }
 
     @Test func naughtyFrom_officialLacksArchitecture() throws {

@@ -89,10 +89,10 @@ public enum NaughtyFrom {
             var naughty: [(from: String, reason: Reason, arches: [String])] = []
             var skipped: [(from: String?, reason: String, arches: [String])] = []
             var hasNice = false
-            for arch in entry.architectures.map(\.rawValue) {
-                let source = entry.source(for: Architecture(rawValue: arch)!)
+            for architecture in entry.architectures {
+                let arch = architecture.rawValue
                 let froms: [String]
-                switch facts.froms[source] {
+                switch facts.froms[entry.source(for: architecture)] {
                 case .froms(let list)?: froms = list
                 case .unreadable(let why)?:
                     add(&naughty, from: "", reason: .unreadable(why), arch: arch)

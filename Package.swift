@@ -69,6 +69,10 @@ let package = Package(
         .target(
             name: "Verification", dependencies: ["TrackbotCore", "CZlib", "CLzma", "CZstd"],
             path: "Sources/verification/Verification", swiftSettings: strict),
+        // official-images' CI rules (naughty-*.sh) as pure functions over gathered facts.
+        .target(
+            name: "Lint", dependencies: ["TrackbotCore", "OfficialImages", "Verification"],
+            path: "Sources/verification/Lint", swiftSettings: strict),
 
         // tracking
         .target(
@@ -78,7 +82,9 @@ let package = Package(
         // output: rendering, and GitHub issue content and sync (over the GitHub client).
         .target(
             name: "Reporting",
-            dependencies: ["TrackbotCore", "OfficialImages", "Registry", "GitHub", "Verification", "Tracking"],
+            dependencies: [
+                "TrackbotCore", "OfficialImages", "Registry", "GitHub", "Verification", "Lint", "Tracking",
+            ],
             path: "Sources/output/Reporting", swiftSettings: strict),
 
         // app: configuration, the pipeline, one entry point per command; then the thin executable.
@@ -86,7 +92,7 @@ let package = Package(
             name: "TrackbotKit",
             dependencies: [
                 "TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry", "GitHub",
-                "Verification", "Tracking", "Reporting",
+                "Verification", "Lint", "Tracking", "Reporting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Sources/app/TrackbotKit", swiftSettings: strict),
@@ -128,6 +134,9 @@ let package = Package(
             name: "VerificationTests", dependencies: ["Verification", "TrackbotCore", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
+            name: "LintTests", dependencies: ["Lint", "OfficialImages", "Verification", "TrackbotCore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
             name: "TrackingTests",
             dependencies: ["Tracking", "TrackbotCore", "OfficialImages", "Registry", "Verification", "TestSupport"],
             swiftSettings: strict),
@@ -135,7 +144,7 @@ let package = Package(
             name: "TrackbotKitTests",
             dependencies: [
                 "TrackbotKit", "TrackbotCore", "OfficialImages", "GitMirror", "HTTPTransport", "Registry",
-                "GitHub", "Verification", "Tracking", "Reporting", "TestSupport",
+                "GitHub", "Verification", "Lint", "Tracking", "Reporting", "TestSupport",
             ],
             swiftSettings: strict),
     ],

@@ -198,7 +198,11 @@ import TrackbotCore
             "digests": ["--config", "--format", "--rewrite"],
             "prs": [
                 "--config", "--format", "--library-ref", "--cache-dir", "--rewrite", "--pr", "--library",
-                "--no-upstream-log",
+                "--no-upstream-log", "--no-lint", "--offline",
+            ],
+            "lint": [
+                "--config", "--format", "--quiet", "--library-ref", "--cache-dir", "--rewrite", "--pr", "--library",
+                "--offline",
             ],
             "upstream": ["--config", "--format", "--library-ref", "--cache-dir", "--rewrite", "--library"],
             "ack": ["--config", "--state", "--dry-run", "--kind", "--arch", "--reason", "--by"],

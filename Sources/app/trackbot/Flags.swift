@@ -97,6 +97,14 @@ enum Flags {
         }
     }
 
+    /// `--offline` alone: commands that may ask the registry but need not (`lint`, `prs`).
+    struct Offline: ParsableArguments {
+        @Flag(help: "Do not contact the registry (what needs it is reported as not checked).")
+        var offline = false
+
+        func apply(to o: inout GlobalOptions) { o.offline = offline }
+    }
+
     /// `--state`: commands that read the state file.
     struct State: ParsableArguments {
         @Option(help: "State file recording what was seen.")

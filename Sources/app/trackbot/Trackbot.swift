@@ -15,7 +15,8 @@ struct Trackbot: AsyncParsableCommand {
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
             DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,
-            UpstreamSubcommand.self, AckSubcommand.self, AlertsSubcommand.self, IssuesSubcommand.self,
+            LintSubcommand.self, UpstreamSubcommand.self, AckSubcommand.self, AlertsSubcommand.self,
+            IssuesSubcommand.self,
         ])
 
     /// Usage errors exit 2, as the command-line contract says (ArgumentParser's default is 64).

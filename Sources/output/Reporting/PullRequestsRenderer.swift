@@ -32,6 +32,11 @@ public enum PullRequestsRenderer {
                 out += LibraryDiffReport.lines(image.diff, title: "  library/\(image.image)", bullet: "    ")
                 out += image.upstream.flatMap { log("      ", $0) }
             }
+            if let lint = pr.lint {
+                out.append("  " + LintRenderer.summary(lint))
+                out += LintRenderer.lines(lint, indent: "    ")
+            }
+            if let error = pr.lintError { out.append("  lint not run: \(error)") }
         }
         out += r.errors.map { "error: \($0)" }
         return out.joined(separator: "\n") + "\n"
@@ -46,6 +51,10 @@ public enum PullRequestsRenderer {
                 out += LibraryDiffReport.lines(image.diff, title: nil, bullet: "- ")
                 out += image.upstream.flatMap { log("  ", $0).map { "- " + $0.drop(while: { $0 == " " }) } }
             }
+            if let lint = pr.lint {
+                out += ["", "#### official-images CI (lint)", ""] + LintRenderer.markdownLines(lint)
+            }
+            if let error = pr.lintError { out += ["", "- lint not run: \(error)"] }
         }
         if !r.errors.isEmpty { out += [""] + r.errors.map { "- error: \($0)" } }
         return out.joined(separator: "\n") + "\n"

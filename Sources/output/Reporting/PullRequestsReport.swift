@@ -1,3 +1,4 @@
+import Lint
 import OfficialImages
 import TrackbotCore
 
@@ -49,13 +50,22 @@ public struct PullRequestsReport: Codable, Sendable, Hashable {
         public var mergeBase: String
         public var images: [ImageChange]
         public var finding: Finding
+        /// official-images CI's verdict on the changed images at the head (`trackbot lint --pr N`);
+        /// nil when not run (`--no-lint`) or when it could not run (`lintError`).
+        public var lint: LintResult?
+        public var lintError: String?
 
-        public init(number: Int, head: String, mergeBase: String, images: [ImageChange], finding: Finding) {
+        public init(
+            number: Int, head: String, mergeBase: String, images: [ImageChange], finding: Finding,
+            lint: LintResult? = nil, lintError: String? = nil
+        ) {
             self.number = number
             self.head = head
             self.mergeBase = mergeBase
             self.images = images
             self.finding = finding
+            self.lint = lint
+            self.lintError = lintError
         }
     }
 

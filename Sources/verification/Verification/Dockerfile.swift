@@ -13,7 +13,8 @@ public struct Dockerfile: Hashable, Codable, Sendable {
     public var stages: [DockerfileStage]
     /// The final stage's base, following stage references: an image reference, or `scratch`.
     public var parent: String
-    /// Every image the build pulls (stage bases and `COPY --from=<image>`), `scratch` excluded, in order.
+    /// Every image the build pulls (stage bases, `COPY --from=<image>` and `RUN --mount=type=bind,from=<image>`),
+    /// `scratch` excluded, in order.
     public var externalImages: [String]
     /// Files and directories `ADD`/`COPY` take from the build context.
     public var contextSources: [ContextSource]

@@ -382,6 +382,18 @@ struct DockerfileSemantics {
                     throw .malformedDockerfile(path: path, line: ins.line, reason: "RUN before the first FROM")
                 }
                 pins += PinScanner(instruction: ins, escape: escape, variables: stageVars[s]).scan()
+                // `RUN --mount=type=bind,from=<image>` pulls that image (bind is the default type).
+                for flag in ins.flags where flag.name == "mount" {
+                    var type = "bind"
+                    var from: String?
+                    for field in (flag.value ?? "").split(separator: ",") {
+                        if field.hasPrefix("type=") { type = String(field.dropFirst(5)) }
+                        if field.hasPrefix("from=") { from = String(field.dropFirst(5)) }
+                    }
+                    guard type == "bind", let from else { continue }
+                    let expanded = ShellWords.expand(from, escape: escape) { stageVars[s][$0] }
+                    if stageIndex(named: expanded) == nil { addExternal(expanded) }
+                }
             default:
                 if current == nil && ins.keyword != "ARG" {
                     throw .malformedDockerfile(

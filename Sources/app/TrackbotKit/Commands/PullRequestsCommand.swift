@@ -1,6 +1,7 @@
 import Foundation
 import GitHub
 import GitMirror
+import Lint
 import Reporting
 import TrackbotCore
 
@@ -16,12 +17,18 @@ public enum PullRequestsCommand {
         public var library: String?
         /// Read the upstream log of changed commits (fetches each upstream's GitFetch ref).
         public var upstreamLogs: Bool
+        /// Run official-images' CI rules (`trackbot lint --pr N`) on each pull request shown.
+        public var lint: Bool
 
-        public init(images: [String] = [], numbers: [Int] = [], library: String? = nil, upstreamLogs: Bool = true) {
+        public init(
+            images: [String] = [], numbers: [Int] = [], library: String? = nil, upstreamLogs: Bool = true,
+            lint: Bool = true
+        ) {
             self.images = images
             self.numbers = numbers
             self.library = library
             self.upstreamLogs = upstreamLogs
+            self.lint = lint
         }
     }
 
@@ -63,7 +70,22 @@ public enum PullRequestsCommand {
         let numbers = try await chosen.openPullRequests()
         var diffs = PullRequestDiffs(cache: sources.cache, url: url, images: images)
         diffs.upstreamLogs = request.upstreamLogs
-        let (prs, errors) = try await diffs.diff(numbers, libraryCommit: commit)
+        var (prs, errors) = try await diffs.diff(numbers, libraryCommit: commit)
+        if request.lint {
+            // The CI verdict beside the diff; a lint that cannot run is said, and never fails `prs`.
+            let gathering = LintGathering(
+                cache: sources.cache, mirror: try sources.cache.mirror(url, isUserOwned: true),
+                registry: options.offline ? nil : try context.registryClient(for: "prs"))
+            for i in prs.indices {
+                do {
+                    let images = prs[i].images.map(\.image)
+                    let facts = try await gathering.facts(images: images, at: prs[i].head, base: prs[i].mergeBase)
+                    prs[i].lint = Lint.check(images, facts: facts)
+                } catch {
+                    prs[i].lintError = "\(error)"
+                }
+            }
+        }
         return PullRequestsReport(
             source: chosen.name, approximate: chosen.isApproximate, libraryCommit: commit,
             examined: numbers.count, pullRequests: prs, errors: errors)

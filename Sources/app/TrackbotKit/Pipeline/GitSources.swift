@@ -25,7 +25,9 @@ struct GitSources: Sendable {
         -> VerificationReport
     {
         guard let id = ObjectID(commit) else {
-            throw UsageError("\"\(commit)\" is not a full commit id (40 hex digits; SHA-256 repositories are not supported: libgit2 1.5 cannot open them)")
+            throw UsageError(
+                "\"\(commit)\" is not a full commit id (40 hex digits; SHA-256 repositories are not supported: libgit2 1.5 cannot open them)"
+            )
         }
         if let existing = try? cache.mirror(repo, isUserOwned: true), (try? await existing.resolve(id.hex)) != nil {
             return try await verify(

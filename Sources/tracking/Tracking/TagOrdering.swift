@@ -1,6 +1,6 @@
 /// A version- and date-aware order of upstream tag names: runs of digits compare as numbers
 /// (`v3.20.10` > `v3.20.9`, `20240530` > `20231201`), a leading `v` is ignored, a pre-release
-/// suffix (`-rc1`, `-beta`) sorts before the release, and Ubuntu's `dist-<suite>-<arch>-<serial>-<hash>`
+/// suffix (`-rc1`, `-beta`, `a1`, `_RC1`) sorts before the release, and Ubuntu's `dist-<suite>-<arch>-<serial>-<hash>`
 /// tags order by serial.
 public enum TagOrdering {
     /// Whether tag `a` is older than tag `b`.
@@ -14,21 +14,24 @@ public enum TagOrdering {
             if c != 0 { return c }
         }
         let ta = tokens(a), tb = tokens(b)
-        for (x, y) in zip(ta, tb) {
+        for (i, (x, y)) in zip(ta, tb).enumerated() {
             let c: Int
             switch (x, y) {
             case (.number(let m), .number(let n)): c = compareNumbers(m, n)
             case (.number, .text): c = 1
             case (.text, .number): c = -1
-            case (.text(let s), .text(let t)): c = s == t ? 0 : (s < t ? -1 : 1)
+            case (.text(let s), .text(let t)):
+                if s == t { continue }
+                // Where the texts part, a pre-release is older than anything else: `REL_17_RC1` < `REL_17_0`.
+                let preA = isPreRelease(ta[i...]), preB = isPreRelease(tb[i...])
+                c = preA != preB ? (preA ? -1 : 1) : (s < t ? -1 : 1)
             }
             if c != 0 { return c }
         }
         if ta.count == tb.count { return a == b ? 0 : (a < b ? -1 : 1) }
         // One is a prefix of the other: a pre-release suffix is older, anything else newer.
         let longerIsA = ta.count > tb.count
-        let rest = Array((longerIsA ? ta : tb)[min(ta.count, tb.count)...])
-        let older = isPreRelease(rest)
+        let older = isPreRelease((longerIsA ? ta : tb)[min(ta.count, tb.count)...])
         return (longerIsA == older) ? -1 : 1
     }
 
@@ -58,12 +61,33 @@ public enum TagOrdering {
         return out
     }
 
-    static func isPreRelease(_ rest: [Token]) -> Bool {
-        guard case .text(let sep)? = rest.first, let first = sep.first else { return false }
-        if first == "~" { return true }
-        guard first == "-" || first == "_" else { return false }
-        let word = sep.dropFirst().lowercased()
-        return ["rc", "alpha", "beta", "pre", "dev", "preview"].contains { word.hasPrefix($0) }
+    /// Whether the text after a version marks a pre-release: `-rc1`, `-beta.2`, `-alpha`, `_rc`,
+    /// `_RC1`, `_BETA1`, Python's `a1`/`b2`/`rc1`/`.dev0`, `-pre`, `-preview`, or anything after `~`.
+    public static func isPreRelease(suffix: Substring) -> Bool {
+        var rest = suffix.lowercased()[...]
+        if rest.first == "~" { return true }
+        if let first = rest.first, "-_.".contains(first) { rest = rest.dropFirst() }
+        for word in ["alpha", "beta", "rc", "pre", "preview", "dev"] where rest.hasPrefix(word) {
+            // The word alone or followed by a number or separator: `-rc1`, `-beta.2`, `_rc`, not `-devel`.
+            let after = rest.dropFirst(word.count).first
+            if after == nil || after.map({ TagVersion.isDigit($0) || "-_.".contains($0) }) == true { return true }
+        }
+        // Python's short forms need a number: `3.14.0a1`, `3.14.0b2` (not `-alpine`, `-bookworm`).
+        if let letter = rest.first, letter == "a" || letter == "b", let next = rest.dropFirst().first {
+            return TagVersion.isDigit(next)
+        }
+        return false
+    }
+
+    static func isPreRelease(_ rest: ArraySlice<Token>) -> Bool {
+        guard case .text? = rest.first else { return false }
+        let text = rest.map { token in
+            switch token {
+            case .number(let n): n
+            case .text(let t): t
+            }
+        }.joined()
+        return isPreRelease(suffix: text[...])
     }
 
     /// Compares digit strings as numbers of any length.

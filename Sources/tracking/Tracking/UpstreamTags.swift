@@ -18,11 +18,18 @@ public struct UpstreamTags: Sendable {
         self.commits = commits
     }
 
-    /// The tags the library's entries reference: by `GitFetch: refs/tags/<name>`, or by pointing at an entry's commit. Oldest first.
+    /// The tags the library's entries reference: by `GitFetch: refs/tags/<name>`, by pointing at an
+    /// entry's commit, or by version: a release tag with the numbers of an entry's fullest version
+    /// tag (`v22.11.0` or `22.11.0` for an entry tagged `22.11.0, 22.11, 22`; `REL_17_2` for `17.2`),
+    /// for upstreams that are not the library's GitRepo (nodejs/node for docker-node). Oldest first.
     public func referenced(by file: LibraryFile) -> [String] {
         var names = Set<String>()
         var libraryCommits = Set<String>()
+        let releases = commits.keys.compactMap(TagVersion.init)
         for entry in file.entries {
+            if let version = Self.fullestVersion(entry.tags) {
+                for release in releases where release.isRelease(of: version) { names.insert(release.tag) }
+            }
             for arch in entry.architectures {
                 let source = entry.source(for: arch)
                 libraryCommits.insert(source.gitCommit)
@@ -34,6 +41,14 @@ public struct UpstreamTags: Sendable {
         }
         for (name, commit) in commits where libraryCommits.contains(commit) { names.insert(name) }
         return names.sorted(by: TagOrdering.isOlder)
+    }
+
+    /// The entry tag made only of numbers and dots with the most numbers (`22.11.0` of `22.11.0, 22.11, 22, jod`).
+    static func fullestVersion(_ tags: [String]) -> TagVersion? {
+        tags.filter { tag in
+            tag.first != "." && tag.last != "." && tag.allSatisfy { TagVersion.isDigit($0) || $0 == "." }
+        }
+        .compactMap(TagVersion.init).filter { $0.suffix.isEmpty }.max { $0.numbers.count < $1.numbers.count }
     }
 
     /// Tags newer than `tag`, newest first.

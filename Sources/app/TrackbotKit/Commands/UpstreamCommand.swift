@@ -5,18 +5,22 @@ import Reporting
 import TrackbotCore
 import Tracking
 
-/// `trackbot upstream [IMAGE...]`: per image, the upstream tags (listed without cloning) newer than
-/// the newest one the library references, as `upstream-ahead` findings.
+/// `trackbot upstream [IMAGE...]`: per image and release line the library references, the upstream
+/// tags (listed without cloning) newer than the one it references, and the lines newer than any it
+/// references, as `upstream-ahead` findings; pre-releases only with `--pre`.
 public enum UpstreamCommand {
     public struct Request: Sendable {
         /// Image names; empty means every configured image with an `[images.upstream]` table.
         public var images: [String]
         /// Overrides the configured official-images source (a git URL or a folder).
         public var library: String?
+        /// Whether pre-release tags (`-rc1`, `a1`, `_BETA1`) count as newer (`--pre`).
+        public var preReleases: Bool
 
-        public init(images: [String] = [], library: String? = nil) {
+        public init(images: [String] = [], library: String? = nil, preReleases: Bool = false) {
             self.images = images
             self.library = library
+            self.preReleases = preReleases
         }
     }
 
@@ -63,21 +67,25 @@ public enum UpstreamCommand {
                     refs: refs.map { ($0.name, ($0.peeled ?? $0.id).hex) }, pattern: upstream.tagPattern)
                 let referenced = tags.referenced(by: file)
                 result.referencedTags = referenced
+                result.lineDepth = upstream.lineDepth
+                result.preReleases = request.preReleases
                 if let newest = referenced.last {
-                    result.newerTags = tags.newer(than: newest)
-                    if let latest = result.newerTags.first {
-                        findings.append(
-                            Finding(
-                                kind: .upstreamAhead, severity: .info, image: image.name,
-                                message:
-                                    "\(result.newerTags.count) upstream tag(s) of \(result.repository) newer than the newest the library references: \(result.newerTags.joined(separator: ", "))",
-                                expected: newest, actual: latest))
+                    let lines = ReleaseLines(
+                        tags: tags.commits.keys, referenced: referenced, depth: upstream.lineDepth,
+                        preReleases: request.preReleases)
+                    result.lines = lines.referenced
+                    result.newLines = lines.new
+                    result.skippedPreReleases = lines.skippedPreReleases
+                    result.newerTags = tags.newer(than: newest).filter {
+                        request.preReleases || !(TagVersion($0)?.isPreRelease ?? false)
                     }
+                    findings += Self.findings(
+                        image: image.name, repository: result.repository, lines: lines, newest: newest)
                 } else {
                     result.error =
                         "library/\(image.name) references no tag of \(result.repository)"
                         + (upstream.tagPattern.map { " matching \($0)" } ?? "")
-                        + " (by GitFetch refs/tags/… or by commit)"
+                        + " (by GitFetch refs/tags/…, by commit, or by an entry's version tag)"
                 }
             } catch {
                 result.error = "\(error)"
@@ -85,5 +93,25 @@ public enum UpstreamCommand {
             images.append(result)
         }
         return UpstreamReport(libraryCommit: commit ?? "", images: images, findings: findings)
+    }
+
+    /// One `upstream-ahead` finding per new line (expected: the newest referenced tag), then one per
+    /// referenced line that is behind (expected: the tag it references), newest first.
+    static func findings(image: String, repository: String, lines: ReleaseLines, newest: String) -> [Finding] {
+        let new = lines.new.map { line in
+            Finding(
+                kind: .upstreamAhead, severity: .info, image: image,
+                message:
+                    "new release line \(line.name) in \(repository): \(line.newer.joined(separator: ", ")) (the newest tag the library references is \(newest))",
+                expected: newest, actual: line.newer[0])
+        }
+        let behind = lines.referenced.filter { !$0.newer.isEmpty }.map { line in
+            Finding(
+                kind: .upstreamAhead, severity: .info, image: image,
+                message:
+                    "release line \(line.name) of \(repository): \(line.newer.count) tag(s) newer than \(line.referenced ?? "") that the library references: \(line.newer.joined(separator: ", "))",
+                expected: line.referenced, actual: line.newer[0])
+        }
+        return new + behind
     }
 }

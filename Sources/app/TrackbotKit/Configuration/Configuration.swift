@@ -27,6 +27,9 @@ public struct Configuration: Sendable, Equatable {
         public var repository: String
         /// A regular expression the interesting tags match.
         public var tagPattern: String?
+        /// How many numbers of a tag name its release line (`line-depth`; 1 for node's `v22`);
+        /// nil for all numbers but the last (`v3.20.3` → `v3.20`, `REL_17_2` → `REL_17`).
+        public var lineDepth: Int?
     }
 
     public struct WatchedImage: Sendable, Equatable {

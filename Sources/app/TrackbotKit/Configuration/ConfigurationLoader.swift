@@ -110,7 +110,7 @@ public enum ConfigurationLoader {
                     }
                 }
                 if let up = try doc.table(t, "upstream", in: "images") {
-                    try doc.allow(up, ["repository", "tag-pattern"], in: "images.upstream")
+                    try doc.allow(up, ["repository", "tag-pattern", "line-depth"], in: "images.upstream")
                     guard let repo = try doc.string(up, "repository", in: "images.upstream") else {
                         throw doc.error("images.upstream", "repository", "is required in an upstream table")
                     }
@@ -119,7 +119,9 @@ public enum ConfigurationLoader {
                         throw doc.error(
                             "images.upstream", "tag-pattern", "is not a valid regular expression: \(pattern)")
                     }
-                    image.upstream = .init(repository: repo, tagPattern: pattern)
+                    image.upstream = .init(
+                        repository: repo, tagPattern: pattern,
+                        lineDepth: try doc.int(up, "line-depth", in: "images.upstream", range: 0...9))
                 }
                 c.images.append(image)
             }

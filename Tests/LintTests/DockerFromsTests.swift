@@ -50,10 +50,10 @@ import Verification
         #expect(try froms(text) == ["debian:bookworm", "golang:1.22"])
     }
 
-    @Test func dockerFroms_argBeforeFromIsSubstituted() throws {
-        // trackbot substitutes, as docker does (bashbrew would take "$BASE" literally).
-        let text = "ARG BASE=debian:bookworm\nFROM $BASE\nFROM ${BASE}-slim AS slim\n"
-        #expect(try froms(text) == ["debian:bookworm", "debian:bookworm-slim"])
+    @Test func dockerFroms_argInFromIsKeptAsWritten() throws {
+        // bashbrew's parse.go takes the FROM word literally ("TODO balk at ARG / $ in from values").
+        let text = "ARG BASE=debian:bookworm\nFROM $BASE\nFROM ${BASE}-slim AS slim\nFROM debian:bookworm\n"
+        #expect(try froms(text) == ["$BASE:latest", "${BASE}-slim:latest", "debian:bookworm"])
     }
 
     @Test func dockerfile_runMountBindFromIsAnExternalImage() throws {

@@ -45,6 +45,15 @@ import TrackbotCore
         #expect(p.message.contains("Windows images cannot start from scratch"))
     }
 
+    @Test func naughtyFrom_variableInFromFailsAsInBashbrew() throws {
+        // Even when the library has the image the ARG's default names, CI looks up "$BASE:latest".
+        let debian = try F.library("debian", "Tags: bookworm\nArchitectures: amd64\nGitCommit: \(F.commitB)")
+        let r = lint(try image("amd64"), froms: ["$BASE:latest"], extra: [debian])
+        let p = try #require(r.problems.first)
+        #expect(r.problems.count == 1 && p.rule == .naughtyFrom && p.from == "$BASE:latest")
+        #expect(p.message.contains("without ARG substitution") && p.fix.contains("write the image name"))
+    }
+
     @Test func naughtyFrom_externalNotPinned() throws {
         let r = lint(try image("amd64, arm64v8"), froms: ["redhat/ubi9:latest"])
         let p = try #require(r.problems.first)

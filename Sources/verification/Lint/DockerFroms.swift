@@ -4,8 +4,9 @@ import Verification
 /// from, in order, without repeats. Each `FROM` (a reference to an earlier stage counts as that
 /// stage's image), each `COPY --from=<image>` and each `RUN --mount=type=bind,from=<image>`;
 /// references to earlier stages (by name or number) are not images. `:latest` is added to a
-/// reference without a `:`, as bashbrew does. Unlike bashbrew, `ARG`s before the first `FROM`
-/// are substituted in it (as docker does; bashbrew would take `$BASE` literally).
+/// reference without a `:`, as bashbrew does. A `FROM` that names a variable (`FROM $BASE`) is
+/// kept as written, as bashbrew keeps it: its CI then looks for an image literally named `$BASE`
+/// and fails, so naughty-from must fail it too (a substituted name would be a false pass).
 public enum DockerFroms {
     /// What bashbrew gives for a `Builder: oci-import` entry: there is no Dockerfile.
     public static let ociImport = ["scratch"]
@@ -30,7 +31,13 @@ public enum DockerFroms {
             case "FROM":
                 guard stageFroms.count < dockerfile.stages.count else { continue }
                 let stage = dockerfile.stages[stageFroms.count]
-                let from = stage.baseStage.map { stageFroms[$0] } ?? latestize(stage.base)
+                let written = instruction.arguments.split(whereSeparator: \.isWhitespace).first.map(String.init)
+                let from: String
+                if let written, written.contains("$") {
+                    from = latestize(written)
+                } else {
+                    from = stage.baseStage.map { stageFroms[$0] } ?? latestize(stage.base)
+                }
                 stageFroms.append(from)
                 add(from)
             case "COPY":

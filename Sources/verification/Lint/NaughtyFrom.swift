@@ -10,6 +10,7 @@ public enum NaughtyFrom {
     /// Why one FROM fails on some architectures (the words take the architectures in).
     enum Reason: Hashable {
         case ubuntuRVA23(normalized: String)
+        case variableInFrom
         case windowsScratch
         case unpinned(pin: String)
         case pinNotDigest(pin: String, content: String)
@@ -40,6 +41,8 @@ public enum NaughtyFrom {
     }
 
     static func judge(_ from: String, arch: String, facts: LintFacts) -> Verdict {
+        // bashbrew does not substitute ARGs in FROM: its CI looks this name up as written.
+        if from.contains("$") { return .naughty(.variableInFrom) }
         if arch == "riscv64" && from.hasPrefix("ubuntu:") {
             let normalized: String
             if case .entry(_, let entry) = OfficialLookup.find(from, in: facts.libraryFiles) {
@@ -159,6 +162,11 @@ public enum NaughtyFrom {
             return (
                 "FROM \(from) (\(normalized)) on riscv64: DOI cannot support riscv64 on Ubuntu 25.10+, which needs RVA23 hardware that does not exist yet",
                 "drop riscv64 from Architectures, or build FROM Ubuntu 22.04, 24.04 or 25.04"
+            )
+        case .variableInFrom:
+            return (
+                "FROM \(from) [\(list)]: bashbrew reads FROM without ARG substitution, so official-images CI looks for an image literally named \(from) and fails (docker would substitute it; trackbot follows bashbrew here)",
+                "write the image name in FROM; ARG values are not substituted by bashbrew"
             )
         case .windowsScratch:
             return (

@@ -76,6 +76,36 @@ struct SyntheticEndToEndTests {
         #expect(after.parentDigest != before.parentDigest)
     }
 
+    @Test func aliasesPublishingDifferentImagesAreAnAliasMismatch() async throws {
+        let world = try await offPool { try SyntheticWorld() }
+        let commit = try world.commit("app", files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
+        try world.upstreamGit("app", ["push", "--quiet", "origin", "main"])
+        try world.library(
+            "app",
+            SyntheticWorld.libraryFile(
+                repo: "app", entries: [("2.1.0, 2.1, 2", nil, commit, "GitFetch: refs/heads/main\n")]))
+        let rootfs = try world.rootfs(Self.shellRootfs)
+        for tag in ["2.1.0", "2.1", "2"] { try world.publish("app", tag: tag, rootfs: rootfs) }
+
+        let (first, r1) = try await world.check(["app"])
+        #expect(first.exitCode == 0, "\(first.output)")
+        #expect(!r1.findings.contains { $0.kind == "alias-mismatch" }, "\(r1.findings)")
+
+        // A partial re-push: one alias gets another image.
+        try world.publish("app", tag: "2", rootfs: rootfs, extra: "etc/repushed")
+        let (_, r2) = try await world.check(["app"])
+        let mismatches = r2.findings.filter { $0.kind == "alias-mismatch" }
+        #expect(mismatches.count == 1, "\(r2.findings)")
+        let f = try #require(mismatches.first)
+        #expect(f.severity == "warn" && f.tag == "2" && f.arch == "amd64")
+        #expect(f.expected == r2.platform("app", "2.1.0", "amd64")?.digest)
+        #expect(f.actual == r2.platform("app", "2", "amd64")?.digest && f.actual != f.expected)
+
+        // A check of one tag compares nothing, and says nothing about the others.
+        let (_, r3) = try await world.check(["app:2"])
+        #expect(!r3.findings.contains { $0.kind == "alias-mismatch" }, "\(r3.findings)")
+    }
+
     @Test func forcePushedBranchIsInfoAndMovedTagIsAlert() async throws {
         let world = try await offPool { try SyntheticWorld() }
         let dockerfile = ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"]

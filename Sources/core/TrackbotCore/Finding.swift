@@ -29,6 +29,7 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case historyMismatch = "history-mismatch"
     case pinMismatch = "pin-mismatch"
     case platformMismatch = "platform-mismatch"
+    case aliasMismatch = "alias-mismatch"
     case unsafeEntry = "unsafe-entry"
     case checkFailed = "check-failed"
 }

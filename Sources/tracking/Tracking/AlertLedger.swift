@@ -51,7 +51,7 @@ public enum AlertLedger {
         switch kind {
         case .upstreamRewritten: return .event
         case .digestDrift, .expectedDigestMismatch, .provenanceMismatch, .platformMismatch, .indexChanged, .rebuilt,
-            .tagUnpublished, .platformMissing:
+            .tagUnpublished, .platformMissing, .aliasMismatch:
             return .registry
         case .contentMismatch, .pinMismatch, .historyMismatch: return .deep
         default: return .source

@@ -68,7 +68,9 @@ struct CheckPipeline: Sendable {
                 for await result in group { results.append(result) }
                 return results.sorted { $0.0 < $1.0 }.map(\.1)
             }
+            var publishedPlatforms: [String: [String: Digest]] = [:]
             for (tag, outcome) in zip(tags, checked) {
+                publishedPlatforms[tag] = outcome.publishedPlatforms
                 report.tags.append(outcome.report)
                 report.findings += outcome.findings
                 if let failure = outcome.failure { failures.append("\(target.image):\(tag): \(failure)") }
@@ -80,6 +82,8 @@ struct CheckPipeline: Sendable {
                 }
                 if outcome.failure == nil { scope.platforms[tag] = outcome.checked }
             }
+            report.findings += AliasAgreement.findings(
+                image: target.image, file: file, published: publishedPlatforms)
             // Tags the library no longer has (their alerts stay in the alert records).
             let present = Set(file.allTags)
             for gone in state.tags.keys where !present.contains(gone) { state.tags[gone] = nil }

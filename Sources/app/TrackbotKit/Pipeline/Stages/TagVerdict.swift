@@ -14,6 +14,9 @@ struct TagVerdict: Sendable {
     var checked: Set<String>
     /// Whether those are every architecture the library lists for the tag.
     var complete: Bool
+    /// The platform digest per architecture the registry publishes now (fetched this run, or
+    /// confirmed unchanged by a HEAD); nil when the registry was not asked or failed.
+    var publishedPlatforms: [String: Digest]?
 
     init(
         tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
@@ -24,7 +27,9 @@ struct TagVerdict: Sendable {
         let registryFailure = published.failure ?? deep?.failure
         failure = published.failure ?? sources.failure ?? deep?.failure
         switch published.answer {
-        case .answered(_, let outcome): state = sources.failure == nil ? outcome.state : nil
+        case .answered(_, let outcome):
+            state = sources.failure == nil ? outcome.state : nil
+            publishedPlatforms = published.index?.descriptors.mapValues(\.digest)
         case .notAsked: state = sources.failure == nil ? previous : nil
         case .failed: state = nil
         }

@@ -217,7 +217,8 @@ public struct OCILayoutVerifier {
                     // The uncompressed bytes are still hashed below, so the diff_id is still checked.
                     refuse(
                         path, "", .layerContent,
-                        "(layer \(i)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)")
+                        "(layer \(i)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
+                    )
                 } catch let error as VerificationError where Self.isTarCap(error) {
                     refuse(path, "", .layerContent, "(layer \(i)) could not be listed: \(error.description)")
                 }
@@ -258,7 +259,8 @@ public struct OCILayoutVerifier {
             problems.append(
                 OCIProblem(
                     document: path, field: "", rule: .size,
-                    message: "(the \(role)) is \(d.size) bytes by \(named).size, more than the \(Self.maxDocumentSize) a \(role) may have",
+                    message:
+                        "(the \(role)) is \(d.size) bytes by \(named).size, more than the \(Self.maxDocumentSize) a \(role) may have",
                     actual: String(d.size)))
             return nil
         }

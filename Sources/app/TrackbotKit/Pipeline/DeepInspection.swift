@@ -124,15 +124,16 @@ actor DeepInspection {
                     findings: invalid,
                     notes: [.deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)])
             case .differs(let layer, let publishedEntries, let upstreamEntries, let difference):
-                return Outcome(findings: invalid + [
-                    Finding(
-                        kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
-                        message:
-                            "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
-                            + difference.summary(limit: Self.listedEntries),
-                        expected: "\(tarball) (\(upstreamEntries) entries)",
-                        actual: "\(layer) (\(publishedEntries) entries)")
-                ])
+                return Outcome(
+                    findings: invalid + [
+                        Finding(
+                            kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                            message:
+                                "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
+                                + difference.summary(limit: Self.listedEntries),
+                            expected: "\(tarball) (\(upstreamEntries) entries)",
+                            actual: "\(layer) (\(publishedEntries) entries)")
+                    ])
             }
         }
     }

@@ -141,7 +141,8 @@ struct OCISchema {
                     wrongType("config.\(key)[\"\(Self.cut(k))\"]", rule, inner, "an object ({})")
                 }
             } else {
-                wrongType("config.\(key)", rule, v, "an object whose keys are the \(key.lowercased()) ({\"/data\": {}})")
+                wrongType(
+                    "config.\(key)", rule, v, "an object whose keys are the \(key.lowercased()) ({\"/data\": {}})")
             }
         }
         if let labels = c["Labels"] {
@@ -180,14 +181,17 @@ struct OCISchema {
         if let size = require(d, "size", prefix) {
             if let n = size.integer {
                 if n < 0 {
-                    refuse(prefix + "size", .size, "is \(n); a size is never negative", expected: ">= 0", actual: "\(n)")
+                    refuse(
+                        prefix + "size", .size, "is \(n); a size is never negative", expected: ">= 0", actual: "\(n)")
                 }
             } else {
                 wrongType(prefix + "size", .size, size, "an integer")
             }
         }
         if let digest = require(d, "digest", prefix) {
-            if let s = digest.string { self.digest(s, at: prefix + "digest") } else {
+            if let s = digest.string {
+                self.digest(s, at: prefix + "digest")
+            } else {
                 wrongType(prefix + "digest", .digest, digest, "a string algorithm:encoded")
             }
         }
@@ -353,7 +357,9 @@ struct OCISchema {
         guard scheme.unicodeScalars.allSatisfy({ isAlnum($0) || "+.-".unicodeScalars.contains($0) }) else {
             return false
         }
-        return s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>\"{}|\\^`".unicodeScalars.contains($0) }
+        return s.unicodeScalars.allSatisfy {
+            $0.value > 0x20 && $0.value < 0x7F && !"<>\"{}|\\^`".unicodeScalars.contains($0)
+        }
             && URL(string: s) != nil
     }
 

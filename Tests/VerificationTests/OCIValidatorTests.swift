@@ -217,6 +217,21 @@ import TrackbotCore
         }
     }
 
+    @Test func problemsOfOnePlaceAreOneFindingNamingEach() throws {
+        let a = OCIProblem(
+            document: "index x", field: "schemaVersion", rule: .schemaVersion, message: "is 3", actual: "3")
+        let b = OCIProblem(document: "index x", field: "subject", rule: .subject, message: "is a string")
+        #expect([OCIProblem]().finding(.manifestInvalid) == nil)
+        let one = try #require([a].finding(.manifestInvalid, image: "i", tag: "t"))
+        #expect(one.message == "index x schemaVersion: is 3 [image-spec/schema-version]" && one.actual == "3")
+        let two = try #require([a, b].finding(.manifestInvalid, image: "i", tag: "t", arch: "amd64"))
+        #expect(two.kind == .manifestInvalid && two.severity == .alert && two.arch == "amd64")
+        #expect(
+            two.message
+                == "2 problems: index x schemaVersion: is 3 [image-spec/schema-version]; index x subject: is a string [image-spec/subject]"
+        )
+    }
+
     // MARK: what a registry serves
 
     @Test func published_dockerHubShapedIndexWithAttestationsIsValid() throws {

@@ -113,9 +113,9 @@ actor DeepInspection {
             return .success(Outcome())
         }
         return result.map { published in
-            let invalid = published.invalid.map {
-                $0.finding(.manifestInvalid, image: image, tag: tag, arch: arch.rawValue)
-            }
+            let invalid =
+                published.invalid.finding(.manifestInvalid, image: image, tag: tag, arch: arch.rawValue).map { [$0] }
+                ?? []
             switch published.comparison {
             case .notSingleLayer(let count):
                 return Outcome(findings: invalid, notes: [.deepNotSingleLayer(arch: arch.rawValue, layers: count)])

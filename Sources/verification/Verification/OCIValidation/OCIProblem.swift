@@ -77,3 +77,18 @@ public struct OCIProblem: Hashable, Codable, Sendable, CustomStringConvertible {
             expected: expected, actual: actual)
     }
 }
+
+extension [OCIProblem] {
+    /// All the problems as one finding of `kind`: an alert is kept once per image, tag and
+    /// architecture, so several problems of one place are one alert that names each. nil when
+    /// there are none.
+    public func finding(_ kind: FindingKind, image: String? = nil, tag: String? = nil, arch: String? = nil)
+        -> Finding?
+    {
+        guard let first else { return nil }
+        guard count > 1 else { return first.finding(kind, image: image, tag: tag, arch: arch) }
+        var combined = first.finding(kind, image: image, tag: tag, arch: arch)
+        combined.message = "\(count) problems: " + map(\.description).joined(separator: "; ")
+        return combined
+    }
+}

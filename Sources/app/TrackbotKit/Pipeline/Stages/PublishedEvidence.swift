@@ -51,7 +51,7 @@ struct PublishedEvidence: Sendable {
             case .published(let published, let problems):
                 index = published
                 if !published.fetched { notes.append(.indexUnchanged) }
-                invalid = problems.map { $0.finding(.manifestInvalid, image: image, tag: tag) }
+                invalid = problems.finding(.manifestInvalid, image: image, tag: tag).map { [$0] } ?? []
             }
             var outcome = TagComparison.compare(
                 image: image, tag: tag, platforms: sources.platforms.map(\.observation),

@@ -193,4 +193,27 @@ import TrackbotCore
         let p = try #require(try problems().first)
         #expect(p.rule == .documentMediaType && p.document == blobPath(made.manifestDigest) && p.field == "mediaType")
     }
+
+    @Test func bashbrew_ociImport_unknownFieldsAreRefused() throws {
+        var made = try layout()
+        try VerificationFixtures.rewriteManifest(&made) { manifest in
+            var layers = manifest["layers"] as! [[String: Any]]
+            layers[0]["compression"] = "gzip"
+            manifest["layers"] = layers
+        }
+        try VerificationFixtures.editJSON(tmp.appending("repo/amd64/oci/index.json")) { index in
+            index["created"] = "2024-01-01"
+            var m = index["manifests"] as! [[String: Any]]
+            m[0]["platform"] = ["architecture": "amd64", "os": "linux", "cpu": "x86-64-v2"]
+            index["manifests"] = m
+        }
+        let problems = try problems()
+        #expect(
+            rules(problems) == [
+                "bashbrew/oci-import-known-fields created",
+                "bashbrew/oci-import-known-fields manifests[0].platform.cpu",
+                "bashbrew/oci-import-known-fields layers[0].compression",
+            ])
+        #expect(problems.last?.document == blobPath(made.manifestDigest))
+    }
 }

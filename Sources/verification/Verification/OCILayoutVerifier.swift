@@ -78,6 +78,7 @@ public struct OCILayoutVerifier {
         }
         let layoutPath = TreePath.join(directory, "oci-layout")
         if let bytes = try tree.read(layoutPath) {
+            problems += OCIImportPolicy.unknownFields(bytes, .layout, name: layoutPath)
             if let layout = try? JSONDecoder().decode(OCILayoutFile.self, from: Data(bytes)) {
                 result.imageLayoutVersion = layout.imageLayoutVersion
                 if layout.imageLayoutVersion != "1.0.0" {
@@ -108,7 +109,7 @@ public struct OCILayoutVerifier {
         let descriptorField: String
         if object["manifests"] != nil {
             let schema = OCIValidator.index(entryBytes, document: entryPath)
-            problems += schema
+            problems += schema + OCIImportPolicy.unknownFields(entryBytes, .index, name: entryPath)
             guard let index = decode(ImageIndex.self, entryBytes, entryPath, reported: !schema.isEmpty, &problems)
             else { return }
             if let mt = index.mediaType, !MediaType.indexes.contains(mt) {
@@ -125,7 +126,7 @@ public struct OCILayoutVerifier {
             descriptorField = "manifests[0]"
         } else {
             let schema = OCIValidator.descriptor(entryBytes, document: entryPath)
-            problems += schema
+            problems += schema + OCIImportPolicy.unknownFields(entryBytes, .descriptor, name: entryPath)
             guard let descriptor = decode(Descriptor.self, entryBytes, entryPath, reported: !schema.isEmpty, &problems)
             else { return }
             manifestDescriptor = descriptor
@@ -147,7 +148,7 @@ public struct OCILayoutVerifier {
             return
         }
         let manifestSchema = OCIValidator.manifest(manifestBytes, document: manifestPath)
-        problems += manifestSchema
+        problems += manifestSchema + OCIImportPolicy.unknownFields(manifestBytes, .manifest, name: manifestPath)
         guard
             let manifest = decode(
                 ImageManifest.self, manifestBytes, manifestPath, reported: !manifestSchema.isEmpty, &problems)

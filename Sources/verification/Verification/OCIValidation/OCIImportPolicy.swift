@@ -63,3 +63,56 @@ public enum OCIImportPolicy {
         return ""
     }
 }
+
+extension OCIImportPolicy {
+    /// Which JSON document of the layout is being read, for its known fields.
+    public enum Document: Sendable {
+        case layout, index, descriptor, manifest
+    }
+
+    static let descriptorFields: Set<String> = [
+        "mediatype", "digest", "size", "urls", "annotations", "data", "platform", "artifacttype",
+    ]
+    static let platformFields: Set<String> = ["architecture", "os", "os.version", "os.features", "variant"]
+
+    /// bashbrew reads `oci-layout`, `index.json` (or the descriptor file) and the manifest with
+    /// Go's `DisallowUnknownFields`: a field image-spec's Go types do not have is refused. Go
+    /// matches field names without regard to case, and so does this.
+    public static func unknownFields(_ bytes: [UInt8], _ document: Document, name: String) -> [OCIProblem] {
+        guard let object = JSONValue.parse(bytes)?.object else { return [] }
+        var out: [OCIProblem] = []
+        func check(_ o: [String: JSONValue], _ known: Set<String>, at prefix: String) {
+            for key in o.keys.sorted() where !known.contains(key.lowercased()) {
+                out.append(
+                    OCIProblem(
+                        document: name, field: prefix + key, rule: .ociImportKnownFields,
+                        message: "is not a field of image-spec's types; bashbrew's oci-import refuses unknown fields",
+                        actual: OCISchema.cut(key)))
+            }
+        }
+        func descriptor(_ value: JSONValue?, at prefix: String) {
+            guard let d = value?.object else { return }
+            check(d, descriptorFields, at: prefix)
+            if let p = d["platform"]?.object { check(p, platformFields, at: prefix + "platform.") }
+        }
+        switch document {
+        case .layout:
+            check(object, ["imagelayoutversion"], at: "")
+        case .descriptor:
+            descriptor(.object(object), at: "")
+        case .index:
+            check(
+                object, ["schemaversion", "mediatype", "artifacttype", "manifests", "subject", "annotations"], at: "")
+            for (i, d) in (object["manifests"]?.array ?? []).enumerated() { descriptor(d, at: "manifests[\(i)].") }
+            descriptor(object["subject"], at: "subject.")
+        case .manifest:
+            check(
+                object, ["schemaversion", "mediatype", "artifacttype", "config", "layers", "subject", "annotations"],
+                at: "")
+            descriptor(object["config"], at: "config.")
+            for (i, d) in (object["layers"]?.array ?? []).enumerated() { descriptor(d, at: "layers[\(i)].") }
+            descriptor(object["subject"], at: "subject.")
+        }
+        return out
+    }
+}

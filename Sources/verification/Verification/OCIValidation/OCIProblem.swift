@@ -38,6 +38,7 @@ public enum OCIRule: String, Codable, Sendable, CaseIterable {
     // bashbrew's `Builder: oci-import` (cmd/bashbrew/oci-builder.go).
     case ociImportMediaType = "bashbrew/oci-import-media-type"
     case ociImportOneManifest = "bashbrew/oci-import-one-manifest"
+    case ociImportKnownFields = "bashbrew/oci-import-known-fields"
 }
 
 /// One refusal: which document, which field (a JSON path, empty for the whole document), which

@@ -216,4 +216,12 @@ import TrackbotCore
             ])
         #expect(problems.last?.document == blobPath(made.manifestDigest))
     }
+
+    @Test func imageSpec_layout_ociLayoutAndFileMustExist() throws {
+        _ = try layout()
+        try FileManager.default.removeItem(at: tmp.appending("repo/amd64/oci/oci-layout"))
+        #expect(rules(try problems()) == ["image-spec/layout-file "])
+        try FileManager.default.removeItem(at: tmp.appending("repo/amd64/oci/index.json"))
+        #expect(rules(try problems()) == ["image-spec/layout-file ", "image-spec/layout-file "])
+    }
 }

@@ -90,6 +90,13 @@ import TrackbotCore
         #expect(notBase64.rule == .data && notBase64.field == "data")
     }
 
+    @Test func imageSpec_annotations_areStrings() throws {
+        let bytes = Array(
+            #"{"schemaVersion":2,"manifests":[],"annotations":{"org.opencontainers.image.version":1,"ok":"yes"}}"#.utf8)
+        let p = try #require(Self.only(OCIValidator.index(bytes, document: "index")))
+        #expect(p.rule == .annotations && p.field == #"annotations["org.opencontainers.image.version"]"#)
+    }
+
     @Test func imageSpec_index_subjectMustBeADescriptor() throws {
         let bytes = Array(#"{"schemaVersion":2,"manifests":[],"subject":{"mediaType":"a/b","size":3}}"#.utf8)
         let p = try #require(Self.only(OCIValidator.index(bytes, document: "index")))

@@ -12,7 +12,7 @@ public struct DuplicatePaths: Sendable {
     public init() {}
 
     public mutating func add(_ path: String) {
-        guard !seen.insert(path).inserted else { return }
+        if seen.insert(path).inserted { return }
         count += 1
         if repeated.count < Self.kept { repeated.append(path) }
     }

@@ -24,7 +24,6 @@ public enum OCIRule: String, Codable, Sendable, CaseIterable {
     case rootfsType = "image-spec/config-rootfs-type"
     case layoutVersion = "image-spec/layout-version"
     case layoutFile = "image-spec/layout-file"
-    case referencedMediaType = "image-spec/referenced-media-type"
     case dataContent = "image-spec/data-content"
     // go-containerregistry's pkg/v1/validate (what `crane validate` checks of any image).
     case blobSize = "ggcr/blob-size"

@@ -115,8 +115,8 @@ struct OCISchema {
                         wrongType("config.Env[\(i)]", .env, e, "a string KEY=VALUE")
                         continue
                     }
-                    // schema/validator.go: `^[^=]+=.*$`.
-                    if !(s.first.map { $0 != "=" } ?? false) || !s.contains("=") {
+                    // schema/validator.go: `^[^=]+=.*$`, a name before the first `=`.
+                    if s.first == "=" || !s.contains("=") {
                         refuse(
                             "config.Env[\(i)]", .env, "\"\(Self.cut(s))\" is not KEY=VALUE", expected: "KEY=VALUE",
                             actual: Self.cut(s))

@@ -79,7 +79,7 @@ public enum OCIValidator {
         guard Int64(bytes.count) != d.size || digest != d.digest else { return [] }
         return [
             OCIProblem(
-                document: document, field: field + ".data", rule: .dataContent,
+                document: document, field: field.isEmpty ? "data" : field + ".data", rule: .dataContent,
                 message:
                     "decodes to \(bytes.count) bytes hashing to \(digest), not the \(d.size) bytes of \(d.digest) the descriptor names",
                 expected: d.digest.description, actual: digest.description)

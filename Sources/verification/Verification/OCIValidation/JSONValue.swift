@@ -51,4 +51,5 @@ public indirect enum JSONValue: Decodable, Hashable, Sendable {
     public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
     public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
     public var integer: Int64? { if case .integer(let i) = self { return i } else { return nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
 }

@@ -83,4 +83,23 @@ import TrackbotCore
                 == .git(repo: "https://h/r.git", commit: "abc", directory: "dir"))
         #expect(try SourceSpec(parsing: "./local") == .local("./local"))
     }
+
+    /// `trackbot verify` on an oci-import layout (found by its `oci-layout`) holds bashbrew's
+    /// restriction: an xz layer is refused, naming the document, the field and the rule.
+    @Test func bashbrew_ociImport_verifyRefusesAnXzLayerInALocalLayout() async throws {
+        let dir = try TemporaryDirectory("verify-oci-xz")
+        let made = try VerificationFixtures.makeLayout(in: dir.appending("oci"), compression: .xz)
+        var options = GlobalOptions()
+        options.format = .text
+        let result = try await VerifyCommand.run(.init(source: made.directory.path), options: options)
+        #expect(result.exitCode == 1, "\(result.output)")
+        #expect(
+            result.output.contains(
+                "blobs/sha256/\(made.manifestDigest.dropFirst(7)) layers[0].mediaType: is application/vnd.oci.image.layer.v1.tar+xz (an xz layer); oci-import takes only OCI tar, tar+gzip and tar+zstd layers [bashbrew/oci-import-media-type]"
+            ), "\(result.output)")
+        // The same layout with a gzip layer verifies.
+        let sound = try VerificationFixtures.makeLayout(in: dir.appending("oci-gzip"), compression: .gzip)
+        let clean = try await VerifyCommand.run(.init(source: sound.directory.path), options: options)
+        #expect(clean.exitCode == 0, "\(clean.output)")
+    }
 }

@@ -76,7 +76,8 @@ import TrackbotCore
             report.findings.first { $0.message.contains("LZMA_MEMLIMIT_ERROR") }, "\(report.findings)")
         #expect(finding.kind == .layoutInvalid && finding.severity == .alert)
         #expect(
-            finding.message.contains("layer 0 (oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)))"),
+            finding.message.hasPrefix(
+                "oci/blobs/sha256/\(layout.layerDigest.dropFirst(7)): (layer 0) could not be read"),
             "\(finding.message)")
     }
 

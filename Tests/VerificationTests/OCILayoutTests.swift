@@ -23,7 +23,9 @@ import TrackbotCore
 
     func blobPath(_ digest: String) -> String { "amd64/oci/blobs/sha256/" + digest.dropFirst(7) }
 
-    @Test(arguments: [VerificationFixtures.LayerCompression.gzip, .zstd, .xz, .none])
+    /// xz is a layer type image-spec defines but bashbrew's oci-import does not take (see
+    /// `bashbrew_ociImport_xzLayerIsRefusedAndStillVerified`).
+    @Test(arguments: [VerificationFixtures.LayerCompression.gzip, .zstd, .none])
     func aSoundLayoutVerifies(compression: VerificationFixtures.LayerCompression) throws {
         let made = try layout(compression)
         let result = try verify()
@@ -75,7 +77,8 @@ import TrackbotCore
             result.findings == [
                 Finding(
                     kind: .layoutInvalid, severity: .alert,
-                    message: "\(blobPath(made.manifestDigest)) is \(size) bytes but its descriptor says \(size + 1)",
+                    message:
+                        "\(blobPath(made.manifestDigest)): is \(size) bytes but amd64/oci/index.json manifests[0].size says \(size + 1) [ggcr/blob-size]",
                     expected: String(size + 1), actual: String(size))
             ])
     }
@@ -91,7 +94,7 @@ import TrackbotCore
         let result = try verify()
         #expect(
             result.findings.map(\.message) == [
-                "\(blobPath(made.layerDigest)) is \(size) bytes but its descriptor says \(size - 10)"
+                "\(blobPath(made.layerDigest)): is \(size) bytes but \(blobPath(made.manifestDigest)) layers[0].size says \(size - 10) [ggcr/blob-size]"
             ])
         #expect(result.expectedManifestDigest?.description == made.manifestDigest)
     }
@@ -109,7 +112,7 @@ import TrackbotCore
                 Finding(
                     kind: .layoutInvalid, severity: .alert,
                     message:
-                        "\(blobPath(made.configDigest)) hashes to sha256:\(actual), not the digest its name and descriptor say",
+                        "\(blobPath(made.configDigest)): hashes to sha256:\(actual), not the \(blobPath(made.manifestDigest)) config.digest that names it [ggcr/blob-digest]",
                     expected: made.configDigest, actual: "sha256:" + actual)
             ])
     }
@@ -136,7 +139,7 @@ import TrackbotCore
         let result = try verify()
         #expect(
             result.findings.map(\.message) == [
-                "amd64/oci/index.json lists 2 manifests; an oci-import layout must hold exactly one"
+                "amd64/oci/index.json manifests: lists 2 manifests; an oci-import layout must hold exactly one [bashbrew/oci-import-one-manifest]"
             ])
         #expect(result.expectedManifestDigest == nil)
     }
@@ -151,10 +154,13 @@ import TrackbotCore
     }
 
     @Test func missingBlob() throws {
-        let made = try layout(.xz)
+        let made = try layout(.zstd)
         try FileManager.default.removeItem(at: made.layerPath)
         let result = try verify()
-        #expect(result.findings.map(\.message) == ["layer 0: blob \(blobPath(made.layerDigest)) is missing"])
+        #expect(
+            result.findings.map(\.message) == [
+                "\(blobPath(made.layerDigest)): is missing (\(blobPath(made.manifestDigest)) layers[0]) [ggcr/blob-missing]"
+            ])
     }
 
     @Test func unknownMediaType() throws {
@@ -167,7 +173,7 @@ import TrackbotCore
         let result = try verify()
         #expect(
             result.findings.map(\.message) == [
-                "layer 0 (\(made.layerDigest)) has media type application/vnd.example.layer.v1+squashfs, which is not an image layer type"
+                "\(blobPath(made.manifestDigest)) layers[0].mediaType: is application/vnd.example.layer.v1+squashfs; oci-import takes only OCI tar, tar+gzip and tar+zstd layers [bashbrew/oci-import-media-type]"
             ])
     }
 

@@ -11,6 +11,7 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case checksumMismatch = "checksum-mismatch"
     case checksumMissing = "checksum-missing"
     case layoutInvalid = "layout-invalid"
+    case manifestInvalid = "manifest-invalid"
     case expectedDigestMismatch = "expected-digest-mismatch"
     case provenanceMismatch = "provenance-mismatch"
     case contentMismatch = "content-mismatch"

@@ -48,6 +48,8 @@ public struct Descriptor: Codable, Sendable, Hashable {
     public var annotations: [String: String]?
     public var platform: DescriptorPlatform?
     public var artifactType: String?
+    /// The content itself, base64, when embedded (image-spec 1.1).
+    public var data: String?
 
     public init(
         mediaType: String, digest: Digest, size: Int64, platform: DescriptorPlatform? = nil,
@@ -88,6 +90,7 @@ public struct DescriptorPlatform: Codable, Sendable, Hashable {
 public struct ImageIndex: Codable, Sendable, Hashable {
     public var schemaVersion: Int
     public var mediaType: String?
+    public var artifactType: String?
     public var manifests: [Descriptor]
     public var annotations: [String: String]?
 
@@ -110,6 +113,7 @@ public struct ImageManifest: Codable, Sendable, Hashable {
     public var layers: [Descriptor]
     public var annotations: [String: String]?
     public var subject: Descriptor?
+    public var artifactType: String?
 
     public init(
         schemaVersion: Int = 2, mediaType: String? = MediaType.ociManifest, config: Descriptor,
@@ -128,11 +132,17 @@ public struct ImageConfig: Codable, Sendable, Hashable {
     public var architecture: String?
     public var os: String?
     public var variant: String?
+    public var osVersion: String?
     public var created: String?
     public var author: String?
     public var config: Settings?
     public var rootfs: RootFS?
     public var history: [History]?
+
+    enum CodingKeys: String, CodingKey {
+        case architecture, os, variant, created, author, config, rootfs, history
+        case osVersion = "os.version"
+    }
 
     public struct Settings: Codable, Sendable, Hashable {
         public var user: String?

@@ -49,7 +49,9 @@ public enum AlertLedger {
     /// upstream tag) is seen once and is kept until a person answers it.
     static func family(_ kind: FindingKind) -> Family {
         switch kind {
-        case .upstreamRewritten: return .event
+        // A published document is content-addressed: the same digest is always as invalid, and
+        // an index not fetched again (its digest unchanged) is not validated again.
+        case .upstreamRewritten, .manifestInvalid: return .event
         case .digestDrift, .expectedDigestMismatch, .provenanceMismatch, .platformMismatch, .indexChanged, .rebuilt,
             .tagUnpublished, .platformMissing, .aliasMismatch:
             return .registry

@@ -25,16 +25,20 @@ public struct LayoutVerification: Hashable, Codable, Sendable {
     public var config: Descriptor?
     public var layers: [LayerVerification]
     public var platform: Platform?
-    /// `layout-invalid` findings; empty when every check passed.
+    /// `layout-invalid` findings, one per problem; empty when every check passed.
     public var findings: [Finding]
+    /// What the findings say, as data: document, field and rule of each.
+    public var problems: [OCIProblem] = []
 
     /// The digest the registry must publish for this platform's manifest.
     public var expectedManifestDigest: Digest? { manifest?.digest }
     public var isValid: Bool { findings.isEmpty }
 }
 
-/// Checks an OCI image layout: version, one manifest, media types, every blob's presence, size and
-/// digest, and the config's `rootfs.diff_ids` against the uncompressed layers.
+/// Checks an OCI image layout with `OCIValidator` (image-spec's schemas, go-containerregistry's
+/// validate) and `OCIImportPolicy` (what bashbrew's oci-import takes): version, one manifest,
+/// media types, every blob's presence, size and digest, the config's platform and
+/// `rootfs.diff_ids` against the uncompressed layers, and each layer's paths.
 public struct OCILayoutVerifier {
     public let tree: any SourceTree
     public let limits: StreamLimits
@@ -54,155 +58,182 @@ public struct OCILayoutVerifier {
         var result = LayoutVerification(
             directory: directory, file: file, imageLayoutVersion: nil, manifest: nil,
             config: nil, layers: [], platform: nil, findings: [])
-        func invalid(_ message: String, expected: String? = nil, actual: String? = nil) {
-            result.findings.append(
-                Finding(
-                    kind: .layoutInvalid, severity: .alert, message: message,
-                    expected: expected, actual: actual))
+        var problems: [OCIProblem] = []
+        try check(directory: directory, file: file, into: &result, &problems)
+        result.problems = problems
+        result.findings = problems.map { $0.finding(.layoutInvalid) }
+        return result
+    }
+
+    private func check(
+        directory: String, file: String, into result: inout LayoutVerification, _ problems: inout [OCIProblem]
+    ) throws {
+        func refuse(
+            _ document: String, _ field: String, _ rule: OCIRule, _ message: String, expected: String? = nil,
+            actual: String? = nil
+        ) {
+            problems.append(
+                OCIProblem(
+                    document: document, field: field, rule: rule, message: message, expected: expected, actual: actual))
         }
         let layoutPath = TreePath.join(directory, "oci-layout")
         if let bytes = try tree.read(layoutPath) {
+            problems += OCIImportPolicy.unknownFields(bytes, .layout, name: layoutPath)
             if let layout = try? JSONDecoder().decode(OCILayoutFile.self, from: Data(bytes)) {
                 result.imageLayoutVersion = layout.imageLayoutVersion
                 if layout.imageLayoutVersion != "1.0.0" {
-                    invalid(
-                        "\(layoutPath) says imageLayoutVersion \(layout.imageLayoutVersion); only 1.0.0 is defined",
-                        expected: "1.0.0", actual: layout.imageLayoutVersion)
+                    refuse(
+                        layoutPath, "imageLayoutVersion", .layoutVersion,
+                        "is \(layout.imageLayoutVersion); only 1.0.0 is defined", expected: "1.0.0",
+                        actual: layout.imageLayoutVersion)
                 }
             } else {
-                invalid("\(layoutPath) is not {\"imageLayoutVersion\": \"1.0.0\"}")
+                refuse(layoutPath, "", .layoutVersion, "is not {\"imageLayoutVersion\": \"1.0.0\"}")
             }
         } else {
-            invalid(
-                "\(layoutPath) is missing: \(directory.isEmpty ? "the root" : directory) is not an OCI image layout")
+            refuse(
+                layoutPath, "", .layoutFile,
+                "is missing: \(directory.isEmpty ? "the root" : directory) is not an OCI image layout")
         }
 
         let entryPath = TreePath.join(directory, file)
         guard let entryBytes = try tree.read(entryPath) else {
-            invalid("\(entryPath) is missing (the library entry's File)")
-            return result
+            refuse(entryPath, "", .layoutFile, "is missing (the library entry's File)")
+            return
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(entryBytes))) as? [String: Any] else {
-            invalid("\(entryPath) is not a JSON object")
-            return result
+        guard let object = JSONValue.parse(entryBytes)?.object else {
+            refuse(entryPath, "", .json, "is not a JSON object")
+            return
         }
         let manifestDescriptor: Descriptor
+        let descriptorField: String
         if object["manifests"] != nil {
-            guard let index = decode(ImageIndex.self, entryBytes, entryPath, invalid) else { return result }
+            let schema = OCIValidator.index(entryBytes, document: entryPath)
+            problems += schema + OCIImportPolicy.unknownFields(entryBytes, .index, name: entryPath)
+            guard let index = decode(ImageIndex.self, entryBytes, entryPath, reported: !schema.isEmpty, &problems)
+            else { return }
             if let mt = index.mediaType, !MediaType.indexes.contains(mt) {
-                invalid(
-                    "\(entryPath) has media type \(mt), not an image index", expected: MediaType.ociIndex, actual: mt)
+                refuse(
+                    entryPath, "mediaType", .documentMediaType, "is \(mt), not an image index",
+                    expected: MediaType.ociIndex, actual: mt)
             }
-            guard index.manifests.count == 1 else {
-                invalid(
-                    "\(entryPath) lists \(index.manifests.count) manifests; an oci-import layout must hold exactly one",
-                    expected: "1", actual: String(index.manifests.count))
-                return result
+            let one = OCIImportPolicy.index(index, document: entryPath)
+            guard one.isEmpty else {
+                problems += one
+                return
             }
             manifestDescriptor = index.manifests[0]
+            descriptorField = "manifests[0]"
         } else {
-            guard let descriptor = decode(Descriptor.self, entryBytes, entryPath, invalid) else { return result }
+            let schema = OCIValidator.descriptor(entryBytes, document: entryPath)
+            problems += schema + OCIImportPolicy.unknownFields(entryBytes, .descriptor, name: entryPath)
+            guard let descriptor = decode(Descriptor.self, entryBytes, entryPath, reported: !schema.isEmpty, &problems)
+            else { return }
             manifestDescriptor = descriptor
+            descriptorField = ""
         }
+        // How a message names the descriptor of the manifest: `amd64/oci/index.json manifests[0]`.
+        let named = descriptorField.isEmpty ? entryPath : "\(entryPath) \(descriptorField)"
         result.manifest = manifestDescriptor
         result.platform = manifestDescriptor.platform?.platform
+        problems += OCIValidator.embeddedData(manifestDescriptor, document: entryPath, field: descriptorField)
+        problems += OCIImportPolicy.manifestDescriptor(manifestDescriptor, document: entryPath, field: descriptorField)
         guard MediaType.manifests.contains(manifestDescriptor.mediaType) else {
-            invalid(
-                "\(entryPath) points at media type \(manifestDescriptor.mediaType), not an image manifest",
-                expected: MediaType.ociManifest, actual: manifestDescriptor.mediaType)
-            return result
+            // The policy named it when it is not even an image manifest; nothing more to follow.
+            return
         }
 
-        guard let manifestBytes = try document(manifestDescriptor, directory, "manifest", invalid),
+        let manifestPath = blobPath(directory, manifestDescriptor.digest)
+        guard let manifestBytes = try document(manifestDescriptor, directory, "manifest", named, &problems) else {
+            return
+        }
+        let manifestSchema = OCIValidator.manifest(manifestBytes, document: manifestPath)
+        problems += manifestSchema + OCIImportPolicy.unknownFields(manifestBytes, .manifest, name: manifestPath)
+        guard
             let manifest = decode(
-                ImageManifest.self, manifestBytes, blobPath(directory, manifestDescriptor.digest), invalid)
-        else {
-            return result
-        }
-        if let mt = manifest.mediaType, mt != manifestDescriptor.mediaType {
-            invalid(
-                "manifest \(manifestDescriptor.digest) says media type \(mt) but its descriptor says \(manifestDescriptor.mediaType)",
-                expected: manifestDescriptor.mediaType, actual: mt)
-        }
+                ImageManifest.self, manifestBytes, manifestPath, reported: !manifestSchema.isEmpty, &problems)
+        else { return }
+        problems += OCIValidator.mediaType(
+            manifest.mediaType, described: manifestDescriptor, document: manifestPath, field: named)
+        problems += OCIImportPolicy.manifest(manifest, document: manifestPath)
         result.config = manifest.config
+
         var config: ImageConfig?
-        if !MediaType.configs.contains(manifest.config.mediaType) {
-            invalid(
-                "config \(manifest.config.digest) has media type \(manifest.config.mediaType), not an image config",
-                expected: MediaType.ociConfig, actual: manifest.config.mediaType)
-        } else if let bytes = try document(manifest.config, directory, "config", invalid) {
-            config = decode(ImageConfig.self, bytes, blobPath(directory, manifest.config.digest), invalid)
+        let configPath = blobPath(directory, manifest.config.digest)
+        problems += OCIValidator.embeddedData(manifest.config, document: manifestPath, field: "config")
+        // A config that is not an image config (the policy named it) is not read.
+        if MediaType.configs.contains(manifest.config.mediaType),
+            let bytes = try document(manifest.config, directory, "config", "\(manifestPath) config", &problems)
+        {
+            let schema = OCIValidator.config(bytes, document: configPath)
+            problems += schema
+            config = decode(ImageConfig.self, bytes, configPath, reported: !schema.isEmpty, &problems)
         }
-        if result.platform == nil, let config {
-            result.platform = config.platform
+        if let config {
+            if result.platform == nil { result.platform = config.platform }
+            problems += OCIValidator.platform(
+                manifestDescriptor.platform, config: config, document: configPath, field: named)
         }
 
         for (i, layer) in manifest.layers.enumerated() {
             var lv = LayerVerification(
                 descriptor: layer, compression: .none, diffID: nil, uncompressedSize: nil, listing: nil, scan: nil)
             defer { result.layers.append(lv) }
-            guard let compression = MediaType.layers[layer.mediaType] else {
-                invalid(
-                    "layer \(i) (\(layer.digest)) has media type \(layer.mediaType), which is not an image layer type",
-                    actual: layer.mediaType)
-                continue
-            }
+            let field = "layers[\(i)]"
+            problems += OCIValidator.embeddedData(layer, document: manifestPath, field: field)
+            // A type with no known compression is not read (the policy refused it).
+            guard let compression = MediaType.layers[layer.mediaType] else { continue }
             lv.compression = compression
             let path = blobPath(directory, layer.digest)
             guard try tree.kind(of: path) == .file else {
-                invalid("layer \(i): blob \(path) is missing", expected: layer.digest.description)
+                refuse(
+                    path, "", .blobMissing, "is missing (\(manifestPath) \(field))", expected: layer.digest.description)
                 continue
             }
             do {
                 let file = HashingStream(try tree.open(path), algorithm: layer.digest.algorithm)
                 let plain = try DecompressingStream(file, path: path, format: compression, limits: limits)
                 let hashed = HashingStream(plain, algorithm: .sha256)
-                // Every layer is read as a tar for unsafe entries (content hashes only when
-                // listing), in the pass that computes its diff_id.
+                // Every layer is read as a tar for unsafe entries and repeated paths (content
+                // hashes only when listing), in the pass that computes its diff_id.
                 let reader = TarReader(hashed, path: path, limits: limits, hashContent: listLayers)
                 var scan = TarScan(path: path)
+                var repeated = DuplicatePaths()
                 var entries: [TarEntry] = []
                 do {
                     while let e = try reader.next() {
                         scan.add(e)
+                        repeated.add(e.path)
                         if listLayers { entries.append(e) }
                     }
                     lv.scan = scan
                     if listLayers { lv.listing = TarListing(entries: entries) }
+                    problems += repeated.problems(document: path, field: "")
                 } catch VerificationError.malformedTar(_, let offset, let reason) {
                     // The uncompressed bytes are still hashed below, so the diff_id is still checked.
-                    invalid(
-                        "layer \(i) (\(path)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
+                    refuse(
+                        path, "", .layerContent,
+                        "(layer \(i)) is not a valid tar archive at byte \(offset) of its uncompressed content: \(reason)"
                     )
                 } catch let error as VerificationError where Self.isTarCap(error) {
-                    invalid("layer \(i) (\(path)) could not be listed: \(error.description)")
+                    refuse(path, "", .layerContent, "(layer \(i)) could not be listed: \(error.description)")
                 }
                 entries = []
                 try hashed.drain(bufferSize: limits.bufferSize)
                 try file.drain(bufferSize: 64 << 10)  // trailing bytes still count for size and digest
                 lv.diffID = hashed.finalize()
                 lv.uncompressedSize = hashed.count
-                checkBlob(path, layer, size: file.count, digest: file.finalize(), invalid)
+                problems += OCIValidator.content(
+                    size: file.count, digest: file.finalize(), described: layer, document: path,
+                    field: "\(manifestPath) \(field)")
             } catch let error as VerificationError {
-                invalid("layer \(i) (\(path)) could not be read: \(error.description)")
+                refuse(path, "", .layerContent, "(layer \(i)) could not be read: \(error.description)")
                 continue
             }
-            if let config {
-                if i < config.diffIDs.count {
-                    if config.diffIDs[i] != lv.diffID {
-                        invalid(
-                            "layer \(i) (\(layer.digest)) uncompresses to \(lv.diffID!) but the config's rootfs.diff_ids[\(i)] says \(config.diffIDs[i])",
-                            expected: config.diffIDs[i].description, actual: lv.diffID?.description)
-                    }
-                }
-            }
         }
-        if let config, config.diffIDs.count != manifest.layers.count {
-            invalid(
-                "the config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers",
-                expected: String(manifest.layers.count), actual: String(config.diffIDs.count))
+        if let config {
+            problems += OCIValidator.diffIDs(config, computed: result.layers.map(\.diffID), document: configPath)
         }
-        return result
     }
 
     static func isTarCap(_ error: VerificationError) -> Bool {
@@ -214,48 +245,46 @@ public struct OCILayoutVerifier {
         TreePath.join(directory, "blobs/\(digest.algorithm.rawValue)/\(digest.hex)")
     }
 
-    private func checkBlob(
-        _ path: String, _ d: Descriptor, size: UInt64, digest: Digest, _ invalid: (String, String?, String?) -> Void
-    ) {
-        if Int64(size) != d.size {
-            invalid("\(path) is \(size) bytes but its descriptor says \(d.size)", String(d.size), String(size))
-        }
-        if digest != d.digest {
-            invalid(
-                "\(path) hashes to \(digest), not the digest its name and descriptor say", d.digest.description,
-                digest.description)
-        }
-    }
-
-    /// Reads and checks a small JSON blob (manifest, config).
+    /// Reads a small JSON blob (manifest, config) named by `d` (`named`: where the descriptor
+    /// is) and checks it is what the descriptor says.
     private func document(
-        _ d: Descriptor, _ directory: String, _ role: String,
-        _ invalid: (String, String?, String?) -> Void
+        _ d: Descriptor, _ directory: String, _ role: String, _ named: String, _ problems: inout [OCIProblem]
     ) throws -> [UInt8]? {
         let path = blobPath(directory, d.digest)
         guard d.size <= Self.maxDocumentSize else {
-            invalid(
-                "\(role) \(path) claims \(d.size) bytes, more than the \(Self.maxDocumentSize) a \(role) may have", nil,
-                String(d.size))
+            problems.append(
+                OCIProblem(
+                    document: path, field: "", rule: .size,
+                    message:
+                        "(the \(role)) is \(d.size) bytes by \(named).size, more than the \(Self.maxDocumentSize) a \(role) may have",
+                    actual: String(d.size)))
             return nil
         }
         guard try tree.kind(of: path) == .file, let bytes = try tree.read(path) else {
-            invalid("\(role) blob \(path) is missing", d.digest.description, nil)
+            problems.append(
+                OCIProblem(
+                    document: path, field: "", rule: .blobMissing, message: "is missing (the \(role) \(named) names)",
+                    expected: d.digest.description))
             return nil
         }
-        let digest = StreamingHasher.digest(bytes, d.digest.algorithm)
-        checkBlob(path, d, size: UInt64(bytes.count), digest: digest, invalid)
+        problems += OCIValidator.content(bytes, described: d, document: path, field: named)
         return bytes
     }
 
+    /// Decodes a document the schema rules have read; a failure is a problem of its own only
+    /// when they did not already say what was wrong.
     private func decode<T: Decodable>(
-        _ type: T.Type, _ bytes: [UInt8], _ path: String,
-        _ invalid: (String, String?, String?) -> Void
+        _ type: T.Type, _ bytes: [UInt8], _ path: String, reported: Bool, _ problems: inout [OCIProblem]
     ) -> T? {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
-            invalid("\(path) is not a valid \(T.self): \(Self.describe(error))", nil, nil)
+            if !reported {
+                problems.append(
+                    OCIProblem(
+                        document: path, field: "", rule: .json,
+                        message: "is not a valid \(T.self): \(Self.describe(error))"))
+            }
             return nil
         }
     }

@@ -25,7 +25,7 @@ actor DeepInspection {
     private let maxDownload: Int64
     /// Each published layer compared once per run, and each pinned URL downloaded once: the
     /// results are data, and each caller makes its findings in its own image, tag and architecture.
-    private let layers = TaskCache<String, Result<LayerComparison, DeepError>>(keep: .everything)
+    private let layers = TaskCache<String, Result<PublishedLayer, DeepError>>(keep: .everything)
     private let pins = TaskCache<String, Result<PinDownload, DeepError>>(keep: .everything)
 
     /// A published layer against the rootfs tarball.
@@ -34,6 +34,13 @@ actor DeepInspection {
         case notSingleLayer(layers: Int)
         case same(layer: Digest, entries: Int)
         case differs(layer: Digest, publishedEntries: Int, upstreamEntries: Int, difference: ContentDifference)
+    }
+
+    /// The comparison, and what `OCIValidator` refuses in the platform's manifest, config and
+    /// layer as published.
+    struct PublishedLayer: Sendable {
+        var comparison: LayerComparison
+        var invalid: [OCIProblem]
     }
 
     /// What a pinned URL brought.
@@ -87,7 +94,7 @@ actor DeepInspection {
         tarball: String, platform: PublishedIndex.Descriptor
     ) async -> Result<Outcome, DeepError> {
         let key = "\(platform.digest) \(source.gitRepo) \(source.gitCommit) \(tarball)"
-        let result: Result<LayerComparison, DeepError>
+        let result: Result<PublishedLayer, DeepError>
         if let registry {
             let client = registry.client, host = registry.host, sources = sources
             result = await Self.shared(layers, key) {
@@ -95,7 +102,7 @@ actor DeepInspection {
                     return .success(
                         try await Self.compareLayer(
                             client: client, host: host, sources: sources, image: image,
-                            source: source, tarball: tarball, digest: platform.digest))
+                            source: source, tarball: tarball, platform: platform))
                 } catch let error as DeepError {
                     return .failure(error)
                 } catch {
@@ -105,49 +112,77 @@ actor DeepInspection {
         } else {
             return .success(Outcome())
         }
-        return result.map { comparison in
-            switch comparison {
+        return result.map { published in
+            let invalid =
+                published.invalid.finding(.manifestInvalid, image: image, tag: tag, arch: arch.rawValue).map { [$0] }
+                ?? []
+            switch published.comparison {
             case .notSingleLayer(let count):
-                return Outcome(notes: [.deepNotSingleLayer(arch: arch.rawValue, layers: count)])
+                return Outcome(findings: invalid, notes: [.deepNotSingleLayer(arch: arch.rawValue, layers: count)])
             case .same(let layer, let entries):
-                return Outcome(notes: [
-                    .deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)
-                ])
+                return Outcome(
+                    findings: invalid,
+                    notes: [.deepSameContent(arch: arch.rawValue, layer: layer, entries: entries, tarball: tarball)])
             case .differs(let layer, let publishedEntries, let upstreamEntries, let difference):
-                return Outcome(findings: [
-                    Finding(
-                        kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
-                        message:
-                            "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
-                            + difference.summary(limit: Self.listedEntries),
-                        expected: "\(tarball) (\(upstreamEntries) entries)",
-                        actual: "\(layer) (\(publishedEntries) entries)")
-                ])
+                return Outcome(
+                    findings: invalid + [
+                        Finding(
+                            kind: .contentMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                            message:
+                                "the published \(platform.platform) layer's content differs from \(tarball) at \(source.gitCommit.prefix(12)): "
+                                + difference.summary(limit: Self.listedEntries),
+                            expected: "\(tarball) (\(upstreamEntries) entries)",
+                            actual: "\(layer) (\(publishedEntries) entries)")
+                    ])
             }
         }
     }
 
     private static func compareLayer(
         client: RegistryClient, host: String, sources: GitSources, image: String,
-        source: ArchitectureSource, tarball: String, digest: Digest
-    ) async throws -> LayerComparison {
+        source: ArchitectureSource, tarball: String, platform: PublishedIndex.Descriptor
+    ) async throws -> PublishedLayer {
+        let digest = platform.digest
         let reference = try Registry.ImageReference(parsing: "\(host)/library/\(image)@\(digest)")
-        guard let manifest = try await client.manifest(reference).image else {
+        let fetched = try await client.manifest(reference)
+        guard let manifest = fetched.image else {
             throw DeepError(description: "\(reference) is not an image manifest")
         }
+        // The platform's manifest and config as any image is validated (ggcr's validate): the
+        // schema, and the index's platform against the config's.
+        let manifestName = "manifest \(digest)"
+        var invalid = OCIValidator.published(fetched.bytes, mediaType: fetched.mediaType, document: manifestName)
+        let configBytes = try await client.blobBytes(reference.at(manifest.config.digest))
+        let configName = "config \(manifest.config.digest)"
+        let configSchema = OCIValidator.config(configBytes, document: configName)
+        invalid += configSchema
+        if configSchema.isEmpty, let config = try? JSONDecoder().decode(ImageConfig.self, from: Data(configBytes)) {
+            let p = platform.platform
+            invalid += OCIValidator.platform(
+                DescriptorPlatform(architecture: p.architecture, os: p.os, variant: p.variant), config: config,
+                document: configName, field: "the index's descriptor of \(digest)")
+        }
         guard manifest.layers.count == 1, let layer = manifest.layers.first else {
-            return .notSingleLayer(layers: manifest.layers.count)
+            return PublishedLayer(comparison: .notSingleLayer(layers: manifest.layers.count), invalid: invalid)
         }
         let published = try await listLayer(client: client, reference.at(layer.digest), size: layer.size)
+        var repeated = DuplicatePaths()
+        for entry in published.entries { repeated.add(entry.path) }
+        invalid += repeated.problems(document: "layer \(layer.digest)", field: "")
         let mirror = try sources.cache.mirror(source.gitRepo)
         let upstream = try await GitSourceTree.with(mirror: mirror, commit: source.gitCommit) { tree in
             try Verifier(tree: tree).listing(of: tarball)
         }
         let difference = ContentDifference(upstream.compare(with: published))
-        guard !difference.isEmpty else { return .same(layer: layer.digest, entries: published.entries.count) }
-        return .differs(
-            layer: layer.digest, publishedEntries: published.entries.count, upstreamEntries: upstream.entries.count,
-            difference: difference)
+        guard !difference.isEmpty else {
+            return PublishedLayer(
+                comparison: .same(layer: layer.digest, entries: published.entries.count), invalid: invalid)
+        }
+        return PublishedLayer(
+            comparison: .differs(
+                layer: layer.digest, publishedEntries: published.entries.count,
+                upstreamEntries: upstream.entries.count, difference: difference),
+            invalid: invalid)
     }
 
     /// Streams a layer blob through the decompressor and tar reader; the listing is returned only

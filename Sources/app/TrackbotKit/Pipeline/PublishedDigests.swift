@@ -2,14 +2,16 @@ import Foundation
 import Registry
 import TrackbotCore
 import Tracking
+import Verification
 
 /// What the registry publishes for the tags being checked: one HEAD per tag, and a GET only when
 /// the index digest differs from the one recorded (so an unchanged tag costs one request).
 actor PublishedDigests {
     enum Lookup: Sendable {
         /// The index as fetched, or as recorded when a HEAD showed its digest unchanged
-        /// (`index.fetched` says which).
-        case published(PublishedIndex)
+        /// (`index.fetched` says which), and what `OCIValidator` refuses in the document
+        /// fetched (nothing when it was not fetched).
+        case published(PublishedIndex, invalid: [OCIProblem])
         case unpublished
     }
 
@@ -31,9 +33,15 @@ actor PublishedDigests {
         if let previous, previous.indexDigest == head.digest, previous.unpublishedSince == nil,
             let recorded = PublishedIndex(recorded: previous)
         {
-            return .published(recorded)
+            return .published(recorded, invalid: [])
         }
-        return .published(PublishedIndex(try await client.resolve(reference.at(head.digest))))
+        // The same GET `resolve` makes (manifests by digest are cached): its bytes are validated.
+        let pinned = reference.at(head.digest)
+        let fetched = try await client.manifest(pinned)
+        let invalid = OCIValidator.published(
+            fetched.bytes, mediaType: fetched.mediaType,
+            document: "\(MediaType.isIndex(fetched.mediaType) ? "index" : "manifest") \(fetched.digest)")
+        return .published(PublishedIndex(try await client.resolve(pinned)), invalid: invalid)
     }
 
     /// The parent image's platform digest for `arch`, looked up once per parent per run: nil when

@@ -150,6 +150,9 @@ public struct IssueContent: Sendable, Equatable {
         case .digestDrift, .rebuilt, .indexChanged:
             return
                 "The registry digest changed without a library change. Check whether it was a rebuild (`trackbot history IMAGE`) and confirm it with the image maintainers."
+        case .manifestInvalid:
+            return
+                "The registry publishes a document that the OCI image spec, go-containerregistry's validate or bashbrew refuses (the message names the document, the field and the rule). Report it to the image maintainers; clients may refuse or misread it."
         case .unsafeEntry:
             return
                 "An upstream archive holds entries that escape the root, device nodes or setuid/setgid files when extracted. List it (`tar -tvf`) at the commit and ask the upstream maintainers about the named entries before trusting the image."

@@ -1,6 +1,7 @@
 import Foundation
 import TrackbotCore
 import Tracking
+import Verification
 
 /// A tag's check, stage 2: what the registry publishes for it (fetched, or as recorded when a
 /// HEAD showed the index digest unchanged), compared with the source evidence and the record.
@@ -43,16 +44,19 @@ struct PublishedEvidence: Sendable {
         do {
             var notes: [TagNote] = []
             var index: PublishedIndex?
+            var invalid: [Finding] = []
             switch try await registry.lookup(image: image, tag: tag, previous: previous) {
             case .unpublished:
                 index = nil
-            case .published(let published):
+            case .published(let published, let problems):
                 index = published
                 if !published.fetched { notes.append(.indexUnchanged) }
+                invalid = problems.finding(.manifestInvalid, image: image, tag: tag).map { [$0] } ?? []
             }
-            let outcome = TagComparison.compare(
+            var outcome = TagComparison.compare(
                 image: image, tag: tag, platforms: sources.platforms.map(\.observation),
                 index: index, previous: previous, now: now)
+            outcome.findings += invalid
             return PublishedEvidence(answer: .answered(index, outcome), notes: notes + outcome.notes)
         } catch {
             return PublishedEvidence(answer: .failed("registry: \(error)"), notes: [])

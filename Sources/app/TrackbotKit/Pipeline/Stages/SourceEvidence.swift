@@ -85,8 +85,15 @@ extension SourceEvidence {
                     expected: source.gitFetch, actual: source.gitCommit))
         }
         // The verifier reads a directory at a commit and knows no image: its findings are given
-        // their image, tag and architecture here.
-        findings += (outcome.report?.findings ?? []).map { $0.with(image: image, tag: tag, arch: arch.rawValue) }
+        // their image, tag and architecture here. An alert is kept once per image, tag and
+        // architecture, so a layout's problems are one `layout-invalid` alert naming each.
+        var reported = outcome.report?.findings ?? []
+        if let problems = outcome.report?.layout?.problems, problems.count > 1,
+            let combined = problems.finding(.layoutInvalid)
+        {
+            reported = reported.filter { $0.kind != .layoutInvalid } + [combined]
+        }
+        findings += reported.map { $0.with(image: image, tag: tag, arch: arch.rawValue) }
         return findings
     }
 }

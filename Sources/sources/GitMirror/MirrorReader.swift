@@ -218,8 +218,8 @@ final class MirrorReader {
         return shown
     }
 
-    /// The commits reachable from `new` and not from `old`.
-    private func commitRange(from old: ObjectID?, to new: ObjectID) throws(MirrorError) -> Set<ObjectID> {
+    /// The commits reachable from `new` and not from `old` (every ancestor of `new` when nil).
+    func commitRange(from old: ObjectID?, to new: ObjectID) throws(MirrorError) -> Set<ObjectID> {
         var walk: OpaquePointer?
         var code = git_revwalk_new(&walk, pointer)
         guard code == 0, let walk else { throw repository.fail("walk history", code) }

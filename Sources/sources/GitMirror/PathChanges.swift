@@ -78,7 +78,7 @@ extension MirrorReader {
         -> PathChangeWalk
     {
         var hidden: Set<ObjectID> = []
-        if let old { hidden = try ancestry(of: old) }
+        if let old { hidden = try commitRange(from: nil, to: old) }
         var queue: [CommitInfo] = [try commitInfo(new)]
         var queued: Set<ObjectID> = [new]
         var changes: [PathChange] = []
@@ -136,26 +136,6 @@ extension MirrorReader {
     private static func isFileMode(_ mode: UInt32) -> Bool {
         mode == GIT_FILEMODE_BLOB.rawValue || mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue
             || mode == GIT_FILEMODE_LINK.rawValue
-    }
-
-    /// Every commit reachable from `tip` (the side `old..new` hides).
-    private func ancestry(of tip: ObjectID) throws(MirrorError) -> Set<ObjectID> {
-        var walk: OpaquePointer?
-        var code = git_revwalk_new(&walk, repository.pointer)
-        guard code == 0, let walk else { throw repository.fail("walk history", code) }
-        defer { git_revwalk_free(walk) }
-        var start = tip.gitOID
-        code = git_revwalk_push(walk, &start)
-        guard code == 0 else { throw repository.fail("walk from \(tip)", code) }
-        var result: Set<ObjectID> = []
-        var oid = git_oid()
-        while true {
-            code = git_revwalk_next(&oid, walk)
-            if code == GIT_ITEROVER.rawValue { break }
-            guard code == 0 else { throw repository.fail("walk history", code) }
-            result.insert(ObjectID(oid))
-        }
-        return result
     }
 
     /// The tree-to-tree diff of two commits, recursive, type changes as such, no renames.

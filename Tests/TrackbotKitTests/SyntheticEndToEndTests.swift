@@ -51,8 +51,8 @@ struct SyntheticEndToEndTests {
             "child",
             SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
         let rootfs = try world.rootfs(Self.shellRootfs)
-        try world.publish("base", tag: "1", rootfs: rootfs)
-        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child")
+        let base = try world.publish("base", tag: "1", rootfs: rootfs)
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child", base: base, baseName: "base:1")
 
         let (first, r1) = try await world.check(["child:1"])
         #expect(first.exitCode == 0, "\(first.output)")
@@ -61,8 +61,9 @@ struct SyntheticEndToEndTests {
             try StateStore(path: world.statePath).load().images["child"]?.tags["1"]?.platforms["amd64"])
 
         // The parent is rebuilt, then the child on top of it.
-        try world.publish("base", tag: "1", rootfs: rootfs, extra: "etc/base-update")
-        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/base-update-and-child")
+        let rebuilt = try world.publish("base", tag: "1", rootfs: rootfs, extra: "etc/base-update")
+        try world.publish(
+            "child", tag: "1", rootfs: rootfs, extra: "etc/base-update-and-child", base: rebuilt, baseName: "base:1")
         let (second, r2) = try await world.check(["child:1"])
         #expect(second.exitCode == 0, "\(second.output)")
         #expect(r2.findings.map(\.kind) == ["rebuilt"])
@@ -104,6 +105,43 @@ struct SyntheticEndToEndTests {
         // A check of one tag compares nothing, and says nothing about the others.
         let (_, r3) = try await world.check(["app:2"])
         #expect(!r3.findings.contains { $0.kind == "alias-mismatch" }, "\(r3.findings)")
+    }
+
+    @Test func anImageIsBuiltOnItsParentsLayersOrItIsAParentMismatch() async throws {
+        let world = try await offPool { try SyntheticWorld() }
+        let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
+        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
+        try world.library(
+            "child",
+            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        let rootfs = try world.rootfs(Self.shellRootfs)
+        let base = try world.publish("base", tag: "1", rootfs: rootfs)
+        let other = try world.rootfs(["bin/sh": "#!another shell\n"], name: "other")
+        let impostor = try world.layout(rootfs: other).0
+
+        // Built on base:1's layers, and annotated so: verified, naming the parent and its digest.
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child", base: base, baseName: "base:1")
+        let (good, rg) = try await world.check(["child:1"])
+        #expect(good.exitCode == 0, "\(good.output)")
+        #expect(!rg.findings.contains { $0.kind.hasPrefix("parent-") }, "\(rg.findings)")
+        let verified = try #require(rg.platform("child", "1", "amd64")?.verified)
+        #expect(
+            verified.contains { $0.contains("built on base:1 sha256:") && $0.contains("1 layer(s)") }, "\(verified)")
+
+        // Re-pushed on another image's layers while claiming base:1: the layers say otherwise.
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child2", base: impostor)
+        let (bad, rb) = try await world.check(["child:1"])
+        #expect(bad.exitCode == 1, "\(bad.output)")
+        let mismatch = try #require(rb.findings.first { $0.kind == "parent-mismatch" }, "\(rb.findings)")
+        #expect(mismatch.severity == "alert" && mismatch.arch == "amd64" && mismatch.tag == "1")
+        #expect(mismatch.message.contains("layers[0]") && mismatch.message.contains("current image"))
+        #expect(rb.platform("child", "1", "amd64")?.status == "mismatch")
+
+        // The next run reads nothing new (the check is recorded) and the alert is still there.
+        let (again, ra) = try await world.check(["child:1"])
+        #expect(again.exitCode == 1)
+        let kept = try #require(ra.findings.first { $0.kind == "parent-mismatch" })
+        #expect(kept.openSince == mismatch.openSince && kept.expected == mismatch.expected)
     }
 
     @Test func forcePushedBranchIsInfoAndMovedTagIsAlert() async throws {
@@ -164,5 +202,22 @@ struct SyntheticEndToEndTests {
         let f = try #require(report.findings.first)
         #expect(f.severity == "warn" && f.tag == "1" && f.arch == "amd64")
         #expect(f.expected == "refs/heads/main" && f.actual == x)
+    }
+}
+
+@Suite struct ParentReferenceTests {
+    @Test func theRepositoryOfAParentIsItsNameWithoutTagOrDigest() {
+        #expect(ParentEvidence.repository(of: "alpine:3.20") == "alpine")
+        #expect(ParentEvidence.repository(of: "localhost:5000/o/r:1") == "localhost:5000/o/r")
+        #expect(ParentEvidence.repository(of: "localhost:5000/o/r") == "localhost:5000/o/r")
+        #expect(
+            ParentEvidence.repository(of: "ghcr.io/o/r:1@sha256:" + String(repeating: "a", count: 64)) == "ghcr.io/o/r")
+    }
+
+    @Test func onlyImagesOutsideTheLibraryStopTheChain() {
+        #expect(!ParentEvidence.isExternal("alpine:3.20"))
+        #expect(!ParentEvidence.isExternal("library/alpine:3.20"))
+        #expect(ParentEvidence.isExternal("mcr.microsoft.com/windows/servercore:ltsc2022"))
+        #expect(ParentEvidence.isExternal("redhat/ubi9"))
     }
 }

@@ -142,7 +142,7 @@ final class SyntheticWorld: @unchecked Sendable {
     /// Runs make_oci.py; returns the layout and the digest it printed (the manifest with `single`).
     func layout(
         rootfs: URL, extra: String? = nil, single: Bool = false, history: [String]? = nil,
-        into out: URL? = nil
+        into out: URL? = nil, base: URL? = nil, baseName: String? = nil
     ) throws -> (URL, String) {
         let out = out ?? dir.appending("oci-\(UUID().uuidString.prefix(6))")
         var spec = "amd64=\(rootfs.path)"
@@ -152,6 +152,8 @@ final class SyntheticWorld: @unchecked Sendable {
             "--tag", "t", "--platform", spec,
         ]
         if single { args.append("--single") }
+        if let base { args += ["--base", base.path] }
+        if let baseName { args += ["--base-name", baseName] }
         _ = history
         let digest = try run(try findTool("python3", package: "python3"), args).trimmingCharacters(
             in: .whitespacesAndNewlines)
@@ -199,10 +201,16 @@ final class SyntheticWorld: @unchecked Sendable {
         return ((inner?["manifests"] as? [[String: Any]]) ?? []).compactMap { $0["digest"] as? String }
     }
 
-    /// Builds an index for amd64 from `rootfs` (plus an extra file) and pushes it as `library/NAME:TAG`.
-    func publish(_ name: String, tag: String, rootfs: URL, extra: String? = nil) throws {
-        let (out, _) = try layout(rootfs: rootfs, extra: extra)
+    /// Builds an index for amd64 from `rootfs` (plus an extra file) and pushes it as
+    /// `library/NAME:TAG`; with `base` (a layout this returned), on that image's layers, as a
+    /// Dockerfile `FROM` builds, and with `baseName` annotated as built on it. Returns the layout.
+    @discardableResult
+    func publish(
+        _ name: String, tag: String, rootfs: URL, extra: String? = nil, base: URL? = nil, baseName: String? = nil
+    ) throws -> URL {
+        let (out, _) = try layout(rootfs: rootfs, extra: extra, base: base, baseName: baseName)
         try registry.push(layout: out, tag: "t", repository: "library/\(name)", as: tag)
+        return out
     }
 
     // MARK: - running trackbot

@@ -10,6 +10,9 @@ attestation manifest per platform.
       --platform amd64=ROOTFS.tar.gz[,extra=PATH:CONTENT][,platform=OS/ARCH[/VARIANT]] ... \
       [--annotation KEY=VALUE ...] [--platform-annotation ARCH:KEY=VALUE ...] [--attestations]
       [--single]   (write a plain image manifest instead of an index; first platform only)
+      [--base LAYOUT [--base-name NAME]]   (build on LAYOUT's image of the same architecture: its
+                   layers, diff_ids and history come first, as a Dockerfile FROM gives; with
+                   --base-name, the base.name/base.digest annotations name it)
 
   platform= relabels the descriptor only (the manifest, config and bashbrew-arch annotation stay
   ARCH's): what a registry that relabels a platform serves, for the tests.
@@ -51,6 +54,30 @@ def layer_from_rootfs(path, extras):
     return gz.getvalue(), tar
 
 
+def base_platforms(layout):
+    """The base layout's images by bashbrew arch: (manifest digest, layer descriptors, diff_ids, history)."""
+    def read(digest):
+        with open(os.path.join(layout, "blobs", "sha256", digest[7:]), "rb") as f:
+            return json.load(f)
+    with open(os.path.join(layout, "index.json")) as f:
+        top = json.load(f)["manifests"][0]
+    descriptors = read(top["digest"])["manifests"] if top["mediaType"].endswith("index.v1+json") else [top]
+    out = {}
+    for d in descriptors:
+        arch = d.get("annotations", {}).get("com.docker.official-images.bashbrew.arch")
+        if not arch:
+            continue
+        manifest = read(d["digest"])
+        config = read(manifest["config"]["digest"])
+        out[arch] = (d["digest"], manifest["layers"], config["rootfs"]["diff_ids"], config.get("history", []))
+    return out
+
+
+def copy_blob(src_layout, out, digest):
+    with open(os.path.join(src_layout, "blobs", "sha256", digest[7:]), "rb") as f:
+        blob(out, f.read())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -61,7 +88,10 @@ def main():
     ap.add_argument("--attestations", action="store_true")
     ap.add_argument("--single", action="store_true")
     ap.add_argument("--created", default="2024-09-06T00:00:00Z")
+    ap.add_argument("--base")
+    ap.add_argument("--base-name")
     a = ap.parse_args()
+    bases = base_platforms(a.base) if a.base else {}
 
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "oci-layout"), "w") as f:
@@ -87,17 +117,22 @@ def main():
         os_, cpu, variant = PLATFORMS[arch]
         gz, tar = layer_from_rootfs(rootfs, extras)
         layer_digest, layer_size = blob(a.out, gz)
+        base_layers, base_diff_ids, base_history = [], [], []
+        if a.base:
+            base_digest, base_layers, base_diff_ids, base_history = bases[arch]
+            for layer in base_layers:
+                copy_blob(a.base, a.out, layer["digest"])
         config = {"architecture": cpu, "os": os_, "created": a.created,
                   "config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
-                  "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]},
-                  "history": [{"created": a.created, "created_by": "ADD %s / # buildkit" % os.path.basename(rootfs)},
-                              {"created": a.created, "created_by": 'CMD ["/bin/sh"]', "empty_layer": True}]}
+                  "rootfs": {"type": "layers", "diff_ids": base_diff_ids + ["sha256:" + hashlib.sha256(tar).hexdigest()]},
+                  "history": base_history + [{"created": a.created, "created_by": "ADD %s / # buildkit" % os.path.basename(rootfs)},
+                                             {"created": a.created, "created_by": 'CMD ["/bin/sh"]', "empty_layer": True}]}
         if variant:
             config["variant"] = variant
         cfg_digest, cfg_size = blob(a.out, json.dumps(config, sort_keys=True).encode())
         manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg_digest, "size": cfg_size},
-                    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}]}
+                    "layers": base_layers + [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}]}
         m_digest, m_size = blob(a.out, json.dumps(manifest, sort_keys=True).encode())
         platform = {"architecture": cpu, "os": os_}
         if variant:
@@ -108,6 +143,9 @@ def main():
                 platform["variant"] = relabel[2]
         ann = dict(common)
         ann["com.docker.official-images.bashbrew.arch"] = arch
+        if a.base and a.base_name:
+            ann["org.opencontainers.image.base.name"] = a.base_name
+            ann["org.opencontainers.image.base.digest"] = base_digest
         ann.update(per_arch.get(arch, {}))
         descriptors.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": m_digest,
                             "size": m_size, "platform": platform, "annotations": ann})

@@ -31,6 +31,8 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case pinMismatch = "pin-mismatch"
     case platformMismatch = "platform-mismatch"
     case aliasMismatch = "alias-mismatch"
+    case parentMismatch = "parent-mismatch"
+    case parentUnverified = "parent-unverified"
     case unsafeEntry = "unsafe-entry"
     case checkFailed = "check-failed"
 }

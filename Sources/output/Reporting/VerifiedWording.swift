@@ -29,6 +29,9 @@ public enum VerifiedWording {
             return "revision/source annotations name the library's commit"
         case .trustedDigest(_, let since):
             return "digest is the trusted one (since \(since))"
+        case .builtOnParent(let parent, let digest, let layers, let namedByImage):
+            return "built on \(parent) \(digest) (its \(layers) layer(s) are this image's first"
+                + (namedByImage ? ")" : "; the image names no base digest, so the parent's current one)")
         }
     }
 }

@@ -53,7 +53,7 @@ public enum AlertLedger {
         // an index not fetched again (its digest unchanged) is not validated again.
         case .upstreamRewritten, .manifestInvalid: return .event
         case .digestDrift, .expectedDigestMismatch, .provenanceMismatch, .platformMismatch, .indexChanged, .rebuilt,
-            .tagUnpublished, .platformMissing, .aliasMismatch:
+            .tagUnpublished, .platformMissing, .aliasMismatch, .parentMismatch, .parentUnverified:
             return .registry
         case .contentMismatch, .pinMismatch, .historyMismatch: return .deep
         default: return .source

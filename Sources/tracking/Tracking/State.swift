@@ -100,6 +100,8 @@ public struct PlatformState: Codable, Equatable, Sendable {
     /// The build trackbot trusts for this platform: a later digest is compared with this one,
     /// not with the last one seen, so an unexplained change stays an alert until answered.
     public var trusted: TrustedBuild?
+    /// Whether the published image is built on its parent (its first layers are the parent's).
+    public var baseCheck: BaseLayerCheck?
 
     public init(
         digest: Digest?, source: ArchitectureSource, parent: String? = nil, parentDigest: Digest? = nil,

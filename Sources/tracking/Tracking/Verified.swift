@@ -17,6 +17,9 @@ public enum Verified: Hashable, Sendable {
     case provenanceAnnotations
     /// In the registry: the published digest is the trusted build's, trusted since `since`.
     case trustedDigest(Digest, since: String)
+    /// In the registry: the image's first `layers` layers are the parent's at `digest` (the one
+    /// the image's base.digest annotation names, or else the parent's current one).
+    case builtOnParent(parent: String, digest: Digest, layers: Int, namedByImage: Bool)
 
     /// Where a comparison was made.
     public enum Place: String, Hashable, Sendable {
@@ -27,7 +30,7 @@ public enum Verified: Hashable, Sendable {
     public var place: Place {
         switch self {
         case .checksum, .ociLayout: return .source
-        case .publishedIsUpstreamLayout, .provenanceAnnotations, .trustedDigest: return .registry
+        case .publishedIsUpstreamLayout, .provenanceAnnotations, .trustedDigest, .builtOnParent: return .registry
         }
     }
 }

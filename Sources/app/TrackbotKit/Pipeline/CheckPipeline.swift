@@ -152,6 +152,9 @@ struct CheckPipeline: Sendable {
         let published = await PublishedEvidence.gather(
             image: target.image, tag: tag, sources: sources, registry: registry,
             previous: previous, now: now)
+        let parents = await ParentEvidence.gather(
+            image: target.image, tag: tag, sources: sources, published: published, registry: registry,
+            previous: previous)
         var deepEvidence: DeepEvidence?
         if let deep {
             deepEvidence = await DeepEvidence.gather(
@@ -159,7 +162,7 @@ struct CheckPipeline: Sendable {
         }
         return TagVerdict(
             tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,
-            deep: deepEvidence, previous: previous)
+            parents: parents, deep: deepEvidence, previous: previous)
     }
 
     private func dedupe(_ findings: [Finding]) -> [Finding] {

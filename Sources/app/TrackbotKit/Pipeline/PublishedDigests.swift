@@ -55,4 +55,35 @@ actor PublishedDigests {
             return try await client.resolve(name)
         }.platform(arch)?.digest
     }
+
+    /// The layers and diff_ids of `name`'s image for `arch` at `digest` (a platform manifest, or
+    /// an index whose `arch` platform is taken), and the platform manifest's digest. `name` is an
+    /// official image's name (`alpine`, looked up in the configured registry) or an external
+    /// reference (`ghcr.io/o/r`); a tag in it is ignored for the digest.
+    func platformLayers(_ name: String, digest: Digest, arch: Architecture) async throws -> PlatformLayers {
+        let written = name.contains("/") ? name : "\(host)/library/\(name)"
+        let reference = try Registry.ImageReference(parsing: written).at(digest)
+        var fetched = try await client.manifest(reference)
+        if case .index = fetched.content {
+            guard let platform = try await client.resolve(reference).platform(arch) else {
+                throw RegistryError.notFound(
+                    registry: reference.registry, request: "\(reference) has no \(arch.platform) platform")
+            }
+            fetched = try await client.manifest(reference.at(platform.digest))
+        }
+        guard case .image(let manifest) = fetched.content else {
+            throw RegistryError.malformedManifest(
+                registry: reference.registry, request: "GET \(reference)", detail: "not an image manifest")
+        }
+        let config = try await client.config(for: manifest, in: reference)
+        return PlatformLayers(
+            manifest: fetched.digest, layers: manifest.layers.map(\.digest), diffIDs: config.diffIDs)
+    }
+}
+
+/// One platform's image as a stack of layers.
+struct PlatformLayers: Sendable {
+    var manifest: Digest
+    var layers: [Digest]
+    var diffIDs: [Digest]
 }

@@ -19,13 +19,14 @@ struct TagVerdict: Sendable {
     var publishedPlatforms: [String: Digest]?
 
     init(
-        tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
-        previous: TagState?
+        tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence,
+        parents: ParentEvidence, deep: DeepEvidence?, previous: TagState?
     ) {
-        findings = sources.findings + (published.comparison?.findings ?? []) + (deep?.findings ?? [])
+        findings =
+            sources.findings + (published.comparison?.findings ?? []) + parents.findings + (deep?.findings ?? [])
         // The registry's failure (or, failing that, the deep inspection's) stops every platform.
         let registryFailure = published.failure ?? deep?.failure
-        failure = published.failure ?? sources.failure ?? deep?.failure
+        failure = published.failure ?? sources.failure ?? parents.failure ?? deep?.failure
         switch published.answer {
         case .answered(_, let outcome):
             state = sources.failure == nil ? outcome.state : nil
@@ -33,7 +34,8 @@ struct TagVerdict: Sendable {
         case .notAsked: state = sources.failure == nil ? previous : nil
         case .failed: state = nil
         }
-        if deep?.failure != nil { state = nil }
+        if deep?.failure != nil || parents.failure != nil { state = nil }
+        for (arch, check) in parents.checks { state?.platforms[arch]?.baseCheck = check }
 
         let worstByArch = Dictionary(grouping: findings.filter { $0.arch != nil }, by: { $0.arch! })
             .mapValues { $0.map(\.severity).max()! }
@@ -43,10 +45,10 @@ struct TagVerdict: Sendable {
             let o = p.observation
             let key = o.arch.rawValue
             let pub = index?.platform(o.arch)
-            let matched = p.verified + (comparison?.matched[key] ?? [])
+            let matched = p.verified + (comparison?.matched[key] ?? []) + (parents.verified[key] ?? [])
             let status: PlatformCheck
             var detail: String?
-            if let reason = p.failure ?? registryFailure {
+            if let reason = p.failure ?? parents.failures[key] ?? registryFailure {
                 status = .couldNotBeChecked
                 detail = reason
             } else if worstByArch[key] == .alert {

@@ -29,6 +29,8 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case historyMismatch = "history-mismatch"
     case pinMismatch = "pin-mismatch"
     case platformMismatch = "platform-mismatch"
+    case attestationMismatch = "attestation-mismatch"
+    case attestationMissing = "attestation-missing"
     case unsafeEntry = "unsafe-entry"
     case checkFailed = "check-failed"
 }

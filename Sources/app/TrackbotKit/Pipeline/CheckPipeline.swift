@@ -79,6 +79,7 @@ struct CheckPipeline: Sendable {
                         complete: outcome.complete)
                 }
                 if outcome.failure == nil { scope.platforms[tag] = outcome.checked }
+                if outcome.failure == nil && outcome.attestationsRead { scope.attestations.insert(tag) }
             }
             // Tags the library no longer has (their alerts stay in the alert records).
             let present = Set(file.allTags)

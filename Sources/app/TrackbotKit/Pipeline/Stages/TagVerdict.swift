@@ -14,12 +14,16 @@ struct TagVerdict: Sendable {
     var checked: Set<String>
     /// Whether those are every architecture the library lists for the tag.
     var complete: Bool
+    /// Whether the tag's attestations were read (so their alerts can be resolved).
+    var attestationsRead: Bool
 
     init(
         tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence, deep: DeepEvidence?,
         previous: TagState?
     ) {
-        findings = sources.findings + (published.comparison?.findings ?? []) + (deep?.findings ?? [])
+        findings =
+            sources.findings + (published.comparison?.findings ?? []) + published.attestations.findings
+            + (deep?.findings ?? [])
         // The registry's failure (or, failing that, the deep inspection's) stops every platform.
         let registryFailure = published.failure ?? deep?.failure
         failure = published.failure ?? sources.failure ?? deep?.failure
@@ -61,7 +65,8 @@ struct TagVerdict: Sendable {
                 arch: key, platform: o.arch.platform.description, source: o.source,
                 digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
                 expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
-                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
+                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail,
+                attestation: published.attestations.summaries[key])
         }
         report = TagReport(
             tag: tag, entryTags: entryTags, indexDigest: index?.digest,
@@ -69,5 +74,6 @@ struct TagVerdict: Sendable {
             notes: published.notes + (deep?.notes ?? []))
         checked = failure == nil ? Set(sources.platforms.map(\.observation.arch.rawValue)) : []
         complete = sources.platforms.count == sources.listed
+        attestationsRead = published.attestationsRead
     }
 }

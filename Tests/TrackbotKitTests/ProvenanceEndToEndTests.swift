@@ -101,6 +101,13 @@ struct ProvenanceEndToEndTests {
             try self.publish(world, tag: "bare", commit: commit, arches: ["amd64", "s390x"], attested: [:])
         }
 
+        // The text report puts the provenance's commit:dir under the library's (a dry run: no state).
+        var textOptions = world.options(.text)
+        textOptions.dryRun = true
+        let text = try await CheckCommand.run(.init(references: ["provenanced:elsewhere"]), options: textOptions)
+        #expect(text.output.contains("\(commit.prefix(7)):22"), "\(text.output)")
+        #expect(text.output.contains("provenance \(old.prefix(7)):22 Dockerfile (attestation "), "\(text.output)")
+
         let (first, r1) = try await world.check(["provenanced"])
         #expect(first.exitCode == 1, "\(first.output)")
         #expect(r1.alerts.map(\.kind) == ["attestation-mismatch"], "\(r1.findings)")

@@ -13,6 +13,8 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case layoutInvalid = "layout-invalid"
     case expectedDigestMismatch = "expected-digest-mismatch"
     case provenanceMismatch = "provenance-mismatch"
+    case attestationMismatch = "attestation-mismatch"
+    case attestationMissing = "attestation-missing"
     case contentMismatch = "content-mismatch"
     case digestDrift = "digest-drift"
     case rebuilt
@@ -29,8 +31,6 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case historyMismatch = "history-mismatch"
     case pinMismatch = "pin-mismatch"
     case platformMismatch = "platform-mismatch"
-    case attestationMismatch = "attestation-mismatch"
-    case attestationMissing = "attestation-missing"
     case unsafeEntry = "unsafe-entry"
     case checkFailed = "check-failed"
 }

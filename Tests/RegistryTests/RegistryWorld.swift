@@ -78,7 +78,11 @@ final class RegistryWorld: @unchecked Sendable {
             entries.append(manifest.descriptor(platform: platform, annotations: officialAnnotations(p.arch)))
             platformDigests[p.arch] = manifest.digest
             if p.arch != "arm32v7" {
-                let att = try multi.attestation(for: manifest.digest)
+                let att = try multi.attestation(
+                    for: manifest.digest,
+                    provenance: BuildKitProvenance(
+                        repository: "https://github.com/alpinelinux/docker-alpine.git", commit: revision,
+                        directory: p.arch))
                 attestations[att.digest] = manifest.digest
                 attestationEntries.append(
                     att.descriptor(
@@ -95,7 +99,7 @@ final class RegistryWorld: @unchecked Sendable {
         multi.tag(index, "1.0")
 
         // An index whose attestation refers to a manifest it does not list.
-        let stray = try multi.attestation(for: StreamingHasher.digest(Data("elsewhere".utf8)))
+        let stray = try multi.attestation(for: StreamingHasher.digest(Data("elsewhere".utf8)), provenance: nil)
         let orphan = try multi.json(
             [
                 "schemaVersion": 2, "mediaType": MediaType.ociIndex,

@@ -96,25 +96,37 @@ public final class OCILayoutBuilder: @unchecked Sendable {
         return try json(manifest, mediaType: type)
     }
 
-    /// A BuildKit-style attestation manifest about `subject` (an in-toto layer).
-    public func attestation(for subject: Digest) throws -> BuiltBlob {
-        let statement = try blob(
-            Data(
-                #"{"_type":"https://in-toto.io/Statement/v0.1","subject":[{"digest":{"sha256":"\#(subject.hex)"}}]}"#
-                    .utf8),
-            mediaType: "application/vnd.in-toto+json")
+    /// A BuildKit-style attestation manifest about `subject`: one in-toto layer per statement,
+    /// the provenance (when given) first, then an SPDX SBOM (when `sbom`), each layer annotated
+    /// with its predicate type, as BuildKit writes them.
+    public func attestation(for subject: Digest, provenance: BuildKitProvenance?, sbom: Bool = true) throws -> BuiltBlob
+    {
+        var statements: [(BuiltBlob, String)] = []
+        if let provenance {
+            statements.append(
+                (
+                    try blob(provenance.statement(subject: subject), mediaType: "application/vnd.in-toto+json"),
+                    provenance.version.rawValue
+                ))
+        }
+        if sbom {
+            statements.append(
+                (
+                    try blob(BuildKitProvenance.spdx(subject: subject), mediaType: "application/vnd.in-toto+json"),
+                    "https://spdx.dev/Document"
+                ))
+        }
         let config = try json(
             [
                 "architecture": "unknown", "os": "unknown", "config": [String: String](),
-                "rootfs": ["type": "layers", "diff_ids": [statement.digest.description]],
+                "rootfs": ["type": "layers", "diff_ids": statements.map { $0.0.digest.description }],
             ],
             mediaType: "application/vnd.oci.image.config.v1+json")
-        var layerDescriptor = statement.descriptor()
-        layerDescriptor["annotations"] = ["in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"]
         return try json(
             [
                 "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": config.descriptor(), "layers": [layerDescriptor],
+                "config": config.descriptor(),
+                "layers": statements.map { $0.0.descriptor(annotations: ["in-toto.io/predicate-type": $0.1]) },
             ],
             mediaType: "application/vnd.oci.image.manifest.v1+json")
     }

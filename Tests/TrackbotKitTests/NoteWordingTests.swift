@@ -17,6 +17,10 @@ import Tracking
             (.registryNotAsked, "offline: the registry was not asked"),
             (.indexUnchanged, "index digest unchanged since the last run (one HEAD request)"),
             (
+                .noAttestations,
+                "the index carries no attestation manifests: no build provenance to compare with the library"
+            ),
+            (
                 .noProvenanceAnnotations(arch: "amd64"),
                 "amd64: no revision/source annotations to compare with the library (not an alert: older builds lack them)"
             ),

@@ -151,12 +151,35 @@ def main():
                             "size": m_size, "platform": platform, "annotations": ann})
         if a.attestations:
             att_cfg_digest, att_cfg_size = blob(a.out, b"{}")
-            statement = json.dumps({"_type": "https://in-toto.io/Statement/v0.1", "subject": [{"digest": {"sha256": m_digest[7:]}}]}).encode()
-            st_digest, st_size = blob(a.out, statement)
+            # SLSA provenance v0.2 as BuildKit writes it for a git context REPO#COMMIT:DIR (the
+            # platform's source annotation), then an SPDX SBOM: one in-toto layer each.
+            predicate = {"builder": {"id": "https://github.com/docker-library"},
+                         "buildType": "https://mobyproject.org/buildkit@v1", "materials": [],
+                         "invocation": {"configSource": {"entryPoint": "Dockerfile"},
+                                        "parameters": {"frontend": "dockerfile.v0"},
+                                        "environment": {"platform": "/".join(p for p in (os_, cpu, variant) if p)}}}
+            source = ann.get("org.opencontainers.image.source")
+            if source and "#" in source:
+                repo, fragment = source.split("#", 1)
+                commit = fragment.split(":", 1)[0]
+                predicate["invocation"]["configSource"].update({"uri": source, "digest": {"sha1": commit}})
+                predicate["materials"].append({"uri": f"{repo}#{commit}", "digest": {"sha1": commit}})
+            subject = [{"name": f"pkg:docker/{a.tag}", "digest": {"sha256": m_digest[7:]}}]
+            provenance = json.dumps({"_type": "https://in-toto.io/Statement/v0.1", "subject": subject,
+                                     "predicateType": "https://slsa.dev/provenance/v0.2", "predicate": predicate},
+                                    sort_keys=True).encode()
+            sbom = json.dumps({"_type": "https://in-toto.io/Statement/v0.1", "subject": subject,
+                               "predicateType": "https://spdx.dev/Document",
+                               "predicate": {"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": []}},
+                              sort_keys=True).encode()
+            layers = []
+            for statement, kind in ((provenance, "https://slsa.dev/provenance/v0.2"), (sbom, "https://spdx.dev/Document")):
+                st_digest, st_size = blob(a.out, statement)
+                layers.append({"mediaType": "application/vnd.in-toto+json", "digest": st_digest, "size": st_size,
+                               "annotations": {"in-toto.io/predicate-type": kind}})
             att = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": att_cfg_digest, "size": att_cfg_size},
-                   "layers": [{"mediaType": "application/vnd.in-toto+json", "digest": st_digest, "size": st_size,
-                               "annotations": {"in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"}}]}
+                   "layers": layers}
             a_digest, a_size = blob(a.out, json.dumps(att, sort_keys=True).encode())
             descriptors.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": a_digest, "size": a_size,
                                 "platform": {"architecture": "unknown", "os": "unknown"},

@@ -14,6 +14,8 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case manifestInvalid = "manifest-invalid"
     case expectedDigestMismatch = "expected-digest-mismatch"
     case provenanceMismatch = "provenance-mismatch"
+    case attestationMismatch = "attestation-mismatch"
+    case attestationMissing = "attestation-missing"
     case contentMismatch = "content-mismatch"
     case digestDrift = "digest-drift"
     case rebuilt

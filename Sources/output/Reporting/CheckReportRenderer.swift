@@ -78,6 +78,14 @@ public enum CheckReportRenderer {
                             + clean(
                                 "\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
                     for v in p.verified { out.append(clean("        verified \(VerifiedWording.line(v))")) }
+                    // The build's own word, under the library's (`commit:dir` on the platform line).
+                    if let a = p.attestation {
+                        let said = "\(a.commit.map { String($0.prefix(7)) } ?? "?"):\(a.directory ?? ".")"
+                        out.append(
+                            clean(
+                                "        provenance \(said) \(a.dockerfile ?? "Dockerfile") (attestation \(a.attestation.short))"
+                            ))
+                    }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
                         out.append(
                             "        \(style.severity(f.severity)) "

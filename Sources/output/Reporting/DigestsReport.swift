@@ -6,22 +6,31 @@ import TrackbotCore
 /// reference, each labelled with where people see it (the seed's puzzle: `docker pull` shows the
 /// index digest, Docker Hub's tag page the per-platform ones).
 public enum DigestsReport {
-    public static func render(_ image: PublishedImage, format: OutputFormat) throws -> String {
+    /// `contents`: the attestations as read (their provenance is shown beside each platform).
+    public static func render(_ image: PublishedImage, contents: [AttestationContent] = [], format: OutputFormat)
+        throws -> String
+    {
         switch format {
-        case .json: return try json(image)
-        // Annotations, media types and names are the registry's: nothing in them reaches a terminal as control.
-        case .markdown: return Sanitize.terminal(markdown(image), multiline: true)
-        case .text: return Sanitize.terminal(text(image), multiline: true)
+        case .json: return try json(image, contents: contents)
+        // Annotations, media types, names and provenance are the registry's: nothing in them
+        // reaches a terminal as control.
+        case .markdown: return Sanitize.terminal(markdown(image, contents: contents), multiline: true)
+        case .text: return Sanitize.terminal(text(image, contents: contents), multiline: true)
         }
     }
 
-    /// The JSON rendering: `{"reference","mediaType","digest","platforms":[…],"attestations":[…]}`.
-    public static func json(_ image: PublishedImage) throws -> String {
+    /// The JSON rendering: `{"reference","mediaType","digest","platforms":[…],"attestations":[…]}`;
+    /// each attestation read carries `provenance` (what BuildKit's statement says) and `sboms`.
+    public static func json(_ image: PublishedImage, contents: [AttestationContent] = []) throws -> String {
         struct Platform: Encodable {
             var architecture: String, os: String, variant: String?, digest: String, bashbrewArch: String?,
                 annotations: [String: String]
         }
-        struct Attestation: Encodable { var digest: String, references: String, annotations: [String: String] }
+        struct Attestation: Encodable {
+            var digest: String, references: String, annotations: [String: String]
+            var provenance: BuildProvenance?, sboms: [String]?, predicateTypes: [String]?
+        }
+        let read = Dictionary(contents.map { ($0.digest, $0) }) { a, _ in a }
         struct Document: Encodable {
             var reference: String, mediaType: String, digest: String, platforms: [Platform], attestations: [Attestation]
         }
@@ -34,13 +43,15 @@ public enum DigestsReport {
             },
             attestations: image.attestations.map {
                 Attestation(
-                    digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations)
+                    digest: $0.digest.description, references: $0.references.description, annotations: $0.annotations,
+                    provenance: read[$0.digest]?.provenance, sboms: read[$0.digest]?.sboms,
+                    predicateTypes: read[$0.digest]?.predicateTypes)
             })
         return JSONOutput.safe(try JSONCoding.readable(doc))
     }
 
     /// The Markdown rendering (for issues and reports).
-    public static func markdown(_ image: PublishedImage) -> String {
+    public static func markdown(_ image: PublishedImage, contents: [AttestationContent] = []) -> String {
         var out = "### `\(image.reference)`\n\n"
         if image.isIndex {
             out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
@@ -60,11 +71,15 @@ public enum DigestsReport {
                 + image.attestations.map { "`\($0.digest.short)` → `\($0.references.short)`" }.joined(separator: ", ")
                 + "\n"
         }
+        for c in contents {
+            out += "\nProvenance of `\(c.references.short)` (attestation `\(c.digest.short)`):\n"
+            out += provenanceLines(c).map { "- \($0)\n" }.joined()
+        }
         return out
     }
 
     /// The text rendering.
-    public static func text(_ image: PublishedImage) -> String {
+    public static func text(_ image: PublishedImage, contents: [AttestationContent] = []) -> String {
         var out = "\(image.reference)\n"
         out += "  media type: \(image.mediaType)\n"
         if image.isIndex {
@@ -94,10 +109,31 @@ public enum DigestsReport {
             let archOf = Dictionary(image.platforms.map { ($0.digest, $0.bashbrewArch ?? $0.platform.description) }) {
                 a, _ in a
             }
+            let read = Dictionary(contents.map { ($0.digest, $0) }) { a, _ in a }
             for a in image.attestations {
                 out += "    \(a.digest)  for \(a.references)" + (archOf[a.references].map { " (\($0))" } ?? "") + "\n"
+                if let c = read[a.digest] { out += provenanceLines(c).map { "      \($0)\n" }.joined() }
             }
         }
         return out
+    }
+
+    /// What an attestation's provenance says, one fact a line (the same in text and Markdown).
+    static func provenanceLines(_ c: AttestationContent) -> [String] {
+        var lines: [String] = []
+        if let p = c.provenance {
+            lines.append("provenance: \(p.predicateType)")
+            if let s = p.configSource { lines.append("build context: \(s)") }
+            if let r = p.repository { lines.append("repository: \(r)") }
+            if let commit = p.commit { lines.append("commit: \(commit)") }
+            lines.append("directory: \(p.directory ?? ".")")
+            lines.append("Dockerfile: \(p.dockerfile ?? "Dockerfile")")
+            for m in p.baseImages { lines.append("base image: \(m.uri)@\(m.digest ?? "-")") }
+            if let b = p.builderID { lines.append("builder: \(b)") }
+        } else {
+            lines.append("provenance: none")
+        }
+        lines.append("SBOM: " + (c.sboms.isEmpty ? "none" : c.sboms.joined(separator: ", ")))
+        return lines
     }
 }

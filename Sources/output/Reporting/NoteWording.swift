@@ -17,6 +17,8 @@ public enum NoteWording {
         case .baseDigestDiffers(let arch, let annotated, let parent, let lookedUp):
             return
                 "\(arch): the base.digest annotation says \(annotated), the parent \(parent ?? "image") publishes \(lookedUp) now (a rebuild is due, or the annotation is wrong)"
+        case .noAttestations:
+            return "the index carries no attestation manifests: no build provenance to compare with the library"
         case .deepNothingPublished(let arch, let tarball):
             return "\(arch): --deep: nothing published to compare \(tarball) with"
         case .deepNotSingleLayer(let arch, let layers):

@@ -117,6 +117,13 @@ public struct PublishedAttestation: Codable, Sendable, Hashable {
     public var references: Digest
     public var annotations: [String: String]
     public var size: Int64
+
+    public init(digest: Digest, references: Digest, annotations: [String: String], size: Int64) {
+        self.digest = digest
+        self.references = references
+        self.annotations = annotations
+        self.size = size
+    }
 }
 
 extension RegistryClient {

@@ -16,11 +16,14 @@ public enum AlertLedger {
         public var registry: Bool
         /// `--deep` ran (layer content, pinned downloads).
         public var deep: Bool
+        /// Tags whose attestations were read this run (their index was fetched, not unchanged).
+        public var attestations: Set<String>
 
         public init(
             platforms: [String: Set<String>] = [:], imageComplete: Bool = false, registry: Bool = false,
-            deep: Bool = false
+            deep: Bool = false, attestations: Set<String> = []
         ) {
+            self.attestations = attestations
             self.platforms = platforms
             self.imageComplete = imageComplete
             self.registry = registry
@@ -35,6 +38,7 @@ public enum AlertLedger {
             case .event: return false
             case .registry: guard registry else { return false }
             case .deep: guard deep else { return false }
+            case .attestation: guard registry, let tag = r.tag, attestations.contains(tag) else { return false }
             case .source: break
             }
             guard let tag = r.tag else { return imageComplete }
@@ -43,7 +47,7 @@ public enum AlertLedger {
         }
     }
 
-    enum Family { case source, registry, deep, event }
+    enum Family { case source, registry, deep, attestation, event }
 
     /// Which part of a run finds an alert kind again while its cause lasts; an event (a moved
     /// upstream tag) is seen once and is kept until a person answers it.
@@ -56,6 +60,8 @@ public enum AlertLedger {
             .tagUnpublished, .platformMissing, .aliasMismatch, .parentMismatch, .parentUnverified:
             return .registry
         case .contentMismatch, .pinMismatch, .historyMismatch: return .deep
+        // Read only when the index is fetched: an unchanged index keeps the alert as it was.
+        case .attestationMismatch, .attestationMissing: return .attestation
         default: return .source
         }
     }

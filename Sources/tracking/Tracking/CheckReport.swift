@@ -114,12 +114,16 @@ public struct PlatformReport: Encodable, Sendable {
     public var status: PlatformCheck
     /// The reason, for `could-not-be-checked`.
     public var statusDetail: String?
+    /// What the platform's SLSA provenance says (read when the index was fetched this run), to
+    /// be read beside `source`, the library's word.
+    public var attestation: AttestationSummary?
 
     public init(
         arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
         expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [Verified], worst: Severity?,
-        status: PlatformCheck, statusDetail: String? = nil
+        status: PlatformCheck, statusDetail: String? = nil, attestation: AttestationSummary? = nil
     ) {
+        self.attestation = attestation
         self.status = status
         self.statusDetail = statusDetail
         self.arch = arch

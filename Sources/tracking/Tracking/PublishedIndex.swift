@@ -26,6 +26,9 @@ public struct PublishedIndex: Sendable, Equatable {
     public var attestations: [Digest]?
     /// Whether the index was fetched this run (false: the recorded one, its digest unchanged).
     public var fetched: Bool
+    /// Per bashbrew architecture, what the attestation manifests about its descriptor say; nil
+    /// when they were not read this run (index unchanged, or not read at all).
+    public var attested: [String: [AttestationContent]]?
 
     /// The index as fetched.
     public init(_ image: PublishedImage) {
@@ -40,6 +43,7 @@ public struct PublishedIndex: Sendable, Equatable {
         disagreements = image.platformDisagreements
         attestations = image.attestations.map(\.digest).sorted()
         fetched = true
+        attested = nil
     }
 
     /// The index as `recorded` (nil when nothing published was recorded).
@@ -63,6 +67,18 @@ public struct PublishedIndex: Sendable, Equatable {
         disagreements = []
         attestations = nil
         fetched = false
+        attested = nil
+    }
+
+    /// Files `contents` (the index's attestations, as read) under the architecture whose
+    /// descriptor each is about; an attestation about a shadowed descriptor is not what a client
+    /// gets, and is left out.
+    public mutating func attach(_ contents: [AttestationContent]) {
+        var out: [String: [AttestationContent]] = descriptors.mapValues { _ in [] }
+        for c in contents {
+            for (arch, d) in descriptors where d.digest == c.references { out[arch, default: []].append(c) }
+        }
+        attested = out
     }
 
     /// The descriptor a client pulling `arch` gets.

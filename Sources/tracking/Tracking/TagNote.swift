@@ -15,6 +15,9 @@ public enum TagNote: Hashable, Sendable {
     /// The published `base.digest` annotation names another digest than trackbot's lookup of
     /// the parent (`parent`; nil when the source names none).
     case baseDigestDiffers(arch: String, annotated: String, parent: String?, lookedUp: Digest)
+    /// The index carries no attestation manifest at all (built without BuildKit's attestations,
+    /// or before they existed): no provenance to compare, and no platform singled out.
+    case noAttestations
     /// `--deep`: the platform is not published, so its rootfs tarball has nothing to be compared with.
     case deepNothingPublished(arch: String, tarball: String)
     /// `--deep`: the published manifest has more than one layer; only a single-layer FROM

@@ -16,6 +16,8 @@ public enum DigestsCommand {
         // The user named the registry: the credentials (if any) are for it.
         let client = try context.registryClient(for: "digests", credentialsFor: parsed.registry, base: configuration)
         let image = try await client.resolve(parsed)
-        return CommandResult(output: try DigestsReport.render(image, format: options.format))
+        // What each platform's provenance says (the SBOMs only by format: never downloaded).
+        let contents = try await client.readAttestations(of: image, in: parsed)
+        return CommandResult(output: try DigestsReport.render(image, contents: contents, format: options.format))
     }
 }

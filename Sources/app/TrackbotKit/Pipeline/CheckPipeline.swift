@@ -81,6 +81,7 @@ struct CheckPipeline: Sendable {
                         complete: outcome.complete)
                 }
                 if outcome.failure == nil { scope.platforms[tag] = outcome.checked }
+                if outcome.failure == nil && outcome.attestationsRead { scope.attestations.insert(tag) }
             }
             report.findings += AliasAgreement.findings(
                 image: target.image, file: file, published: publishedPlatforms)

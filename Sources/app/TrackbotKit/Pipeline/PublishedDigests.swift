@@ -18,6 +18,8 @@ actor PublishedDigests {
     let client: RegistryClient
     let host: String
     private let parents = TaskCache<String, PublishedImage>(keep: .everything)
+    /// Attestation manifests read this run (tags sharing a build share them).
+    private let attestations = TaskCache<Digest, AttestationContent>(keep: .everything)
 
     init(client: RegistryClient, host: String) {
         self.client = client
@@ -41,7 +43,27 @@ actor PublishedDigests {
         let invalid = OCIValidator.published(
             fetched.bytes, mediaType: fetched.mediaType,
             document: "\(MediaType.isIndex(fetched.mediaType) ? "index" : "manifest") \(fetched.digest)")
-        return .published(PublishedIndex(try await client.resolve(pinned)), invalid: invalid)
+        let image = try await client.resolve(pinned)
+        var index = PublishedIndex(image)
+        index.attach(try await read(image.attestations, of: reference))
+        return .published(index, invalid: invalid)
+    }
+
+    /// The attestations of an index fetched this run, each read once per run. Only then: an
+    /// unchanged index costs one HEAD, and its recorded alerts stay (see `AlertLedger`).
+    private func read(_ published: [PublishedAttestation], of reference: Registry.ImageReference) async throws
+        -> [AttestationContent]
+    {
+        let client = client
+        var out: [AttestationContent] = []
+        for a in published {
+            var content = try await attestations.value(for: a.digest) {
+                try await client.readAttestation(a, in: reference)
+            }
+            content.references = a.references  // this index's word on what it is about
+            out.append(content)
+        }
+        return out
     }
 
     /// The parent image's platform digest for `arch`, looked up once per parent per run: nil when

@@ -147,6 +147,9 @@ public struct IssueContent: Sendable, Equatable {
         case .expectedDigestMismatch, .provenanceMismatch, .contentMismatch, .historyMismatch, .pinMismatch:
             return
                 "The published image does not match what the library file says it was built from. Compare with `trackbot check IMAGE:TAG --deep` and report it to the image maintainers if it persists."
+        case .attestationMismatch, .attestationMissing:
+            return
+                "The build's own provenance (its attestation manifest) names another source than the library file. Compare with `trackbot digests IMAGE:TAG` and report it to the official-images maintainers if it persists."
         case .digestDrift, .rebuilt, .indexChanged:
             return
                 "The registry digest changed without a library change. Check whether it was a rebuild (`trackbot history IMAGE`) and confirm it with the image maintainers."

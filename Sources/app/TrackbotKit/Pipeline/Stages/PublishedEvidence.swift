@@ -17,6 +17,10 @@ struct PublishedEvidence: Sendable {
 
     var answer: Answer
     var notes: [TagNote]
+    /// Each platform's provenance against the library (empty when the attestations were not read).
+    var attestations = AttestationComparison.Outcome()
+    /// Whether the attestations were read this run (the index was fetched).
+    var attestationsRead: Bool { index?.attested != nil }
 
     var index: PublishedIndex? {
         if case .answered(let index, _) = answer { return index }
@@ -57,7 +61,12 @@ struct PublishedEvidence: Sendable {
                 image: image, tag: tag, platforms: sources.platforms.map(\.observation),
                 index: index, previous: previous, now: now)
             outcome.findings += invalid
-            return PublishedEvidence(answer: .answered(index, outcome), notes: notes + outcome.notes)
+            var evidence = PublishedEvidence(answer: .answered(index, outcome), notes: notes + outcome.notes)
+            evidence.attestations = AttestationComparison.compare(
+                image: image, tag: tag, platforms: sources.platforms.map(\.observation), index: index,
+                previous: previous)
+            evidence.notes += evidence.attestations.notes
+            return evidence
         } catch {
             return PublishedEvidence(answer: .failed("registry: \(error)"), notes: [])
         }

@@ -17,13 +17,16 @@ struct TagVerdict: Sendable {
     /// The platform digest per architecture the registry publishes now (fetched this run, or
     /// confirmed unchanged by a HEAD); nil when the registry was not asked or failed.
     var publishedPlatforms: [String: Digest]?
+    /// Whether the tag's attestations were read (so their alerts can be resolved).
+    var attestationsRead: Bool
 
     init(
         tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence,
         parents: ParentEvidence, deep: DeepEvidence?, previous: TagState?
     ) {
         findings =
-            sources.findings + (published.comparison?.findings ?? []) + parents.findings + (deep?.findings ?? [])
+            sources.findings + (published.comparison?.findings ?? []) + published.attestations.findings
+            + parents.findings + (deep?.findings ?? [])
         // The registry's failure (or, failing that, the deep inspection's) stops every platform.
         let registryFailure = published.failure ?? deep?.failure
         failure = published.failure ?? sources.failure ?? parents.failure ?? deep?.failure
@@ -68,7 +71,8 @@ struct TagVerdict: Sendable {
                 arch: key, platform: o.arch.platform.description, source: o.source,
                 digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
                 expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
-                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
+                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail,
+                attestation: published.attestations.summaries[key])
         }
         report = TagReport(
             tag: tag, entryTags: entryTags, indexDigest: index?.digest,
@@ -76,5 +80,6 @@ struct TagVerdict: Sendable {
             notes: published.notes + (deep?.notes ?? []))
         checked = failure == nil ? Set(sources.platforms.map(\.observation.arch.rawValue)) : []
         complete = sources.platforms.count == sources.listed
+        attestationsRead = published.attestationsRead
     }
 }

@@ -78,6 +78,9 @@ public enum CheckReportRenderer {
                             + clean(
                                 "\(arch)  \(digest)  \(p.source.gitCommit.prefix(7)):\(p.source.directory)\(status)"))
                     for v in p.verified { out.append(clean("        verified \(VerifiedWording.line(v))")) }
+                    for line in PinWording.lines(p.pins, directory: p.source.directory, file: p.source.file) {
+                        out.append(clean("        \(line)"))
+                    }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
                         out.append(
                             "        \(style.severity(f.severity)) "

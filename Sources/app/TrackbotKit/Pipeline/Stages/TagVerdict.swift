@@ -61,7 +61,8 @@ struct TagVerdict: Sendable {
                 arch: key, platform: o.arch.platform.description, source: o.source,
                 digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
                 expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
-                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail)
+                verified: matched, worst: worstByArch[key], status: status, statusDetail: detail,
+                pins: p.pins)
         }
         report = TagReport(
             tag: tag, entryTags: entryTags, indexDigest: index?.digest,

@@ -116,6 +116,33 @@ import TrackbotCore
         #expect(df.architecturePins.isEmpty)
     }
 
+    /// Dockerfiles come from upstreams: nesting, loops, doubling variables and many-star patterns
+    /// end in bounded time, saying what they could not follow.
+    @Test func hostileScripts_areBounded() throws {
+        let words = (0..<100).map(String.init).joined(separator: " ")
+        let loops =
+            "RUN for a in \(words); do for b in \(words); do for c in \(words); do curl -fsSLO https://example.org/$a$b$c; done; done; done"
+        let looped = try Dockerfile.parse("FROM debian\n\(loops)\n")
+        let amd64 = try pins(looped, .amd64)
+        #expect(amd64.incomplete && amd64.downloads.count < ShellEvaluation.maxSteps)
+        #expect(amd64.downloads.first?.url == "https://example.org/000")
+
+        let doubling =
+            "RUN a=x" + String(repeating: " && a=$a$a", count: 40) + " && curl -fsSLO \"https://example.org/$a\""
+        let doubled = try pins(try Dockerfile.parse("FROM debian\n\(doubling)\n"), .amd64)
+        #expect(doubled.downloads.first?.resolved == false)
+
+        let nested = "RUN " + String(repeating: "{ ", count: 5000) + "curl -fsSLO https://example.org/x"
+        _ = try Dockerfile.parse("FROM debian\n\(nested)\n")
+
+        let stars =
+            "RUN v=" + String(repeating: "a", count: 1000) + " && case \"$v\" in "
+            + String(repeating: "*a", count: 200)
+            + "b) curl -fsSLO https://example.org/b ;; *) curl -fsSLO https://example.org/other ;; esac"
+        let starred = try pins(try Dockerfile.parse("FROM debian\n\(stars)\n"), .amd64)
+        #expect(starred.downloads.map(\.url) == ["https://example.org/other"])
+    }
+
     /// The arms of bashbrew's `scripts/bashbrew-host-arch.sh` `case "$arch"`, which maps these
     /// names back to a bashbrew architecture (`armhf` goes on to ask /etc/os-release).
     static let hostArchArms: [(patterns: [String], arch: String)] = [

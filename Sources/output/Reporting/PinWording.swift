@@ -11,6 +11,7 @@ public enum PinWording {
             return ["not built for this architecture: \"\(unsupported.message)\" (\(dockerfile):\(unsupported.line))"]
         }
         return pins.downloads.map { line($0, dockerfile: dockerfile) }
+            + (pins.incomplete ? ["pins incomplete: a RUN of \(dockerfile) was too long to follow to its end"] : [])
     }
 
     static func line(_ d: PinnedDownload, dockerfile: String) -> String {

@@ -7,6 +7,9 @@ public struct ArchitecturePins: Hashable, Codable, Sendable {
     /// Set when the script stops for this architecture (`*) echo "unsupported architecture"; exit 1`).
     public var unsupported: Unsupported?
     public var downloads: [PinnedDownload]
+    /// A script was too long to follow to its end (`ShellEvaluation.maxSteps`): downloads after
+    /// that point are missing.
+    public var incomplete: Bool = false
 
     public struct Unsupported: Hashable, Codable, Sendable {
         /// What the script prints before it exits (`exit 1` when it prints nothing).

@@ -34,6 +34,7 @@ enum PinResolver {
                     var evaluation = ShellEvaluation(expansion: expansion)
                     evaluation.run(node)
                     pins.downloads += downloads(evaluation.facts, instruction: script.instruction)
+                    if evaluation.facts.incomplete { pins.incomplete = true }
                     if let message = evaluation.facts.unsupported, pins.unsupported == nil {
                         pins.unsupported = .init(message: message, line: script.instruction.line)
                     }

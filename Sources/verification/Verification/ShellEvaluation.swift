@@ -46,6 +46,8 @@ struct ShellFacts {
     var keys: [String] = []
     /// The message of the `exit` that stops the script (nil: it runs to the end).
     var unsupported: String?
+    /// The script was not followed to its end: it takes more steps than `ShellEvaluation.maxSteps`.
+    var incomplete = false
 }
 
 /// Follows a parsed script the way a shell would for one architecture (`ShellScript`): the `case`
@@ -59,6 +61,10 @@ struct ShellEvaluation {
     private var status: Bool? = true
     private var stopped = false
     private var lastMessage: String?
+    private var steps = 0
+    /// Commands followed at most, loops included: `for` loops nested in a Dockerfile of a few
+    /// kilobytes could otherwise multiply into billions.
+    static let maxSteps = 20000
 
     init(expansion: ShellExpansion) { self.expansion = expansion }
 
@@ -91,6 +97,12 @@ struct ShellEvaluation {
 
     mutating func run(_ node: ShellNode) {
         guard !stopped else { return }
+        steps += 1
+        guard steps <= Self.maxSteps else {
+            facts.incomplete = true
+            stopped = true
+            return
+        }
         switch node {
         case .list(let nodes):
             for n in nodes where !stopped { run(n) }

@@ -23,7 +23,15 @@ struct ShellExpansion {
         var unquotedExpansion: Bool
     }
 
-    func expand(_ word: String) -> Result {
+    /// Longest value kept: a script doubling a variable in a loop stops being followed there.
+    static let maxValue = 65536
+    /// Deepest `${a:-${b:-…}}` nesting followed.
+    static let maxDepth = 32
+
+    func expand(_ word: String, depth: Int = 0) -> Result {
+        guard depth < Self.maxDepth, word.utf8.count <= Self.maxValue else {
+            return Result(text: word, resolved: false, pattern: word, unquotedExpansion: false)
+        }
         var out = Result(text: "", resolved: true, pattern: "", unquotedExpansion: false)
         let chars = Array(word)
         var i = 0
@@ -63,7 +71,7 @@ struct ShellExpansion {
             } else if c == "$" && i + 1 < chars.count && chars[i + 1] == "{" {
                 let end = ShellScript.balanced(chars, from: i + 1)
                 let inner = String(chars[(i + 2)..<min(end, chars.count)])
-                substitute(braced(inner), written: String(chars[i...min(end, chars.count - 1)]), inDouble)
+                substitute(braced(inner, depth: depth), written: String(chars[i...min(end, chars.count - 1)]), inDouble)
                 i = end + 1
             } else if c == "$" && i + 1 < chars.count && (chars[i + 1] == "_" || chars[i + 1].isLetter) {
                 var j = i + 1
@@ -82,7 +90,7 @@ struct ShellExpansion {
         return out
 
         func substitute(_ value: String?, written: String, _ quoted: Bool) {
-            if let value {
+            if let value, out.text.utf8.count + value.utf8.count <= Self.maxValue {
                 literal(value, quoted: true)
                 if !quoted { out.unquotedExpansion = true }
             } else {
@@ -107,16 +115,16 @@ struct ShellExpansion {
     }
 
     /// `${…}`: the name, then an operator and its word.
-    func braced(_ inner: String) -> String? {
+    func braced(_ inner: String, depth: Int = 0) -> String? {
         let name = String(inner.prefix { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
         let rest = Substring(inner.dropFirst(name.count))
         let v = value(of: name)
         func word(_ w: Substring) -> String? {
-            let r = expand(String(w))
+            let r = expand(String(w), depth: depth + 1)
             return r.resolved ? r.text : nil
         }
         func pattern(_ w: Substring) -> String? {
-            let r = expand(String(w))
+            let r = expand(String(w), depth: depth + 1)
             return r.resolved ? r.pattern : nil
         }
         if rest.isEmpty { return v }
@@ -137,12 +145,15 @@ struct ShellExpansion {
     }
 
     /// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`.
-    static func remove(_ pattern: String, from value: String, prefix: Bool, longest: Bool) -> String {
+    static func remove(_ pattern: String, from value: String, prefix: Bool, longest: Bool) -> String? {
         let chars = Array(value)
+        // Each length is one match: a value this long is not an architecture or a version.
+        guard chars.count <= 1024 else { return nil }
+        let pattern = ShellGlob.elements(pattern)
         let lengths = longest ? Array((0...chars.count).reversed()) : Array(0...chars.count)
         for n in lengths {
             let part = prefix ? String(chars[0..<n]) : String(chars[(chars.count - n)...])
-            if ShellGlob.matches(part, pattern) {
+            if ShellGlob.matches(Array(part), pattern) {
                 return prefix ? String(chars[n...]) : String(chars[0..<(chars.count - n)])
             }
         }
@@ -150,47 +161,93 @@ struct ShellExpansion {
     }
 }
 
-/// Shell pattern matching (`*`, `?`, `[…]`, `[!…]`, `\x`), as `case` and `${v#p}` use it.
+/// Shell pattern matching (`*`, `?`, `[…]`, `[!…]`, `\x`), as `case` and `${v#p}` use it. Dynamic
+/// programming over (text, pattern) positions: a pattern of many `*` costs no more than one.
 enum ShellGlob {
-    static func matches(_ text: String, _ pattern: String) -> Bool {
-        match(Array(text), 0, Array(pattern), 0)
+    enum Element: Equatable {
+        case any
+        case one
+        case set([Character], negated: Bool)
+        case literal(Character)
+
+        func accepts(_ c: Character) -> Bool {
+            switch self {
+            case .any, .one: return true
+            case .literal(let l): return l == c
+            case .set(let members, let negated):
+                var hit = false
+                var k = 0
+                while k < members.count {
+                    if k + 2 < members.count, members[k + 1] == "-" {
+                        if members[k] <= c && c <= members[k + 2] { hit = true }
+                        k += 3
+                    } else {
+                        if members[k] == c { hit = true }
+                        k += 1
+                    }
+                }
+                return hit != negated
+            }
+        }
     }
 
-    private static func match(_ t: [Character], _ ti: Int, _ p: [Character], _ pi: Int) -> Bool {
-        guard pi < p.count else { return ti == t.count }
-        switch p[pi] {
-        case "*":
-            var k = ti
-            while true {
-                if match(t, k, p, pi + 1) { return true }
-                if k == t.count { return false }
-                k += 1
-            }
-        case "?":
-            return ti < t.count && match(t, ti + 1, p, pi + 1)
-        case "[":
-            guard ti < t.count, let close = p[(pi + 1)...].dropFirst().firstIndex(of: "]") else {
-                return ti < t.count && t[ti] == "[" && match(t, ti + 1, p, pi + 1)
-            }
-            var set = Array(p[(pi + 1)..<close])
-            let negated = set.first == "!" || set.first == "^"
-            if negated { set.removeFirst() }
-            var hit = false
-            var k = 0
-            while k < set.count {
-                if k + 2 < set.count, set[k + 1] == "-" {
-                    if set[k] <= t[ti] && t[ti] <= set[k + 2] { hit = true }
-                    k += 3
+    static func elements(_ pattern: String) -> [Element] {
+        let p = Array(pattern)
+        var out: [Element] = []
+        var i = 0
+        while i < p.count {
+            switch p[i] {
+            case "*":
+                if out.last != .any { out.append(.any) }
+                i += 1
+            case "?":
+                out.append(.one)
+                i += 1
+            case "[":
+                if let close = p[(i + 1)...].dropFirst().firstIndex(of: "]") {
+                    var members = Array(p[(i + 1)..<close])
+                    let negated = members.first == "!" || members.first == "^"
+                    if negated { members.removeFirst() }
+                    out.append(.set(members, negated: negated))
+                    i = close + 1
                 } else {
-                    if set[k] == t[ti] { hit = true }
-                    k += 1
+                    out.append(.literal("["))
+                    i += 1
+                }
+            case "\\" where i + 1 < p.count:
+                out.append(.literal(p[i + 1]))
+                i += 2
+            default:
+                out.append(.literal(p[i]))
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        matches(Array(text), elements(pattern))
+    }
+
+    static func matches(_ t: [Character], _ p: [Element]) -> Bool {
+        // reachable[j]: the pattern's first j elements can match the text read so far.
+        var reachable = [Bool](repeating: false, count: p.count + 1)
+        reachable[0] = true
+        for j in 0..<p.count where p[j] == .any && reachable[j] { reachable[j + 1] = true }
+        for c in t {
+            var next = [Bool](repeating: false, count: p.count + 1)
+            for j in 0..<p.count where reachable[j] {
+                if p[j] == .any {
+                    next[j] = true
+                    next[j + 1] = true
+                } else if p[j].accepts(c) {
+                    next[j + 1] = true
                 }
             }
-            return hit != negated && match(t, ti + 1, p, close + 1)
-        case "\\" where pi + 1 < p.count:
-            return ti < t.count && t[ti] == p[pi + 1] && match(t, ti + 1, p, pi + 2)
-        default:
-            return ti < t.count && t[ti] == p[pi] && match(t, ti + 1, p, pi + 1)
+            for j in 0..<p.count where p[j] == .any && next[j] { next[j + 1] = true }
+            reachable = next
+            if !reachable.contains(true) { return false }
         }
+        return reachable[p.count]
     }
 }

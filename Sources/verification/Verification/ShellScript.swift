@@ -119,7 +119,8 @@ enum ShellScript {
     }
 
     /// Index of the closing quote (backslash escapes honoured except in single quotes).
-    private static func closing(_ chars: [Character], from start: Int, quote: Character) -> Int {
+    private static func closing(_ chars: [Character], from start: Int, quote: Character, depth: Int = 0) -> Int {
+        guard depth < 64 else { return chars.count - 1 }
         var j = start
         while j < chars.count {
             if chars[j] == "\\" && quote != "'" {
@@ -127,7 +128,7 @@ enum ShellScript {
                 continue
             }
             if quote == "\"", chars[j] == "$", j + 1 < chars.count, chars[j + 1] == "(" || chars[j + 1] == "{" {
-                j = balanced(chars, from: j + 1) + 1
+                j = balanced(chars, from: j + 1, depth: depth + 1) + 1
                 continue
             }
             if chars[j] == quote { return j }
@@ -137,7 +138,8 @@ enum ShellScript {
     }
 
     /// Index of the bracket closing the one at `open` (quotes inside honoured).
-    static func balanced(_ chars: [Character], from open: Int) -> Int {
+    static func balanced(_ chars: [Character], from open: Int, depth: Int = 0) -> Int {
+        guard depth < 64 else { return chars.count - 1 }
         let opening = chars[open]
         let closingBracket: Character = opening == "(" ? ")" : "}"
         var depth = 0
@@ -149,7 +151,7 @@ enum ShellScript {
                 continue
             }
             if c == "'" || c == "\"" {
-                j = closing(chars, from: j + 1, quote: c) + 1
+                j = closing(chars, from: j + 1, quote: c, depth: depth + 1) + 1
                 continue
             }
             if c == opening { depth += 1 }
@@ -219,8 +221,18 @@ enum ShellScript {
             return commands.count == 1 ? commands[0] : .pipeline(commands)
         }
 
+        /// Nesting followed at most (`{ { { …`); deeper parts are skipped, not followed.
+        static let maxDepth = 64
+        var depth = 0
+
         mutating func command() -> ShellNode {
             guard let token = current else { return .list([]) }
+            guard depth < Self.maxDepth else {
+                index += 1
+                return .skipped
+            }
+            depth += 1
+            defer { depth -= 1 }
             switch token {
             case .word("case"): return caseCommand()
             case .word("if"): return ifCommand()

@@ -137,3 +137,165 @@ struct DeepArchitecturePinsTests {
         }
     }
 }
+
+/// `--deep` and the signatures a Dockerfile checks with gpg: keys made here with gpg, a keyring
+/// exported for `[verify] keyring`, signatures checked by gpgv.
+@Suite("check --deep: signatures of per-architecture pins", .serialized)
+struct DeepSignatureTests {
+    /// A throwaway gpg home with a key per name; fingerprints by name.
+    final class Keys {
+        let home: String
+        var fingerprints: [String: String] = [:]
+
+        init(_ names: [String]) throws {
+            home = try #require(
+                String(validatingCString: mkdtemp(strdup("/tmp/tbgpg.XXXXXX"))), "a gpg home")
+            for name in names {
+                try Self.gpg(
+                    home,
+                    [
+                        "--passphrase", "", "--quick-gen-key", "\(name) <\(name)@example.invalid>", "ed25519", "sign",
+                        "never",
+                    ])
+                let listing = try Self.gpg(home, ["--with-colons", "--list-keys", "\(name)@example.invalid"])
+                fingerprints[name] = listing.split(separator: "\n").first { $0.hasPrefix("fpr:") }
+                    .map { String($0.split(separator: ":", omittingEmptySubsequences: false)[9]) }
+            }
+        }
+
+        @discardableResult
+        static func gpg(_ home: String, _ arguments: [String]) throws -> String {
+            try run(try findTool("gpg", package: "gnupg"), ["--batch", "--homedir", home] + arguments)
+        }
+
+        func sign(_ file: URL, by name: String, clear: Bool, output: URL) throws {
+            try Self.gpg(
+                home,
+                ["--local-user", fingerprints[name]!, "--armor", "--output", output.path]
+                    + (clear ? ["--clearsign"] : ["--detach-sign"]) + [file.path])
+        }
+
+        func exportKeyring(_ names: [String], to file: URL) throws {
+            try Self.gpg(home, ["--output", file.path, "--export"] + names.map { fingerprints[$0]! })
+        }
+
+        deinit {
+            _ = try? run("/usr/bin/gpgconf", ["--homedir", home, "--kill", "all"])
+            try? FileManager.default.removeItem(atPath: home)
+        }
+    }
+
+    static func dockerfile(port: UInt16, key: String, hash: String, tool: String) -> String {
+        """
+        FROM debian:bookworm-slim
+        ENV BASE=http://127.0.0.1:\(port)
+        RUN for key in \(key); do gpg --batch --keyserver keyserver.ubuntu.com --recv-keys "$key"; done \\
+          && curl -fsSLO "$BASE/\(tool)" && curl -fsSLO "$BASE/\(tool).asc" \\
+          && gpg --batch --verify \(tool).asc \(tool) \\
+          && echo "\(hash)  \(tool)" | sha256sum -c - \\
+          && curl -fsSLO "$BASE/data.tar.xz" && curl -fsSLO "$BASE/SHASUMS256.txt.asc" \\
+          && gpg --batch --decrypt --output SHASUMS256.txt SHASUMS256.txt.asc \\
+          && grep " data.tar.xz\\$" SHASUMS256.txt | sha256sum -c -
+
+        """
+    }
+
+    @Test func signedByListedKey_keysNotChecked_unlistedKey_badSignature() async throws {
+        let world = try await offPool { try SyntheticWorld() }
+        let keys = try Keys(["maintainer", "stranger"])
+        let maintainer = try #require(keys.fingerprints["maintainer"])
+        let stranger = try #require(keys.fingerprints["stranger"])
+        let served = world.dir.appending("served")
+        try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
+        func write(_ name: String, _ text: String) throws -> URL {
+            let url = served.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url
+        }
+        let tool = try write("tool.tgz", "the tool\n")
+        _ = try write("bad.tgz", "not what was signed\n")
+        _ = try write("data.tar.xz", "the data\n")
+        try keys.sign(tool, by: "maintainer", clear: false, output: served.appendingPathComponent("tool.tgz.asc"))
+        // bad.tgz.asc is a good signature of other content: gpgv says BADSIG.
+        try keys.sign(tool, by: "maintainer", clear: false, output: served.appendingPathComponent("bad.tgz.asc"))
+        let list = try write("SHASUMS256.txt", "\(StreamingHasher.digest(Data("the data\n".utf8)).hex)  data.tar.xz\n")
+        try keys.sign(list, by: "stranger", clear: true, output: served.appendingPathComponent("SHASUMS256.txt.asc"))
+        let server = try await ServerProcess.staticFiles(served, logDirectory: world.dir.url)
+        defer { server.stop() }
+        let hash = { (name: String) in
+            StreamingHasher.digest(try Data(contentsOf: served.appendingPathComponent(name))).hex
+        }
+        let commit = try world.commit(
+            "signed",
+            files: [
+                "good/Dockerfile": Self.dockerfile(
+                    port: server.port, key: "\(maintainer) \(stranger)", hash: try hash("tool.tgz"), tool: "tool.tgz"),
+                "unlisted/Dockerfile": Self.dockerfile(
+                    port: server.port, key: maintainer, hash: try hash("tool.tgz"), tool: "tool.tgz"),
+                "bad/Dockerfile": Self.dockerfile(
+                    port: server.port, key: "\(maintainer) \(stranger)", hash: try hash("bad.tgz"), tool: "bad.tgz"),
+            ])
+        try world.upstreamGit("signed", ["push", "--quiet", "origin", "main"])
+        try world.library(
+            "signed",
+            SyntheticWorld.libraryFile(
+                repo: "signed",
+                entries: [
+                    ("good", "refs/heads/main", commit, "Directory: good\n"),
+                    ("unlisted", "refs/heads/main", commit, "Directory: unlisted\n"),
+                    ("bad", "refs/heads/main", commit, "Directory: bad\n"),
+                ]))
+        let port = server.port
+
+        // No keyring: every signature is "signed, keys not checked", and no signature is fetched.
+        let (plain, _) = try await world.check(["signed"], offline: true, deep: true)
+        let unchecked = try Self.notes(plain.output)
+        #expect(
+            unchecked["good"]?.contains(
+                "amd64: --deep: tool.tgz signed, keys not checked (http://127.0.0.1:\(port)/tool.tgz.asc; no [verify] keyring configured)"
+            ) == true, "\(unchecked)")
+        #expect(
+            unchecked["good"]?.contains {
+                $0.hasPrefix(
+                    "amd64: --deep: SHASUMS256.txt signed, keys not checked (http://127.0.0.1:\(port)/SHASUMS256.txt.asc"
+                )
+            } == true, "\(unchecked)")
+        #expect(!DeepArchitecturePinsTests.served(server).contains("/tool.tgz.asc"))
+
+        // A keyring with both keys: gpgv says who signed.
+        let keyring = world.dir.appending("keyring.gpg")
+        try keys.exportKeyring(["maintainer", "stranger"], to: keyring)
+        let config = try String(contentsOfFile: world.configPath, encoding: .utf8)
+        try Data((config + "\n[verify]\nkeyring = \"\(keyring.path)\"\n").utf8).write(
+            to: URL(fileURLWithPath: world.configPath))
+        let (deep, report) = try await world.check(["signed"], offline: true, deep: true)
+        let notes = try Self.notes(deep.output)
+        #expect(
+            notes["good"]?.contains(
+                "amd64: --deep: tool.tgz signed by \(maintainer) (http://127.0.0.1:\(port)/tool.tgz.asc)") == true,
+            "\(notes)")
+        #expect(
+            notes["good"]?.contains(
+                "amd64: --deep: SHASUMS256.txt signed by \(stranger) (http://127.0.0.1:\(port)/SHASUMS256.txt.asc)")
+                == true, "\(notes)")
+        let findings = Dictionary(grouping: report.findings) { $0.tag ?? "" }
+        #expect(findings["good"] == nil, "\(report.findings)")
+        let unlisted = try #require(findings["unlisted"]?.first)
+        #expect(unlisted.kind == "pin-mismatch" && unlisted.actual == stranger && unlisted.expected == maintainer)
+        #expect(unlisted.message.contains("a key unlisted/Dockerfile:3 does not list"), "\(unlisted.message)")
+        let badSignature = try #require(findings["bad"]?.first)
+        #expect(badSignature.kind == "pin-mismatch" && badSignature.severity == "alert")
+        #expect(badSignature.message.contains("does not verify bad.tgz against the keyring"), "\(badSignature.message)")
+        #expect(badSignature.actual?.contains("BADSIG") == true, "\(badSignature.actual ?? "")")
+        #expect(deep.exitCode == 1)
+    }
+
+    /// Each tag's notes, from the JSON report.
+    static func notes(_ output: String) throws -> [String: [String]] {
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        let images = object?["images"] as? [[String: Any]] ?? []
+        let tags = images.flatMap { $0["tags"] as? [[String: Any]] ?? [] }
+        return Dictionary(
+            tags.map { ($0["tag"] as? String ?? "", $0["notes"] as? [String] ?? []) }, uniquingKeysWith: { a, _ in a })
+    }
+}

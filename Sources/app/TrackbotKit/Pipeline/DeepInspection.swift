@@ -22,13 +22,16 @@ actor DeepInspection {
     let rewriter: URLRewriter
     private let sources: GitSources
     /// Most bytes one `ADD --checksum` download may bring; past it the transfer is aborted.
-    private let maxDownload: Int64
+    let maxDownload: Int64
     /// Each published layer compared once per run, and each pinned URL downloaded once: the
     /// results are data, and each caller makes its findings in its own image, tag and architecture.
     private let layers = TaskCache<String, Result<LayerComparison, DeepError>>(keep: .everything)
     private let pins = TaskCache<String, Result<PinDownload, DeepError>>(keep: .everything)
     /// Each checksum list a per-architecture pin names, downloaded once per run.
     let lists = TaskCache<String, Result<[UInt8], DeepError>>(keep: .everything)
+    /// `[verify] keyring`, and each signature checked against it once per run.
+    let keyring: String?
+    let signatures = TaskCache<String, Result<SignatureCheck, DeepError>>(keep: .everything)
 
     /// A published layer against the rootfs tarball.
     enum LayerComparison: Sendable {
@@ -57,8 +60,9 @@ actor DeepInspection {
 
     init(
         registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
-        maxDownload: Int64 = Configuration.Deep().maxDownloadBytes
+        maxDownload: Int64 = Configuration.Deep().maxDownloadBytes, keyring: String? = nil
     ) {
+        self.keyring = keyring
         self.registry = registry
         self.rewriter = rewriter
         self.sources = sources

@@ -24,6 +24,11 @@ struct DeepEvidence: Sendable {
                     pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
                 evidence.findings += outcome.findings
                 if let failure = outcome.failure { evidence.failure = failure }
+                let signed = await deep.signatures(
+                    pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
+                evidence.findings += signed.findings
+                evidence.notes += signed.notes
+                if let failure = signed.failure { evidence.failure = failure }
             }
             for pin in report.pins where pin.kind == .addChecksum {
                 switch await deep.pin(

@@ -14,7 +14,8 @@ enum ShellOracle {
         var fetched: [String] = []
         /// `<hex> <file>` fed to `sha256sum -c`/`sha512sum -c`.
         var checked: [String] = []
-        /// `<file> <list>` of `grep " <file>$" <list> | sha256sum -c`.
+        /// `<file> <list>` of `grep " <file>$" <list> | sha256sum -c` (grep prints its arguments,
+        /// which sha256sum logs).
         var looked: [String] = []
         /// Whether a script ran `exit` with a non-zero code.
         var exited = false
@@ -31,10 +32,19 @@ enum ShellOracle {
         awk() { while read -r l; do echo "${l##*-}"; done; }
         curl() { for a in "$@"; do case "$a" in *://*) echo "FETCH $a" >> "$LOG";; esac; done; }
         wget() { curl "$@"; }
-        sha256sum() { while read -r l; do echo "CHECK $l" >> "$LOG"; done; }
+        sha256sum() { while read -r l; do case "$l" in "GREP "*) echo "LOOK ${l#GREP }" >> "$LOG";; *) echo "CHECK $l" >> "$LOG";; esac; done; }
         sha512sum() { sha256sum; }
-        grep() { echo "GREP $*" >> "$LOG"; }
+        grep() { echo "GREP $*"; }
         """#
+
+    /// Redirections are the one way a builtin writes a file: their absolute targets (outside
+    /// /dev/null) are made relative to the empty directory the script runs in, where their parent
+    /// directories do not exist, so nothing is written anywhere (tests may run as root).
+    static func confined(_ script: String) -> String {
+        let pattern = try! NSRegularExpression(pattern: #"(>>?|<)(\s*)/(?!dev/null\b)"#)
+        return pattern.stringByReplacingMatches(
+            in: script, range: NSRange(script.startIndex..., in: script), withTemplate: "$1$2./")
+    }
 
     static func run(_ df: Dockerfile, _ names: ArchitectureShellNames) throws -> Outcome {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trackbot-oracle-\(UUID().uuidString)")
@@ -60,7 +70,7 @@ enum ShellOracle {
             case "RUN":
                 // A non-zero `exit` stops the build there, as it stops `docker build`.
                 script +=
-                    "( PATH=/nonexistent-trackbot-oracle\n\(ins.arguments)\n)\n[ -e \"$LOG.stopped\" ] && builtin exit 0\n"
+                    "( PATH=/nonexistent-trackbot-oracle\n\(confined(ins.arguments))\n)\n[ -e \"$LOG.stopped\" ] && builtin exit 0\n"
             default: break
             }
         }
@@ -82,11 +92,12 @@ enum ShellOracle {
             if line.hasPrefix("FETCH ") { outcome.fetched.append(String(line.dropFirst(6))) }
             if line.hasPrefix("EXIT "), line != "EXIT 0" { outcome.exited = true }
             if line.hasPrefix("CHECK ") {
+                // `<hex>  <file>` or `<hex> *<file>`; the file as the download is named.
                 let parts = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "*" })
-                if parts.count == 2 { outcome.checked.append("\(parts[0]) \(parts[1])") }
+                if parts.count == 2 { outcome.checked.append("\(parts[0]) \(TreePath.base(String(parts[1])))") }
             }
-            if line.hasPrefix("GREP ") {
-                // `GREP  node-v….tar.xz$ SHASUMS256.txt`: the pattern, then the list.
+            if line.hasPrefix("LOOK ") {
+                // `LOOK  node-v….tar.xz$ SHASUMS256.txt`: grep's pattern, then the list, piped into sha256sum.
                 let parts = line.dropFirst(5).split(separator: " ")
                 if parts.count == 2 { outcome.looked.append("\(parts[0].dropLast()) \(parts[1])") }
             }

@@ -86,6 +86,9 @@ public enum CheckReportRenderer {
                                 "        provenance \(said) \(a.dockerfile ?? "Dockerfile") (attestation \(a.attestation.short))"
                             ))
                     }
+                    for line in PinWording.lines(p.pins, directory: p.source.directory, file: p.source.file) {
+                        out.append(clean("        \(line)"))
+                    }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
                         out.append(
                             "        \(style.severity(f.severity)) "

@@ -26,6 +26,10 @@ public enum NoteWording {
                 "\(arch): --deep: the published manifest has \(layers) layers; only a single-layer FROM scratch image is compared with its rootfs tarball"
         case .deepSameContent(let arch, let layer, let entries, let tarball):
             return "\(arch): --deep: layer \(layer.short) holds the same \(entries) entries as \(tarball)"
+        case .deepSigned(let arch, let file, let signature, let by?):
+            return "\(arch): --deep: \(file) signed by \(by) (\(signature))"
+        case .deepSigned(let arch, let file, let signature, nil):
+            return "\(arch): --deep: \(file) signed, keys not checked (\(signature); no [verify] keyring configured)"
         }
     }
 }

@@ -42,6 +42,12 @@ public enum VerificationRenderer {
                     + (p.expected.map { " \(p.algorithm):\($0.prefix(16))…" } ?? "")
                     + " at \(r.file):\(p.line)")
         }
+        // What each architecture's build downloads, as its RUNs resolve there.
+        for pins in r.dockerfile?.architecturePins ?? [] {
+            for line in PinWording.lines(pins, directory: "", file: r.file) {
+                out.append("\(b)\(pins.architecture): \(line)")
+            }
+        }
         for f in r.findings {
             out.append(
                 "\(b)\(f.severity == .alert ? "✗" : f.severity == .warn ? "!" : "i") \(f.kind.rawValue): \(f.message)"

@@ -1,5 +1,6 @@
 import OfficialImages
 import TrackbotCore
+import Verification
 
 /// Everything one `check` or `watch` run found, for every output format. Encodable only through
 /// Reporting's `JSONOutput`, which words each `Verified` and `TagNote` (`ReportWording`).
@@ -117,13 +118,18 @@ public struct PlatformReport: Encodable, Sendable {
     /// What the platform's SLSA provenance says (read when the index was fetched this run), to
     /// be read beside `source`, the library's word.
     public var attestation: AttestationSummary?
+    /// What the Dockerfile's `RUN`s download for this architecture and how each is checked, as
+    /// the shell would resolve it here (nil when they download nothing, or the source was not read).
+    public var pins: ArchitecturePins?
 
     public init(
         arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,
         expectedDigest: Digest?, parent: String?, parentDigest: Digest?, verified: [Verified], worst: Severity?,
-        status: PlatformCheck, statusDetail: String? = nil, attestation: AttestationSummary? = nil
+        status: PlatformCheck, statusDetail: String? = nil, attestation: AttestationSummary? = nil,
+        pins: ArchitecturePins? = nil
     ) {
         self.attestation = attestation
+        self.pins = pins
         self.status = status
         self.statusDetail = statusDetail
         self.arch = arch

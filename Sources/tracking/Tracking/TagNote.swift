@@ -25,6 +25,10 @@ public enum TagNote: Hashable, Sendable {
     case deepNotSingleLayer(arch: String, layers: Int)
     /// `--deep`: the published layer holds the same entries as the rootfs tarball.
     case deepSameContent(arch: String, layer: Digest, entries: Int, tarball: String)
+    /// `--deep`: `file` (a download, or the checksum list it is checked against) carries the
+    /// signature at `signature`; `by` is the primary key fingerprint `gpgv` found it made by with
+    /// the configured keyring, nil when no keyring is configured (keys not checked).
+    case deepSigned(arch: String, file: String, signature: String, by: String?)
 }
 
 extension TagNote: Encodable {

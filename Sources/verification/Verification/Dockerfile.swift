@@ -20,6 +20,9 @@ public struct Dockerfile: Hashable, Codable, Sendable {
     public var contextSources: [ContextSource]
     /// Downloads pinned by a checksum (and unpinned `ADD <url>`), in line order.
     public var pins: [Pin]
+    /// For each Linux architecture bashbrew builds, the downloads its `RUN`s make and their
+    /// checks, as a shell would resolve them there (empty when no `RUN` downloads anything).
+    public var architecturePins: [ArchitecturePins]
 
     /// Whether the final image starts from nothing.
     public var parentIsScratch: Bool { parent.lowercased() == "scratch" }

@@ -265,6 +265,7 @@ struct DockerfileSemantics {
         var contextSources: [ContextSource] = []
         var external: [String] = []
         var pins: [Pin] = []
+        var scripts: [PinResolver.Script] = []
         var out = instructions
 
         func addExternal(_ image: String) {
@@ -382,6 +383,7 @@ struct DockerfileSemantics {
                     throw .malformedDockerfile(path: path, line: ins.line, reason: "RUN before the first FROM")
                 }
                 pins += PinScanner(instruction: ins, escape: escape, variables: stageVars[s]).scan()
+                scripts.append(PinResolver.Script(instruction: ins, variables: stageVars[s]))
                 // `RUN --mount=type=bind,from=<image>` pulls that image (bind is the default type).
                 for flag in ins.flags where flag.name == "mount" {
                     var type = "bind"
@@ -411,6 +413,7 @@ struct DockerfileSemantics {
             directives: directives, escape: String(escape), instructions: out,
             globalArgs: globalArgs, stages: stages, parent: last.base,
             externalImages: external, contextSources: contextSources,
-            pins: pins.sorted { ($0.line, $0.sourceLine) < ($1.line, $1.sourceLine) })
+            pins: pins.sorted { ($0.line, $0.sourceLine) < ($1.line, $1.sourceLine) },
+            architecturePins: PinResolver.resolve(scripts))
     }
 }

@@ -59,6 +59,13 @@ public struct Configuration: Sendable, Equatable {
         public var maxDownloadBytes: Int64 = 1 << 30
     }
 
+    /// `[verify]`: how `--deep` checks signatures.
+    public struct Verify: Sendable, Equatable {
+        /// A binary OpenPGP keyring (`gpg --export KEY… > keyring.gpg`) that `gpgv` checks the
+        /// signatures a Dockerfile verifies against; nil: signatures are "signed, keys not checked".
+        public var keyring: String?
+    }
+
     public static let officialImages = "https://github.com/docker-library/official-images.git"
 
     public var librarySource = Configuration.officialImages
@@ -73,6 +80,8 @@ public struct Configuration: Sendable, Equatable {
     public var git = Git()
     /// `[deep]`: what `--deep` may download.
     public var deep = Deep()
+    /// `[verify]`: the keyring signatures are checked against under `--deep`.
+    public var verify = Verify()
     /// `[[mute]]`: alerts reported as info until a date, with a reason.
     public var mutes: [Mute] = []
 

@@ -23,7 +23,11 @@ public enum ConfigurationLoader {
         let doc = Document(text: text, path: path)
         var c = Configuration()
         try doc.allow(
-            root, ["state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep"],
+            root,
+            [
+                "state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep",
+                "verify",
+            ],
             in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
         if let v = try doc.string(root, "cache-dir", in: nil) { c.cacheDirectory = v }
@@ -67,6 +71,10 @@ public enum ConfigurationLoader {
             if let v = try doc.int(deep, "max-download-mib", in: "deep", range: 1...(1 << 20)) {
                 c.deep.maxDownloadBytes = Int64(v) << 20
             }
+        }
+        if let verify = try doc.table(root, "verify", in: nil) {
+            try doc.allow(verify, ["keyring"], in: "verify")
+            c.verify.keyring = try doc.string(verify, "keyring", in: "verify")
         }
         if let gh = try doc.table(root, "github", in: nil) {
             try doc.allow(gh, ["repository", "labels", "close-resolved"], in: "github")

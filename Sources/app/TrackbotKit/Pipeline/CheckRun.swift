@@ -32,7 +32,8 @@ extension CheckPipeline {
         if context.options.deep {
             pipeline.deep = DeepInspection(
                 registry: registry, rewriter: URLRewriter(rules: context.rewrites),
-                sources: context.sources, maxDownload: config.deep.maxDownloadBytes)
+                sources: context.sources, maxDownload: config.deep.maxDownloadBytes,
+                keyring: config.verify.keyring)
         }
         return pipeline
     }

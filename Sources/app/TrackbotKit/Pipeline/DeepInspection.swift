@@ -18,15 +18,20 @@ actor DeepInspection {
 
     /// nil with --offline: then only downloads pinned by `ADD --checksum` are checked.
     private let registry: PublishedDigests?
-    private let http: HTTPClient
-    private let rewriter: URLRewriter
+    let http: HTTPClient
+    let rewriter: URLRewriter
     private let sources: GitSources
     /// Most bytes one `ADD --checksum` download may bring; past it the transfer is aborted.
-    private let maxDownload: Int64
+    let maxDownload: Int64
     /// Each published layer compared once per run, and each pinned URL downloaded once: the
     /// results are data, and each caller makes its findings in its own image, tag and architecture.
     private let layers = TaskCache<String, Result<PublishedLayer, DeepError>>(keep: .everything)
     private let pins = TaskCache<String, Result<PinDownload, DeepError>>(keep: .everything)
+    /// Each checksum list a per-architecture pin names, downloaded once per run.
+    let lists = TaskCache<String, Result<[UInt8], DeepError>>(keep: .everything)
+    /// `[verify] keyring`, and each signature checked against it once per run.
+    let keyring: String?
+    let signatures = TaskCache<String, Result<SignatureCheck, DeepError>>(keep: .everything)
 
     /// A published layer against the rootfs tarball.
     enum LayerComparison: Sendable {
@@ -62,8 +67,9 @@ actor DeepInspection {
 
     init(
         registry: PublishedDigests?, rewriter: URLRewriter, sources: GitSources, http: HTTPClient = HTTPClient(),
-        maxDownload: Int64 = Configuration.Deep().maxDownloadBytes
+        maxDownload: Int64 = Configuration.Deep().maxDownloadBytes, keyring: String? = nil
     ) {
+        self.keyring = keyring
         self.registry = registry
         self.rewriter = rewriter
         self.sources = sources
@@ -227,12 +233,12 @@ actor DeepInspection {
         }
     }
 
-    /// Downloads an `ADD --checksum` URL (after rewrites), hashing as it arrives; a finding when
+    /// Downloads a pinned URL (`ADD --checksum`, an architecture's pin) after rewrites, hashing as it arrives; a finding when
     /// the content is not what the Dockerfile pins.
     func pin(_ pin: Pin, image: String, tag: String, arch: Architecture, dockerfile: String) async -> Result<
         Finding?, DeepError
     > {
-        guard pin.kind == .addChecksum, let url = pin.url, let expected = pin.expected,
+        guard pin.kind != .addUnpinned, let url = pin.url, let expected = pin.expected,
             let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased())
         else { return .success(nil) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
@@ -273,14 +279,14 @@ actor DeepInspection {
             return Finding(
                 kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
                 message:
-                    "\(Redaction.stripCredentials(url)) does not match ADD --checksum at \(dockerfile):\(pin.line) (\(download.bytes) bytes hashed)",
+                    "\(Redaction.stripCredentials(url)) does not match \(Self.pinnedBy(pin)) at \(dockerfile):\(pin.sourceLine) (\(download.bytes) bytes hashed)",
                 expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
         }
     }
 
     /// The one result for `key` in `cache` (computed by `work` on first use); a stop by
     /// cancellation is an error like any other, not a result.
-    private static func shared<T: Sendable>(
+    static func shared<T: Sendable>(
         _ cache: TaskCache<String, Result<T, DeepError>>, _ key: String,
         _ work: @escaping @Sendable () async -> Result<T, DeepError>
     ) async -> Result<T, DeepError> {

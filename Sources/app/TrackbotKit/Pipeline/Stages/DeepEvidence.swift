@@ -3,7 +3,8 @@ import Tracking
 import Verification
 
 /// A tag's check, stage 3 with `--deep`: each platform's published layer against its rootfs
-/// tarball, and each `ADD --checksum` URL downloaded and hashed.
+/// tarball, each `ADD --checksum` URL downloaded and hashed, and each download the platform's
+/// `RUN`s pin for its architecture (`ArchitecturePins`).
 struct DeepEvidence: Sendable {
     var findings: [Finding] = []
     var notes: [TagNote] = []
@@ -15,9 +16,20 @@ struct DeepEvidence: Sendable {
         published: PublishedIndex?
     ) async -> DeepEvidence {
         var evidence = DeepEvidence()
-        let verified = sources.platforms.compactMap { p in p.report.map { (p.observation, $0) } }
-        for (observation, report) in verified.sorted(by: { $0.0.arch.rawValue < $1.0.arch.rawValue }) {
+        let verified = sources.platforms.compactMap { p in p.report.map { (p.observation, $0, p.pins) } }
+        for (observation, report, pins) in verified.sorted(by: { $0.0.arch.rawValue < $1.0.arch.rawValue }) {
             let arch = observation.arch
+            if let pins {
+                let outcome = await deep.architecturePins(
+                    pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
+                evidence.findings += outcome.findings
+                if let failure = outcome.failure { evidence.failure = failure }
+                let signed = await deep.signatures(
+                    pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
+                evidence.findings += signed.findings
+                evidence.notes += signed.notes
+                if let failure = signed.failure { evidence.failure = failure }
+            }
             for pin in report.pins where pin.kind == .addChecksum {
                 switch await deep.pin(
                     pin, image: image, tag: tag, arch: arch, dockerfile: TreePath.join(report.directory, report.file))

@@ -16,6 +16,11 @@ struct SourceEvidence: Sendable {
         var report: VerificationReport?
         /// Why this architecture could not be checked.
         var failure: String?
+
+        /// What the Dockerfile downloads for this architecture (nil when it downloads nothing).
+        var pins: ArchitecturePins? {
+            report?.dockerfile?.architecturePins.first { $0.architecture == observation.arch }
+        }
     }
 
     var platforms: [Platform]

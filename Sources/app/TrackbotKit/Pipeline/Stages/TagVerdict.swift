@@ -72,7 +72,7 @@ struct TagVerdict: Sendable {
                 digest: pub?.digest, previousDigest: previous?.platforms[key]?.digest,
                 expectedDigest: o.expectedDigest, parent: o.parent, parentDigest: o.parentDigest,
                 verified: matched, worst: worstByArch[key], status: status, statusDetail: detail,
-                attestation: published.attestations.summaries[key])
+                attestation: published.attestations.summaries[key], pins: p.pins)
         }
         report = TagReport(
             tag: tag, entryTags: entryTags, indexDigest: index?.digest,

@@ -59,6 +59,13 @@ final class AlpineWorld: @unchecked Sendable {
         try await offPool { try self.publishBlocking(tags: tags, revision: revision, extraFile: extraFile, name: name) }
     }
 
+    /// The layout `publish` pushes (made once per test process), for images built on it.
+    func layout(revision: String = AlpineWorld.alpineCommit, extraFile: String? = nil) throws -> URL {
+        try AlpineShared.shared.layout(key: "\(revision) \(extraFile ?? "-")") {
+            try self.makeLayout(revision: revision, extraFile: extraFile, out: $0)
+        }
+    }
+
     private func publishBlocking(tags: [String], revision: String, extraFile: String?, name: String) throws {
         // make_oci.py is deterministic (fixed times, gzip without a name or time): each layout is
         // made once per test process and pushed from there.

@@ -50,6 +50,7 @@ struct SyntheticEndToEndTests {
         try world.library(
             "child",
             SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.scratchImage("base")
         let rootfs = try world.rootfs(Self.shellRootfs)
         let base = try world.publish("base", tag: "1", rootfs: rootfs)
         try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child", base: base, baseName: "base:1")
@@ -114,6 +115,7 @@ struct SyntheticEndToEndTests {
         try world.library(
             "child",
             SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.scratchImage("base")
         let rootfs = try world.rootfs(Self.shellRootfs)
         let base = try world.publish("base", tag: "1", rootfs: rootfs)
         let other = try world.rootfs(["bin/sh": "#!another shell\n"], name: "other")
@@ -142,6 +144,25 @@ struct SyntheticEndToEndTests {
         #expect(again.exitCode == 1)
         let kept = try #require(ra.findings.first { $0.kind == "parent-mismatch" })
         #expect(kept.openSince == mismatch.openSince && kept.expected == mismatch.expected)
+    }
+
+    @Test func aParentTheLibraryLacksStopsTheChainWithAWarning() async throws {
+        let world = try await offPool { try SyntheticWorld() }
+        let commit = try world.commit("child", files: ["Dockerfile": "FROM ghost:1\nCMD [\"true\"]\n"])
+        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
+        try world.library(
+            "child",
+            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        let rootfs = try world.rootfs(Self.shellRootfs)
+        let ghost = try world.publish("ghost", tag: "1", rootfs: rootfs)
+        try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child", base: ghost, baseName: "ghost:1")
+        let (result, report) = try await world.check(["child:1"])
+        // Built on ghost:1's layers (a ✓), but ghost is no official image: the chain stops there.
+        #expect(result.exitCode == 0, "\(result.output)")
+        let warning = try #require(report.findings.first { $0.kind == "parent-unverified" }, "\(report.findings)")
+        #expect(warning.severity == "warn" && warning.arch == "amd64")
+        #expect(warning.message.contains("stops at ghost:1") && warning.message.contains("library/ghost"))
+        #expect(report.platform("child", "1", "amd64")?.verified.contains { $0.contains("built on ghost:1") } == true)
     }
 
     @Test func forcePushedBranchIsInfoAndMovedTagIsAlert() async throws {

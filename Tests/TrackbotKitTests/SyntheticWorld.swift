@@ -63,6 +63,14 @@ final class SyntheticWorld: @unchecked Sendable {
         return commit
     }
 
+    /// `library/NAME` with one tag built `FROM scratch` (nothing to verify at its source), so a
+    /// chain through `NAME:TAG` ends at scratch.
+    func scratchImage(_ name: String, tag: String = "1") throws {
+        let commit = try self.commit(name, files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
+        try upstreamGit(name, ["push", "--quiet", "origin", "main"])
+        try library(name, Self.libraryFile(repo: name, entries: [(tag, nil, commit, "GitFetch: refs/heads/main\n")]))
+    }
+
     /// A library file with one entry per `(tags, fetch, commit, extra lines)`.
     static func libraryFile(repo: String, entries: [(tags: String, fetch: String?, commit: String, extra: String)])
         -> String

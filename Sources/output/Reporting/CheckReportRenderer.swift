@@ -89,6 +89,7 @@ public enum CheckReportRenderer {
                     for line in PinWording.lines(p.pins, directory: p.source.directory, file: p.source.file) {
                         out.append(clean("        \(line)"))
                     }
+                    for line in ChainWording.lines(p.chain ?? []) { out.append(clean("        \(line)")) }
                     for f in image.findings where f.tag == tag.tag && f.arch == p.arch {
                         out.append(
                             "        \(style.severity(f.severity)) "

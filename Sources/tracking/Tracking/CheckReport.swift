@@ -121,6 +121,9 @@ public struct PlatformReport: Encodable, Sendable {
     /// What the Dockerfile's `RUN`s download for this architecture and how each is checked, as
     /// the shell would resolve it here (nil when they download nothing, or the source was not read).
     public var pins: ArchitecturePins?
+    /// The parents under this platform, each checked as its own library entry says (nil when it
+    /// is built FROM scratch or from an oci-import layout, or the registry was not asked).
+    public var chain: [ChainLink]?
 
     public init(
         arch: String, platform: String, source: ArchitectureSource, digest: Digest?, previousDigest: Digest?,

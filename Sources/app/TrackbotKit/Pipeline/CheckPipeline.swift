@@ -26,6 +26,8 @@ struct CheckPipeline: Sendable {
     var mutes: [Mute] = []
     /// `--deep`: layer content and `ADD --checksum` downloads; nil without it.
     var deep: DeepInspection? = nil
+    /// Each parent's chain, followed once per run (keyed by parent and architecture).
+    let chains = TaskCache<String, [ChainLink]>(keep: .everything)
 
     init(library: LibrarySource, verification: SourceVerification, registry: PublishedDigests?, now: Date) {
         self.library = library
@@ -61,7 +63,12 @@ struct CheckPipeline: Sendable {
             let checked = await withTaskGroup(of: (Int, TagVerdict).self) { group in
                 for (i, tag) in tags.enumerated() {
                     group.addTask {
-                        (i, await self.checkTag(tag, in: file, target: target, previous: previous?.tags[tag]))
+                        (
+                            i,
+                            await self.checkTag(
+                                tag, in: file, target: target, previous: previous?.tags[tag],
+                                libraryCommit: libraryCommit)
+                        )
                     }
                 }
                 var results: [(Int, TagVerdict)] = []
@@ -144,8 +151,9 @@ struct CheckPipeline: Sendable {
 
     /// One tag, stage by stage: source evidence → published evidence → (with `--deep`) deep
     /// evidence → the tag's verdict.
-    private func checkTag(_ tag: String, in file: LibraryFile, target: Target, previous: TagState?) async -> TagVerdict
-    {
+    private func checkTag(
+        _ tag: String, in file: LibraryFile, target: Target, previous: TagState?, libraryCommit: String?
+    ) async -> TagVerdict {
         let entries = file.entries(for: tag)
         let sources = await SourceEvidence.gather(
             tag: tag, entries: entries, target: target,
@@ -153,9 +161,21 @@ struct CheckPipeline: Sendable {
         let published = await PublishedEvidence.gather(
             image: target.image, tag: tag, sources: sources, registry: registry,
             previous: previous, now: now)
-        let parents = await ParentEvidence.gather(
-            image: target.image, tag: tag, sources: sources, published: published, registry: registry,
+        var parents = await ParentEvidence.gather(
+            image: target.image, tag: tag, sources: sources, index: published.index, registry: registry,
             previous: previous)
+        var chains: [String: [ChainLink]] = [:]
+        if published.index != nil {
+            for p in sources.platforms where p.failure == nil {
+                guard let parent = p.observation.parent else { continue }
+                let arch = p.observation.arch.rawValue
+                let chain = await chain(under: parent, arch: p.observation.arch, libraryCommit: libraryCommit)
+                chains[arch] = chain
+                if let f = ParentEvidence.chainFinding(chain, image: target.image, tag: tag, arch: arch) {
+                    parents.findings.append(f)
+                }
+            }
+        }
         var deepEvidence: DeepEvidence?
         if let deep {
             deepEvidence = await DeepEvidence.gather(
@@ -163,7 +183,7 @@ struct CheckPipeline: Sendable {
         }
         return TagVerdict(
             tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,
-            parents: parents, deep: deepEvidence, previous: previous)
+            parents: parents, chains: chains, deep: deepEvidence, previous: previous)
     }
 
     private func dedupe(_ findings: [Finding]) -> [Finding] {

@@ -6,7 +6,8 @@ import Tracking
 /// image is really built on it: its first layers must be the parent's (blobs and diff_ids), at
 /// the parent digest the image names (its `base.digest` annotation), else at the parent's
 /// current one. A check recorded for the same image and parent digests is reused, so an
-/// unchanged platform costs no request and a mismatch stays reported.
+/// unchanged platform costs no request and a mismatch stays reported. What lies under the parent
+/// is `ParentChain`'s.
 struct ParentEvidence: Sendable {
     var findings: [Finding] = []
     /// Per architecture, what matched (a ✓ line).
@@ -19,11 +20,11 @@ struct ParentEvidence: Sendable {
     var failure: String? { failures.sorted { $0.key < $1.key }.first.map { "\($0.key): \($0.value)" } }
 
     static func gather(
-        image: String, tag: String, sources: SourceEvidence, published: PublishedEvidence,
+        image: String, tag: String, sources: SourceEvidence, index: PublishedIndex?,
         registry: PublishedDigests?, previous: TagState?
     ) async -> ParentEvidence {
         var out = ParentEvidence()
-        guard let registry, let index = published.index else { return out }
+        guard let registry, let index else { return out }
         for p in sources.platforms where p.failure == nil {
             let o = p.observation
             guard let parent = o.parent, let descriptor = index.platform(o.arch) else { continue }
@@ -77,11 +78,6 @@ struct ParentEvidence: Sendable {
                         parent: parent, digest: parentDigest, layers: check.layers, namedByImage: named == .annotation)
                 ]
             }
-            if Self.isExternal(parent) {
-                unverified(
-                    "the chain stops at \(parent): it is not an official image, so how it was built cannot be checked here (its layers are this image's first)"
-                )
-            }
         }
         return out
     }
@@ -91,6 +87,16 @@ struct ParentEvidence: Sendable {
         let name = reference.split(separator: "@").first.map(String.init) ?? reference
         guard let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") else { return name }
         return String(name[..<colon])
+    }
+
+    /// A `parent-unverified` warning when the chain under a platform stops before `scratch` or a
+    /// layout, or a parent in it has a problem of its own.
+    static func chainFinding(_ chain: [ChainLink], image: String, tag: String, arch: String) -> Finding? {
+        guard let link = chain.first(where: { $0.stop != nil || !$0.problems.isEmpty }) else { return nil }
+        let why = link.stop ?? link.problems.joined(separator: "; ")
+        return Finding(
+            kind: .parentUnverified, severity: .warn, image: image, tag: tag, arch: arch,
+            message: "the chain under \(image):\(tag) \(arch) stops at \(link.image): \(why)")
     }
 
     /// An image outside the official library (a registry host or an organisation in its name).

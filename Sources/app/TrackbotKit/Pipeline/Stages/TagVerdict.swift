@@ -22,7 +22,7 @@ struct TagVerdict: Sendable {
 
     init(
         tag: String, entryTags: [String], sources: SourceEvidence, published: PublishedEvidence,
-        parents: ParentEvidence, deep: DeepEvidence?, previous: TagState?
+        parents: ParentEvidence, chains: [String: [ChainLink]] = [:], deep: DeepEvidence?, previous: TagState?
     ) {
         findings =
             sources.findings + (published.comparison?.findings ?? []) + published.attestations.findings
@@ -44,7 +44,7 @@ struct TagVerdict: Sendable {
             .mapValues { $0.map(\.severity).max()! }
         let index = published.index
         let comparison = published.comparison
-        let platforms = sources.platforms.map { p -> PlatformReport in
+        var platforms = sources.platforms.map { p -> PlatformReport in
             let o = p.observation
             let key = o.arch.rawValue
             let pub = index?.platform(o.arch)
@@ -74,6 +74,7 @@ struct TagVerdict: Sendable {
                 verified: matched, worst: worstByArch[key], status: status, statusDetail: detail,
                 attestation: published.attestations.summaries[key], pins: p.pins)
         }
+        for i in platforms.indices { platforms[i].chain = chains[platforms[i].arch] }
         report = TagReport(
             tag: tag, entryTags: entryTags, indexDigest: index?.digest,
             previousIndexDigest: previous?.indexDigest, platforms: platforms,

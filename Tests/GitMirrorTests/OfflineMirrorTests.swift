@@ -73,7 +73,7 @@ import TrackbotCore
         let closed = try ClosedPort()
         let cache = Self.unreachable(world, closed, offline: true)
         let location = try cache.location(world.url)
-        await #expect(throws: MirrorError.notInLocalMirror(url: location.display, what: "no mirror")) {
+        await #expect(throws: MirrorError.notInLocalMirror(url: location.display, what: "")) {
             _ = try await cache.fetch(world.url, refs: ["refs/heads/master"])
         }
         #expect(!FileManager.default.fileExists(atPath: cache.mirrorDirectory(for: location).path))

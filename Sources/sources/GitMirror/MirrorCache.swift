@@ -179,7 +179,7 @@ public struct MirrorCache: Sendable {
         }
         let path = mirrorDirectory(for: location)
         if offline && !fm.fileExists(atPath: path.appendingPathComponent("HEAD").path) {
-            throw MirrorError.notInLocalMirror(url: location.display, what: "no mirror")
+            throw MirrorError.notInLocalMirror(url: location.display, what: "")
         }
         let lock = try MirrorLock(path: URL(fileURLWithPath: path.path + ".lock"))
         defer { withExtendedLifetime(lock) {} }

@@ -142,7 +142,7 @@ struct AlertLifecycleTests {
         #expect(Set(afterOneArch?.tags.keys.map { $0 } ?? []) == ["1.0", "1", "2"])
 
         // Offline: the registry is not asked, nothing is marked verified by it, the alert stays.
-        let (offline, ro) = try await demo.world.check(["demo"], offline: true)
+        let (offline, ro) = try await demo.world.check(["demo"], noRegistry: true)
         #expect(offline.exitCode == 1)
         #expect(ro.alerts.count == 1)
         #expect(ro.platform("demo", "1.0", "amd64")?.status == "registry-not-asked")
@@ -220,7 +220,7 @@ struct AlertLifecycleTests {
         let second = try await CheckCommand.run(.init(references: ["demo:1.0"]), options: options)
         #expect(second.output.contains("✓ amd64"), "\(second.output)")
         #expect(second.output.contains("verified registry: digest is the trusted one"), "\(second.output)")
-        options.offline = true
+        options.noRegistry = true
         let offline = try await CheckCommand.run(.init(references: ["demo:1.0"]), options: options)
         #expect(offline.output.contains("registry not asked"), "\(offline.output)")
         #expect(!offline.output.contains("✓"), "\(offline.output)")

@@ -74,7 +74,8 @@ struct DeepArchitecturePinsTests {
                 repo: "tool", entries: [("1", "refs/heads/main", commit, "Architectures: amd64, arm64v8, s390x\n")]))
 
         // Without --deep: each platform's pins are shown, nothing is downloaded.
-        let text = try await CheckCommand.run(.init(references: ["tool"]), options: world.options(.text, offline: true))
+        let text = try await CheckCommand.run(
+            .init(references: ["tool"]), options: world.options(.text, noRegistry: true))
         let port = server.port
         #expect(
             text.output.contains(
@@ -87,7 +88,7 @@ struct DeepArchitecturePinsTests {
             text.output.contains(
                 "not built for this architecture: \"error: unsupported architecture 's390x'\" (Dockerfile:3)"),
             "\(text.output)")
-        let json = try await CheckCommand.run(.init(references: ["tool"]), options: world.options(offline: true))
+        let json = try await CheckCommand.run(.init(references: ["tool"]), options: world.options(noRegistry: true))
         let platforms = try Self.platforms(json.output)
         let amd64Pins = try #require(platforms["amd64"]?["pins"] as? [String: Any])
         let downloads = try #require(amd64Pins["downloads"] as? [[String: Any]])
@@ -99,7 +100,7 @@ struct DeepArchitecturePinsTests {
         #expect(Self.served(server) == [])
 
         // --deep: amd64's list line and arm64's pinned hash do not match what is served.
-        let (deep, report) = try await world.check(["tool"], offline: true, deep: true)
+        let (deep, report) = try await world.check(["tool"], noRegistry: true, deep: true)
         #expect(deep.exitCode == 1, "\(deep.output)")
         let findings = report.findings.sorted { ($0.arch ?? "") < ($1.arch ?? "") }
         #expect(findings.map(\.kind) == ["pin-mismatch", "pin-mismatch"], "\(deep.output)")
@@ -248,7 +249,7 @@ struct DeepSignatureTests {
         let port = server.port
 
         // No keyring: every signature is "signed, keys not checked", and no signature is fetched.
-        let (plain, _) = try await world.check(["signed"], offline: true, deep: true)
+        let (plain, _) = try await world.check(["signed"], noRegistry: true, deep: true)
         let unchecked = try Self.notes(plain.output)
         #expect(
             unchecked["good"]?.contains(
@@ -268,7 +269,7 @@ struct DeepSignatureTests {
         let config = try String(contentsOfFile: world.configPath, encoding: .utf8)
         try Data((config + "\n[verify]\nkeyring = \"\(keyring.path)\"\n").utf8).write(
             to: URL(fileURLWithPath: world.configPath))
-        let (deep, report) = try await world.check(["signed"], offline: true, deep: true)
+        let (deep, report) = try await world.check(["signed"], noRegistry: true, deep: true)
         let notes = try Self.notes(deep.output)
         #expect(
             notes["good"]?.contains(

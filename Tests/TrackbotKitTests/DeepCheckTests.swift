@@ -75,11 +75,11 @@ struct DeepCheckTests {
                     ("bad", "refs/heads/main", commit, "Directory: bad\n"),
                 ]))
 
-        let (plain, rp) = try await world.check(["pinned"], offline: true)
+        let (plain, rp) = try await world.check(["pinned"], noRegistry: true)
         #expect(plain.exitCode == 0, "\(plain.output)")
         #expect(rp.findings.isEmpty, "\(rp.findings)")
 
-        let (deep, rd) = try await world.check(["pinned"], offline: true, deep: true)
+        let (deep, rd) = try await world.check(["pinned"], noRegistry: true, deep: true)
         #expect(deep.exitCode == 1, "\(deep.output)")
         #expect(rd.findings.map(\.kind) == ["pin-mismatch"])
         let f = try #require(rd.findings.first)

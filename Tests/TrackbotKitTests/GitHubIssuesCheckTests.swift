@@ -28,13 +28,13 @@ import TrackbotCore
         var settings = GitHubSettings(apiURL: github.url, token: Secret(token))
         settings.mutationSpacing = 0
         let request = CheckCommand.Request(references: ["tagged"], openIssues: true, github: settings)
-        let quiet = try await CheckCommand.run(request, options: world.options(offline: true))
+        let quiet = try await CheckCommand.run(request, options: world.options(noRegistry: true))
         #expect(quiet.exitCode == 0, "\(quiet.diagnostics)")
         #expect(try github.issues(repo: "acme/images").isEmpty)
 
         try world.upstreamGit("tagged", ["tag", "-f", "v1", t2])
         try world.upstreamGit("tagged", ["push", "--quiet", "--force", "origin", "v1"])
-        let moved = try await CheckCommand.run(request, options: world.options(offline: true))
+        let moved = try await CheckCommand.run(request, options: world.options(noRegistry: true))
         #expect(moved.exitCode == 1, "\(moved.diagnostics)")
         #expect(
             moved.diagnostics.contains("GitHub: created issue #1: trackbot: tagged upstream-rewritten"),
@@ -49,7 +49,7 @@ import TrackbotCore
         // The mirror has the new tip now, so the move is not seen again; the alert is kept all the
         // same, and its issue stays open and unchanged, on the second and third run.
         for _ in 0..<2 {
-            let again = try await CheckCommand.run(request, options: world.options(offline: true))
+            let again = try await CheckCommand.run(request, options: world.options(noRegistry: true))
             #expect(again.exitCode == 1, "\(again.diagnostics)")
             #expect(
                 !again.diagnostics.contains {
@@ -68,7 +68,7 @@ import TrackbotCore
             .init(
                 reference: "tagged", kind: "upstream-rewritten", reason: "upstream retagged v1 on purpose", by: "ana"),
             options: ackOptions)
-        let after = try await CheckCommand.run(request, options: world.options(offline: true))
+        let after = try await CheckCommand.run(request, options: world.options(noRegistry: true))
         #expect(after.exitCode == 0, "\(after.diagnostics)")
         #expect(
             after.diagnostics.contains("GitHub: closed issue #1: trackbot: tagged upstream-rewritten"),
@@ -81,7 +81,7 @@ import TrackbotCore
         // A bad token: the report is still there, the exit status is 2, the token is not shown.
         var bad = request
         bad.github?.token = Secret("ghp_wrong" + token)
-        let failed = try await CheckCommand.run(bad, options: world.options(offline: true))
+        let failed = try await CheckCommand.run(bad, options: world.options(noRegistry: true))
         #expect(failed.exitCode == 2)
         #expect(failed.output.contains("\"tagged\""))
         #expect(

@@ -47,7 +47,7 @@ struct HostileUpstreamTests {
         try world.upstreamGit("hostile", ["push", "--quiet", "origin", "main"])
         try world.library(
             "hostile", SyntheticWorld.libraryFile(repo: "hostile", entries: [("1.0", "refs/heads/main", commit, "")]))
-        let (result, report) = try await world.check(["hostile"], offline: true)
+        let (result, report) = try await world.check(["hostile"], noRegistry: true)
         #expect(result.exitCode == 1, "\(result.output)")
         let f = try #require(report.findings.first { $0.kind == "unsafe-entry" }, "\(report.findings.map(\.kind))")
         #expect(f.severity == "alert" && f.tag == "1.0" && f.arch == "amd64")
@@ -99,7 +99,7 @@ struct HostileUpstreamTests {
         try Data((config + "\n[deep]\nmax-download-mib = 1\n").utf8).write(to: URL(fileURLWithPath: world.configPath))
 
         let result = try await CheckCommand.run(
-            .init(references: ["pinned"]), options: world.options(.text, offline: true, deep: true))
+            .init(references: ["pinned"]), options: world.options(.text, noRegistry: true, deep: true))
         #expect(result.exitCode == 2, "\(result.output)")
         #expect(
             result.output.contains(

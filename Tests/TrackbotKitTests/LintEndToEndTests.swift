@@ -175,7 +175,7 @@ import TrackbotCore
             var o = GlobalOptions()
             o.configPath = configPath
             o.verbosity = -1
-            o.offline = true
+            o.noRegistry = true
             return o
         }
     }
@@ -252,7 +252,7 @@ import TrackbotCore
     @Test func naughtyFrom_pinnedExternalArchitecturesFromTheRegistry() async throws {
         let world = try await Self.world.value
         var online = world.options
-        online.offline = false
+        online.noRegistry = false
         let report = try await LintCommand.report(.init(pullRequest: 7), options: online)
         // ubi9 is published for amd64 only; servercore for windows-amd64, and the constraint is there.
         #expect(

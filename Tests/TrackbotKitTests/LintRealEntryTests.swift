@@ -36,7 +36,7 @@ import TrackbotCore
         ).write(to: config)
         var options = GlobalOptions()
         options.configPath = config.path
-        options.offline = true
+        options.noRegistry = true
         let report = try await LintCommand.report(.init(images: ["alpine"]), options: options)
         let line = 17  // `Tags: 3.20.3, 3.20, 3, latest`
         #expect(report.result.problems.filter { $0.line == line }.isEmpty)

@@ -27,7 +27,7 @@ import TrackbotCore
             #expect(rc.rateLimitFloor == 7)
             #expect(rc.rewriter.rewrite("docker.io/v2/").url == "http://127.0.0.1:9/v2/")
         }
-        options.offline = true
+        options.noRegistry = true
         #expect(throws: UsageError.self) {
             _ = try RunContext(configuration: config, options: options).registryClient(for: "digests")
         }
@@ -96,15 +96,15 @@ import TrackbotCore
         options.configPath = config.path
         options.environment = [:]
 
-        // --offline: refused before any request.
-        options.offline = true
+        // --no-registry: refused before any request.
+        options.noRegistry = true
         await #expect(throws: UsageError.self) {
             _ = try await DigestsCommand.run(reference: "cfg:1", options: options)
         }
         #expect(try proxy.requests().isEmpty)
 
         // Online, under the configured floor: the manifest GET is not made.
-        options.offline = false
+        options.noRegistry = false
         try proxy.rules(Self.lowLimit)
         do {
             _ = try await DigestsCommand.run(reference: "cfg:1", options: options)

@@ -182,7 +182,7 @@ struct SyntheticEndToEndTests {
         try world.library(
             "tagged", SyntheticWorld.libraryFile(repo: "tagged", entries: [("1", "refs/tags/v1", t1, "")]))
 
-        let (first, r1) = try await world.check(["forced", "tagged"], offline: true)
+        let (first, r1) = try await world.check(["forced", "tagged"], noRegistry: true)
         #expect(first.exitCode == 0, "\(first.output)")
         #expect(r1.findings.isEmpty, "\(r1.findings)")
 
@@ -193,7 +193,7 @@ struct SyntheticEndToEndTests {
         try world.upstreamGit("tagged", ["tag", "-f", "v1", t2])
         try world.upstreamGit("tagged", ["push", "--quiet", "--force", "origin", "v1"])
 
-        let (second, r2) = try await world.check(["forced", "tagged"], offline: true)
+        let (second, r2) = try await world.check(["forced", "tagged"], noRegistry: true)
         #expect(second.exitCode == 1, "\(second.output)")
         #expect(r2.findings.count == 2, "\(r2.findings)")
         let branch = try #require(r2.findings.first { $0.image == "forced" })
@@ -216,7 +216,7 @@ struct SyntheticEndToEndTests {
         try world.library(
             "stray", SyntheticWorld.libraryFile(repo: "stray", entries: [("1", "refs/heads/main", x, "")]))
 
-        let (result, report) = try await world.check(["stray:1"], offline: true)
+        let (result, report) = try await world.check(["stray:1"], noRegistry: true)
         #expect(result.exitCode == 0, "\(result.output)")
         #expect(report.images.first?.error == nil)
         #expect(report.findings.map(\.kind) == ["commit-not-in-ref"], "\(report.findings)")

@@ -223,23 +223,27 @@ final class SyntheticWorld: @unchecked Sendable {
 
     // MARK: - running trackbot
 
-    func options(_ format: OutputFormat = .json, offline: Bool = false, deep: Bool = false, arch: [Architecture] = [])
+    func options(
+        _ format: OutputFormat = .json, noRegistry: Bool = false, deep: Bool = false, arch: [Architecture] = []
+    )
         -> GlobalOptions
     {
         var o = GlobalOptions()
         o.configPath = configPath
         o.format = format
-        o.offline = offline
+        o.noRegistry = noRegistry
         o.deep = deep
         o.architectures = arch
         return o
     }
 
-    func check(_ refs: [String], offline: Bool = false, deep: Bool = false, arch: [Architecture] = []) async throws -> (
-        CommandResult, Report
-    ) {
+    func check(_ refs: [String], noRegistry: Bool = false, deep: Bool = false, arch: [Architecture] = []) async throws
+        -> (
+            CommandResult, Report
+        )
+    {
         let result = try await CheckCommand.run(
-            .init(references: refs), options: options(offline: offline, deep: deep, arch: arch))
+            .init(references: refs), options: options(noRegistry: noRegistry, deep: deep, arch: arch))
         do {
             return (result, try JSONDecoder().decode(Report.self, from: Data(result.output.utf8)))
         } catch {

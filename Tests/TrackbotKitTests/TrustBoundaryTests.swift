@@ -196,7 +196,7 @@ struct TrustBoundaryTests {
         // Through check (the directory is in the platform line and in the error) in every format…
         for format in [OutputFormat.text, .markdown, .json] {
             let result = try await CheckCommand.run(
-                .init(references: ["evil:1"]), options: world.options(format, offline: true))
+                .init(references: ["evil:1"]), options: world.options(format, noRegistry: true))
             #expect(Self.isClean(result.output), "\(format): \(result.output.debugDescription)")
             #expect(result.diagnostics.allSatisfy(Self.isClean))
         }

@@ -33,7 +33,7 @@ import Tracking
         try FileManager.default.copyItem(
             at: TestPaths.fixture("library/alpine@87b6256"),
             to: libraryDir.appendingPathComponent("library/alpine"))
-        let common = ["--library", libraryDir.path, "--config", world.configPath, "--offline", "--format", "json"]
+        let common = ["--library", libraryDir.path, "--config", world.configPath, "--no-registry", "--format", "json"]
 
         // One plain run first: it fills the mirror cache, so the loop's runs are quick, and gives
         // the status every run of this unchanged world has.

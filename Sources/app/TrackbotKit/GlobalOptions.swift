@@ -9,7 +9,11 @@ public struct GlobalOptions: Sendable {
     public var format: OutputFormat = .text
     public var architectures: [Architecture] = []
     public var libraryRef: String?
+    /// `--offline`: no network at all (no git fetch, no registry, no GitHub); mirrors are read as
+    /// they are.
     public var offline = false
+    /// `--no-registry`: git fetches as usual, the registry is not asked.
+    public var noRegistry = false
     public var deep = false
     public var dryRun = false
     /// -1 quiet, 0 normal, 1 verbose.
@@ -20,6 +24,12 @@ public struct GlobalOptions: Sendable {
     public var environment: [String: String]?
 
     public init() {}
+
+    /// Whether the registry may be asked: neither `--offline` nor `--no-registry`.
+    public var asksRegistry: Bool { !offline && !noRegistry }
+
+    /// The flag that keeps the registry out, for messages.
+    public var registryFlag: String { offline ? "--offline" : "--no-registry" }
 }
 
 /// What a command prints and how the process should exit (0 fine, 1 alert, 2 could not check).

@@ -17,10 +17,14 @@ public struct RunContext: Sendable {
     /// rewrites from both, `[git]`.
     let sources: GitSources
 
-    /// Loads the configuration (`--config`, else `./trackbot.toml`, else the defaults) and
-    /// combines it with the command line.
+    /// Loads the configuration (`--config`, `TRACKBOT_CONFIG`, `./trackbot.toml`,
+    /// `$XDG_CONFIG_HOME/trackbot/trackbot.toml`, else the defaults) and combines it with the
+    /// command line.
     public static func load(_ options: GlobalOptions) throws -> RunContext {
-        RunContext(configuration: try ConfigurationLoader.load(explicitPath: options.configPath), options: options)
+        let discovery = ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
+        return RunContext(
+            configuration: try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery),
+            options: options)
     }
 
     public init(configuration: Configuration, options: GlobalOptions) {
@@ -35,8 +39,14 @@ public struct RunContext: Sendable {
     /// `--library-ref`, else `[library] ref`.
     public var libraryRef: String { options.libraryRef ?? configuration.libraryRef }
 
-    /// `--state`, else `state`.
-    public var state: StateStore { StateStore(path: options.statePath ?? configuration.statePath) }
+    /// `--state`, else `state`, else `$XDG_STATE_HOME/trackbot/trackbot-state.json`; the lock is
+    /// `<state>.lock` beside it.
+    public var state: StateStore {
+        StateStore(
+            path: options.statePath ?? configuration.statePath
+                ?? ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
+                .defaultStatePath)
+    }
 
     /// `--arch`; nil when not given.
     public var architectures: [Architecture]? { options.architectures.isEmpty ? nil : options.architectures }
@@ -74,18 +84,35 @@ public struct RunContext: Sendable {
         // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
         BlockingPool.widenShared(toAtLeast: configuration.registry.concurrency)
         rc.rateLimitFloor = configuration.registry.rateLimitFloor
+        rc.requestLog = rc.requestLog ?? Log.handler(verbosity: options.verbosity)
         return rc
     }
 
-    /// The registry client; `--offline` makes asking for one a usage error, before any request.
+    /// The registry client; `--offline` or `--no-registry` makes asking for one a usage error,
+    /// before any request.
     /// - Parameter command: named in the error (`digests`, `history`).
     public func registryClient(
         for command: String, credentialsFor registry: String? = nil,
         base: RegistryConfiguration? = nil
     ) throws -> RegistryClient {
-        guard !options.offline else {
-            throw UsageError("\(command) reads the registry: drop --offline")
+        guard options.asksRegistry else {
+            throw UsageError("\(command) reads the registry: drop \(options.registryFlag)")
         }
         return RegistryClient(configuration: try registryConfiguration(credentialsFor: registry, base: base))
+    }
+
+    /// `--offline` asks no network: what would need it is refused before anything starts.
+    func refuseNetworkWhenOffline(openIssues: Bool = false) throws {
+        guard options.offline else { return }
+        if openIssues { throw UsageError("--offline contacts no GitHub: drop --open-issues (or --offline)") }
+        if options.deep {
+            throw UsageError("--offline downloads nothing: drop --deep (or --offline; --no-registry keeps git fetches)")
+        }
+    }
+
+    /// With `--offline`: how old each mirror read is (when it last fetched), one note each;
+    /// none with `-q` (only errors and findings).
+    func mirrorAgeNotes() -> [String] {
+        options.offline && options.verbosity >= 0 ? sources.cache.ages.notes() : []
     }
 }

@@ -13,7 +13,10 @@ extension OutputFormat: ExpressibleByArgument {}
 enum Flags {
     /// `--config`: every command that reads the configuration file.
     struct Configuration: ParsableArguments {
-        @Option(help: "Configuration file (TOML); default ./trackbot.toml when present.")
+        @Option(
+            help:
+                "Configuration file (TOML); default $TRACKBOT_CONFIG, else ./trackbot.toml, else $XDG_CONFIG_HOME/trackbot/trackbot.toml."
+        )
         var config: String?
 
         func apply(to o: inout GlobalOptions) { o.configPath = config }
@@ -84,30 +87,38 @@ enum Flags {
         }
     }
 
-    /// `--offline`, `--deep`: what `check` and `watch` ask of the registry.
+    /// `--offline`, `--no-registry`, `--deep`: what `check` and `watch` ask of the network.
     struct Registry: ParsableArguments {
-        @Flag(help: "Do not contact the registry.")
-        var offline = false
+        @OptionGroup var offline: Flags.Offline
         @Flag(help: "Download layers and compare their content with the rootfs tarball.")
         var deep = false
 
         func apply(to o: inout GlobalOptions) {
-            o.offline = offline
+            offline.apply(to: &o)
             o.deep = deep
         }
     }
 
-    /// `--offline` alone: commands that may ask the registry but need not (`lint`, `prs`).
+    /// `--offline` (no network at all) and `--no-registry` (git as usual, no registry):
+    /// commands that may ask the registry but need not (`lint`, `prs`, and `check`, `watch`).
     struct Offline: ParsableArguments {
-        @Flag(help: "Do not contact the registry (what needs it is reported as not checked).")
+        @Flag(
+            help:
+                "No network at all: read the git mirrors as they are (the report says how old), ask no registry and no GitHub."
+        )
         var offline = false
+        @Flag(help: "Do not contact the registry (what needs it is reported as not checked); git fetches as usual.")
+        var noRegistry = false
 
-        func apply(to o: inout GlobalOptions) { o.offline = offline }
+        func apply(to o: inout GlobalOptions) {
+            o.offline = offline
+            o.noRegistry = noRegistry
+        }
     }
 
     /// `--state`: commands that read the state file.
     struct State: ParsableArguments {
-        @Option(help: "State file recording what was seen.")
+        @Option(help: "State file recording what was seen (default $XDG_STATE_HOME/trackbot/trackbot-state.json).")
         var state: String?
 
         func apply(to o: inout GlobalOptions) { o.statePath = state }

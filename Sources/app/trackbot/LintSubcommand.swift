@@ -10,7 +10,8 @@ struct LintSubcommand: AsyncParsableCommand {
             Reads library/IMAGE at --library-ref, or at an open pull request's head with --pr N (then, \
             without IMAGE, the library files the pull request changes, as official-images CI picks them). \
             Each problem is given as library/IMAGE:LINE, the rule, and what to do. The architectures of \
-            pinned external FROM images come from the registry; with --offline they are reported as not \
+            pinned external FROM images come from the registry; with --no-registry or --offline (no network \
+            at all: the git mirrors as they are) they are reported as not \
             checked. Exit status: 0 clean, 1 a rule fails, 2 a usage or input error.
             """)
 

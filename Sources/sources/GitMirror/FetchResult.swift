@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a fetch into a mirror did.
 public struct FetchResult: Sendable, Hashable, Codable {
     /// The URL fetched from (after rewrites, without credentials).
@@ -13,6 +15,9 @@ public struct FetchResult: Sendable, Hashable, Codable {
     public var receivedBytes: Int
     /// What trackbot repaired on the way (leftovers removed, a damaged mirror moved aside).
     public var notes: [String]
+    /// When the mirror last fetched from its remote (this fetch, or with `offline` the last one);
+    /// nil for a mirror fetched before trackbot recorded it.
+    public var fetchedAt: Date? = nil
 
     /// Updates that rewrote history (force-pushed branches, moved tags).
     public var rewrites: [RefUpdate] { updates.filter { !$0.isFastForward } }

@@ -17,6 +17,13 @@ public struct MirrorCache: Sendable {
 
     /// The default `[git] stall-timeout`.
     public static let defaultStallTimeout: Duration = .seconds(120)
+    /// No network (`--offline`): fetches read the mirror as it is and fail, naming what is
+    /// missing, when it lacks a ref or commit; listing a remote's refs fails.
+    public var offline = false
+    /// With `offline`: where the mirrors read and their ages are recorded.
+    public var ages = MirrorAges()
+    /// Told one line per fetch (what, how much, how long) for `-v`; nil for none.
+    public var fetchLog: (@Sendable (String) -> Void)?
 
     public init(
         directory: URL, rewriter: URLRewriter = URLRewriter(),
@@ -78,12 +85,16 @@ public struct MirrorCache: Sendable {
                 var result = try job.fetchLocked(
                     repository, location: location, refs: [ref], notes: notes, created: created)
                 guard !result.missingRefs.contains(ref), let target = repository.referenceTarget(ref) else {
+                    if job.offline { throw MirrorError.notInLocalMirror(url: location.display, what: ref) }
                     throw MirrorError.refNotFound(url: location.display, ref: ref)
                 }
                 // An annotated tag names a tag object; entries care about its commit.
                 let tip = try repository.peelToCommit(target)
                 var fetchedByID = false
                 var detail: String?
+                if !repository.contains(commit) && job.offline {
+                    throw MirrorError.notInLocalMirror(url: location.display, what: "commit \(commit.hex)")
+                }
                 if !repository.contains(commit) {
                     do {
                         let second = try job.fetchLocked(
@@ -129,6 +140,7 @@ public struct MirrorCache: Sendable {
     /// The refs `url` advertises, without cloning anything (`git ls-remote`).
     public func remoteRefs(_ url: String, isUserOwned: Bool = false) async throws -> [RemoteRef] {
         let location = try location(url, isUserOwned: isUserOwned)
+        if offline { throw MirrorError.notInLocalMirror(url: location.display, what: "the list of refs") }
         let credentials = credentials, stallTimeout = stallTimeout
         return try await runBlocking("trackbot.git.ls-remote") {
             try RemoteSession(
@@ -166,6 +178,9 @@ public struct MirrorCache: Sendable {
             throw MirrorError.io(path: directory.path, operation: "create the cache directory", message: "\(error)")
         }
         let path = mirrorDirectory(for: location)
+        if offline && !fm.fileExists(atPath: path.appendingPathComponent("HEAD").path) {
+            throw MirrorError.notInLocalMirror(url: location.display, what: "")
+        }
         let lock = try MirrorLock(path: URL(fileURLWithPath: path.path + ".lock"))
         defer { withExtendedLifetime(lock) {} }
         var notes: [String] = []
@@ -221,6 +236,8 @@ public struct MirrorCache: Sendable {
         _ repository: Repository, location: RemoteLocation, refs: [String],
         notes: [String], created: Bool
     ) throws -> FetchResult {
+        if offline { return try readLocked(repository, location: location, refs: refs, notes: notes) }
+        let started = ContinuousClock.now
         let session = try RemoteSession(
             location: location, repository: repository,
             credentials: credentials, progress: progress, stallTimeout: stallTimeout)
@@ -261,11 +278,38 @@ public struct MirrorCache: Sendable {
             }
             updates.append(RefUpdate(name: name, old: old, new: new, isFastForward: fastForward))
         }
+        let fetchedAt = Date()
+        FetchTime.record(fetchedAt, in: repository.directory)
+        fetchLog?(
+            "git fetch \(location.display) \(refs.joined(separator: " ")): \(updates.count) ref(s) updated, "
+                + "\(statistics.receivedObjects) objects, \(statistics.receivedBytes / 1024) KiB in "
+                + FetchTime.seconds(since: started))
         return FetchResult(
             url: location.display, directory: repository.directory.path, created: created,
             updates: updates.sorted { $0.name < $1.name }, missingRefs: missing,
             receivedObjects: statistics.receivedObjects, receivedBytes: statistics.receivedBytes,
-            notes: notes)
+            notes: notes, fetchedAt: fetchedAt)
+    }
+
+    /// `offline`: what a fetch of `refs` would give, from the mirror alone. A ref or commit it
+    /// lacks is an error naming it (a merge ref of a pull request may be absent, as on GitHub).
+    func readLocked(
+        _ repository: Repository, location: RemoteLocation, refs: [String], notes: [String]
+    ) throws -> FetchResult {
+        for ref in refs where !ref.hasSuffix("/*") && !ref.hasSuffix("/merge") {
+            let present = ObjectID(ref).map { repository.contains($0) } ?? (repository.referenceTarget(ref) != nil)
+            guard present else {
+                throw MirrorError.notInLocalMirror(
+                    url: location.display, what: ObjectID(ref) != nil ? "commit \(ref)" : ref)
+            }
+        }
+        let missing = refs.filter { $0.hasSuffix("/merge") && repository.referenceTarget($0) == nil }
+        let fetchedAt = FetchTime.recorded(in: repository.directory)
+        ages.record(Redaction.stripCredentials(location.original), fetchedAt: fetchedAt)
+        return FetchResult(
+            url: location.display, directory: repository.directory.path, created: false, updates: [],
+            missingRefs: missing, receivedObjects: 0, receivedBytes: 0, notes: notes,
+            fetchedAt: fetchedAt)
     }
 
     /// Refuses ref names that could be read as options or as refspecs of their own.

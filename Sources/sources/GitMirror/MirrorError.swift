@@ -31,6 +31,9 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongObjectType(mirror: String, commit: String, path: String, expected: String, actual: String)
     /// No mirror exists yet for the URL.
     case mirrorMissing(url: String, directory: String)
+    /// `--offline`: what is needed (a mirror, a ref, a commit, the remote's refs) is not in the
+    /// local mirror, and the network may not be asked. An empty `what`: no mirror at all.
+    case notInLocalMirror(url: String, what: String)
     /// A libgit2 operation on the local repository failed.
     case repository(path: String, operation: String, message: String)
     /// A file-system operation in the cache failed.
@@ -75,6 +78,9 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(commit):\(path) does not exist in the mirror \(mirror)"
         case .wrongObjectType(let mirror, let commit, let path, let expected, let actual):
             return "\(commit):\(path) in the mirror \(mirror) is a \(actual), not a \(expected)"
+        case .notInLocalMirror(let url, let what):
+            let subject = what.isEmpty ? "\(url) has no local mirror" : "\(what) of \(url) is not in the local mirror"
+            return "\(subject) and --offline fetches nothing: run once without --offline to fetch it"
         case .mirrorMissing(let url, let directory):
             return "there is no mirror of \(url) yet (expected at \(directory)); fetch it first"
         case .repository(let path, let operation, let message):

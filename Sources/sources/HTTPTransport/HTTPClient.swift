@@ -16,10 +16,14 @@ public final class HTTPClient: Sendable {
     private let limiter: HostLimiter
     private let pool: EasyPool
 
-    public init(maxPerHost: Int = 8, maxRedirects: Int = 10) {
+    /// Told one line per request (method, URL without credentials, status, duration) for `-v`.
+    public let log: (@Sendable (String) -> Void)?
+
+    public init(maxPerHost: Int = 8, maxRedirects: Int = 10, log: (@Sendable (String) -> Void)? = nil) {
         HTTPClient.globalInit
         self.maxPerHost = maxPerHost
         self.maxRedirects = maxRedirects
+        self.log = log
         limiter = HostLimiter(limit: maxPerHost)
         pool = EasyPool(idlePerHost: maxPerHost)
     }
@@ -44,14 +48,26 @@ public final class HTTPClient: Sendable {
         }
         let key = origin.key
         await limiter.acquire(key)
+        let started = ContinuousClock.now
         do {
             let response = try await runOnThread(request, origin: origin, sink: sink)
             await limiter.release(key)
+            logExchange(request, started: started, outcome: "\(response.status)")
             return response
         } catch {
             await limiter.release(key)
+            logExchange(request, started: started, outcome: "failed")
             throw error
         }
+    }
+
+    private func logExchange(_ request: HTTPRequest, started: ContinuousClock.Instant, outcome: String) {
+        guard let log = self.log else { return }
+        let d = ContinuousClock.now - started
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        log(
+            "\(request.method.rawValue) \(displayURL(request.url, request.secrets)): \(outcome) in "
+                + String(format: "%.2f s", seconds))
     }
 
     private func runOnThread(_ request: HTTPRequest, origin: Origin, sink: BodySink?) async throws -> HTTPResponse {

@@ -16,6 +16,8 @@ public struct RegistryConfiguration: Sendable {
     public var requestTimeout: Double
     /// For layer downloads.
     public var blobTimeout: Double
+    /// Told one line per HTTP request with its status and duration (`-v`); nil for none.
+    public var requestLog: (@Sendable (String) -> Void)?
 
     public init(
         rewriter: URLRewriter = URLRewriter(), credentials: CredentialStore = .anonymous,
@@ -46,7 +48,7 @@ public final class RegistryClient: Sendable {
 
     public init(configuration: RegistryConfiguration = RegistryConfiguration(), http: HTTPClient? = nil) {
         self.configuration = configuration
-        self.http = http ?? HTTPClient(maxPerHost: configuration.maxConcurrentPerHost)
+        self.http = http ?? HTTPClient(maxPerHost: configuration.maxConcurrentPerHost, log: configuration.requestLog)
     }
 
     /// The endpoint a registry name resolves to (after rewriting).

@@ -44,6 +44,7 @@ public enum CheckCommand {
     ) async throws -> CommandResult {
         let context = try RunContext.load(options)
         let config = context.configuration
+        try context.refuseNetworkWhenOffline(openIssues: request.openIssues)
         // GitHub settings are checked before any work: a missing token must not cost a run whose
         // alerts then reach no issue.
         let issues =
@@ -61,11 +62,16 @@ public enum CheckCommand {
         let now = Date()
         let pipeline = try CheckPipeline.make(
             context, library: request.library, registryConfiguration: registryConfiguration, now: now)
-        let run = await pipeline.run(targets, recorded: recorded) { Progress.status($0, verbosity: options.verbosity) }
+        let log = Log.handler(verbosity: options.verbosity)
+        let run = await Log.stage(log, "check: traced, verified and compared \(targets.count) image(s)") {
+            await pipeline.run(targets, recorded: recorded) { Progress.status($0, verbosity: options.verbosity) }
+        }
         let report = run.report
         var exitCode = report.exitCode
 
-        let recording = await StateRecording.record(run.states, in: store, dryRun: options.dryRun)
+        let recording = await Log.stage(log, "check: state \(store.path)") {
+            await StateRecording.record(run.states, in: store, dryRun: options.dryRun)
+        }
         switch recording {
         case .written, .nothing: break
         case .dryRun: diagnostics.append("dry run: state not written")
@@ -91,7 +97,8 @@ public enum CheckCommand {
         case (.some, .nothing), (.some, .failed):
             diagnostics.append("GitHub issues: not synced because the state was not written; the next run syncs them")
         }
-        return CommandResult(output: rendered.output, exitCode: exitCode, diagnostics: diagnostics)
+        return CommandResult(
+            output: rendered.output, exitCode: exitCode, diagnostics: context.mirrorAgeNotes() + diagnostics)
     }
 
     static func targets(_ request: Request, context: RunContext) throws -> [CheckPipeline.Target] {

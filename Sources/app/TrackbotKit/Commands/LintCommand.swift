@@ -65,7 +65,7 @@ public enum LintCommand {
         }
         let gathering = try LintGathering(
             cache: cache, mirror: mirror,
-            registry: options.offline ? nil : context.registryClient(for: "lint"))
+            registry: !options.asksRegistry ? nil : context.registryClient(for: "lint"))
         let facts = try await gathering.facts(images: images, at: commit, base: base)
         return LintReport(
             libraryCommit: commit, pullRequest: request.pullRequest, mergeBase: base,

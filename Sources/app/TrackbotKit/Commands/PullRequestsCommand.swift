@@ -54,6 +54,10 @@ public enum PullRequestsCommand {
         if let bad = request.numbers.first(where: { $0 <= 0 }) {
             throw UsageError("--pr \(bad): a pull request number is positive")
         }
+        if options.offline && request.numbers.isEmpty && source == nil {
+            throw UsageError(
+                "--offline cannot list open pull requests (that asks GitHub or the git server): name them with --pr N")
+        }
         let sources = context.sources
         let url = request.library ?? config.librarySource
         let library = LibrarySource.git(cache: sources.cache, url: url, ref: context.libraryRef)
@@ -75,7 +79,7 @@ public enum PullRequestsCommand {
             // The CI verdict beside the diff; a lint that cannot run is said, and never fails `prs`.
             let gathering = LintGathering(
                 cache: sources.cache, mirror: try sources.cache.mirror(url, isUserOwned: true),
-                registry: options.offline ? nil : try context.registryClient(for: "prs"))
+                registry: !options.asksRegistry ? nil : try context.registryClient(for: "prs"))
             for i in prs.indices {
                 do {
                     let images = prs[i].images.map(\.image)

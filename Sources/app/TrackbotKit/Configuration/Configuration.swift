@@ -71,7 +71,8 @@ public struct Configuration: Sendable, Equatable {
     public var librarySource = Configuration.officialImages
     public var libraryRef = "refs/heads/master"
     public var cacheDirectory: String?
-    public var statePath = "trackbot-state.json"
+    /// `state`; nil: `$XDG_STATE_HOME/trackbot/trackbot-state.json` (`ConfigurationDiscovery`).
+    public var statePath: String?
     public var rewrites: [URLRewriter.Rule] = []
     public var registry = Registry()
     public var images: [WatchedImage] = []

@@ -5,11 +5,16 @@ import Tracking
 
 /// Reads the TOML configuration, naming the key and line of anything wrong.
 public enum ConfigurationLoader {
-    /// `--config FILE`, else `./trackbot.toml` when it exists, else the built-in defaults.
-    public static func load(explicitPath: String?) throws(ConfigurationError) -> Configuration {
-        let path = explicitPath ?? (FileManager.default.fileExists(atPath: "trackbot.toml") ? "trackbot.toml" : nil)
-        guard let path else { return .defaults }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+    /// The file `discovery` finds (`--config`, `TRACKBOT_CONFIG`, `./trackbot.toml`,
+    /// `$XDG_CONFIG_HOME/trackbot/trackbot.toml`), else the built-in defaults.
+    public static func load(
+        explicitPath: String?,
+        discovery: ConfigurationDiscovery = ConfigurationDiscovery(environment: ProcessInfo.processInfo.environment)
+    ) throws(ConfigurationError) -> Configuration {
+        guard let (path, origin) = discovery.configurationFile(explicitPath: explicitPath) else { return .defaults }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path, origin)
+        }
         return try parse(String(decoding: data, as: UTF8.self), path: path)
     }
 
@@ -271,13 +276,15 @@ public enum ConfigurationLoader {
 }
 
 public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
-    case unreadable(String)
+    /// The file, and what named it (`--config`, `TRACKBOT_CONFIG`, …).
+    case unreadable(String, ConfigurationDiscovery.Origin)
     case syntax(path: String, line: Int, message: String)
     case invalid(path: String, line: Int, key: String, message: String)
 
     public var description: String {
         switch self {
-        case .unreadable(let p): return "cannot read configuration \(p): check the path given to --config"
+        case .unreadable(let p, let origin):
+            return "cannot read configuration \(p) (named by \(origin.rawValue)): check that path, or unset it"
         case .syntax(let p, let line, let m): return "\(p):\(line): TOML syntax error: \(m)"
         case .invalid(let p, let line, let key, let m): return "\(p):\(line): \(key) \(m)"
         }

@@ -21,7 +21,7 @@ extension CheckPipeline {
     ) throws -> CheckPipeline {
         let config = context.configuration
         var registry: PublishedDigests?
-        if !context.options.offline {
+        if context.options.asksRegistry {
             let client = try context.registryClient(for: "check", base: registryConfiguration)
             registry = PublishedDigests(client: client, host: config.registry.host)
         }

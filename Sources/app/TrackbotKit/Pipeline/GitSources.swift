@@ -6,7 +6,7 @@ import Verification
 /// The upstream repositories as the pipeline uses them: fetched into the mirror cache, checked
 /// for reachability, read without checkout.
 struct GitSources: Sendable {
-    let cache: MirrorCache
+    var cache: MirrorCache
 
     init(options: GlobalOptions, configuration: Configuration = .defaults) {
         var rewriter = URLRewriter(rules: configuration.rewrites)
@@ -18,6 +18,8 @@ struct GitSources: Sendable {
             credentials: GitCredentials.fromEnvironment(ProcessInfo.processInfo.environment),
             progress: Progress.gitHandler(verbosity: options.verbosity),
             stallTimeout: .seconds(configuration.git.stallTimeout))
+        cache.offline = options.offline
+        cache.fetchLog = Log.handler(verbosity: options.verbosity)
     }
 
     /// Fetches what `verify REPO#COMMIT:DIR` needs and verifies that directory at that commit.

@@ -17,7 +17,7 @@ struct LintGathering: Sendable {
     let mirror: Mirror
     /// nil: the registry is not asked, and `registryNotAsked` says why.
     let registry: RegistryClient?
-    var registryNotAsked = "--offline: the registry was not asked"
+    var registryNotAsked = "the registry was not asked (--offline or --no-registry)"
 
     /// `base`: the pull request's merge base (naughty-commits reads from each entry's GitCommit
     /// there); nil reads each GitCommit's whole history, up to `NaughtyCommits.historyBound` commits.

@@ -26,7 +26,7 @@ public enum ConfigurationLoader {
             root,
             [
                 "state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep",
-                "verify",
+                "verify", "notify", "watch",
             ],
             in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
@@ -177,6 +177,7 @@ public enum ConfigurationLoader {
                         reason: reason, until: until, untilText: untilText))
             }
         }
+        try notifications(root, doc, into: &c)
         return c
     }
 

@@ -120,6 +120,15 @@ import TrackbotCore
             }, "\(failing.diagnostics)")
         #expect(try hook.requests().count == 2)
 
+        // A dry run says what it would send, and sends nothing.
+        options.dryRun = true
+        let dry = try await check()
+        options.dryRun = false
+        #expect(
+            dry.diagnostics.contains("dry run: webhook \"ops\" (http://127.0.0.1/…) would be sent 1 alert"),
+            "\(dry.diagnostics)")
+        #expect(try hook.requests().count == 2)
+
         // The endpoint is back: the change is sent once more, then never again.
         try hook.answer(200)
         let back = try await check()

@@ -261,7 +261,8 @@ struct AlertLifecycleTests {
         #expect(written.contains("\"baseline-recorded\""))
         #expect(try String(contentsOfFile: markdown, encoding: .utf8).hasPrefix("## trackbot"))
         #expect(result.output.contains("demo (library at"))
-        #expect(throws: UsageError.self) { _ = try ReportDestination.parse("sarif=x") }
+        #expect(try ReportDestination.parse("sarif=x") == .init(format: .sarif, path: "x"))
+        #expect(throws: UsageError.self) { _ = try ReportDestination.parse("html=x") }
         #expect(throws: UsageError.self) { _ = try ReportDestination.parse("json") }
         #expect(try ReportDestination.parse("markdown=a=b.md") == .init(format: .markdown, path: "a=b.md"))
     }

@@ -12,7 +12,8 @@ struct CheckSubcommand: AsyncParsableCommand {
     var references: [String]
     @Option(help: "official-images as a git URL or a folder of library files (default from the config).")
     var library: String?
-    @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
+    @Option(
+        help: "Also write the report as FORMAT (text, json, markdown, sarif) to FILE, from the same run (repeatable).")
     var output: [String] = []
     @OptionGroup var global: Flags.Check
 

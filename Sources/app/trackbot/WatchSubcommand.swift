@@ -19,7 +19,8 @@ struct WatchSubcommand: AsyncParsableCommand {
     var openIssues = false
     @Option(help: "The GitHub repository for --open-issues, OWNER/NAME (default: github.repository in the config).")
     var githubRepo: String?
-    @Option(help: "Also write the report as FORMAT (text, json, markdown) to FILE, from the same run (repeatable).")
+    @Option(
+        help: "Also write the report as FORMAT (text, json, markdown, sarif) to FILE, from the same run (repeatable).")
     var output: [String] = []
     @OptionGroup var global: Flags.Check
 
@@ -30,7 +31,8 @@ struct WatchSubcommand: AsyncParsableCommand {
         do {
             request = .init(
                 references: [], library: library, shard: try shard.map(Shard.parse),
-                openIssues: openIssues, githubRepository: githubRepo, outputs: try output.map(ReportDestination.parse))
+                openIssues: openIssues, githubRepository: githubRepo, outputs: try output.map(ReportDestination.parse),
+                heartbeat: true)
             interval = try every.map(WatchLoop.parseDuration)
         } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }

@@ -21,6 +21,10 @@ public struct AlertRecord: Codable, Equatable, Sendable {
     public var acknowledgement: Acknowledgement?
     /// The GitHub issue that reports it; nil while it is not in an issue yet (not synced).
     public var issue: Int?
+    /// What each `[[notify]]` webhook (by name) was last sent about it: `WebhookPayload.fingerprint`
+    /// (status and values). Recorded only after the endpoint accepted the POST, so an unchanged
+    /// alert is not sent twice and a failed POST is sent again by the next run.
+    public var notified: [String: String]?
 
     public init(_ finding: Finding, image: String, now: String) {
         id = Self.id(of: finding, image: image)

@@ -80,6 +80,8 @@ public struct TagReport: Encodable, Sendable {
     public var platforms: [PlatformReport]
     /// What is worth saying about the check that is not a finding (Reporting words it).
     public var notes: [TagNote]
+    /// The line of the tag's entry in `library/IMAGE` at `libraryCommit` (where SARIF points).
+    public var libraryLine: Int?
 
     public init(
         tag: String, entryTags: [String], indexDigest: Digest?, previousIndexDigest: Digest?,

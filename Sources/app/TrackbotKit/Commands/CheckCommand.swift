@@ -23,11 +23,15 @@ public enum CheckCommand {
         public var github: GitHubSettings?
         /// `--output FORMAT=FILE`: the same report written in more formats, in the same pass.
         public var outputs: [ReportDestination] = []
+        /// `watch`: beat the `[watch]` heartbeat (file, URL) after the run.
+        public var heartbeat = false
 
         public init(
             references: [String], library: String? = nil, shard: Shard? = nil, openIssues: Bool = false,
-            githubRepository: String? = nil, github: GitHubSettings? = nil, outputs: [ReportDestination] = []
+            githubRepository: String? = nil, github: GitHubSettings? = nil, outputs: [ReportDestination] = [],
+            heartbeat: Bool = false
         ) {
+            self.heartbeat = heartbeat
             self.outputs = outputs
             self.references = references
             self.library = library
@@ -52,6 +56,9 @@ public enum CheckCommand {
             ? CheckIssues.prepare(
                 repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
             : nil
+        let environment = options.environment ?? ProcessInfo.processInfo.environment
+        let webhooks = try CheckNotifications.prepare(config, environment: environment)
+        let heartbeat = try request.heartbeat ? Heartbeat.prepare(config, environment: environment) : nil
         let targets = try targets(request, context: context)
         let store = context.state
         // A corrupt or newer state file stops the run before anything is fetched or written.
@@ -97,6 +104,26 @@ public enum CheckCommand {
         case (.some, .nothing), (.some, .failed):
             diagnostics.append("GitHub issues: not synced because the state was not written; the next run syncs them")
         }
+
+        switch recording {
+        case _ where webhooks.isEmpty: break
+        case .written, .dryRun:
+            let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
+            // As recorded after the issue sync (issue numbers, what each webhook was sent before).
+            let alerts =
+                options.dryRun
+                ? report.images.flatMap(\.alerts)
+                : ((try? store.load())?.images.values.flatMap(\.alerts) ?? report.images.flatMap(\.alerts))
+            let (lines, failed) = await CheckNotifications.send(
+                webhooks, alerts: alerts, images: checked, mutes: config.mutes, store: store, now: now,
+                dryRun: options.dryRun)
+            diagnostics += lines
+            if failed { exitCode = 2 }
+        case .nothing: break
+        case .failed:
+            diagnostics.append("notify: nothing sent because the state was not written; the next run sends the alerts")
+        }
+        if let heartbeat { diagnostics += await heartbeat.beat(exitCode: exitCode) }
         return CommandResult(
             output: rendered.output, exitCode: exitCode, diagnostics: context.mirrorAgeNotes() + diagnostics)
     }
@@ -134,23 +161,38 @@ public enum CheckCommand {
 
 /// `--output FORMAT=FILE`: one more rendering of the run's report, written to a file.
 public struct ReportDestination: Sendable, Equatable {
-    public var format: OutputFormat
+    /// The `--format` outputs, and SARIF, which only a file gets (code-scanning tools read it).
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json, markdown, sarif
+    }
+
+    public var format: Format
     public var path: String
 
-    public init(format: OutputFormat, path: String) {
+    public init(format: Format, path: String) {
         self.format = format
         self.path = path
     }
 
-    /// `json=report.json`.
+    /// `json=report.json`, `sarif=trackbot.sarif`.
     public static func parse(_ text: String) throws -> ReportDestination {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[1].isEmpty, let format = OutputFormat(rawValue: parts[0]) else {
+        guard parts.count == 2, !parts[1].isEmpty, let format = Format(rawValue: parts[0]) else {
             throw UsageError(
-                "--output \"\(text)\" is not FORMAT=FILE with FORMAT one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. json=report.json)"
+                "--output \"\(text)\" is not FORMAT=FILE with FORMAT one of \(Format.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. json=report.json)"
             )
         }
         return ReportDestination(format: format, path: parts[1])
+    }
+
+    /// The report in this destination's format.
+    func render(_ report: CheckReport) throws -> String {
+        switch format {
+        case .sarif: return try SARIFReport.render(report)
+        case .text: return try CheckReportRenderer.render(report, format: .text)
+        case .json: return try CheckReportRenderer.render(report, format: .json)
+        case .markdown: return try CheckReportRenderer.render(report, format: .markdown)
+        }
     }
 
     /// Written whole or not at all (a temporary file renamed into place).

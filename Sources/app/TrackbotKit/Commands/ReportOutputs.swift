@@ -25,7 +25,7 @@ struct ReportOutputs: Sendable {
         }
         for destination in destinations {
             do {
-                try destination.write(try CheckReportRenderer.render(report, format: destination.format))
+                try destination.write(try destination.render(report))
             } catch {
                 result.diagnostics.append(
                     "error: could not write the \(destination.format.rawValue) report to \(destination.path): \(error)")

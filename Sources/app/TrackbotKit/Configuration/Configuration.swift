@@ -66,6 +66,28 @@ public struct Configuration: Sendable, Equatable {
         public var keyring: String?
     }
 
+    /// `[[notify]]`: where new and changed alerts are posted (see docs/notifications.md).
+    public struct Notify: Sendable, Equatable {
+        /// Names the webhook in messages and in the state's record of what it was sent.
+        public var name: String
+        /// The URL as written in the file; it may hold a secret, so it is never shown.
+        public var url: String?
+        /// `url-env`: the environment variable that holds the URL.
+        public var urlEnv: String?
+        /// `slack-text`: add a `text` field, which Slack-compatible webhooks show.
+        public var slackText = false
+    }
+
+    /// `[watch]`: what a `watch` run does once it has finished.
+    public struct Watch: Sendable, Equatable {
+        /// Written (so its modification time moves) after each completed run.
+        public var heartbeatFile: String?
+        /// Fetched with GET after each completed run; it may hold a secret, so it is never shown.
+        public var heartbeatURL: String?
+        /// `heartbeat-url-env`: the environment variable that holds the heartbeat URL.
+        public var heartbeatURLEnv: String?
+    }
+
     public static let officialImages = "https://github.com/docker-library/official-images.git"
 
     public var librarySource = Configuration.officialImages
@@ -85,6 +107,10 @@ public struct Configuration: Sendable, Equatable {
     public var verify = Verify()
     /// `[[mute]]`: alerts reported as info until a date, with a reason.
     public var mutes: [Mute] = []
+    /// `[[notify]]`: webhooks sent new and changed alerts.
+    public var notify: [Notify] = []
+    /// `[watch]`: the heartbeat of `watch`.
+    public var watch = Watch()
 
     public init() {}
 

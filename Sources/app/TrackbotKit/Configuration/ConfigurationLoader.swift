@@ -31,7 +31,7 @@ public enum ConfigurationLoader {
             root,
             [
                 "state", "cache-dir", "library", "rewrite", "registry", "images", "github", "mute", "git", "deep",
-                "verify",
+                "verify", "notify", "watch",
             ],
             in: nil)
         if let v = try doc.string(root, "state", in: nil) { c.statePath = v }
@@ -182,6 +182,7 @@ public enum ConfigurationLoader {
                         reason: reason, until: until, untilText: untilText))
             }
         }
+        try notifications(root, doc, into: &c)
         return c
     }
 

@@ -181,9 +181,11 @@ struct CheckPipeline: Sendable {
             deepEvidence = await DeepEvidence.gather(
                 deep, image: target.image, tag: tag, sources: sources, published: published.index)
         }
-        return TagVerdict(
+        var verdict = TagVerdict(
             tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,
             parents: parents, chains: chains, deep: deepEvidence, previous: previous)
+        if let line = entries.first?.line, line > 0 { verdict.report.libraryLine = line }
+        return verdict
     }
 
     private func dedupe(_ findings: [Finding]) -> [Finding] {

@@ -68,7 +68,14 @@ enum LibrarySource: Sendable {
             let mirror = try cache.mirror(url, isUserOwned: true)
             let path = "library/\(name)@\(commit.prefix(7))"
             // An oversized file is refused before it is read.
-            try LibraryFileReader.checkSize(try await mirror.libraryFileSize(name, at: commit), path: path)
+            let size: Int
+            do { size = try await mirror.libraryFileSize(name, at: commit) } catch MirrorError.pathNotFound {
+                let names = (try? await mirror.libraryFiles(at: commit).map(\.name)) ?? []
+                let guess = NearestNames.didYouMean(name, among: names).map { "; \($0)" } ?? ""
+                throw UsageError(
+                    "official-images at \(commit.prefix(7)) has no library/\(name) (no such official image)\(guess)")
+            }
+            try LibraryFileReader.checkSize(size, path: path)
             let data = try await mirror.libraryFile(name, at: commit)
             return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: path)
         }

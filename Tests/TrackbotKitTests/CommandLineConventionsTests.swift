@@ -103,8 +103,9 @@ import TrackbotKit
         #expect(ambiguous.contains("armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian"), "\(ambiguous)")
     }
 
-    /// One run, two rules: the one official-images is read through is used; the typo is named.
-    @Test func rewrite_thatMatchedNothingIsAWarningNamingTheRule() throws {
+    /// official-images as a git repository (alpine only) that `https://example.invalid/` is
+    /// rewritten to: the arguments for a run that reads it.
+    func gitLibrary() throws -> [String] {
         let folder = try libraryFolder()
         let repo = folder.appendingPathComponent("official-images")
         try FileManager.default.copyItem(
@@ -115,12 +116,18 @@ import TrackbotKit
         ] {
             _ = try run("git", ["-C", repo.path] + arguments)
         }
-        let (status, output) = try trackbot([
-            "library", "alpine:3.20", "--library", "https://example.invalid/official-images",
+        return [
+            "--library", "https://example.invalid/official-images",
             "--cache-dir", folder.appendingPathComponent("cache").path,
             "--rewrite", "https://example.invalid/=file://\(folder.path)/",
-            "--rewrite", "https://githb.com/=http://127.0.0.1:1/",
-        ])
+        ]
+    }
+
+    /// One run, two rules: the one official-images is read through is used; the typo is named.
+    @Test func rewrite_thatMatchedNothingIsAWarningNamingTheRule() throws {
+        let folder = try libraryFolder()
+        let (status, output) = try trackbot(
+            ["library", "alpine:3.20"] + (try gitLibrary()) + ["--rewrite", "https://githb.com/=http://127.0.0.1:1/"])
         #expect(status == 0, "\(output)")
         #expect(
             output.contains("warning: rewrite https://githb.com/=http://127.0.0.1:1/ matched no URL in this run"),
@@ -140,6 +147,18 @@ import TrackbotKit
         #expect(output.contains("did you mean alpine?"), "\(output)")
         let (tagStatus, tagOutput) = try trackbot(["library", "alpine:3.2O", "--library", library.path])
         #expect(tagStatus == 2)
-        #expect(tagOutput.contains("did you mean 3.20?"), "\(tagOutput)")
+        #expect(tagOutput.contains("has no tag \"3.2O\" at \(library.path) (did you mean 3.20?)"), "\(tagOutput)")
+    }
+
+    /// `check` reads official-images from git: the image and tag it lacks are named with the nearest.
+    @Test func didYouMean_checkOfAnImageOrTagOfficialImagesLacks() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
+        let run = ["--offline", "--dry-run", "--state", state] + (try gitLibrary())
+        let (status, output) = try trackbot(["check", "alpne"] + run)
+        #expect(status == 2)
+        #expect(output.contains("has no library/alpne (no such official image); did you mean alpine?"), "\(output)")
+        let (tagStatus, tagOutput) = try trackbot(["check", "alpine:lates"] + run)
+        #expect(tagStatus == 2)
+        #expect(tagOutput.contains("library/alpine has no tag \"lates\" (did you mean latest?)"), "\(tagOutput)")
     }
 }

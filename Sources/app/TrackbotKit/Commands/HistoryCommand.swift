@@ -44,7 +44,7 @@ public enum HistoryCommand {
         guard !entries.isEmpty else {
             throw UsageError(
                 "library/\(image) has no tag \"\(tag)\""
-                    + (NearestNames.didYouMean(tag, among: file.allTags).map { "; \($0)" } ?? "")
+                    + (NearestNames.didYouMean(tag, among: file.allTags).map { " (\($0))" } ?? "")
                     + "; its tags are: \(file.allTags.joined(separator: ", "))")
         }
         let arches = context.architectures ?? [Architecture.amd64]

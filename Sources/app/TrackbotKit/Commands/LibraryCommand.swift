@@ -142,7 +142,7 @@ public enum LibraryCommand {
     {
         var seen = Set<String>()
         let tags = files.flatMap(\.allTags).filter { seen.insert($0).inserted }
-        let guess = NearestNames.didYouMean(tag, among: tags).map { "; \($0)" } ?? ""
+        let guess = NearestNames.didYouMean(tag, among: tags).map { " (\($0))" } ?? ""
         return UsageError(
             "library/\(image) has no tag \"\(tag)\" at \(place)\(guess); its tags are: \(tags.joined(separator: ", "))")
     }
@@ -243,7 +243,7 @@ struct LibraryVersion: Sendable {
             do { return try directory.read(image) } catch .notFound { return nil }
         case .git:
             guard let commit else { return nil }
-            do { return try await source.file(image, at: commit) } catch MirrorError.pathNotFound { return nil }
+            do { return try await source.file(image, at: commit) } catch is UnknownImage { return nil }
         }
     }
 

@@ -138,7 +138,7 @@ struct CheckPipeline: Sendable {
             let guesses = unknown.compactMap { NearestNames.didYouMean($0, among: file.allTags) }
             throw UsageError(
                 "library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))"
-                    + guesses.map { "; \($0)" }.joined() + "; its tags are: \(file.allTags.joined(separator: ", "))"
+                    + guesses.map { " (\($0))" }.joined() + "; its tags are: \(file.allTags.joined(separator: ", "))"
             )
         }
         return wanted

@@ -102,7 +102,9 @@ let package = Package(
                 "TrackbotKit", "TrackbotCore", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/app/trackbot", swiftSettings: strict),
+            path: "Sources/app/trackbot", swiftSettings: strict, plugins: ["BuildInfo"]),
+        // `trackbot --version`: the VERSION file and the commit built from (scripts/build-info).
+        .plugin(name: "BuildInfo", capability: .buildTool(), path: "Plugins/BuildInfo"),
 
         // benchmarks: the trackbot side of scripts/bench.d, kept out of the shipped binary.
         .executableTarget(

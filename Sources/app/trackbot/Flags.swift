@@ -68,22 +68,27 @@ enum Flags {
         func apply(to o: inout GlobalOptions) { o.libraryRef = libraryRef }
     }
 
-    /// `--arch`: commands that work per architecture.
+    /// `--arch`, `--platform`: commands that work per architecture.
     struct Platforms: ParsableArguments {
-        @Option(help: "Only these architectures (comma-separated bashbrew names, e.g. amd64,arm64v8).")
+        @Option(
+            help: """
+                Only these architectures (comma-separated bashbrew names, e.g. amd64,arm64v8; \
+                arm64, aarch64, x86_64 and the other host names bashbrew maps are accepted).
+                """)
         var arch: String?
+        @Option(help: "Only these platforms (comma-separated os/arch[/variant], e.g. linux/arm64,linux/arm/v7).")
+        var platform: String?
 
         func apply(to o: inout GlobalOptions) throws {
-            guard let arch else { return }
-            o.architectures = try arch.split(separator: ",").map {
-                let name = $0.trimmingCharacters(in: .whitespaces)
-                guard let a = Architecture(rawValue: name) else {
-                    throw ValidationError(
-                        "--arch: unknown architecture \"\(name)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    )
+            guard arch != nil || platform != nil else { return }
+            var chosen: [Architecture] = []
+            for (flag, text) in [("--arch", arch), ("--platform", platform)] {
+                for name in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    let named = try ArchitectureArgument.resolve(name, flag: flag)
+                    if !chosen.contains(named) { chosen.append(named) }
                 }
-                return a
             }
+            o.architectures = chosen
         }
     }
 
@@ -190,7 +195,7 @@ enum Flags {
 /// Prints a command's result and exits with its status; errors go to stderr with status 2.
 func finish(_ body: () async throws -> CommandResult) async -> Never {
     do {
-        let result = try await body()
+        let result = try await warningOfUnusedRewrites(body)
         for line in result.diagnostics { FileHandle.standardError.write(Data("trackbot: \(line)\n".utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))
         exit(result.exitCode)
@@ -200,4 +205,14 @@ func finish(_ body: () async throws -> CommandResult) async -> Never {
             Data("trackbot: error: \(Sanitize.terminal("\(error)", multiline: true))\n".utf8))
         exit(2)
     }
+}
+
+/// Runs one command as one run of rewrites: each rule that pointed no git or registry URL
+/// elsewhere is a warning after the run's own diagnostics (a typo sends traffic to the public host).
+func warningOfUnusedRewrites(_ body: () async throws -> CommandResult) async throws -> CommandResult {
+    let usage = RewriteUsage()
+    var result = try await RewriteUsage.$current.withValue(usage) { try await body() }
+    // A rule is the user's own text: no control characters reach the terminal.
+    result.diagnostics += usage.warnings.map { Sanitize.terminal($0, multiline: false) }
+    return result
 }

@@ -12,6 +12,7 @@ struct Trackbot: AsyncParsableCommand {
             Exit status: 0 nothing needs attention; 1 at least one alert; 2 a usage or configuration \
             error, or something could not be checked.
             """,
+        version: BuildInfo.versionLine,
         subcommands: [
             CheckSubcommand.self, WatchSubcommand.self, LibrarySubcommand.self, VerifySubcommand.self,
             DigestsSubcommand.self, HistorySubcommand.self, StateSubcommand.self, PullRequestsSubcommand.self,

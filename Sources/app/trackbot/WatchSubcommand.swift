@@ -36,6 +36,9 @@ struct WatchSubcommand: AsyncParsableCommand {
             interval = try every.map(WatchLoop.parseDuration)
         } catch { await finish { throw error } }  // a usage error: exit status 2, as the contract says
         guard let interval else { await finish { try await CheckCommand.run(request, options: options) } }
-        Foundation.exit(await WatchLoop.run(every: interval) { try await CheckCommand.run(request, options: options) })
+        Foundation.exit(
+            await WatchLoop.run(every: interval) {
+                try await warningOfUnusedRewrites { try await CheckCommand.run(request, options: options) }
+            })
     }
 }

@@ -48,7 +48,8 @@ public enum LibraryLoadError: Error, CustomStringConvertible {
         switch self {
         case .notFound(let image, let source, let available):
             let list = available.prefix(20).joined(separator: ", ")
-            return "no library file for \"\(image)\" in \(source)"
+            let guess = NearestNames.didYouMean(image, among: available).map { "; \($0)" } ?? ""
+            return "no library file for \"\(image)\" in \(source)\(guess)"
                 + (available.isEmpty ? "" : " (it has: \(list)\(available.count > 20 ? ", …" : ""))")
         case .unreadable(let path):
             return "cannot read \(path): check that it is a readable file"

@@ -15,6 +15,7 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
         // A rule for the registry name must name all of it (`docker.io` must not rewrite
         // `docker.io.example`); URL rules below are prefix rules, as for git.
         if let rule = rewriter.rules.last(where: { RegistryEndpoint.trimSlash($0.from) == registry }) {
+            rewriter.recordMatch(rule)
             baseURL = RegistryEndpoint.trimSlash(rule.to.contains("://") ? rule.to : "https://" + rule.to)
             return
         }

@@ -46,11 +46,11 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "registry \(r): \(req) answered \(status): \(detail)"
         case .gaveUp(let r, let req, let attempts, let seconds, let last):
             return
-                "registry \(r): gave up on \(req) after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(formatSeconds(seconds)) s; last problem: \(last). Try again later or raise the retry budget"
+                "registry \(r): gave up on \(req) after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(formatSeconds(seconds)) s; last problem: \(last). Try again later (the number of attempts and the time they may take are built in, not settings)"
         case .rateLimitFloor(let r, let remaining, let floor, let limit):
             let of = limit.map { " of \($0)" } ?? ""
             return
-                "registry \(r): only \(remaining)\(of) pulls left in the rate-limit window, below the floor of \(floor); stopped before hitting 429s. Wait for the window to reset, log in for a higher limit, or lower the floor"
+                "registry \(r): only \(remaining)\(of) pulls left in the rate-limit window, below the floor of \(floor); stopped before hitting 429s. Wait for the window to reset, log in for a higher limit, or lower registry.rate-limit-floor in the configuration"
         case .missingDigest(let r, let req):
             return
                 "registry \(r): \(req) answered without a Docker-Content-Digest header, so the digest cannot be known without downloading"

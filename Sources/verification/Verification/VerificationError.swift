@@ -28,7 +28,8 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
         case .tooLarge(let path, let size, let limit):
             return "\(path) is \(size) bytes, more than the \(limit) bytes read into memory; it must be streamed"
         case .decompressedTooLarge(let path, let limit):
-            return "\(path) expands past the cap of \(limit) bytes; stopped (a compression bomb, or raise the cap)"
+            return
+                "\(path) expands past the cap of \(limit) bytes; stopped (a compression bomb; the cap is built in, not a setting: if the file is genuine, report it)"
         case .corruptCompressed(let path, let format, let reason):
             return "\(path) is not valid \(format) data: \(reason)"
         case .memoryLimit(let path, let format, let needed, let limit):
@@ -39,11 +40,11 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible {
                 }
                 ?? "asks for a window larger than the \(Self.mib(limit)) allowed (windowLogMax \(limit.trailingZeroBitCount))"
             return "\(path) (\(format)) \(asks); refused before allocating it: "
-                + "a decompression bomb, or recompress it with a smaller dictionary (or raise \(setting) if it is genuine)"
+                + "a decompression bomb, or recompress it with a smaller dictionary (the cap, \(setting), is built in, not a setting)"
         case .tarLimit(let path, let offset, let cap, let value, let limit):
             return
                 "\(path) at byte \(offset) of its uncompressed content: \(cap.describe(value: value, limit: limit)); "
-                + "stopped reading (a tar bomb, or raise StreamLimits.\(cap.setting) if the archive is genuine)"
+                + "stopped reading (a tar bomb; the cap, StreamLimits.\(cap.setting), is built in, not a setting: if the archive is genuine, report it)"
         case .unsupportedCompression(let path, let format):
             return
                 "\(path) is compressed with \(format), which trackbot does not read (gzip, xz and zstd are supported)"

@@ -43,7 +43,9 @@ public enum HistoryCommand {
         let entries = file.entries(for: tag)
         guard !entries.isEmpty else {
             throw UsageError(
-                "library/\(image) has no tag \"\(tag)\"; its tags are: \(file.allTags.joined(separator: ", "))")
+                "library/\(image) has no tag \"\(tag)\""
+                    + (NearestNames.didYouMean(tag, among: file.allTags).map { " (\($0))" } ?? "")
+                    + "; its tags are: \(file.allTags.joined(separator: ", "))")
         }
         let arches = context.architectures ?? [Architecture.amd64]
         let reference = try Registry.ImageReference(parsing: "\(config.registry.host)/library/\(image):\(tag)")

@@ -63,7 +63,7 @@ public enum LibraryCommand {
             let new = try await version.readIfPresent(image)
             guard old != nil || new != nil else {
                 throw UsageError(
-                    "official-images at \(oldVersion.label) and at \(version.label) has no library/\(image): \(try await version.namesHint())"
+                    "official-images at \(oldVersion.label) and at \(version.label) has no library/\(image): \(try await version.namesHint(image))"
                 )
             }
             return try diffResult(
@@ -142,8 +142,9 @@ public enum LibraryCommand {
     {
         var seen = Set<String>()
         let tags = files.flatMap(\.allTags).filter { seen.insert($0).inserted }
+        let guess = NearestNames.didYouMean(tag, among: tags).map { " (\($0))" } ?? ""
         return UsageError(
-            "library/\(image) has no tag \"\(tag)\" at \(place); its tags are: \(tags.joined(separator: ", "))")
+            "library/\(image) has no tag \"\(tag)\" at \(place)\(guess); its tags are: \(tags.joined(separator: ", "))")
     }
 }
 
@@ -230,7 +231,7 @@ struct LibraryVersion: Sendable {
     /// The parsed file; a missing one is an error listing the images there are.
     func read(_ image: String) async throws -> LibraryFile {
         guard let file = try await readIfPresent(image) else {
-            throw UsageError("official-images at \(label) has no library/\(image): \(try await namesHint())")
+            throw UsageError("official-images at \(label) has no library/\(image): \(try await namesHint(image))")
         }
         return file
     }
@@ -242,12 +243,12 @@ struct LibraryVersion: Sendable {
             do { return try directory.read(image) } catch .notFound { return nil }
         case .git:
             guard let commit else { return nil }
-            do { return try await source.file(image, at: commit) } catch MirrorError.pathNotFound { return nil }
+            do { return try await source.file(image, at: commit) } catch is UnknownImage { return nil }
         }
     }
 
-    /// "it has: alpine, busybox, …" for an unknown image.
-    func namesHint() async throws -> String {
+    /// "did you mean alpine? it has 3 (alpine, busybox, …)" for an unknown image.
+    func namesHint(_ image: String) async throws -> String {
         let names: [String]
         switch source {
         case .folder(let directory):
@@ -258,7 +259,8 @@ struct LibraryVersion: Sendable {
         }
         if names.isEmpty { return "it has no library files" }
         let shown = names.prefix(30).joined(separator: ", ")
-        return "it has \(names.count) (\(shown)\(names.count > 30 ? ", …" : ""))"
+        let guess = NearestNames.didYouMean(image, among: names).map { "\($0) " } ?? ""
+        return "\(guess)it has \(names.count) (\(shown)\(names.count > 30 ? ", …" : ""))"
     }
 }
 

@@ -46,6 +46,9 @@ public enum ConfigurationLoader {
                 guard let to = try doc.string(rw, key, in: "rewrite"), !to.isEmpty, !key.isEmpty else {
                     throw doc.error("rewrite", key, "must map a URL prefix to a non-empty replacement")
                 }
+                if let problem = URLRewriter.problem(from: key, to: to) {
+                    throw doc.error("rewrite", key, problem.description)
+                }
                 c.rewrites.append(.init(from: key, to: to))
             }
         }

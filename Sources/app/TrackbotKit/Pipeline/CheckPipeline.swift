@@ -142,8 +142,10 @@ struct CheckPipeline: Sendable {
         let all = Set(file.allTags)
         let unknown = wanted.filter { !all.contains($0) }
         guard unknown.isEmpty else {
+            let guesses = unknown.compactMap { NearestNames.didYouMean($0, among: file.allTags) }
             throw UsageError(
-                "library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); its tags are: \(file.allTags.joined(separator: ", "))"
+                "library/\(file.name) has no tag \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))"
+                    + guesses.map { " (\($0))" }.joined() + "; its tags are: \(file.allTags.joined(separator: ", "))"
             )
         }
         return wanted

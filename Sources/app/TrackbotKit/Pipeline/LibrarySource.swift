@@ -68,9 +68,27 @@ enum LibrarySource: Sendable {
             let mirror = try cache.mirror(url, isUserOwned: true)
             let path = "library/\(name)@\(commit.prefix(7))"
             // An oversized file is refused before it is read.
-            try LibraryFileReader.checkSize(try await mirror.libraryFileSize(name, at: commit), path: path)
+            let size: Int
+            do { size = try await mirror.libraryFileSize(name, at: commit) } catch MirrorError.pathNotFound {
+                let names = (try? await mirror.libraryFiles(at: commit).map(\.name)) ?? []
+                throw UnknownImage(image: name, commit: commit, known: names)
+            }
+            try LibraryFileReader.checkSize(size, path: path)
             let data = try await mirror.libraryFile(name, at: commit)
             return try LibraryFileReader.read(bytes: [UInt8](data), name: name, path: path)
         }
+    }
+}
+
+/// official-images has no library file of that name at the commit read: the nearest names are
+/// suggested (`alpne` → alpine).
+struct UnknownImage: Error, CustomStringConvertible {
+    let image: String
+    let commit: String
+    let known: [String]
+
+    var description: String {
+        let guess = NearestNames.didYouMean(image, among: known).map { "; \($0)" } ?? ""
+        return "official-images at \(commit.prefix(7)) has no library/\(image) (no such official image)\(guess)"
     }
 }

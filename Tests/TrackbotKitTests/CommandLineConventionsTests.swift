@@ -153,7 +153,7 @@ import TrackbotKit
     /// `check` reads official-images from git: the image and tag it lacks are named with the nearest.
     @Test func didYouMean_checkOfAnImageOrTagOfficialImagesLacks() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
-        let run = ["--offline", "--dry-run", "--state", state] + (try gitLibrary())
+        let run = ["--no-registry", "--dry-run", "--state", state] + (try gitLibrary())
         let (status, output) = try trackbot(["check", "alpne"] + run)
         #expect(status == 2)
         #expect(output.contains("has no library/alpne (no such official image); did you mean alpine?"), "\(output)")

@@ -45,11 +45,7 @@ struct SyntheticEndToEndTests {
 
     @Test func parentRepushedExplainsTheChildsNewDigest() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
-        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library(
-            "child",
-            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.dockerfileImage("child", tags: "1", dockerfile: "FROM base:1\nCMD [\"true\"]\n")
         try world.scratchImage("base")
         let rootfs = try world.rootfs(Self.shellRootfs)
         let base = try world.publish("base", tag: "1", rootfs: rootfs)
@@ -80,12 +76,7 @@ struct SyntheticEndToEndTests {
 
     @Test func aliasesPublishingDifferentImagesAreAnAliasMismatch() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let commit = try world.commit("app", files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
-        try world.upstreamGit("app", ["push", "--quiet", "origin", "main"])
-        try world.library(
-            "app",
-            SyntheticWorld.libraryFile(
-                repo: "app", entries: [("2.1.0, 2.1, 2", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.dockerfileImage("app", tags: "2.1.0, 2.1, 2", dockerfile: "FROM scratch\nCMD [\"true\"]\n")
         let rootfs = try world.rootfs(Self.shellRootfs)
         for tag in ["2.1.0", "2.1", "2"] { try world.publish("app", tag: tag, rootfs: rootfs) }
 
@@ -110,11 +101,7 @@ struct SyntheticEndToEndTests {
 
     @Test func anImageIsBuiltOnItsParentsLayersOrItIsAParentMismatch() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let commit = try world.commit("child", files: ["Dockerfile": "FROM base:1\nCMD [\"true\"]\n"])
-        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library(
-            "child",
-            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.dockerfileImage("child", tags: "1", dockerfile: "FROM base:1\nCMD [\"true\"]\n")
         try world.scratchImage("base")
         let rootfs = try world.rootfs(Self.shellRootfs)
         let base = try world.publish("base", tag: "1", rootfs: rootfs)
@@ -148,11 +135,7 @@ struct SyntheticEndToEndTests {
 
     @Test func aParentTheLibraryLacksStopsTheChainWithAWarning() async throws {
         let world = try await offPool { try SyntheticWorld() }
-        let commit = try world.commit("child", files: ["Dockerfile": "FROM ghost:1\nCMD [\"true\"]\n"])
-        try world.upstreamGit("child", ["push", "--quiet", "origin", "main"])
-        try world.library(
-            "child",
-            SyntheticWorld.libraryFile(repo: "child", entries: [("1", nil, commit, "GitFetch: refs/heads/main\n")]))
+        try world.dockerfileImage("child", tags: "1", dockerfile: "FROM ghost:1\nCMD [\"true\"]\n")
         let rootfs = try world.rootfs(Self.shellRootfs)
         let ghost = try world.publish("ghost", tag: "1", rootfs: rootfs)
         try world.publish("child", tag: "1", rootfs: rootfs, extra: "etc/child", base: ghost, baseName: "ghost:1")

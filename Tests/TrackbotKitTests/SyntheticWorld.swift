@@ -66,9 +66,15 @@ final class SyntheticWorld: @unchecked Sendable {
     /// `library/NAME` with one tag built `FROM scratch` (nothing to verify at its source), so a
     /// chain through `NAME:TAG` ends at scratch.
     func scratchImage(_ name: String, tag: String = "1") throws {
-        let commit = try self.commit(name, files: ["Dockerfile": "FROM scratch\nCMD [\"true\"]\n"])
+        try dockerfileImage(name, tags: tag, dockerfile: "FROM scratch\nCMD [\"true\"]\n")
+    }
+
+    /// Upstream `name` holding `dockerfile` (pushed), and `library/NAME` with one entry of
+    /// `tags` built from it on `refs/heads/main`.
+    func dockerfileImage(_ name: String, tags: String = "1", dockerfile: String) throws {
+        let commit = try self.commit(name, files: ["Dockerfile": dockerfile])
         try upstreamGit(name, ["push", "--quiet", "origin", "main"])
-        try library(name, Self.libraryFile(repo: name, entries: [(tag, nil, commit, "GitFetch: refs/heads/main\n")]))
+        try library(name, Self.libraryFile(repo: name, entries: [(tags, nil, commit, "GitFetch: refs/heads/main\n")]))
     }
 
     /// A library file with one entry per `(tags, fetch, commit, extra lines)`.

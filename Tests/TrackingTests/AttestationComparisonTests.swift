@@ -210,3 +210,44 @@ private func compare(
         #expect(third.findings.first?.alertStatus == .resolved)
     }
 }
+
+/// Issue 14: a rebuild explained by a changed parent says whether the provenance confirms the
+/// new parent digest.
+@Suite struct ParentRebuildConfirmationTests {
+    func rebuilt(_ contents: [AttestationContent]) throws -> Finding {
+        let newParent = try Digest(parsing: base)
+        let previous = TagState(
+            indexDigest: d("8"),
+            platforms: [
+                "amd64": PlatformState(
+                    digest: d("9"), source: source(), parent: "alpine:3.20", parentDigest: d("7"),
+                    trusted: TrustedBuild(
+                        digest: d("9"), source: source(), parentDigest: d("7"), since: "2026-01-01T00:00:00Z",
+                        reason: "first sighting"))
+            ])
+        let outcome = TagComparison.compare(
+            image: "node", tag: "22-alpine",
+            platforms: [
+                PlatformObservation(arch: .amd64, source: source(), parent: "alpine:3.20", parentDigest: newParent)
+            ],
+            index: index(contents), previous: previous, now: "2026-12-02T00:00:00Z")
+        return try #require(outcome.findings.first { $0.kind == .rebuilt }, "\(outcome.findings)")
+    }
+
+    @Test func provenanceNamingTheNewParentConfirmsTheRebuild() throws {
+        let f = try rebuilt([attested(provenance(baseDigest: base))])
+        #expect(f.message.contains("the provenance names it as the base image"), "\(f.message)")
+    }
+
+    @Test func provenanceNamingAnotherBaseIsSaid() throws {
+        let other = "sha256:" + String(repeating: "6", count: 64)
+        let f = try rebuilt([attested(provenance(baseDigest: other))])
+        #expect(f.message.contains("not confirmed: the provenance names pkg:docker/alpine@3.20"), "\(f.message)")
+        #expect(f.message.contains(other))
+    }
+
+    @Test func noProvenanceIsSaid() throws {
+        let f = try rebuilt([])
+        #expect(f.message.contains("no provenance read to confirm it"), "\(f.message)")
+    }
+}

@@ -170,7 +170,7 @@ public enum TagComparison {
                         oldParent != newParent
                     {
                         rebuilt =
-                            "rebuilt because its parent \(p.parent ?? "image") changed: \(oldParent) → \(newParent) (looked up by trackbot)"
+                            "rebuilt because its parent \(p.parent ?? "image") changed: \(oldParent) → \(newParent) (looked up by trackbot; \(Self.parentConfirmation(published.attested?[key], newParent)))"
                     } else {
                         rebuilt = nil
                     }
@@ -257,5 +257,17 @@ public enum TagComparison {
             d.isEmpty || d == "." ? "." : (d.hasSuffix("/") ? String(d.dropLast()) : String(d))
         }
         return norm(repo) == norm(s.gitRepo) && commit == s.gitCommit && normDir(dir) == normDir(Substring(s.directory))
+    }
+
+    /// Whether the platform's provenance (read this run) confirms that it was built on
+    /// `parent`: one of its base-image materials has that digest. Said either way.
+    static func parentConfirmation(_ attested: [AttestationContent]?, _ parent: Digest) -> String {
+        let bases = (attested ?? []).compactMap(\.provenance).flatMap(\.baseImages)
+        guard attested != nil, !bases.isEmpty else { return "no provenance read to confirm it" }
+        if bases.contains(where: { $0.digest == parent.description }) {
+            return "the provenance names it as the base image"
+        }
+        let named = bases.map { "\($0.uri)@\($0.digest ?? "?")" }.joined(separator: ", ")
+        return "not confirmed: the provenance names \(named) as the base"
     }
 }

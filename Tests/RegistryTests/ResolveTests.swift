@@ -151,6 +151,24 @@ struct ResolveTests {
         #expect(md.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
         let single = try await digests("single:1.0", .text)
         #expect(single.contains("single-platform image"))
+
+        // Pins ready to paste: the index's, and each platform's (which pulls that platform only).
+        let amd64 = world.images.multiPlatforms["amd64"]!
+        #expect(text.contains("    pin: multi:1.0@\(world.images.multiIndex)\n"), "\(text)")
+        #expect(text.contains("      pin (this platform only): multi:1.0@\(amd64)\n"), "\(text)")
+        #expect(object["pin"] as? String == "multi:1.0@\(world.images.multiIndex)")
+        #expect(platforms.contains { $0["pin"] as? String == "multi:1.0@\(amd64)" })
+        #expect(md.contains("- **pin**: `multi:1.0@\(world.images.multiIndex)`"))
+        // One platform of an index, named by digest: labelled as such, not as a single-platform image.
+        let platform = try await digests("multi:1.0@\(amd64)", .text)
+        #expect(
+            platform.contains(
+                "platform manifest digest (the linux/amd64 platform of multi:1.0, whose index digest \(world.images.multiIndex) is what `docker pull` shows)"
+            ), "\(platform)")
+        #expect(!platform.contains("single-platform image"))
+        let byDigest = try await digests("multi@\(amd64)", .text)
+        #expect(
+            byDigest.contains("named by digest: an image manifest, possibly one platform of an index"), "\(byDigest)")
         await #expect(throws: RegistryError.self) { _ = try await digests("multi:absent", .text) }
     }
 }

@@ -6,16 +6,59 @@ import TrackbotCore
 /// reference, each labelled with where people see it (the seed's puzzle: `docker pull` shows the
 /// index digest, Docker Hub's tag page the per-platform ones).
 public enum DigestsReport {
+    /// What a manifest (not an index) is, as far as the command could tell.
+    public enum ManifestKind: Sendable, Equatable {
+        /// Named by a tag: a single-platform image.
+        case image
+        /// Named by digest alone: it may be one platform of an index.
+        case byDigest
+        /// One platform of `tag`'s index (whose digest is what `docker pull TAG` shows).
+        case platform(of: String, index: Digest, platform: String)
+    }
+
+    /// `IMAGE:TAG@sha256:…`, ready to paste into a `FROM` or a compose file (Docker Hub's
+    /// `docker.io/library/` left out, as people write it).
+    public static func pin(_ reference: String, _ digest: Digest) -> String {
+        "\(displayName(reference))@\(digest)"
+    }
+
+    /// `docker.io/library/alpine:3.20@sha256:…` → `alpine:3.20`, as people write it.
+    public static func displayName(_ reference: String) -> String {
+        var name = reference.split(separator: "@").first.map(String.init) ?? reference
+        for prefix in ["docker.io/library/", "docker.io/"] where name.hasPrefix(prefix) {
+            name.removeFirst(prefix.count)
+            break
+        }
+        return name
+    }
+
+    static func manifestLabel(_ kind: ManifestKind) -> String {
+        switch kind {
+        case .image:
+            return "manifest digest (single-platform image: what `docker pull` shows AND the per-platform digest)"
+        case .byDigest:
+            return
+                "manifest digest (named by digest: an image manifest, possibly one platform of an index; NAME:TAG@DIGEST says which)"
+        case .platform(let tag, let index, let platform):
+            return
+                "platform manifest digest (the \(platform) platform of \(tag), whose index digest \(index) is what `docker pull` shows)"
+        }
+    }
     /// `contents`: the attestations as read (their provenance is shown beside each platform).
-    public static func render(_ image: PublishedImage, contents: [AttestationContent] = [], format: OutputFormat)
+    public static func render(
+        _ image: PublishedImage, contents: [AttestationContent] = [], format: OutputFormat,
+        manifestKind: ManifestKind = .image
+    )
         throws -> String
     {
         switch format {
         case .json: return try json(image, contents: contents)
         // Annotations, media types, names and provenance are the registry's: nothing in them
         // reaches a terminal as control.
-        case .markdown: return Sanitize.terminal(markdown(image, contents: contents), multiline: true)
-        case .text: return Sanitize.terminal(text(image, contents: contents), multiline: true)
+        case .markdown:
+            return Sanitize.terminal(markdown(image, contents: contents, manifestKind: manifestKind), multiline: true)
+        case .text:
+            return Sanitize.terminal(text(image, contents: contents, manifestKind: manifestKind), multiline: true)
         }
     }
 
@@ -23,8 +66,8 @@ public enum DigestsReport {
     /// each attestation read carries `provenance` (what BuildKit's statement says) and `sboms`.
     public static func json(_ image: PublishedImage, contents: [AttestationContent] = []) throws -> String {
         struct Platform: Encodable {
-            var architecture: String, os: String, variant: String?, digest: String, bashbrewArch: String?,
-                annotations: [String: String]
+            var architecture: String, os: String, variant: String?, digest: String, pin: String,
+                bashbrewArch: String?, annotations: [String: String]
         }
         struct Attestation: Encodable {
             var digest: String, references: String, annotations: [String: String]
@@ -32,14 +75,16 @@ public enum DigestsReport {
         }
         let read = Dictionary(contents.map { ($0.digest, $0) }) { a, _ in a }
         struct Document: Encodable {
-            var reference: String, mediaType: String, digest: String, platforms: [Platform], attestations: [Attestation]
+            var reference: String, mediaType: String, digest: String, pin: String, platforms: [Platform],
+                attestations: [Attestation]
         }
         let doc = Document(
             reference: image.reference, mediaType: image.mediaType, digest: image.digest.description,
+            pin: pin(image.reference, image.digest),
             platforms: image.platforms.map {
                 Platform(
                     architecture: $0.architecture, os: $0.os, variant: $0.variant, digest: $0.digest.description,
-                    bashbrewArch: $0.bashbrewArch, annotations: $0.annotations)
+                    pin: pin(image.reference, $0.digest), bashbrewArch: $0.bashbrewArch, annotations: $0.annotations)
             },
             attestations: image.attestations.map {
                 Attestation(
@@ -51,19 +96,22 @@ public enum DigestsReport {
     }
 
     /// The Markdown rendering (for issues and reports).
-    public static func markdown(_ image: PublishedImage, contents: [AttestationContent] = []) -> String {
+    public static func markdown(
+        _ image: PublishedImage, contents: [AttestationContent] = [], manifestKind: ManifestKind = .image
+    ) -> String {
         var out = "### `\(image.reference)`\n\n"
         if image.isIndex {
             out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
         } else {
-            out +=
-                "- **manifest digest** (single-platform image: what `docker pull` shows and the per-platform digest): `\(image.digest)`\n"
+            out += "- **\(manifestLabel(manifestKind))**: `\(image.digest)`\n"
         }
+        out += "- **pin**: `\(pin(image.reference, image.digest))`\n"
         out += "- media type: `\(image.mediaType)`\n\n"
-        out += "| arch | platform | per-platform digest (Docker Hub's tag page) | revision |\n|---|---|---|---|\n"
+        out +=
+            "| arch | platform | per-platform digest (Docker Hub's tag page) | pin (this platform only) | revision |\n|---|---|---|---|---|\n"
         for p in image.platforms {
             out +=
-                "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
+                "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | `\(pin(image.reference, p.digest))` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
         }
         if !image.attestations.isEmpty {
             out +=
@@ -79,17 +127,21 @@ public enum DigestsReport {
     }
 
     /// The text rendering.
-    public static func text(_ image: PublishedImage, contents: [AttestationContent] = []) -> String {
+    public static func text(
+        _ image: PublishedImage, contents: [AttestationContent] = [], manifestKind: ManifestKind = .image
+    ) -> String {
         var out = "\(image.reference)\n"
         out += "  media type: \(image.mediaType)\n"
         if image.isIndex {
             out += "  index digest (what `docker pull` and `docker image ls --digests` show):\n"
             out += "    \(image.digest)\n"
+            out += "    pin: \(pin(image.reference, image.digest))\n"
             out +=
                 "  per-platform manifest digests (what the registry's per-platform pages, e.g. Docker Hub's tag page, show):\n"
         } else {
-            out += "  manifest digest (single-platform image: what `docker pull` shows AND the per-platform digest):\n"
+            out += "  \(manifestLabel(manifestKind)):\n"
             out += "    \(image.digest)\n"
+            out += "    pin: \(pin(image.reference, image.digest))\n"
             out += "  platform:\n"
         }
         let width = max(8, image.platforms.map { ($0.bashbrewArch ?? "-").count }.max() ?? 0)
@@ -98,6 +150,7 @@ public enum DigestsReport {
             let arch = (p.bashbrewArch ?? "-").padding(toLength: width, withPad: " ", startingAt: 0)
             let plat = p.platform.description.padding(toLength: pwidth, withPad: " ", startingAt: 0)
             out += "    \(arch)  \(plat)  \(p.digest)\n"
+            if image.isIndex { out += "      pin (this platform only): \(pin(image.reference, p.digest))\n" }
             for key in AnnotationKey.shown {
                 if let value = p.annotations[key] {
                     out += "      \(key.replacingOccurrences(of: "org.opencontainers.image.", with: "")): \(value)\n"

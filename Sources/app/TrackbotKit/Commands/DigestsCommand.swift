@@ -18,6 +18,27 @@ public enum DigestsCommand {
         let image = try await client.resolve(parsed)
         // What each platform's provenance says (the SBOMs only by format: never downloaded).
         let contents = try await client.readAttestations(of: image, in: parsed)
-        return CommandResult(output: try DigestsReport.render(image, contents: contents, format: options.format))
+        return CommandResult(
+            output: try DigestsReport.render(
+                image, contents: contents, format: options.format,
+                manifestKind: try await manifestKind(image, parsed, client)))
+    }
+
+    /// What a single manifest is: named by a tag, a single-platform image; named by digest, one
+    /// platform of the tag's index when a tag is given too and its index lists it.
+    static func manifestKind(_ image: PublishedImage, _ parsed: ImageReference, _ client: RegistryClient) async throws
+        -> DigestsReport.ManifestKind
+    {
+        guard !image.isIndex, parsed.digest != nil else { return .image }
+        guard parsed.tag != nil else { return .byDigest }
+        var tagged = parsed
+        tagged.digest = nil
+        let index = try await client.resolve(tagged)
+        guard index.isIndex, let platform = index.platforms.first(where: { $0.digest == image.digest }) else {
+            return .byDigest
+        }
+        return .platform(
+            of: DigestsReport.displayName(tagged.description), index: index.digest,
+            platform: platform.platform.description)
     }
 }

@@ -243,7 +243,8 @@ final class MirrorReader {
         return result
     }
 
-    private func rootTree(_ commit: ObjectID) throws(MirrorError) -> OpaquePointer {
+    /// The root tree of `commit` (the caller frees it).
+    func rootTree(_ commit: ObjectID) throws(MirrorError) -> OpaquePointer {
         var oid = commit.gitOID
         var object: OpaquePointer?
         var code = git_commit_lookup(&object, pointer, &oid)

@@ -140,9 +140,9 @@ extension MirrorReader {
 
     /// The tree-to-tree diff of two commits, recursive, type changes as such, no renames.
     private func diff(_ from: ObjectID, _ to: ObjectID) throws(MirrorError) -> [Delta] {
-        let a = try commitTree(from)
+        let a = try rootTree(from)
         defer { git_tree_free(a) }
-        let b = try commitTree(to)
+        let b = try rootTree(to)
         defer { git_tree_free(b) }
         var options = git_diff_options()
         var code = git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
@@ -162,18 +162,6 @@ extension MirrorReader {
                     oldID: ObjectID(d.old_file.id), newID: ObjectID(d.new_file.id), newMode: UInt32(d.new_file.mode)))
         }
         return out
-    }
-
-    private func commitTree(_ commit: ObjectID) throws(MirrorError) -> OpaquePointer {
-        var oid = commit.gitOID
-        var object: OpaquePointer?
-        var code = git_commit_lookup(&object, repository.pointer, &oid)
-        guard code == 0, let object else { throw repository.fail("read commit \(commit)", code) }
-        defer { git_commit_free(object) }
-        var tree: OpaquePointer?
-        code = git_commit_tree(&tree, object)
-        guard code == 0, let tree else { throw repository.fail("read the tree of \(commit)", code) }
-        return tree
     }
 
     /// A blob's size from its header (not inflated); 0 for the zero id.

@@ -28,3 +28,15 @@ extension State {
         return answered
     }
 }
+
+extension State {
+    /// Changes every alert record in place (what a run learned after recording: the issue it
+    /// was filed as, the webhooks it was sent to).
+    public mutating func updateAlerts(_ body: (inout AlertRecord) -> Void) {
+        for name in images.keys {
+            guard var image = images[name] else { continue }
+            for i in image.alerts.indices { body(&image.alerts[i]) }
+            images[name] = image
+        }
+    }
+}

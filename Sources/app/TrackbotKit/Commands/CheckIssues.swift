@@ -95,12 +95,10 @@ enum CheckIssues {
         do {
             try await store.withLock {
                 var state = try store.load()
+                state.updateAlerts { alert in
+                    if let number = result.issues[alert.id] { alert.issue = number }
+                }
                 for name in state.images.keys {
-                    guard var image = state.images[name] else { continue }
-                    for i in image.alerts.indices {
-                        if let number = result.issues[image.alerts[i].id] { image.alerts[i].issue = number }
-                    }
-                    state.images[name] = image
                     for (id, ack) in result.acknowledgements {
                         _ = state.acknowledge(image: name, ack) { $0.id == id }
                     }

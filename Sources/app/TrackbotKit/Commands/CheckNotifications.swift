@@ -94,18 +94,11 @@ enum CheckNotifications {
         do {
             try await store.withLock {
                 var state = try store.load()
-                for name in state.images.keys {
-                    guard var image = state.images[name] else { continue }
-                    for i in image.alerts.indices {
-                        for (webhook, sent) in accepted {
-                            guard let fingerprint = sent[image.alerts[i].id] else { continue }
-                            image.alerts[i].notified = (image.alerts[i].notified ?? [:]).merging([webhook: fingerprint])
-                            {
-                                _, new in new
-                            }
-                        }
+                state.updateAlerts { alert in
+                    for (webhook, sent) in accepted {
+                        guard let fingerprint = sent[alert.id] else { continue }
+                        alert.notified = (alert.notified ?? [:]).merging([webhook: fingerprint]) { _, new in new }
                     }
-                    state.images[name] = image
                 }
                 try store.save(state)
             }

@@ -50,6 +50,7 @@ struct LintGathering: Sendable {
                 return []
             }
         ).sorted()
+        var lookedUp = Set<String>()  // library files read (or found missing) once, however many tags name them
         for from in froms where from != "scratch" {
             if from.contains("/") {
                 let pin = NaughtyFrom.pinPath(from)
@@ -66,7 +67,9 @@ struct LintGathering: Sendable {
                 }
             } else {
                 let repo = String(from.prefix { $0 != ":" })
-                if facts.libraryFiles[repo] == nil, let file = try? await libraryFile(repo, at: commit) {
+                if facts.libraryFiles[repo] == nil, lookedUp.insert(repo).inserted,
+                    let file = try? await libraryFile(repo, at: commit)
+                {
                     facts.libraryFiles[repo] = file
                 }
             }

@@ -1,4 +1,5 @@
 import OfficialImages
+import Registry
 import TrackbotCore
 import Tracking
 
@@ -40,14 +41,9 @@ extension CheckPipeline {
         var index: PublishedIndex?
         var problems: [String] = []
         if let registry {
-            do {
-                if case .published(let published, _) = try await registry.lookup(
-                    image: name, tag: tag, previous: nil)
-                {
-                    index = published
-                } else {
-                    problems.append("\(name):\(tag) is not published")
-                }
+            // The same lookup (and cache) as the child's parent digest: one resolve per parent a run.
+            do { index = PublishedIndex(try await registry.parentImage(parent)) } catch RegistryError.notFound {
+                problems.append("\(name):\(tag) is not published")
             } catch {
                 problems.append("registry: \(error)")
             }

@@ -71,11 +71,18 @@ actor PublishedDigests {
     /// must not fall back to what the checked image says about its parent).
     func parentDigest(_ parent: String, arch: Architecture) async throws -> Digest? {
         guard parent != "scratch" else { return nil }
+        return try await parentImage(parent).platform(arch)?.digest
+    }
+
+    /// A parent image (`alpine:3.20`, or an external reference) as published now, resolved once
+    /// per run for the digest lookups and the parent chain alike: no attestations are read and
+    /// nothing is validated, as it is not the image being checked.
+    func parentImage(_ parent: String) async throws -> PublishedImage {
         let client = client, host = host
         return try await parents.value(for: parent) {
             let name = parent.contains("/") ? parent : "\(host)/library/\(parent)"
             return try await client.resolve(name)
-        }.platform(arch)?.digest
+        }
     }
 
     /// The layers and diff_ids of `name`'s image for `arch` at `digest` (a platform manifest, or

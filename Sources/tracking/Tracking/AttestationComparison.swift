@@ -113,19 +113,21 @@ public enum AttestationComparison {
         -> [Difference]
     {
         var out: [Difference] = []
-        if let repository = provenance.repository, !sameRepository(repository, source.gitRepo) {
+        if let repository = provenance.repository, !SourceLocation.sameRepository(repository, source.gitRepo) {
             out.append(Difference(field: "repository", expected: source.gitRepo, actual: repository))
         }
         if let commit = provenance.commit ?? provenance.ref.flatMap(fullCommit), commit != source.gitCommit {
             out.append(Difference(field: "commit", expected: source.gitCommit, actual: commit))
         }
-        if provenance.repository != nil, normalisedPath(provenance.directory) != normalisedPath(source.directory) {
+        if provenance.repository != nil,
+            SourceLocation.normalisedPath(provenance.directory ?? "") != SourceLocation.normalisedPath(source.directory)
+        {
             out.append(
                 Difference(field: "directory", expected: source.directory, actual: provenance.directory ?? "."))
         }
         // An omitted `filename` is the frontend's default, `Dockerfile`.
         let dockerfile = provenance.dockerfile ?? "Dockerfile"
-        if normalisedPath(dockerfile) != normalisedPath(source.file) {
+        if SourceLocation.normalisedPath(dockerfile) != SourceLocation.normalisedPath(source.file) {
             out.append(Difference(field: "Dockerfile", expected: source.file, actual: dockerfile))
         }
         let bases = provenance.baseImages
@@ -136,28 +138,6 @@ public enum AttestationComparison {
                     actual: bases.map { "\($0.uri)@\($0.digest ?? "-")" }.joined(separator: ", ")))
         }
         return out
-    }
-
-    /// The same repository, however written: scheme, host case, a trailing `/` or `.git`.
-    static func sameRepository(_ a: String, _ b: String) -> Bool { canonical(a) == canonical(b) }
-
-    static func canonical(_ repository: String) -> String {
-        var r = Substring(repository)
-        for scheme in ["https://", "http://", "git://", "ssh://"] where r.lowercased().hasPrefix(scheme) {
-            r = r.dropFirst(scheme.count)
-        }
-        if let at = r.firstIndex(of: "@"), r[..<at].allSatisfy({ $0 != "/" }) { r = r[r.index(after: at)...] }
-        while r.hasSuffix("/") { r = r.dropLast() }
-        if r.lowercased().hasSuffix(".git") { r = r.dropLast(4) }
-        // Host names are case-insensitive; paths are not, but GitHub's are, and so is what it serves.
-        return r.lowercased()
-    }
-
-    static func normalisedPath(_ path: String?) -> String {
-        var p = Substring(path ?? "")
-        while p.hasPrefix("./") { p = p.dropFirst(2) }
-        while p.hasSuffix("/") { p = p.dropLast() }
-        return p.isEmpty ? "." : String(p)
     }
 
     /// A ref that is a full commit id (docker-library builds from `REPO#COMMIT:DIR`).

@@ -242,21 +242,7 @@ public enum TagComparison {
     }
 
     static func sameSource(_ annotation: String, _ s: ArchitectureSource) -> Bool {
-        guard let hash = annotation.lastIndex(of: "#") else { return false }
-        let repo = String(annotation[..<hash])
-        let rest = annotation[annotation.index(after: hash)...]
-        let commit = rest.prefix { $0 != ":" }
-        let dir = rest.dropFirst(commit.count).drop { $0 == ":" }
-        func norm(_ r: String) -> String {
-            var r = r.lowercased()
-            if r.hasSuffix("/") { r.removeLast() }
-            if r.hasSuffix(".git") { r.removeLast(4) }
-            return r
-        }
-        func normDir(_ d: Substring) -> String {
-            d.isEmpty || d == "." ? "." : (d.hasSuffix("/") ? String(d.dropLast()) : String(d))
-        }
-        return norm(repo) == norm(s.gitRepo) && commit == s.gitCommit && normDir(dir) == normDir(Substring(s.directory))
+        SourceLocation.annotationNames(annotation, repository: s.gitRepo, commit: s.gitCommit, directory: s.directory)
     }
 
     /// Whether the platform's provenance (read this run) confirms that it was built on

@@ -160,7 +160,7 @@ import TrackbotCore
         let copy = df.instructions[4]
         #expect(copy.heredocs.first?.content == "Welcome \\ to the image\n")
         let apk = df.instructions[5]
-        #expect(ShellWords.split(apk.arguments, escape: "`") == ["apk", "add", "--no-cache", "curl", "git"])
+        #expect(DockerfileWords.split(apk.arguments, escape: "`") == ["apk", "add", "--no-cache", "curl", "git"])
         #expect(apk.line == line(lines, "RUN apk add") && apk.endLine == line(lines, "      git"))
         #expect(df.instructions[6].line == line(lines, "FROM build"))
         #expect(df.parent == "alpine:3.20")
@@ -170,7 +170,7 @@ import TrackbotCore
 
     @Test func variableForms() {
         let vars = ["A": "1", "E": ""]
-        func x(_ s: String) -> String { ShellWords.expand(s, escape: "\\") { vars[$0] } }
+        func x(_ s: String) -> String { DockerfileWords.expand(s, escape: "\\") { vars[$0] } }
         #expect(x("$A-${A}-${B:-def}-${E:-emp}-${E-set}-${A:+alt}-${B:+alt}-$B.") == "1-1-def-emp--alt--.")
         #expect(x("\\$A") == "$A")
     }

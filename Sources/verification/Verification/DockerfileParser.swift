@@ -131,7 +131,7 @@ struct DockerfileParser {
             }
             var arguments = String(rest)
             while let last = arguments.last, last == " " || last == "\t" { arguments.removeLast() }
-            let json = ShellWords.jsonArray(arguments)
+            let json = DockerfileWords.jsonArray(arguments)
             var heredocs: [Heredoc] = []
             if json == nil && Self.heredocKeywords.contains(keyword) {
                 for marker in Self.heredocMarkers(arguments) {
@@ -244,7 +244,7 @@ struct DockerfileSemantics {
 
     /// `NAME=value` pairs (or one legacy `NAME value`) of an ARG or ENV line.
     static func assignments(_ arguments: String, escape: Character, legacy: Bool) -> [(String, String?)] {
-        let words = ShellWords.split(arguments, escape: escape)
+        let words = DockerfileWords.split(arguments, escape: escape)
         if legacy, let first = words.first, !first.contains("=") {
             if words.count == 1 { return [(first, nil)] }
             // `ENV NAME value with spaces`: everything after the name.
@@ -287,14 +287,14 @@ struct DockerfileSemantics {
             case "ARG" where current == nil:
                 for (name, value) in Self.assignments(ins.arguments, escape: escape, legacy: false) {
                     globalArgs.updateValue(
-                        value.map { ShellWords.expand($0, escape: escape, lookupGlobal) }, forKey: name)
+                        value.map { DockerfileWords.expand($0, escape: escape, lookupGlobal) }, forKey: name)
                 }
             case "FROM":
-                let words = ShellWords.split(ins.arguments, escape: escape)
+                let words = DockerfileWords.split(ins.arguments, escape: escape)
                 guard let first = words.first else {
                     throw .malformedDockerfile(path: path, line: ins.line, reason: "FROM needs an image")
                 }
-                let base = ShellWords.expand(first, escape: escape, lookupGlobal)
+                let base = DockerfileWords.expand(first, escape: escape, lookupGlobal)
                 var name: String?
                 if words.count >= 3, words[1].lowercased() == "as" {
                     name = words[2].lowercased()
@@ -305,7 +305,7 @@ struct DockerfileSemantics {
                 }
                 let baseStage = stages.firstIndex { $0.name != nil && $0.name == base.lowercased() }
                 let platform = ins.flag("platform").flatMap { $0 }.map {
-                    ShellWords.expand($0, escape: escape, keepUnknown: true, lookupGlobal)
+                    DockerfileWords.expand($0, escape: escape, keepUnknown: true, lookupGlobal)
                 }
                 stages.append(
                     DockerfileStage(
@@ -318,7 +318,7 @@ struct DockerfileSemantics {
                 guard let s = current else { break }
                 for (name, value) in Self.assignments(ins.arguments, escape: escape, legacy: ins.keyword == "ENV") {
                     let vars = stageVars[s]
-                    let expanded = value.map { ShellWords.expand($0, escape: escape) { vars[$0] } }
+                    let expanded = value.map { DockerfileWords.expand($0, escape: escape) { vars[$0] } }
                     if let expanded {
                         stageVars[s][name] = expanded
                     } else if ins.keyword == "ARG", let global = globalArgs[name] ?? nil, stageVars[s][name] == nil {
@@ -340,8 +340,8 @@ struct DockerfileSemantics {
                 }
                 let vars = stageVars[s]
                 let lookup = { (name: String) -> String? in vars[name] }
-                var words = ins.json ?? ShellWords.split(ins.arguments, escape: escape)
-                words = words.map { ShellWords.expand($0, escape: escape, lookup) }
+                var words = ins.json ?? DockerfileWords.split(ins.arguments, escape: escape)
+                words = words.map { DockerfileWords.expand($0, escape: escape, lookup) }
                 guard words.count >= 2 else {
                     throw .malformedDockerfile(
                         path: path, line: ins.line, reason: "\(ins.keyword) needs at least a source and a destination")
@@ -349,7 +349,7 @@ struct DockerfileSemantics {
                 let destination = words.removeLast()
                 let sources = words.filter { !$0.hasPrefix("<<") }
                 if let from = ins.flag("from").flatMap({ $0 }) {
-                    let expandedFrom = ShellWords.expand(from, escape: escape, lookup)
+                    let expandedFrom = DockerfileWords.expand(from, escape: escape, lookup)
                     if stageIndex(named: expandedFrom) == nil { addExternal(expandedFrom) }
                     break
                 }
@@ -393,7 +393,7 @@ struct DockerfileSemantics {
                         if field.hasPrefix("from=") { from = String(field.dropFirst(5)) }
                     }
                     guard type == "bind", let from else { continue }
-                    let expanded = ShellWords.expand(from, escape: escape) { stageVars[s][$0] }
+                    let expanded = DockerfileWords.expand(from, escape: escape) { stageVars[s][$0] }
                     if stageIndex(named: expanded) == nil { addExternal(expanded) }
                 }
             default:

@@ -97,7 +97,8 @@ struct PinScanner {
                 func resolve(_ v: String) -> String? {
                     guard v.contains("$") else { return v }
                     return depth < 4
-                        ? ShellWords.expand(v, escape: escape, keepUnknown: true, lookup(scope, depth: depth + 1)) : nil
+                        ? DockerfileWords.expand(v, escape: escape, keepUnknown: true, lookup(scope, depth: depth + 1))
+                        : nil
                 }
                 let here = scope.filter { $0.name == name }.map(\.value)
                 if let v = here.last, Set(here).count == 1 { return resolve(v) }
@@ -121,7 +122,7 @@ struct PinScanner {
         let global = lookup([])
         let downloads = self.downloads(in: text)
         func url(for file: String, _ lookup: @escaping (String) -> String?) -> String? {
-            let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
+            let expand = { (s: String) in DockerfileWords.expand(s, escape: self.escape, keepUnknown: true, lookup) }
             let name = TreePath.base(expand(file))
             let candidates = downloads.filter {
                 Self.isURL(expand($0.url).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
@@ -131,7 +132,7 @@ struct PinScanner {
                 ?? candidates.first { TreePath.base(expand($0.url)) == name }
             return hit.map { expand($0.url) }
         }
-        let expand = { (s: String) in ShellWords.expand(s, escape: self.escape, keepUnknown: true, global) }
+        let expand = { (s: String) in DockerfileWords.expand(s, escape: self.escape, keepUnknown: true, global) }
 
         var pins: [Pin] = []
         var checkedVariables: Set<String> = []
@@ -147,7 +148,7 @@ struct PinScanner {
                     pins.append(
                         Pin(
                             kind: .variable, url: url(for: file, scoped),
-                            file: ShellWords.expand(file, escape: escape, keepUnknown: true, scoped),
+                            file: DockerfileWords.expand(file, escape: escape, keepUnknown: true, scoped),
                             algorithm: Self.algorithm(of: a.value) ?? algorithm,
                             expected: Self.hex(a.value), variable: name, checksumList: nil, checksumListURL: nil,
                             line: instruction.line, sourceLine: Self.lineContaining(a.value, in: instruction)))
@@ -216,7 +217,7 @@ struct PinScanner {
         let commands = text.replacingOccurrences(of: "&&", with: "\n").replacingOccurrences(of: "||", with: "\n")
             .split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "|" })
         for command in commands {
-            let words = ShellWords.split(String(command), escape: escape)
+            let words = DockerfileWords.split(String(command), escape: escape)
             guard let toolIndex = words.firstIndex(where: { $0 == "curl" || $0 == "wget" }) else { continue }
             let tool = words[toolIndex]
             var output: String?

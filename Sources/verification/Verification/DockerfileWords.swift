@@ -1,9 +1,10 @@
 import Foundation
 
-/// The small part of Dockerfile word processing trackbot needs: variable substitution
+/// The small part of Dockerfile word processing trackbot needs (instruction words, as BuildKit
+/// substitutes them before any shell runs; `ShellExpansion` is the shell a `RUN` starts): variable substitution
 /// (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`)
 /// and splitting arguments into words with quotes removed.
-enum ShellWords {
+enum DockerfileWords {
     /// Substitutes variables; an unknown variable becomes empty, or stays as written when
     /// `keepUnknown` (a RUN line, where the shell may know it).
     static func expand(

@@ -22,9 +22,14 @@ public struct RunContext: Sendable {
     /// command line.
     public static func load(_ options: GlobalOptions) throws -> RunContext {
         let discovery = ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
-        return RunContext(
-            configuration: try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery),
-            options: options)
+        let configuration = try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery)
+        // Warnings are not errors: shown once per load, and not with -q.
+        if options.verbosity >= 0 {
+            for warning in configuration.warnings {
+                FileHandle.standardError.write(Data("trackbot: warning: \(Sanitize.terminal(warning))\n".utf8))
+            }
+        }
+        return RunContext(configuration: configuration, options: options)
     }
 
     public init(configuration: Configuration, options: GlobalOptions) {

@@ -120,4 +120,9 @@ public struct RunContext: Sendable {
     func mirrorAgeNotes() -> [String] {
         options.offline && options.verbosity >= 0 ? sources.cache.ages.notes() : []
     }
+
+    /// With `--offline`: the mirrors read and how old each is, for the report; nil otherwise.
+    func mirrorAges() -> [MirrorAge]? {
+        options.offline ? sources.cache.ages.reported() : nil
+    }
 }

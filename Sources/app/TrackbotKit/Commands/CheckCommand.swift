@@ -73,7 +73,8 @@ public enum CheckCommand {
         let run = await Log.stage(log, "check: traced, verified and compared \(targets.count) image(s)") {
             await pipeline.run(targets, recorded: recorded) { Progress.status($0, verbosity: options.verbosity) }
         }
-        let report = run.report
+        var report = run.report
+        report.mirrors = context.mirrorAges()
         var exitCode = report.exitCode
 
         let recording = await Log.stage(log, "check: state \(store.path)") {

@@ -89,7 +89,7 @@ public struct RunContext: Sendable {
         // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
         BlockingPool.widenShared(toAtLeast: configuration.registry.concurrency)
         rc.rateLimitFloor = configuration.registry.rateLimitFloor
-        rc.requestLog = rc.requestLog ?? Log.handler(verbosity: options.verbosity)
+        rc.requestLog = rc.requestLog ?? Log.handler(options)
         return rc
     }
 

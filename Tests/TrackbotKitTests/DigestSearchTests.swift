@@ -205,4 +205,37 @@ struct DigestSearchTests {
             #expect("\(error)" == "digests --which reads the registry: drop --offline", "\(error)")
         }
     }
+
+    /// Two platform manifests whose digests share their first 12 hex digits: the prefix names
+    /// neither, and the error lists both; 13 digits name one. (Registry digests never collide like
+    /// this by chance, so the index is made here.)
+    @Test func which_prefixOfTwoDigests_isAnErrorNamingBoth() throws {
+        let a = try Digest(parsing: "sha256:" + "0123456789ab" + String(repeating: "1", count: 52))
+        let b = try Digest(parsing: "sha256:" + "0123456789ab" + String(repeating: "2", count: 52))
+        let index = try Digest(parsing: "sha256:" + String(repeating: "f", count: 64))
+        let platforms = [(a, "amd64", nil as String?), (b, "arm64", "v8")].map { digest, arch, variant in
+            PublishedPlatform(
+                architecture: arch, os: "linux", variant: variant, digest: digest,
+                bashbrewArch: arch == "amd64" ? "amd64" : "arm64v8", annotations: [:], size: 1,
+                mediaType: "application/vnd.oci.image.manifest.v1+json")
+        }
+        let image = PublishedImage(
+            reference: "docker.io/library/x:1", mediaType: "application/vnd.oci.image.index.v1+json", digest: index,
+            platforms: platforms, attestations: [])
+        let tag = DigestSearch.Published(
+            image: try ImageReference(parsing: "x:1"), reference: "x:1", digest: index)
+        do {
+            _ = try DigestSearch.found(
+                try .init("0123456789ab"), typed: "0123456789ab", in: [tag], images: [index: image])
+            Issue.record("an ambiguous prefix is an error")
+        } catch {
+            #expect(
+                "\(error)" == "--which 0123456789ab is the start of 2 digests: \(a), \(b); give more hex digits")
+        }
+        let (digest, matches) = try DigestSearch.found(
+            try .init("sha256:0123456789ab2"), typed: "sha256:0123456789ab2", in: [tag], images: [index: image])
+        #expect(digest == b)
+        #expect(
+            matches == [.init(reference: "x:1", kind: .platform, platform: "linux/arm64/v8", architecture: "arm64v8")])
+    }
 }

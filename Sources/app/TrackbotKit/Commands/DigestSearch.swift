@@ -136,20 +136,7 @@ public enum DigestSearch {
             $0 + 1 + ($1.isIndex ? $1.platforms.count + $1.attestations.count : 0)
         }
 
-        var hits = Set<Digest>()
-        for tag in published {
-            guard let image = images[tag.digest] else { continue }
-            for (digest, match) in matches(in: image, tag: tag) where wanted.matches(digest) {
-                hits.insert(digest)
-                report.matches.append(match)
-            }
-        }
-        if hits.count > 1 {
-            throw UsageError(
-                "--which \(request.digest) is the start of \(hits.count) digests: "
-                    + hits.sorted().map(\.description).joined(separator: ", ") + "; give more hex digits")
-        }
-        report.digest = hits.first
+        (report.digest, report.matches) = try found(wanted, typed: request.digest, in: published, images: images)
         var exitCode: Int32 = report.found ? 0 : 1
         // Not found, but not everything could be read: the answer is not known.
         if !report.found, !diagnostics.isEmpty {
@@ -158,6 +145,28 @@ public enum DigestSearch {
         }
         return CommandResult(
             output: try report.render(context.options.format), exitCode: exitCode, diagnostics: diagnostics)
+    }
+
+    /// The digest `wanted` names among the manifests of `published` tags, and each place it is
+    /// found, in tag order; a prefix that starts more than one digest is a usage error naming them.
+    static func found(
+        _ wanted: Wanted, typed: String, in published: [Published], images: [Digest: PublishedImage]
+    ) throws -> (Digest?, [DigestSearchReport.Match]) {
+        var hits = Set<Digest>()
+        var found: [DigestSearchReport.Match] = []
+        for tag in published {
+            guard let image = images[tag.digest] else { continue }
+            for (digest, match) in matches(in: image, tag: tag) where wanted.matches(digest) {
+                hits.insert(digest)
+                found.append(match)
+            }
+        }
+        if hits.count > 1 {
+            throw UsageError(
+                "--which \(typed) is the start of \(hits.count) digests: "
+                    + hits.sorted().map(\.description).joined(separator: ", ") + "; give more hex digits")
+        }
+        return (hits.first, found)
     }
 
     /// `node` → (`node`, nil); `node:22,20` → (`node`, [22, 20]); `host:5000/o/r:1` keeps the port.

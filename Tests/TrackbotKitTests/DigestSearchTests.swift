@@ -173,6 +173,13 @@ struct DigestSearchTests {
         #expect(
             requests["GET tags"] == 1 && requests["HEAD manifest"] == 2 && requests["GET manifest"] == 1, "\(requests)")
 
+        // --max-tags 1: the registry's first page holds one tag and says there are more.
+        var one = DigestSearch.Request(references: ["someone/tool"], digest: index.description)
+        one.maxTags = 1
+        let (first, firstRequests, firstJSON) = try await Self.search(w.world, one)
+        #expect(first.exitCode == 0 && firstRequests["HEAD manifest"] == 1, "\(firstRequests)")
+        #expect((firstJSON["searched"] as? [String: Any])?["stoppedAt"] as? Int == 1, "\(first.output)")
+
         // An official image's tags from the registry instead: all four, listed by the registry.
         var registry = DigestSearch.Request(references: ["found"], digest: w.second.description)
         registry.registryTags = true

@@ -22,18 +22,24 @@ extension RegistryClient {
                     registry: ep.description, request: "GET \(current)", detail: "not a tag list: \(error)")
             }
             tags += page.tags ?? []
-            path = response.headers["Link"].flatMap(Self.nextPage)
+            guard let link = response.headers["Link"], link.contains("rel=\"next\"") else { break }
+            // A next page this client will not follow (another host) still means more tags.
+            guard let next = Self.nextPage(link, base: ep.baseURL) else { return (Array(tags.prefix(limit)), true) }
+            path = next
+            if tags.count >= limit { return (Array(tags.prefix(limit)), true) }
         }
-        return (Array(tags.prefix(limit)), tags.count > limit || path != nil)
+        return (Array(tags.prefix(limit)), tags.count > limit)
     }
 
-    /// The path of `Link: </v2/x/tags/list?n=2&last=b>; rel="next"`; nil for any other link.
-    static func nextPage(_ link: String) -> String? {
+    /// The path of `Link: </v2/x/tags/list?n=2&last=b>; rel="next"` (the distribution spec's
+    /// form), or of an absolute URL on `base` (some registries write the whole URL); nil for any
+    /// other link: a page elsewhere would carry the token away.
+    static func nextPage(_ link: String, base: String) -> String? {
         guard link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"),
             let close = link[open...].firstIndex(of: ">")
         else { return nil }
-        let target = String(link[link.index(after: open)..<close])
-        // Only a path on the same registry: a link elsewhere would carry the token away.
+        var target = String(link[link.index(after: open)..<close])
+        if target.hasPrefix(base + "/") { target.removeFirst(base.count) }
         return target.hasPrefix("/v2/") ? target : nil
     }
 }

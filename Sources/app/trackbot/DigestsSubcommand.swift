@@ -21,7 +21,7 @@ struct DigestsSubcommand: AsyncParsableCommand {
     var references: [String]
     @Option(help: "Find the tags and platforms that publish this digest (sha256:…, or at least 12 hex digits).")
     var which: String?
-    @Option(help: "With --which: ask for at most this many tags (one HEAD each).")
+    @Option(help: "With --which: ask for at most this many tags, one HEAD each (default 100).")
     var maxTags: Int?
     @Flag(help: "With --which: list an official image's tags from the registry, not its library file.")
     var registryTags = false

@@ -36,7 +36,6 @@ struct DigestsSubcommand: AsyncParsableCommand {
     func validate() throws {
         guard !references.isEmpty else { throw ValidationError("Missing expected argument '<references> ...'") }
         guard which == nil else { return }
-        if references.count > 1 { throw ValidationError("digests takes one REF (several only with --which)") }
         for (flag, given) in [
             ("--max-tags", maxTags != nil), ("--registry-tags", registryTags),
             ("--library-ref", library.libraryRef != nil), ("--cache-dir", git.cacheDir != nil),
@@ -56,7 +55,14 @@ struct DigestsSubcommand: AsyncParsableCommand {
         options.offline = offline
         let references = references
         guard let which else {
-            await finish { try await DigestsCommand.run(reference: references[0], options: options) }
+            // Checked here, not in validate(): a flag it does not take (`--arch amd64`) must be
+            // refused as unknown, not have its value taken for a second REF.
+            await finish {
+                guard references.count == 1 else {
+                    throw UsageError("digests takes one REF (several only with --which)")
+                }
+                return try await DigestsCommand.run(reference: references[0], options: options)
+            }
         }
         var request = DigestSearch.Request(references: references, digest: which)
         if let maxTags { request.maxTags = maxTags }

@@ -154,4 +154,22 @@ struct ParsingTests {
         broken.manifests[2].annotations?[AnnotationKey.referenceDigest] = nil
         #expect(throws: RegistryError.self) { try RegistryClient.split(broken, registry: "r", reference: "x") }
     }
+
+    /// The distribution spec's tag list pages: `Link: <PATH?n=N&last=T>; rel="next"`. A relative
+    /// path is followed, an absolute URL only on the registry's own base; any other link (another
+    /// host, another relation) is not.
+    @Test func distributionSpec_tagsList_linkNextPage() {
+        let base = "https://registry.example"
+        #expect(
+            RegistryClient.nextPage(#"</v2/o/r/tags/list?n=2&last=b>; rel="next""#, base: base)
+                == "/v2/o/r/tags/list?n=2&last=b")
+        #expect(
+            RegistryClient.nextPage(#"<https://registry.example/v2/o/r/tags/list?last=b>; rel="next""#, base: base)
+                == "/v2/o/r/tags/list?last=b")
+        #expect(
+            RegistryClient.nextPage(#"<https://elsewhere.example/v2/o/r/tags/list?last=b>; rel="next""#, base: base)
+                == nil)
+        #expect(RegistryClient.nextPage(#"<https://registry.example.evil/v2/x>; rel="next""#, base: base) == nil)
+        #expect(RegistryClient.nextPage(#"</v2/o/r/tags/list?last=a>; rel="prev""#, base: base) == nil)
+    }
 }

@@ -70,7 +70,7 @@ import TrackbotKit
         let page = try String(
             contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/man/trackbot.1"), encoding: .utf8)
         for name in Self.subcommands { #expect(page.contains(name), "the man page lacks \(name): run scripts/man") }
-        for option in ["platform", "arch", "rewrite", "version"] {
+        for option in ["platform", "arch", "rewrite", "version", "which", "max-tags", "registry-tags"] {
             #expect(page.contains("Fl -\(option)"), "the man page lacks --\(option): run scripts/man")
         }
     }
@@ -160,5 +160,28 @@ import TrackbotKit
         let (tagStatus, tagOutput) = try trackbot(["check", "alpine:lates"] + run)
         #expect(tagStatus == 2)
         #expect(tagOutput.contains("library/alpine has no tag \"lates\" (did you mean latest?)"), "\(tagOutput)")
+    }
+
+    /// `digests --which` options only with `--which`; `--offline` refused with the reason, before
+    /// any request; a digest prefix shorter than 12 hex digits is bad input. All exit status 2.
+    @Test func digests_whichOnlyOptions_offlineAndShortPrefixAreUsageErrors() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).toml")
+        try "".write(to: empty, atomically: true, encoding: .utf8)
+        let config = ["--config", empty.path]
+        let cases: [([String], String)] = [
+            (["digests", "node:22", "--max-tags", "3"], "--max-tags applies to --which only"),
+            (["digests", "node:22", "node:20"], "digests takes one REF (several only with --which)"),
+            (
+                ["digests", "node", "--which", "sha256:0123456789ab", "--offline"],
+                "digests --which reads the registry: drop --offline"
+            ),
+            (["digests", "node:22", "--offline"], "digests reads the registry: drop --offline"),
+            (["digests", "node", "--which", "0123abc"], "at least its first 12 hex digits"),
+        ]
+        for (arguments, message) in cases {
+            let (status, output) = try trackbot(arguments + config)
+            #expect(status == 2, "\(arguments): \(output)")
+            #expect(output.contains(message), "\(arguments): \(output)")
+        }
     }
 }

@@ -56,8 +56,8 @@ import TrackbotCore
             "[registry]\nconcurrency = 0\n",
             "t.toml:2: registry.concurrency must be a whole number from 1 to 64")
         expectError(
-            "[[images]]\nname = \"debian\"\narchitectures = [\"amd64\", \"arm64\"]\n",
-            "t.toml:3: images.architectures unknown architecture \"arm64\" (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)"
+            "[[images]]\nname = \"debian\"\narchitectures = [\"amd64\", \"arm46\"]\n",
+            "t.toml:3: images.architectures unknown architecture \"arm46\"; did you mean arm64? (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)"
         )
         expectError(
             "[[images]]\nname = \"a\"\n[[images]]\nname = \"a\"\n", "t.toml:2: images.name image \"a\" is listed twice")
@@ -76,6 +76,45 @@ import TrackbotCore
             #expect(path == "t.toml")
             #expect(line == 2)
         }
+    }
+
+    /// bashbrew-host-arch.sh's host names, as `--arch` takes them: stored as bashbrew's name, with
+    /// a warning that names the file, line, key and the name to write instead.
+    @Test func bashbrewHostArch_aliasesInConfigurationStoredCanonicalWithWarning() throws {
+        let c = try ConfigurationLoader.parse(
+            """
+            [[images]]
+            name = "debian"
+            architectures = ["x86_64", "arm64v8", "AARCH64"]
+
+            [[mute]]
+            image = "debian"
+            arch = "aarch64"
+            reason = "r"
+            until = "2099-01-01"
+            """, path: "t.toml")
+        #expect(c.images[0].architectures == [.amd64, .arm64v8, .arm64v8])
+        #expect(c.mutes[0].arch == "arm64v8")
+        #expect(
+            c.warnings == [
+                "t.toml:3: images.architectures \"x86_64\" is the bashbrew architecture amd64; read as amd64 (write that to silence this)",
+                "t.toml:3: images.architectures \"AARCH64\" is the bashbrew architecture arm64v8; read as arm64v8 (write that to silence this)",
+                "t.toml:7: mute.arch \"aarch64\" is the bashbrew architecture arm64v8; read as arm64v8 (write that to silence this)",
+            ])
+        #expect(
+            try ConfigurationLoader.parse("[[images]]\nname = \"a\"\narchitectures = [\"amd64\"]\n", path: "t.toml")
+                .warnings.isEmpty)
+    }
+
+    @Test func bashbrewHostArch_armhfAndUnknownMuteArchAreErrors() {
+        expectError(
+            "[[mute]]\nimage = \"a\"\narch = \"armhf\"\nreason = \"r\"\nuntil = \"2099-01-01\"\n",
+            "t.toml:3: mute.arch unknown architecture \"armhf\" (armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian: name one) (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)"
+        )
+        expectError(
+            "[[mute]]\nimage = \"a\"\narch = \"s390\"\nreason = \"r\"\nuntil = \"2099-01-01\"\n",
+            "t.toml:3: mute.arch unknown architecture \"s390\"; did you mean s390x? (known: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, windows-amd64)"
+        )
     }
 }
 

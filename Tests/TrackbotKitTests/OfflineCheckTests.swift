@@ -58,6 +58,25 @@ struct OfflineCheckTests {
         #expect(ages.contains { $0.hasPrefix("offline: https://github.com/docker-library/official-images.git as of ") })
         #expect(ages.allSatisfy { $0.hasSuffix(" old)") })
 
+        // The report says the same: JSON `mirrors`, only when offline (the fetching run has none).
+        let mirrors = try #require(
+            (try JSONSerialization.jsonObject(with: Data(offline.output.utf8)) as? [String: Any])?["mirrors"]
+                as? [[String: Any]], "\(offline.output)")
+        #expect(
+            mirrors.compactMap { $0["url"] as? String }.sorted() == [
+                "https://github.com/docker-library/official-images.git", "https://github.com/up/distro.git",
+            ])
+        #expect(mirrors.allSatisfy { ($0["fetchedAt"] as? String)?.hasSuffix("Z") == true && $0["age"] is Int })
+        let fetchedJSON = try JSONSerialization.jsonObject(with: Data(fetched.output.utf8)) as? [String: Any]
+        #expect(fetchedJSON?["mirrors"] == nil, "a run that fetched lists no mirrors")
+        options.format = .text
+        let text = try await CheckCommand.run(.init(references: ["distro:good"]), options: options)
+        let heading = try #require(text.output.range(of: "\nmirrors (not fetched):\n"), "\(text.output)")
+        let listed = text.output[heading.upperBound...].split(separator: "\n")
+        #expect(
+            listed.count == 2 && listed.allSatisfy { $0.hasPrefix("  https://github.com/") && $0.hasSuffix(" old)") })
+        options.format = .json
+
         options.verbosity = -1
         let quiet = try await CheckCommand.run(.init(references: ["distro:good"]), options: options)
         #expect(quiet.diagnostics.filter { $0.hasPrefix("offline: ") }.isEmpty, "-q: no notes")

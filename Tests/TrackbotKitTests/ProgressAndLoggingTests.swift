@@ -114,7 +114,7 @@ import TrackbotCore
         #expect(lines.all.count == 2)
         for line in lines.all {
             #expect(line.hasPrefix("trackbot: git fetch \(url) refs/heads/master: "), "\(line)")
-            #expect(line.range(of: #" in \d+\.\d\d s\n$"#, options: .regularExpression) != nil, "\(line)")
+            #expect(line.range(of: #" in \d+ ms\n$"#, options: .regularExpression) != nil, "\(line)")
         }
     }
 
@@ -133,5 +133,39 @@ import TrackbotCore
         #expect(lines.all.count == 2)
         #expect(lines.all.first?.hasPrefix("trackbot: GET \(base)/a: 200 in ") == true, "\(lines.all)")
         #expect(lines.all.last?.hasPrefix("trackbot: HEAD \(base)/missing: 404 in ") == true, "\(lines.all)")
+    }
+
+    /// `check -v`: each stage of the run, of the image and of each tag is one line with its
+    /// duration in milliseconds (what it took is not asserted: only that it is said).
+    @Test func verbose_check_oneLinePerStageWithMilliseconds() async throws {
+        let world = try await OfflineCheckTests.world()
+        let lines = Lines()
+        var options = world.options(noRegistry: true)
+        options.verbosity = 1
+        options.logSink = { lines.append($0) }
+        let result = try await CheckCommand.run(.init(references: ["distro:good"]), options: options)
+        #expect(result.exitCode == 0, "\(result.output)")
+        let all = lines.all
+        for line in all {
+            #expect(line.range(of: #"^trackbot: .* in \d+ ms\n$"#, options: .regularExpression) != nil, "\(line)")
+        }
+        let stages = [
+            "official-images: https://github.com/docker-library/official-images.git main fetched and resolved in ",
+            "distro: library read (library/distro at ",
+            "distro:good: source verification in ",
+            "distro:good: registry index and platforms (registry not asked) in ",
+            "distro:good: parent images in ",
+            "check: traced, verified and compared 1 image(s) in ",
+            "check: state write \(world.statePath) in ",
+        ]
+        for stage in stages {
+            #expect(all.filter { $0.hasPrefix("trackbot: " + stage) }.count == 1, "\(stage) in \(all)")
+        }
+        // Each repository's fetch: official-images and the upstream.
+        #expect(all.filter { $0.hasPrefix("trackbot: git fetch ") }.count == 2, "\(all)")
+        options.verbosity = 0
+        let before = lines.all.count
+        _ = try await CheckCommand.run(.init(references: ["distro:good"]), options: options)
+        #expect(lines.all.count == before, "no -v: no lines")
     }
 }

@@ -168,7 +168,7 @@ import TrackbotCore
     @Test func flagsThatDoNotApplyAreRefused() throws {
         for arguments in [
             ["library", "alpine", "--deep"], ["digests", "alpine:3.20", "--arch", "amd64"],
-            ["digests", "alpine:3.20", "--offline"], ["library", "alpine", "--offline"],
+            ["library", "alpine", "--offline"],
             ["verify", ".", "--state", "s.json"], ["alerts", "--dry-run"], ["history", "alpine:3.20", "--deep"],
             ["upstream", "--arch", "amd64"],
             ["ack", "demo:1.0", "--kind", "digest-drift", "--reason", "r", "--format", "json"],
@@ -177,6 +177,9 @@ import TrackbotCore
             #expect(status == 2, "\(arguments.joined(separator: " ")): \(output)")
             #expect(output.contains("Unknown option"), "\(arguments.joined(separator: " ")): \(output)")
         }
+        // digests takes --offline only to refuse it with the reason (it reads the registry).
+        let (status, output) = try status(["digests", "alpine:3.20", "--offline"])
+        #expect(status == 2 && output.contains("digests reads the registry: drop --offline"), "\(output)")
     }
 
     @Test func theFlagsEachCommandUsesAreKept() throws {

@@ -22,6 +22,8 @@ public struct GlobalOptions: Sendable {
     /// Where credentials are read from (`TRACKBOT_REGISTRY_*`, `DOCKER_CONFIG`, `HOME`); nil for
     /// the process environment (tests pass their own).
     public var environment: [String: String]?
+    /// Where `-v` lines go; nil for stderr (tests collect them).
+    public var logSink: (@Sendable (String) -> Void)?
 
     public init() {}
 

@@ -22,9 +22,14 @@ public struct RunContext: Sendable {
     /// command line.
     public static func load(_ options: GlobalOptions) throws -> RunContext {
         let discovery = ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
-        return RunContext(
-            configuration: try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery),
-            options: options)
+        let configuration = try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery)
+        // Warnings are not errors: shown once per load, and not with -q.
+        if options.verbosity >= 0 {
+            for warning in configuration.warnings {
+                FileHandle.standardError.write(Data("trackbot: warning: \(Sanitize.terminal(warning))\n".utf8))
+            }
+        }
+        return RunContext(configuration: configuration, options: options)
     }
 
     public init(configuration: Configuration, options: GlobalOptions) {
@@ -84,7 +89,7 @@ public struct RunContext: Sendable {
         // Transfers run on the blocking pool: never fewer threads than transfers allowed per host.
         BlockingPool.widenShared(toAtLeast: configuration.registry.concurrency)
         rc.rateLimitFloor = configuration.registry.rateLimitFloor
-        rc.requestLog = rc.requestLog ?? Log.handler(verbosity: options.verbosity)
+        rc.requestLog = rc.requestLog ?? Log.handler(options)
         return rc
     }
 
@@ -114,5 +119,10 @@ public struct RunContext: Sendable {
     /// none with `-q` (only errors and findings).
     func mirrorAgeNotes() -> [String] {
         options.offline && options.verbosity >= 0 ? sources.cache.ages.notes() : []
+    }
+
+    /// With `--offline`: the mirrors read and how old each is, for the report; nil otherwise.
+    func mirrorAges() -> [MirrorAge]? {
+        options.offline ? sources.cache.ages.reported() : nil
     }
 }

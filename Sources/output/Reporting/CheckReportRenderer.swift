@@ -10,8 +10,9 @@ public enum CheckReportRenderer {
     public static func render(_ report: CheckReport, format: OutputFormat, color: Bool = false) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(report)
-        case .markdown: return Sanitize.terminal(markdown(report), multiline: true)
-        case .text: return text(report, style: Style(enabled: color))
+        case .markdown:
+            return Sanitize.terminal(markdown(report) + mirrorsSection(report, format: .markdown), multiline: true)
+        case .text: return text(report, style: Style(enabled: color)) + mirrorsSection(report, format: .text)
         }
     }
 

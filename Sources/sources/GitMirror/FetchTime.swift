@@ -19,11 +19,4 @@ enum FetchTime {
         return ISO8601DateFormatter().date(
             from: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
-
-    /// "0.42 s": a duration for `-v` logs.
-    static func seconds(since start: ContinuousClock.Instant) -> String {
-        let d = ContinuousClock.now - start
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return String(format: "%.2f s", s)
-    }
 }

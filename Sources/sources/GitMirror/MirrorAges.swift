@@ -1,4 +1,5 @@
 import Foundation
+import TrackbotCore
 
 /// The mirrors an `--offline` run read and when each last fetched, so the report can say how
 /// old what it checked is. Shared by the copies of one `MirrorCache`; written from fetch jobs.
@@ -18,20 +19,11 @@ public final class MirrorAges: @unchecked Sendable {
         lock.withLock { ages.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     }
 
-    /// One line per mirror: "offline: URL as of 2026-12-02T05:00:00Z (3 h old)".
-    public func notes(now: Date = Date()) -> [String] {
-        used.map { url, date in
-            guard let date else { return "offline: \(url) as last fetched (when is not recorded)" }
-            return
-                "offline: \(url) as of \(ISO8601DateFormatter().string(from: date)) (\(Self.age(now.timeIntervalSince(date))) old)"
-        }
+    /// Each mirror read and how old it is, as the report lists them.
+    public func reported(now: Date = Date()) -> [MirrorAge] {
+        used.map { MirrorAge(url: $0.url, fetchedAt: $0.fetchedAt, now: now) }
     }
 
-    static func age(_ seconds: TimeInterval) -> String {
-        let s = max(0, Int(seconds))
-        if s < 120 { return "\(s) s" }
-        if s < 2 * 3600 { return "\(s / 60) min" }
-        if s < 2 * 86400 { return "\(s / 3600) h" }
-        return "\(s / 86400) days"
-    }
+    /// One line per mirror: "offline: URL as of 2026-12-02T05:00:00Z (3 h old)".
+    public func notes(now: Date = Date()) -> [String] { reported(now: now).map { "offline: \($0.line)" } }
 }

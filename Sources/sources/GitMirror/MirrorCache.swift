@@ -283,7 +283,7 @@ public struct MirrorCache: Sendable {
         fetchLog?(
             "git fetch \(location.display) \(refs.joined(separator: " ")): \(updates.count) ref(s) updated, "
                 + "\(statistics.receivedObjects) objects, \(statistics.receivedBytes / 1024) KiB in "
-                + FetchTime.seconds(since: started))
+                + Elapsed.milliseconds(since: started))
         return FetchResult(
             url: location.display, directory: repository.directory.path, created: created,
             updates: updates.sorted { $0.name < $1.name }, missingRefs: missing,

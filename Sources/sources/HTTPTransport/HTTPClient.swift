@@ -63,11 +63,9 @@ public final class HTTPClient: Sendable {
 
     private func logExchange(_ request: HTTPRequest, started: ContinuousClock.Instant, outcome: String) {
         guard let log = self.log else { return }
-        let d = ContinuousClock.now - started
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         log(
             "\(request.method.rawValue) \(displayURL(request.url, request.secrets)): \(outcome) in "
-                + String(format: "%.2f s", seconds))
+                + Elapsed.milliseconds(since: started))
     }
 
     private func runOnThread(_ request: HTTPRequest, origin: Origin, sink: BodySink?) async throws -> HTTPResponse {

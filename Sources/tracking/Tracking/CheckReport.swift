@@ -8,6 +8,9 @@ public struct CheckReport: Encodable, Sendable {
     public var findings: [Finding]
     public var images: [ImageReport]
     public var summary: Summary
+    /// The git mirrors read without fetching (`--offline`) and how old each is; nil (left out
+    /// of the JSON) when every mirror was fetched.
+    public var mirrors: [MirrorAge]?
 
     public init(images: [ImageReport]) {
         self.images = images

@@ -69,14 +69,15 @@ public enum CheckCommand {
         let now = Date()
         let pipeline = try CheckPipeline.make(
             context, library: request.library, registryConfiguration: registryConfiguration, now: now)
-        let log = Log.handler(verbosity: options.verbosity)
+        let log = Log.handler(options)
         let run = await Log.stage(log, "check: traced, verified and compared \(targets.count) image(s)") {
             await pipeline.run(targets, recorded: recorded) { Progress.status($0, verbosity: options.verbosity) }
         }
-        let report = run.report
+        var report = run.report
+        report.mirrors = context.mirrorAges()
         var exitCode = report.exitCode
 
-        let recording = await Log.stage(log, "check: state \(store.path)") {
+        let recording = await Log.stage(log, "check: state write \(store.path)") {
             await StateRecording.record(run.states, in: store, dryRun: options.dryRun)
         }
         switch recording {
@@ -96,9 +97,11 @@ public enum CheckCommand {
         case (let issues?, .written), (let issues?, .dryRun):
             let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
             let alerts = report.images.flatMap(\.alerts)
-            let (lines, failed) = await CheckIssues.sync(
-                issues, alerts: alerts, images: checked, mutes: config.mutes,
-                store: store, now: now)
+            let (lines, failed) = await Log.stage(log, "check: GitHub issue sync") {
+                await CheckIssues.sync(
+                    issues, alerts: alerts, images: checked, mutes: config.mutes,
+                    store: store, now: now)
+            }
             diagnostics += lines
             if failed { exitCode = 2 }
         case (.some, .nothing), (.some, .failed):

@@ -111,6 +111,9 @@ public struct Configuration: Sendable, Equatable {
     public var notify: [Notify] = []
     /// `[watch]`: the heartbeat of `watch`.
     public var watch = Watch()
+    /// What the file said in a form it should not (an architecture alias), each with its
+    /// file:line; shown on stderr when the configuration is loaded.
+    public var warnings: [String] = []
 
     public init() {}
 

@@ -116,13 +116,7 @@ public enum ConfigurationLoader {
                     architectures: nil, upstream: nil)
                 if let arches = try doc.strings(t, "architectures", in: "images") {
                     image.architectures = try arches.map { a throws(ConfigurationError) in
-                        guard let arch = Architecture(rawValue: a) else {
-                            throw doc.error(
-                                "images", "architectures",
-                                "unknown architecture \"\(a)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
-                            )
-                        }
-                        return arch
+                        try doc.architecture(a, "images", "architectures", warnings: &c.warnings)
                     }
                 }
                 if let up = try doc.table(t, "upstream", in: "images") {
@@ -172,12 +166,8 @@ public enum ConfigurationLoader {
                     }
                     kind = parsed
                 }
-                let arch = try doc.string(t, "arch", in: "mute")
-                if let arch, Architecture(rawValue: arch) == nil {
-                    throw doc.error(
-                        "mute", "arch",
-                        "unknown architecture \"\(arch)\" (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))",
-                        value: arch)
+                let arch = try doc.string(t, "arch", in: "mute").map { a throws(ConfigurationError) in
+                    try doc.architecture(a, "mute", "arch", warnings: &c.warnings).rawValue
                 }
                 c.mutes.append(
                     Mute(
@@ -219,6 +209,31 @@ public enum ConfigurationLoader {
                 }
             }
             return fallback
+        }
+
+        /// An architecture as `--arch` takes it: bashbrew's name, or an alias (`aarch64`) stored as
+        /// bashbrew's name with a warning naming the place, so the file can be corrected.
+        func architecture(_ text: String, _ table: String, _ key: String, warnings: inout [String])
+            throws(ConfigurationError) -> Architecture
+        {
+            guard let named = Architecture.named(text) else {
+                let known = Architecture.allCases.map(\.rawValue)
+                let guess = NearestNames.didYouMean(text, among: known + Architecture.aliases.keys.sorted())
+                let armhf =
+                    text.lowercased() == "armhf"
+                    ? " (armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian: name one)" : ""
+                throw error(
+                    table, key,
+                    "unknown architecture \"\(text)\"\(armhf)" + (guess.map { "; \($0)" } ?? "")
+                        + " (known: \(known.joined(separator: ", ")))", value: text)
+            }
+            if named.alias || named.architecture.rawValue != text {
+                warnings.append(
+                    "\(path):\(line(of: key, in: table, value: text)): \(table).\(key) \"\(text)\" is the bashbrew "
+                        + "architecture \(named.architecture); read as \(named.architecture) (write that to silence this)"
+                )
+            }
+            return named.architecture
         }
 
         func error(_ table: String?, _ key: String, _ message: String, value: String? = nil) -> ConfigurationError {

@@ -26,6 +26,8 @@ struct CheckPipeline: Sendable {
     var mutes: [Mute] = []
     /// `--deep`: layer content and `ADD --checksum` downloads; nil without it.
     var deep: DeepInspection? = nil
+    /// `-v`: one line per stage of each image and tag, with its duration; nil otherwise.
+    var log: (@Sendable (String) -> Void)? = nil
     /// Each parent's chain, followed once per run (keyed by parent and architecture).
     let chains = TaskCache<String, [ChainLink]>(keep: .everything)
 
@@ -47,7 +49,10 @@ struct CheckPipeline: Sendable {
         var state = previous ?? ImageState(libraryCommit: nil, checkedAt: now)
         var checkedSomething = false
         do {
-            let file = try await library.file(target.image, at: libraryCommit)
+            let file = try await Log.stage(
+                log,
+                "\(target.image): library read (library/\(target.image)\(libraryCommit.map { " at \($0.prefix(12))" } ?? ""))"
+            ) { try await library.file(target.image, at: libraryCommit) }
             report.notes += file.warnings
             if let old = previous?.libraryCommit, let new = libraryCommit, old != new,
                 let oldFile = try? await library.file(target.image, at: old)
@@ -157,15 +162,25 @@ struct CheckPipeline: Sendable {
         _ tag: String, in file: LibraryFile, target: Target, previous: TagState?, libraryCommit: String?
     ) async -> TagVerdict {
         let entries = file.entries(for: tag)
-        let sources = await SourceEvidence.gather(
-            tag: tag, entries: entries, target: target,
-            verification: verification, registry: registry)
-        let published = await PublishedEvidence.gather(
-            image: target.image, tag: tag, sources: sources, registry: registry,
-            previous: previous, now: now)
-        var parents = await ParentEvidence.gather(
-            image: target.image, tag: tag, sources: sources, index: published.index, registry: registry,
-            previous: previous)
+        let name = "\(target.image):\(tag)"
+        // Each upstream's fetch is a line of its own (MirrorCache.fetchLog), inside this stage.
+        let sources = await Log.stage(log, "\(name): source verification") {
+            await SourceEvidence.gather(
+                tag: tag, entries: entries, target: target,
+                verification: verification, registry: registry)
+        }
+        let published = await Log.stage(
+            log, "\(name): registry index and platforms" + (registry == nil ? " (registry not asked)" : "")
+        ) {
+            await PublishedEvidence.gather(
+                image: target.image, tag: tag, sources: sources, registry: registry,
+                previous: previous, now: now)
+        }
+        var parents = await Log.stage(log, "\(name): parent images") {
+            await ParentEvidence.gather(
+                image: target.image, tag: tag, sources: sources, index: published.index, registry: registry,
+                previous: previous)
+        }
         var chains: [String: [ChainLink]] = [:]
         if published.index != nil {
             for p in sources.platforms where p.failure == nil {
@@ -180,8 +195,10 @@ struct CheckPipeline: Sendable {
         }
         var deepEvidence: DeepEvidence?
         if let deep {
-            deepEvidence = await DeepEvidence.gather(
-                deep, image: target.image, tag: tag, sources: sources, published: published.index)
+            deepEvidence = await Log.stage(log, "\(name): deep") {
+                await DeepEvidence.gather(
+                    deep, image: target.image, tag: tag, sources: sources, published: published.index)
+            }
         }
         var verdict = TagVerdict(
             tag: tag, entryTags: entries.first?.tags ?? [], sources: sources, published: published,

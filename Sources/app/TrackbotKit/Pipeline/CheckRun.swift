@@ -29,6 +29,7 @@ extension CheckPipeline {
             library: context.library(override), verification: SourceVerification(sources: context.sources),
             registry: registry, now: now)
         pipeline.mutes = config.mutes
+        pipeline.log = Log.handler(context.options)
         if context.options.deep {
             pipeline.deep = DeepInspection(
                 registry: registry, rewriter: URLRewriter(rules: context.rewrites),
@@ -45,7 +46,9 @@ extension CheckPipeline {
         var commit: String?
         var libraryError: String?
         do {
-            commit = try await library.resolveCommit()
+            commit = try await Log.stage(log, "official-images: \(library.logName) fetched and resolved") {
+                try await library.resolveCommit()
+            }
         } catch {
             libraryError = "official-images: \(error)"
         }

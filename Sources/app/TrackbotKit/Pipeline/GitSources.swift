@@ -19,7 +19,7 @@ struct GitSources: Sendable {
             progress: Progress.gitHandler(verbosity: options.verbosity),
             stallTimeout: .seconds(configuration.git.stallTimeout))
         cache.offline = options.offline
-        cache.fetchLog = Log.handler(verbosity: options.verbosity)
+        cache.fetchLog = Log.handler(options)
     }
 
     /// Fetches what `verify REPO#COMMIT:DIR` needs and verifies that directory at that commit.

@@ -59,6 +59,14 @@ enum LibrarySource: Sendable {
                 "official-images at \(Redaction.stripCredentials(url)) has no branch or tag \"\(ref)\" (--library-ref)")
     }
 
+    /// `URL REF` or `folder PATH`, for `-v` lines.
+    var logName: String {
+        switch self {
+        case .git(_, let url, let ref): return "\(Redaction.stripCredentials(url)) \(ref)"
+        case .folder(let dir): return "folder \(dir.url.path)"
+        }
+    }
+
     func file(_ name: String, at commit: String?) async throws -> LibraryFile {
         switch self {
         case .folder(let dir):

@@ -14,7 +14,13 @@ enum Log {
         return { line in write("trackbot: \(Sanitize.terminal(line))\n") }
     }
 
-    /// Runs a stage and logs it with its duration ("checked 3 image(s) in 1.20 s").
+    /// The line writer for `-v` as the options say (`logSink`, else stderr).
+    static func handler(_ options: GlobalOptions) -> (@Sendable (String) -> Void)? {
+        guard let sink = options.logSink else { return handler(verbosity: options.verbosity) }
+        return handler(verbosity: options.verbosity, write: sink)
+    }
+
+    /// Runs a stage and logs it with its duration ("alpine:3.20: source verification in 120 ms").
     static func stage<T>(
         _ log: (@Sendable (String) -> Void)?, _ what: @autoclosure () -> String,
         _ body: () async throws -> T
@@ -22,9 +28,7 @@ enum Log {
         guard let log else { return try await body() }
         let started = ContinuousClock.now
         let value = try await body()
-        let d = ContinuousClock.now - started
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        log(what() + " in " + String(format: "%.2f s", seconds))
+        log(what() + " in " + Elapsed.milliseconds(since: started))
         return value
     }
 }

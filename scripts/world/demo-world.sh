@@ -257,9 +257,11 @@ world_git_daemon() {
 }
 
 # Debian's docker-registry with its own config (the packaged one turns on htpasswd), storing
-# under $WORLD/registry: http://127.0.0.1:REGISTRY_PORT.
+# under $WORLD/registry: http://127.0.0.1:REGISTRY_PORT. WORLD_REGISTRY_ACCESS_LOG=1 logs every
+# request to $WORLD/logs/docker-registry.log (the benchmarks count them).
 world_registry() {
-  local attempt pid config log=$WORLD/logs/docker-registry.log
+  local attempt pid config log=$WORLD/logs/docker-registry.log access_off=true
+  if [ -n "${WORLD_REGISTRY_ACCESS_LOG:-}" ]; then access_off=false; fi
   for attempt in 1 2 3; do
     REGISTRY_PORT=$(world_free_port)
     config=$WORLD/registry-$REGISTRY_PORT.yml
@@ -268,7 +270,7 @@ version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: $access_off
 storage:
   filesystem:
     rootdirectory: $WORLD/registry

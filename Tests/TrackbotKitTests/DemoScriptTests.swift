@@ -6,7 +6,7 @@ import Testing
 /// `swift build --build-tests` (and so `swift test`) builds beside the test bundle.
 @Suite("scripts/demo (the offline demo)")
 struct DemoScriptTests {
-    @Test func demoChecksCleanTwiceThenReportsTheRePushAsDriftAndCleansUp() async throws {
+    @Test func demoChecksCleanTwiceTracesNodeToItsRootsThenReportsTheRePushAsDriftAndCleansUp() async throws {
         for (tool, package) in [
             ("git", "git"), ("docker-registry", "docker-registry"), ("skopeo", "skopeo"),
             ("python3", "python3"), ("bash", "bash"),
@@ -45,11 +45,33 @@ struct DemoScriptTests {
         #expect(driftRun.contains(published), "the alert should name the recorded digest \(published):\n\(driftRun)")
         #expect(driftRun.contains(drifted), "the alert should name the new digest \(drifted):\n\(driftRun)")
 
+        // node (FROM demo:1.0): each platform built on demo:1.0's platform of its architecture and
+        // traced through it to the rootfs tarball's checksum and scratch, each architecture's pin
+        // shown and, with --deep, downloaded from the world's server (its log) and matching.
+        let arm64 = try #require(Self.firstMatch(#"arm64v8  (sha256:[0-9a-f]{64})"#, in: output), "\(output)")
+        let nodeCheck =
+            output.components(
+                separatedBy: "$ trackbot check node --deep --rewrite https://unofficial-builds.nodejs.org/="
+            )
+            .dropFirst().first ?? ""
+        let nodeRun = nodeCheck.components(separatedBy: "(exit status").first ?? ""
+        #expect(nodeCheck.contains("(exit status 0)"), "\(nodeCheck)")
+        for (base, dir, nodeArch) in [(published, "x86_64", "x64"), (arm64, "aarch64", "arm64")] {
+            #expect(nodeRun.contains("built on demo:1.0 \(base)"), "\(nodeRun)")
+            #expect(nodeRun.contains("→ demo:1.0 \(base) (demo-rootfs@"), "\(nodeRun)")
+            #expect(nodeRun.contains("\(dir)): ✓ \(dir)/rootfs-\(dir).tar.gz sha512"), "\(nodeRun)")
+            let tarball = "download/release/v22.11.0/node-v22.11.0-linux-\(nodeArch)-musl.tar.xz"
+            #expect(nodeRun.contains("pin https://unofficial-builds.nodejs.org/\(tarball) sha256:"), "\(nodeRun)")
+            #expect(output.contains("\"GET /\(tarball) HTTP/1.1\" 200"), "--deep should download \(tarball)")
+        }
+        #expect(nodeRun.contains("→ scratch") && !nodeRun.contains("pin-mismatch"), "\(nodeRun)")
+
         // Cleaned up: no process still runs from the world (both servers name its directory in
         // their arguments; ports are not checked, another suite may reuse them), and it is gone.
         #expect(
             output.contains("git daemon        git://127.0.0.1:")
-                && output.contains("docker-registry   http://127.0.0.1:"))
+                && output.contains("docker-registry   http://127.0.0.1:")
+                && output.contains("downloads         http://127.0.0.1:"))
         let survivors = Self.processes(mentioning: tmp.path)
         #expect(survivors.isEmpty, "scripts/demo left these running: \(survivors)")
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)

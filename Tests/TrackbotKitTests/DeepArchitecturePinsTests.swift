@@ -116,6 +116,17 @@ struct DeepArchitecturePinsTests {
             ),
             "\(findings[0].message)")
         #expect(findings[1].message.contains("the sha256 pinned at Dockerfile:7"), "\(findings[1].message)")
+        // What matched is said, each once, and nothing is said to match that did not.
+        let matched = (try DeepSignatureTests.notes(deep.output)["1"] ?? []).filter {
+            $0.contains("--deep: downloaded")
+        }
+        #expect(
+            matched.contains {
+                $0.hasPrefix("amd64: --deep: downloaded http://127.0.0.1:\(port)/tool-amd64.tgz (")
+                    && $0.contains("): sha256:\(hashes["tool-amd64.tgz"]!) as the sha256 pinned at Dockerfile:")
+            }, "\(matched)")
+        #expect(matched.count == 2, "\(matched)")
+        #expect(!matched.contains { $0.contains("tool-arm64.tgz") || $0.contains("node-x64.tar.xz") }, "\(matched)")
         // The list once, each file once; s390x's build stops before downloading anything.
         #expect(
             Self.served(server).sorted() == [

@@ -29,6 +29,9 @@ public enum TagNote: Hashable, Sendable {
     /// signature at `signature`; `by` is the primary key fingerprint `gpgv` found it made by with
     /// the configured keyring, nil when no keyring is configured (keys not checked).
     case deepSigned(arch: String, file: String, signature: String, by: String?)
+    /// `--deep`: the download at `url` was fetched (`bytes` long) and hashes to the `digest`
+    /// that `pinnedBy` (an `ADD --checksum`, a pinned checksum, a checksum list's line) names.
+    case deepPinMatched(arch: String, url: String, digest: String, bytes: Int64, pinnedBy: String)
 }
 
 extension TagNote: Encodable {

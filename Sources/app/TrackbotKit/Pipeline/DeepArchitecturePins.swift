@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import TrackbotCore
+import Tracking
 import Verification
 
 /// `--deep` for the downloads a platform's build makes (`ArchitecturePins`): each one with a hash
@@ -22,8 +23,9 @@ extension DeepInspection {
     /// Findings for one platform's pins; a failure says what could not be downloaded.
     func architecturePins(
         _ pins: ArchitecturePins, image: String, tag: String, dockerfile: String
-    ) async -> (findings: [Finding], failure: String?) {
+    ) async -> (findings: [Finding], notes: [TagNote], failure: String?) {
         var findings: [Finding] = []
+        var notes: [TagNote] = []
         var failure: String?
         let arch = pins.architecture
         for download in pins.downloads where download.resolved {
@@ -55,11 +57,13 @@ extension DeepInspection {
                 }
             }
             switch await self.pin(pin, image: image, tag: tag, arch: arch, dockerfile: dockerfile) {
-            case .success(let f): if let f { findings.append(f) }
+            case .success(.matched(let note)): notes.append(note)
+            case .success(.mismatch(let f)): findings.append(f)
+            case .success(.notComparable): break
             case .failure(let e): failure = "\(e)"
             }
         }
-        return (findings, failure)
+        return (findings, notes, failure)
     }
 
     /// The line of the checksum list at `url` that names `file` (nil when none does).

@@ -233,14 +233,21 @@ actor DeepInspection {
         }
     }
 
-    /// Downloads a pinned URL (`ADD --checksum`, an architecture's pin) after rewrites, hashing as it arrives; a finding when
-    /// the content is not what the Dockerfile pins.
+    /// What downloading one pin showed: the content it pins (said as a note, so a report names
+    /// what was compared), another content (a finding), or nothing to compare (no URL or hash).
+    enum PinCheck: Sendable {
+        case matched(TagNote)
+        case mismatch(Finding)
+        case notComparable
+    }
+
+    /// Downloads a pinned URL (`ADD --checksum`, an architecture's pin) after rewrites, hashing as it arrives.
     func pin(_ pin: Pin, image: String, tag: String, arch: Architecture, dockerfile: String) async -> Result<
-        Finding?, DeepError
+        PinCheck, DeepError
     > {
         guard pin.kind != .addUnpinned, let url = pin.url, let expected = pin.expected,
             let algorithm = Digest.Algorithm(rawValue: pin.algorithm.lowercased())
-        else { return .success(nil) }
+        else { return .success(.notComparable) }
         let key = "\(url) \(algorithm.rawValue):\(expected)"
         let http = http, target = rewriter.rewrite(url).url, cap = maxDownload
         let result = await Self.shared(pins, key) {
@@ -275,12 +282,18 @@ actor DeepInspection {
             return .success(PinDownload(actual: hasher.finalize(), bytes: hasher.count))
         }
         return result.map { download in
-            guard download.actual.hex != expected.lowercased() else { return nil }
-            return Finding(
-                kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
-                message:
-                    "\(Redaction.stripCredentials(url)) does not match \(Self.pinnedBy(pin)) at \(dockerfile):\(pin.sourceLine) (\(download.bytes) bytes hashed)",
-                expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description)
+            guard download.actual.hex != expected.lowercased() else {
+                return .matched(
+                    .deepPinMatched(
+                        arch: arch.rawValue, url: Redaction.stripCredentials(url), digest: download.actual.description,
+                        bytes: download.bytes, pinnedBy: "\(Self.pinnedBy(pin)) at \(dockerfile):\(pin.sourceLine)"))
+            }
+            return .mismatch(
+                Finding(
+                    kind: .pinMismatch, severity: .alert, image: image, tag: tag, arch: arch.rawValue,
+                    message:
+                        "\(Redaction.stripCredentials(url)) does not match \(Self.pinnedBy(pin)) at \(dockerfile):\(pin.sourceLine) (\(download.bytes) bytes hashed)",
+                    expected: "\(algorithm.rawValue):\(expected.lowercased())", actual: download.actual.description))
         }
     }
 

@@ -23,6 +23,7 @@ struct DeepEvidence: Sendable {
                 let outcome = await deep.architecturePins(
                     pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
                 evidence.findings += outcome.findings
+                evidence.notes += outcome.notes
                 if let failure = outcome.failure { evidence.failure = failure }
                 let signed = await deep.signatures(
                     pins, image: image, tag: tag, dockerfile: TreePath.join(report.directory, report.file))
@@ -34,7 +35,9 @@ struct DeepEvidence: Sendable {
                 switch await deep.pin(
                     pin, image: image, tag: tag, arch: arch, dockerfile: TreePath.join(report.directory, report.file))
                 {
-                case .success(let f): if let f { evidence.findings.append(f) }
+                case .success(.matched(let note)): evidence.notes.append(note)
+                case .success(.mismatch(let f)): evidence.findings.append(f)
+                case .success(.notComparable): break
                 case .failure(let e): evidence.failure = "\(e)"
                 }
             }

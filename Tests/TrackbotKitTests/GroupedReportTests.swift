@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 import TrackbotCore
 import Tracking
@@ -155,5 +156,28 @@ import Tracking
             text.contains(
                 "parent-unverified amd64: the parent buildpack-deps is not checked: its library entry could not be read (×80 tags in 18 entries)"
             ), "\(text)")
+    }
+}
+
+/// docs/reports.md shows the text and Markdown of one report: they are what the renderer gives.
+@Suite struct ReportsDocTests {
+    static func example(_ name: String, in doc: String) throws -> String {
+        let start = try #require(
+            doc.range(of: "<!-- example: \(name) -->\n"), "docs/reports.md lacks its \(name) example")
+        let end = try #require(doc.range(of: "<!-- /example -->", range: start.upperBound..<doc.endIndex))
+        return String(doc[start.upperBound..<end.lowerBound])
+    }
+
+    @Test func docs_reportsExamplesAreTheRenderersOutput() throws {
+        let doc = try String(
+            contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/reports.md"), encoding: .utf8)
+        let report = ReportShapes.docsExample()
+        let text = try CheckReportRenderer.render(report, format: .text)
+        let indented =
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .map { $0.isEmpty ? "" : "    \($0)" }.joined(separator: "\n") + "\n"
+        #expect(try Self.example("text", in: doc) == "\n" + indented + "\n", "\(indented)")
+        let markdown = try CheckReportRenderer.render(report, format: .markdown)
+        #expect(try Self.example("markdown", in: doc) == "\n" + markdown + "\n\n", "\(markdown)")
     }
 }

@@ -149,3 +149,24 @@ enum ReportShapes {
         return n + (changes > 0 ? changes + 2 : 0) + 2
     }
 }
+
+extension ReportShapes {
+    /// The example of docs/reports.md: two alpine entries of node, a drift on one, a parent
+    /// not checked on both, an upstream tag pattern.
+    static func docsExample() -> CheckReport {
+        let a = ["22.11.0-alpine3.20", "22-alpine3.20", "22-alpine", "lts-alpine"]
+        let b = ["20.18.0-alpine3.20", "20-alpine", "iron-alpine"]
+        var first = entry(a, arches: alpine, seed: 0x22, directory: "22/alpine3.20", worst: ["amd64": .alert])
+        for i in first.indices { first[i].platforms[0].previousDigest = digest(0x2299) }
+        let second = entry(b, arches: alpine, seed: 0x20, directory: "20/alpine3.20", worst: ["amd64": .warn])
+        let drift = "the published amd64 digest changed with no change in the library entry and none in its parent"
+        let parent = "the parent alpine:3.20 is not checked: library/alpine was not read at this commit"
+        let findings =
+            a.map { finding(.digestDrift, .alert, tag: $0, arch: "amd64", drift) }
+            + (a + b).map { finding(.parentUnverified, .warn, tag: $0, arch: "amd64", parent) }
+            + [finding(.upstreamAhead, .info, tag: b[0], arch: nil, #"v20.18.1 matches ^v(\d+)\.(\d+)\.(\d+)$"#)]
+        return CheckReport(images: [
+            ImageReport(name: "node", libraryCommit: commit(0x5eed), tags: first + second, findings: findings)
+        ])
+    }
+}

@@ -54,7 +54,3 @@ public enum CheckReportRenderer {
         return " (open since \(since))"
     }
 }
-
-extension Severity {
-    static func > (a: Severity, b: Severity) -> Bool { b < a }
-}

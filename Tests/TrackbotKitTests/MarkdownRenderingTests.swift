@@ -1,10 +1,11 @@
 import Foundation
 import OfficialImages
-import Reporting
 import TestSupport
 import Testing
 import TrackbotCore
 import Tracking
+
+@testable import Reporting
 
 /// The Markdown reports as GitHub shows them: rendered by cmark-gfm (GitHub's CommonMark with
 /// its table, autolink and strikethrough extensions) and asserted on the HTML. Raw HTML is let
@@ -177,5 +178,43 @@ import Tracking
         #expect(
             html.contains("abc1234 only tags matching \(Self.regex) &lt;script&gt;x&lt;/script&gt; *now*"), "\(html)")
         #expect(!html.contains("<script") && !html.contains("<em>"), "\(html)")
+    }
+}
+
+/// MarkdownText against GitHub's renderer: every value comes back exactly as written, in text,
+/// in a code span and in a table cell. The values are the cases of the GFM spec's sections on
+/// backslash escapes, entities, code spans, emphasis, links, raw HTML, strikethrough and tables.
+@Suite struct MarkdownTextRoundTripTests {
+    static let values = [
+        ##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"##,  // every ASCII punctuation character
+        #"^v(\d+)\.(\d+)$"#, #"C:\path\*.txt"#, #"\\"#, #"a\|b"#,
+        "&copy; &#35; &amp;", "*a* _b_ **c** __d__ ~~e~~ ~f~",
+        "[l](javascript:alert(1)) ![i](x.png) [^1] [ref]", "<b>x</b> <!-- c --> <img src=x> </details>",
+        "`a`", "``", "` `", "x ``y`` z", "``` fence", " a ", "a ", " a", "a|b", "|", "# h", "- item", "1. item",
+        "> quote",
+    ]
+
+    /// What cmark-gfm writes for text `s`: `&`, `<`, `>` and `"` as entities.
+    static func html(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    @Test func gfm_valuesRoundTrip_inTextCodeSpansAndTables() throws {
+        var markdown: [String] = []
+        for v in Self.values {
+            markdown += [
+                "x " + MarkdownText.escaped(v), "", "x " + MarkdownText.code(v), "",
+                "| a | b |", "|---|---|", "| \(MarkdownText.escaped(v)) | \(MarkdownText.code(v, inTable: true)) |", "",
+            ]
+        }
+        let html = try MarkdownRenderingTests.html(markdown.joined(separator: "\n"))
+        for v in Self.values {
+            // Outside code, Markdown drops the spaces at either end of a paragraph or a cell.
+            let h = Self.html(v), trimmed = Self.html(v.trimmingCharacters(in: .whitespaces))
+            #expect(html.contains("<p>x \(trimmed)</p>\n"), "text: \(v)\n\(html)")
+            #expect(html.contains("<p>x <code>\(h)</code></p>\n"), "code: \(v)\n\(html)")
+            #expect(html.contains("<td>\(trimmed)</td>\n<td><code>\(h)</code></td>\n"), "table: \(v)\n\(html)")
+        }
     }
 }

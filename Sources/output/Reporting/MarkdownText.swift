@@ -20,8 +20,9 @@ enum MarkdownText {
     static let special: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&", "!", "#"]
 
     /// A code span that shows `s` exactly: its fence is one backtick longer than the longest run
-    /// of backticks inside, and a value starting or ending with a backtick is padded (CommonMark
-    /// strips one space on each side). In a table cell, `|` is escaped (GFM splits cells first).
+    /// of backticks inside, and a value starting or ending with a backtick or a space is padded
+    /// with one space each side (CommonMark strips exactly that). In a table cell, `|` is escaped
+    /// (GFM splits cells first).
     static func code(_ s: String, inTable: Bool = false) -> String {
         var value = Sanitize.terminal(s)
         if value.isEmpty { return "" }
@@ -33,7 +34,9 @@ enum MarkdownText {
             longest = max(longest, run)
         }
         let fence = String(repeating: "`", count: longest + 1)
-        let pad = value.hasPrefix("`") || value.hasSuffix("`") ? " " : ""
+        let edges: [Character] = ["`", " "]
+        let pad =
+            value.contains { $0 != " " } && (edges.contains(value.first!) || edges.contains(value.last!)) ? " " : ""
         return fence + pad + value + pad + fence
     }
 

@@ -43,20 +43,30 @@ public enum PullRequestsRenderer {
     }
 
     static func markdown(_ r: PullRequestsReport) -> String {
-        var out = ["## Pull requests", "", heading(r)]
+        typealias M = MarkdownText
+        var out = ["## Pull requests", "", M.escaped(heading(r))]
         for pr in r.pullRequests {
-            out += ["", "### #\(pr.number) (head `\(pr.head.prefix(7))`, merge base `\(pr.mergeBase.prefix(7))`)"]
+            out += [
+                "",
+                "### #\(pr.number) (head \(M.code(String(pr.head.prefix(7)))), merge base \(M.code(String(pr.mergeBase.prefix(7)))))",
+            ]
             for image in pr.images {
-                out += ["", "#### library/\(image.image)", ""]
-                out += LibraryDiffReport.lines(image.diff, title: nil, bullet: "- ")
-                out += image.upstream.flatMap { log("  ", $0).map { "- " + $0.drop(while: { $0 == " " }) } }
+                out += ["", "#### library/\(M.escaped(image.image))", ""]
+                out += LibraryDiffReport.markdownLines(image.diff)
+                if !image.upstream.isEmpty { out.append("") }
+                // Commit subjects are anyone's words: escaped, so a regex keeps its backslashes.
+                let logs: [String] = image.upstream.flatMap { log("", $0) }
+                for line in logs {
+                    let words = String(line.drop { $0 == " " })
+                    out.append("- " + M.escaped(words))
+                }
             }
             if let lint = pr.lint {
                 out += ["", "#### official-images CI (lint)", ""] + LintRenderer.markdownLines(lint)
             }
-            if let error = pr.lintError { out += ["", "- lint not run: \(error)"] }
+            if let error = pr.lintError { out += ["", "- lint not run: \(M.escaped(error))"] }
         }
-        if !r.errors.isEmpty { out += [""] + r.errors.map { "- error: \($0)" } }
+        if !r.errors.isEmpty { out += [""] + r.errors.map { "- error: \(M.escaped($0))" } }
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -5,8 +5,8 @@ import Tracking
 
 @testable import TrackbotKit
 
-/// The workflow files themselves, their steps run by Tests/Fixtures/workflows/run_workflow.py
-/// against a local world: two images served by a git daemon and a docker-registry, the user's
+/// The workflow files themselves, their steps and the trackbot action's (action.yml,
+/// scripts/action-entrypoint) run by Tests/Fixtures/workflows/run_workflow.py against a local world: two images served by a git daemon and a docker-registry, the user's
 /// repository (a bare origin that gets the state branch), and the GitHub stand-in. A drift found
 /// by one shard must reach exactly one issue and make the run red; the merge job never re-checks,
 /// and the state is committed only when more than times changed.
@@ -99,6 +99,9 @@ struct ShardedWorkflowTests {
                     "--repo", origin.path, "--work", runs.appendingPathComponent("run-\(n)").path,
                     "--run-id", "\(1000 + n)", "--github-repository", ShardedWorkflowTests.repository,
                     "--env", "GITHUB_API_URL=\(github.url)", "--secret", "GITHUB_TOKEN=\(token)",
+                    // The trackbot action (action.yml of this package) runs the binary under test
+                    // instead of its pinned image, as its entrypoint does with TRACKBOT_BIN.
+                    "--action", "trackbot/trackbot=\(TestPaths.packageRoot.path)",
                     "--trackbot-bin", URL(fileURLWithPath: binary).deletingLastPathComponent().path,
                 ] + matrix.flatMap { ["--matrix", $0] }
             process.standardOutput = handle

@@ -3,8 +3,8 @@
 
 Usage:
   run_workflow.py WORKFLOW.yml --repo PATH --work DIR [--matrix KEY=V1,V2] [--env NAME=VALUE]
-                  [--secret NAME=VALUE] [--input NAME=VALUE] [--trackbot-bin DIR]
-                  [--install-step NAME] [--github-repository OWNER/NAME] [--run-id N]
+                  [--secret NAME=VALUE] [--input NAME=VALUE] [--action OWNER/NAME=DIR]
+                  [--trackbot-bin DIR] [--github-repository OWNER/NAME] [--run-id N]
 
 What it does, as GitHub does it:
 - jobs run one at a time in `needs` order; a job whose `if:` is false (default: every needed job
@@ -18,14 +18,19 @@ What it does, as GitHub does it:
   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY work; `continue-on-error`, `timeout-minutes` and
   `working-directory` are honoured; each job's summary is kept as --work/summary-JOB.md;
 - `${{ … }}`: env.*, matrix.*, secrets.*, inputs.*, github.{workspace,run_id,run_attempt,
-  event_name,repository}, runner.{temp,os}, strategy.{job-total,job-index}, steps.ID.outputs.*,
+  event_name,repository,action_path}, runner.{temp,os}, strategy.{job-total,job-index}, steps.ID.outputs.*,
   steps.ID.{outcome,conclusion}, needs.JOB.result, string/number/boolean literals, ! && || == !=
   and always() success() failure() cancelled(). Anything else stops the run (exit 3).
 - `uses:` is emulated: actions/checkout (of the user's repository; a checkout of another repository,
   trackbot's source, is skipped), actions/cache (nothing cached), actions/upload-artifact and
-  actions/download-artifact (files copied through --work/artifacts/NAME). Other actions: exit 3.
-- with --trackbot-bin DIR, the step named --install-step (default "Install trackbot (built from
-  source with Swift)") is replaced by one that adds DIR to GITHUB_PATH.
+  actions/download-artifact (files copied through --work/artifacts/NAME). `uses: OWNER/NAME@REF`
+  given as --action OWNER/NAME=DIR runs the composite action DIR/action.yml as GitHub does: its
+  inputs (with: checked against the declared ones, defaults filled in), its steps (run: with their
+  shell, if:, env:, id:; GITHUB_ACTION_PATH and github.action_path are DIR), and its outputs as the
+  step's outputs. Other actions: exit 3.
+- with --trackbot-bin DIR, TRACKBOT_BIN=DIR/trackbot is in every step's environment: the trackbot
+  action's entrypoint then runs that binary instead of its pinned image (nothing else puts
+  trackbot on PATH, so a workflow step that calls trackbot itself fails).
 
 Nothing here opens a network connection; the workflow's own commands reach what the environment
 points them at (GITHUB_API_URL defaults to an unused loopback port).
@@ -42,9 +47,6 @@ import subprocess
 import sys
 
 import yaml
-
-INSTALL_STEP = "Install trackbot (built from source with Swift)"
-
 
 class Unsupported(Exception):
     pass
@@ -215,9 +217,9 @@ class Run:
         # On a schedule the inputs context is empty; a manual run gets the defaults.
         self.inputs = {name: given.get(name, (spec or {}).get("default", "") if given else "")
                        for name, spec in declared.items()}
-        if args.trackbot_bin and not any(s.get("name") == args.install_step
-                                         for j in self.workflow["jobs"].values() for s in j.get("steps", [])):
-            raise Unsupported(f"no step is named {args.install_step!r}; cannot put --trackbot-bin on PATH")
+        self.actions = dict(pair(a, "--action") for a in args.action)
+        if args.trackbot_bin:
+            self.runner_env["TRACKBOT_BIN"] = os.path.join(os.path.abspath(args.trackbot_bin), "trackbot")
 
     @staticmethod
     def check_keys(mapping, allowed, where):
@@ -406,16 +408,16 @@ class Run:
             open(files[var], "w").close()
             full_env[var] = files[var]
 
+        action_outputs = {}
         try:
-            if self.args.trackbot_bin and step.get("name") == self.args.install_step:
-                print(f"    (replaced: {self.args.trackbot_bin} added to GITHUB_PATH)", flush=True)
-                with open(files["GITHUB_PATH"], "a") as f:
-                    f.write(os.path.abspath(self.args.trackbot_bin) + "\n")
-                success = True
-            elif "uses" in step:
+            if "uses" in step:
                 with_ = {k: self.substitute(v, contexts, scoped, f"step {name!r} with.{k}")
                          for k, v in (step.get("with") or {}).items()}
-                success = self.action(step["uses"], with_, workspace, full_env)
+                if step["uses"].split("@")[0] in self.actions:
+                    success, action_outputs = self.composite(number, step["uses"], with_, contexts, scoped, env,
+                                                             workspace, temp, job_timeout, summary)
+                else:
+                    success = self.action(step["uses"], with_, workspace, full_env)
             elif "run" in step:
                 script = self.substitute(step["run"], contexts, scoped, f"step {name!r} run")
                 success = self.shell(number, step, script, defaults, workspace, temp, full_env,
@@ -427,6 +429,7 @@ class Run:
             success = False
 
         outputs = read_pairs(files["GITHUB_OUTPUT"])
+        outputs.update(action_outputs)
         state["file_env"].update(read_pairs(files["GITHUB_ENV"]))
         with open(files["GITHUB_PATH"]) as f:
             state["paths"] += [line.strip() for line in f if line.strip()]
@@ -459,6 +462,44 @@ class Run:
                               timeout=float(minutes) * 60).returncode == 0
 
     # -- actions
+
+    def composite(self, number, uses, with_, contexts, scoped, env, workspace, temp, job_timeout, summary):
+        """A composite action from --action: its steps run in this job, with their own steps context."""
+        directory = os.path.abspath(self.actions[uses.split("@")[0]])
+        with open(os.path.join(directory, "action.yml")) as f:
+            action = yaml.safe_load(f)
+        self.check_keys(action, {"name", "description", "author", "branding", "inputs", "outputs", "runs"}, uses)
+        runs = action.get("runs") or {}
+        if runs.get("using") != "composite":
+            raise Unsupported(f"{uses}: runs.using {runs.get('using')!r} (composite only)")
+        declared = action.get("inputs") or {}
+        unknown = set(with_) - set(declared)
+        if unknown:
+            raise Unsupported(f"{uses}: with {', '.join(sorted(unknown))}: not an input of the action")
+        inputs = {}
+        for key, spec in declared.items():
+            spec = spec or {}
+            if key in with_:
+                inputs[key] = with_[key]
+            elif spec.get("required"):
+                print(f"    ::error::{uses}: input {key} is required", flush=True)
+                return False, {}
+            else:
+                inputs[key] = as_text(spec.get("default", ""))
+        inner_contexts = {**contexts, "inputs": inputs, "github": {**contexts["github"], "action_path": directory}}
+        steps = runs.get("steps") or []
+        inner = {"env": dict(scoped["env"]), "steps": {}, "ok": True, "paths": scoped["paths"],
+                 "file_env": scoped["file_env"], "step_ids": {s["id"] for s in steps if "id" in s}}
+        inner_env = dict(env)
+        inner_env["GITHUB_ACTION_PATH"] = directory
+        for index, step in enumerate(steps, 1):
+            if "run" in step and "shell" not in step:
+                raise Unsupported(f"{uses}: step {index} has run: without shell: (composite actions need it)")
+            self.run_step(f"{number}.{index}", step, inner_contexts, inner, inner_env, {}, workspace, temp,
+                          job_timeout, summary)
+        outputs = {key: self.substitute((spec or {}).get("value", ""), inner_contexts, inner, f"{uses} outputs.{key}")
+                   for key, (spec) in (action.get("outputs") or {}).items()}
+        return inner["ok"], outputs
 
     def action(self, uses, with_, workspace, env):
         name = uses.split("@")[0]
@@ -593,8 +634,9 @@ def main():
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE set by the runner (e.g. GITHUB_API_URL)")
     parser.add_argument("--secret", action="append", default=[], help="NAME=VALUE for secrets.NAME")
     parser.add_argument("--input", action="append", default=[], help="NAME=VALUE: a workflow_dispatch run with this input")
-    parser.add_argument("--trackbot-bin", help="a directory holding trackbot, put on PATH instead of the install step")
-    parser.add_argument("--install-step", default=INSTALL_STEP, help="the name of the step --trackbot-bin replaces")
+    parser.add_argument("--action", action="append", default=[],
+                        help="OWNER/NAME=DIR: run uses: OWNER/NAME@… as the composite action DIR/action.yml")
+    parser.add_argument("--trackbot-bin", help="a directory holding trackbot: TRACKBOT_BIN for the trackbot action")
     parser.add_argument("--github-repository", default="acme/images", help="github.repository (OWNER/NAME)")
     parser.add_argument("--run-id", default=str(os.getpid()), help="github.run_id")
     args = parser.parse_args()

@@ -123,7 +123,7 @@ struct DeepArchitecturePinsTests {
         #expect(
             matched.contains {
                 $0.hasPrefix("amd64: --deep: downloaded http://127.0.0.1:\(port)/tool-amd64.tgz (")
-                    && $0.contains("): sha256:\(hashes["tool-amd64.tgz"]!) as the sha256 pinned at Dockerfile:")
+                    && $0.contains("): sha256:\(hashes["tool-amd64.tgz"]!) matches the sha256 pinned at Dockerfile:")
             }, "\(matched)")
         #expect(matched.count == 2, "\(matched)")
         #expect(!matched.contains { $0.contains("tool-arm64.tgz") || $0.contains("node-x64.tar.xz") }, "\(matched)")

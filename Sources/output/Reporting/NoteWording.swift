@@ -31,7 +31,7 @@ public enum NoteWording {
         case .deepSigned(let arch, let file, let signature, nil):
             return "\(arch): --deep: \(file) signed, keys not checked (\(signature); no [verify] keyring configured)"
         case .deepPinMatched(let arch, let url, let digest, let bytes, let pinnedBy):
-            return "\(arch): --deep: downloaded \(url) (\(bytes) bytes): \(digest) as \(pinnedBy) pins"
+            return "\(arch): --deep: downloaded \(url) (\(bytes) bytes): \(digest) matches \(pinnedBy)"
         }
     }
 }

@@ -64,6 +64,13 @@ world_git() {
   git "$@"
 }
 
+# Commits everything in the work tree SRC with MESSAGE and prints the new commit id.
+world_commit_all() {
+  world_git -C "$1" add -A
+  world_git -C "$1" commit -q -m "$2"
+  world_git -C "$1" rev-parse HEAD
+}
+
 world_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -121,9 +128,7 @@ world_upstream() {
   # docker-alpine's format: `<sha512>  <dir>/<file>`, one line per tarball.
   (cd "$src" && sha512sum "${tarballs[@]}" >checksums.sha512)
   printf '# demo-rootfs\n\nA tiny root filesystem per architecture, made by trackbot'"'"'s scripts/demo.\n' >"$src/README.md"
-  world_git -C "$src" add -A
-  world_git -C "$src" commit -q -m "demo-rootfs 1.0"
-  UPSTREAM_COMMIT=$(world_git -C "$src" rev-parse HEAD)
+  UPSTREAM_COMMIT=$(world_commit_all "$src" "demo-rootfs 1.0")
   world_git clone -q --bare "$src" "$WORLD/git/example/demo-rootfs.git"
 }
 
@@ -145,9 +150,7 @@ GitCommit: $UPSTREAM_COMMIT
 amd64-Directory: x86_64
 arm64v8-Directory: aarch64
 EOF
-  world_git -C "$src" add -A
-  world_git -C "$src" commit -q -m "demo: 1.0"
-  LIBRARY_COMMIT=$(world_git -C "$src" rev-parse HEAD)
+  LIBRARY_COMMIT=$(world_commit_all "$src" "demo: 1.0")
   world_git clone -q --bare "$src" "$WORLD/git/example/official-images.git"
 }
 
@@ -211,9 +214,7 @@ RUN ARCH= && demoArch="\$(apk --print-arch)" \\
 CMD [ "node" ]
 EOF
   printf '# docker-node (demo)\n\nA node-like image on the demo image, made by trackbot'"'"'s scripts/demo.\n' >"$src/README.md"
-  world_git -C "$src" add -A
-  world_git -C "$src" commit -q -m "node: $WORLD_NODE_VERSION on demo 1.0"
-  NODE_COMMIT=$(world_git -C "$src" rev-parse HEAD)
+  NODE_COMMIT=$(world_commit_all "$src" "node: $WORLD_NODE_VERSION on demo 1.0")
   world_git clone -q --bare "$src" "$WORLD/git/example/docker-node.git"
 }
 
@@ -233,9 +234,7 @@ Architectures: amd64, arm64v8
 GitCommit: $NODE_COMMIT
 Directory: 22/demo
 EOF
-  world_git -C "$src" add -A
-  world_git -C "$src" commit -q -m "node: $WORLD_NODE_VERSION"
-  LIBRARY_COMMIT=$(world_git -C "$src" rev-parse HEAD)
+  LIBRARY_COMMIT=$(world_commit_all "$src" "node: $WORLD_NODE_VERSION")
   world_git -C "$src" push -q "$WORLD/git/example/official-images.git" master
 }
 

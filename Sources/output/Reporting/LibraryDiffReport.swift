@@ -26,12 +26,7 @@ public enum LibraryDiffReport {
     /// `+`/`-` for what was added and removed, a space for context (a moved tag, the entry a
     /// field change belongs to); a changed field is its old value removed and its new added.
     static func diffLines(_ d: LibraryDiff) -> [String] {
-        var out: [String] = []
-        out += d.tagsAdded.map { "+ tag \($0)" }
-        out += d.tagsRemoved.map { "- tag \($0)" }
-        out += d.tagsMoved.map { "  " + moved($0) }
-        out += d.entriesAdded.map { "+ entry \($0.joined(separator: ", "))" }
-        out += d.entriesRemoved.map { "- entry \($0.joined(separator: ", "))" }
+        var out = tagsAndEntries(d, bullet: "", moved: " ")
         for e in d.entriesChanged {
             out.append("  entry \(entryName(e)):")
             for g in groups(e.changes) {
@@ -51,11 +46,7 @@ public enum LibraryDiffReport {
         var out: [String] = []
         if let title { out.append(title) }
         if d.isEmpty { return out + ["\(bullet)no changes"] }
-        out += d.tagsAdded.map { "\(bullet)+ tag \($0)" }
-        out += d.tagsRemoved.map { "\(bullet)- tag \($0)" }
-        out += d.tagsMoved.map { "\(bullet)~ " + moved($0) }
-        out += d.entriesAdded.map { "\(bullet)+ entry \($0.joined(separator: ", "))" }
-        out += d.entriesRemoved.map { "\(bullet)- entry \($0.joined(separator: ", "))" }
+        out += tagsAndEntries(d, bullet: bullet, moved: "~")
         for e in d.entriesChanged {
             out.append("\(bullet)entry \(entryName(e)):")
             for g in groups(e.changes) {
@@ -66,6 +57,15 @@ public enum LibraryDiffReport {
         }
         out += d.maintainersChanged.map { "\(bullet)Maintainers \($0.old ?? "") → \($0.new ?? "")" }
         return out
+    }
+
+    /// Tags and entries added (`+`), removed (`-`) and moved (`moved`: `~` in text, a space,
+    /// which is context, in a `diff` block), the part both renderings share.
+    static func tagsAndEntries(_ d: LibraryDiff, bullet: String, moved mark: String) -> [String] {
+        d.tagsAdded.map { "\(bullet)+ tag \($0)" } + d.tagsRemoved.map { "\(bullet)- tag \($0)" }
+            + d.tagsMoved.map { "\(bullet)\(mark) " + moved($0) }
+            + d.entriesAdded.map { "\(bullet)+ entry \($0.joined(separator: ", "))" }
+            + d.entriesRemoved.map { "\(bullet)- entry \($0.joined(separator: ", "))" }
     }
 
     /// `tag 3.20 moved from entry 3.20.3 to 3.20.4 (7d63673 → 570fbc0)`

@@ -1,4 +1,5 @@
 import Foundation
+import Lint
 import OfficialImages
 import TestSupport
 import Testing
@@ -105,6 +106,54 @@ import Tracking
         }
         // The value's own line break does not start a line of Markdown.
         #expect(!markdown.contains("\nsecond line"))
+    }
+
+    /// `lint` and `prs` put a pull request's values (a FROM, a tag, a message quoting them) in a
+    /// table: as written, one row each, no tag opened.
+    @Test func gfm_lintTable_hostileValuesStayInTheirCells() throws {
+        let h = Self.hostile
+        let problem = LintProblem(
+            rule: .naughtyFrom, image: "img", line: 7, tag: "1\(h)", architectures: ["amd64"], from: "evil\(h):1",
+            message: "FROM evil\(h):1 matches \(Self.regex)", fix: "pin it \(h)")
+        let result = LintResult(
+            images: ["img"], rules: [.naughtyFrom], entries: 1, tags: 1, problems: [problem, problem],
+            notChecked: [
+                LintNotChecked(
+                    rule: .naughtyFrom, image: "img", line: 9, tag: "2", architectures: [], reason: "said \(h)")
+            ], notes: ["note \(h)"])
+        let markdown = try LintRenderer.render(LintReport(libraryCommit: "c0ffee", result: result), format: .markdown)
+        let html = try Self.html(markdown)
+        for tag in ["<img", "<script", "<em>a</em>", "href=\"javascript", "</details>"] {
+            #expect(!html.contains(tag), "\(tag): \(html)")
+        }
+        #expect(html.contains("matches \(Self.regex)"), "\(html)")
+        let rows = html.components(separatedBy: "<tr>").dropFirst().filter { $0.contains("<td>") }
+        #expect(rows.count == 2, "\(html)")
+        for row in rows { #expect(row.components(separatedBy: "<td>").count - 1 == 5, "\(row)") }
+        #expect(html.contains("<code>library/img:7</code>"), "\(html)")
+    }
+
+    /// `history` tables: a Dockerfile instruction or history line with backticks and `|` shows
+    /// as written in one cell.
+    @Test func gfm_historyTable_instructionsShowAsWritten() throws {
+        let instruction = "RUN echo `id` | tee /x \(Self.hostile)"
+        let report = HistoryReport(
+            image: "img", tag: "1", libraryCommit: "c0ffee",
+            platforms: [
+                HistoryPlatform(
+                    arch: "amd64", platform: "linux/amd64", digest: "sha256:" + String(repeating: "a", count: 64),
+                    dockerfile: "d`/Dockerfile",
+                    rows: [
+                        HistoryRow(
+                            status: .differs, history: "/bin/sh -c \(Self.hostile)", instruction: instruction, line: 3)
+                    ])
+            ])
+        let html = try Self.html(try HistoryReportRenderer.render(report, format: .markdown))
+        for tag in ["<img", "<script", "<em>a</em>"] { #expect(!html.contains(tag), "\(tag): \(html)") }
+        #expect(html.contains("<code>RUN echo `id` | tee /x &lt;img"), "\(html)")
+        #expect(html.contains("<code>d`/Dockerfile</code>"), "\(html)")
+        let rows = html.components(separatedBy: "<tr>").dropFirst().filter { $0.contains("<td>") }
+        #expect(rows.count == 1 && rows[0].components(separatedBy: "<td>").count - 1 == 4, "\(rows)")
     }
 
     static func library(_ body: String) throws -> LibraryFile {

@@ -143,30 +143,31 @@ public enum HistoryReportRenderer {
         return out
     }
 
+    /// Instructions, history lines, digests and messages come from upstream and the registry:
+    /// each shown as written and unable to open a tag (`MarkdownText`).
     static func markdown(_ report: HistoryReport) -> String {
-        func cell(_ s: String?) -> String {
-            s.map { "`" + $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" }
-                ?? ""
-        }
-        var out = "## \(report.image):\(report.tag) history\n"
-        if let c = report.libraryCommit { out += "\nofficial-images commit `\(c)`\n" }
+        typealias M = MarkdownText
+        func cell(_ s: String?) -> String { s.map { M.code($0, inTable: true) } ?? "" }
+        var out = "## \(M.escaped("\(report.image):\(report.tag)")) history\n"
+        if let c = report.libraryCommit { out += "\nofficial-images commit \(M.code(c))\n" }
         for p in report.platforms {
             out +=
-                "\n### \(p.arch) (\(p.platform))\n\nmanifest `\(p.digest ?? "not published")`, Dockerfile `\(p.dockerfile)`\n\n"
+                "\n### \(M.escaped("\(p.arch) (\(p.platform))"))\n\nmanifest \(M.code(p.digest ?? "not published")), Dockerfile \(M.code(p.dockerfile))\n\n"
             out += "| | line | Dockerfile | history |\n| --- | --- | --- | --- |\n"
             for r in p.rows {
                 out +=
                     "| \(mark(r.status)) | \(r.line.map(String.init) ?? "") | \(cell(r.instruction)) | \(cell(r.history)) |\n"
             }
-            for n in p.notes { out += "\n> \(n.words)\n" }
+            for n in p.notes { out += "\n> \(M.escaped(n.words))\n" }
         }
         if !report.findings.isEmpty {
             out += "\n### Findings\n\n"
             for f in report.findings {
-                out += "- **\(f.severity.rawValue)** `\(f.kind.rawValue)` \(f.arch ?? ""): \(f.message)\n"
+                out +=
+                    "- **\(f.severity.rawValue)** `\(f.kind.rawValue)` \(M.escaped(f.arch ?? "")): \(M.escaped(f.message))\n"
             }
         }
-        for e in report.errors { out += "\n**error:** \(e)\n" }
+        for e in report.errors { out += "\n**error:** \(M.escaped(e))\n" }
         return out
     }
 }

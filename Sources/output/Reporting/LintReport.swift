@@ -83,29 +83,35 @@ public enum LintRenderer {
             + lines(r.result)).joined(separator: "\n") + "\n"
     }
 
-    /// The problems as a Markdown table, then what was not checked.
+    /// The problems as a Markdown table, then what was not checked. Every value may come from a
+    /// pull request (a FROM, a tag, a message quoting it): escaped as the check report's are
+    /// (`MarkdownText`), so it shows as written and opens no tag.
     public static func markdownLines(_ r: LintResult) -> [String] {
-        var out = [summary(r)]
+        var out = [MarkdownText.escaped(summary(r))]
         if !r.problems.isEmpty {
             out += ["", "| where | rule | concerning | problem | what to do |", "| --- | --- | --- | --- | --- |"]
             for p in r.problems {
                 let about = subject(tag: p.tag, architectures: p.architectures, from: p.from, commit: p.commit)
-                out.append(
-                    "| `\(p.location)` | \(p.rule.rawValue) | \(cell(about)) | \(cell(p.message)) | \(cell(p.fix)) |")
+                let cells = [
+                    MarkdownText.code(p.location, inTable: true), p.rule.rawValue, MarkdownText.escaped(about),
+                    MarkdownText.escaped(p.message), MarkdownText.escaped(p.fix),
+                ]
+                out.append("| " + cells.joined(separator: " | ") + " |")
             }
         }
         if !r.notChecked.isEmpty {
-            out += [""] + r.notChecked.map { "- not checked: `\($0.location)` \($0.rule.rawValue): \($0.reason)" }
+            out +=
+                [""]
+                + r.notChecked.map {
+                    "- not checked: \(MarkdownText.code($0.location)) \($0.rule.rawValue): \(MarkdownText.escaped($0.reason))"
+                }
         }
-        out += r.notes.map { "- note: \($0)" }
+        out += r.notes.map { "- note: \(MarkdownText.escaped($0))" }
         return out
     }
 
     static func markdown(_ r: LintReport) -> String {
-        (["## Lint", "", heading(r)] + [""] + markdownLines(r.result)).joined(separator: "\n") + "\n"
-    }
-
-    static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        (["## Lint", "", MarkdownText.escaped(heading(r))] + [""] + markdownLines(r.result)).joined(separator: "\n")
+            + "\n"
     }
 }

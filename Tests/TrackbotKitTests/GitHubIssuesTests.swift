@@ -73,7 +73,7 @@ import Tracking
         #expect(issues.count == 1)
         #expect(issues.first?.title == "trackbot: alpine digest-drift (3.20, 3.21)")
         #expect(issues.first?.body.contains("<!-- trackbot:v1 image=alpine; kind=digest-drift; instance=") == true)
-        #expect(issues.first?.body.contains("| alpine | 3.21 | amd64 |") == true)
+        #expect(issues.first?.body.contains("| `alpine` | `3.21` | `amd64` |") == true)
         #expect(issues.first?.body.contains("tag-added") == false)
         let posts = try s.requests("POST", "/repos/\(Self.repo)/issues")
         #expect(posts.count == 1)

@@ -156,6 +156,26 @@ import Tracking
         #expect(rows.count == 1 && rows[0].components(separatedBy: "<td>").count - 1 == 4, "\(rows)")
     }
 
+    /// A GitHub issue's body, as GitHub renders it: the values of each alert (image, tag, digests)
+    /// are code spans, so a hostile tag is neither HTML nor an @-mention nor an issue reference.
+    @Test func gfm_issueBody_valuesAreCodeSpans() throws {
+        let tag = "1@octocat#12\(Self.hostile)"
+        let finding = Finding(
+            kind: .digestDrift, severity: .alert, image: "img", tag: tag, arch: "amd64",
+            message: "moved \(Self.hostile) matching \(Self.regex)", expected: "sha256:aaaa", actual: "sha256:bb|bb")
+        let record = AlertRecord(finding, image: "img", now: "2026-01-01T00:00:00Z")
+        let body = IssueContent(try #require(AlertGroup.groups([record]).first)).body
+        let html = try Self.html(body)
+        for tag in ["<img", "<script", "<em>a</em>", "href=\"javascript"] {
+            #expect(!html.contains(tag), "\(tag): \(html)")
+        }
+        #expect(html.contains("<td><code>1@octocat#12&lt;img"), "\(html)")
+        #expect(html.contains("<td><code>sha256:bb|bb</code></td>"), "\(html)")
+        #expect(html.contains("matching \(Self.regex)"), "\(html)")
+        let rows = html.components(separatedBy: "<tr>").dropFirst().filter { $0.contains("<td>") }
+        #expect(rows.count == 1 && rows[0].components(separatedBy: "<td>").count - 1 == 7, "\(rows)")
+    }
+
     static func library(_ body: String) throws -> LibraryFile {
         try LibraryFileReader.read(
             """

@@ -113,18 +113,18 @@ public struct IssueContent: Sendable, Equatable {
         var md = "trackbot found **\(group.alerts.count)** open `\(group.kind.rawValue)` alert"
         md += group.alerts.count == 1 ? "" : "s"
         md +=
-            " for `\(group.image)`\(tags.isEmpty ? "" : " (tags " + tags.map { "`\($0)`" }.joined(separator: ", ") + ")").\n\n"
+            " for \(MarkdownText.code(group.image))\(tags.isEmpty ? "" : " (tags " + tags.map { MarkdownText.code($0) }.joined(separator: ", ") + ")").\n\n"
         md += "| image | tag | arch | message | expected | actual | open since |\n|---|---|---|---|---|---|---|\n"
         for a in group.alerts {
-            md +=
-                "| "
-                + [a.image, a.tag ?? "", a.arch ?? "", a.message, a.expected ?? "", a.actual ?? "", a.firstSeen]
-                .map(Self.cell).joined(separator: " | ") + " |\n"
+            let values: [String] = [a.image, a.tag ?? "", a.arch ?? ""].map(Self.cell)
+            let compared: [String] = [a.expected ?? "", a.actual ?? "", a.firstSeen].map(Self.cell)
+            let cells: [String] = values + [MarkdownText.escaped(a.message)] + compared
+            md += "| " + cells.joined(separator: " | ") + " |\n"
         }
         md += "\n### What to do\n\n" + Self.advice(group.kind) + "\n\n"
         md += "An alert stays open until it is explained (a library or parent change, or the trusted digest is back), "
         md +=
-            "acknowledged (`trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"`), "
+            "acknowledged (\(MarkdownText.code("trackbot ack \(group.image)\(tags.count == 1 ? ":" + tags[0] : "") --kind \(group.kind.rawValue) --reason \"…\"")), "
         md +=
             "or muted (`[[mute]]` in the configuration). Closing this issue acknowledges its alerts: trackbot records who closed it "
         md += "and does not reopen it. The body is rewritten when the alerts change; edits to it are overwritten.\n"
@@ -134,10 +134,9 @@ public struct IssueContent: Sendable, Equatable {
         body = visible + "\n" + IssueMarker.hashPrefix + hash + " -->\n"
     }
 
-    /// A Markdown table cell: one line, no pipes.
-    static func cell(_ s: String) -> String {
-        Sanitize.terminal(s).replacingOccurrences(of: "|", with: "\\|")
-    }
+    /// A value in a table cell, as written: a code span (one line, its `|` escaped), so
+    /// nothing in it is markup, HTML, an @-mention or an issue reference.
+    static func cell(_ s: String) -> String { MarkdownText.code(s, inTable: true) }
 
     static func advice(_ kind: FindingKind) -> String {
         switch kind {

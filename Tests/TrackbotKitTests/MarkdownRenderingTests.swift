@@ -1,6 +1,7 @@
 import Foundation
 import Lint
 import OfficialImages
+import Registry
 import TestSupport
 import Testing
 import TrackbotCore
@@ -174,6 +175,26 @@ import Tracking
         #expect(html.contains("matching \(Self.regex)"), "\(html)")
         let rows = html.components(separatedBy: "<tr>").dropFirst().filter { $0.contains("<td>") }
         #expect(rows.count == 1 && rows[0].components(separatedBy: "<td>").count - 1 == 7, "\(rows)")
+    }
+
+    /// `digests --format markdown`: the registry's annotations (a revision) and platform strings
+    /// stay in their cells as written.
+    @Test func gfm_digests_registryValuesStayInTheirCells() throws {
+        func digest(_ c: Character) throws -> Digest {
+            try Digest(parsing: "sha256:" + String(repeating: c, count: 64))
+        }
+        let platform = PublishedPlatform(
+            architecture: "amd64", os: "linux", variant: nil, digest: try digest("b"), bashbrewArch: "amd64",
+            annotations: [AnnotationKey.revision: "abc`|\(Self.hostile)"], size: 1, mediaType: "m")
+        let image = PublishedImage(
+            reference: "img:1", mediaType: "application/vnd.oci.image.index.v1+json", digest: try digest("a"),
+            platforms: [platform], attestations: [])
+        let html = try Self.html(DigestsReport.markdown(image))
+        for tag in ["<img", "<script", "<em>a</em>"] { #expect(!html.contains(tag), "\(tag): \(html)") }
+        #expect(html.contains("<code>abc`|&lt;img"), "\(html)")
+        #expect(html.contains("<code>img:1@sha256:\(String(repeating: "b", count: 64))</code>"), "\(html)")
+        let rows = html.components(separatedBy: "<tr>").dropFirst().filter { $0.contains("<td>") }
+        #expect(rows.count == 1 && rows[0].components(separatedBy: "<td>").count - 1 == 5, "\(rows)")
     }
 
     static func library(_ body: String) throws -> LibraryFile {

@@ -99,19 +99,21 @@ public enum DigestsReport {
     public static func markdown(
         _ image: PublishedImage, contents: [AttestationContent] = [], manifestKind: ManifestKind = .image
     ) -> String {
-        var out = "### `\(image.reference)`\n\n"
+        var out = "### \(MarkdownText.code(image.reference))\n\n"
         if image.isIndex {
             out += "- **index digest** (what `docker pull` and `docker image ls --digests` show): `\(image.digest)`\n"
         } else {
             out += "- **\(manifestLabel(manifestKind))**: `\(image.digest)`\n"
         }
-        out += "- **pin**: `\(pin(image.reference, image.digest))`\n"
-        out += "- media type: `\(image.mediaType)`\n\n"
+        out += "- **pin**: \(MarkdownText.code(pin(image.reference, image.digest)))\n"
+        out += "- media type: \(MarkdownText.code(image.mediaType))\n\n"
         out +=
             "| arch | platform | per-platform digest (Docker Hub's tag page) | pin (this platform only) | revision |\n|---|---|---|---|---|\n"
         for p in image.platforms {
             out +=
-                "| \(p.bashbrewArch ?? "-") | \(p.platform) | `\(p.digest)` | `\(pin(image.reference, p.digest))` | \(p.annotations[AnnotationKey.revision].map { "`\($0)`" } ?? "") |\n"
+                "| \(p.bashbrewArch ?? "-") | \(MarkdownText.code(p.platform.description, inTable: true)) | `\(p.digest)` | "
+                + "\(MarkdownText.code(pin(image.reference, p.digest), inTable: true)) | "
+                + "\(p.annotations[AnnotationKey.revision].map { MarkdownText.code($0, inTable: true) } ?? "") |\n"
         }
         if !image.attestations.isEmpty {
             out +=
@@ -121,7 +123,8 @@ public enum DigestsReport {
         }
         for c in contents {
             out += "\nProvenance of `\(c.references.short)` (attestation `\(c.digest.short)`):\n"
-            out += provenanceLines(c).map { "- \($0)\n" }.joined()
+            // What an attestation says comes from whoever built the image: escaped text.
+            out += provenanceLines(c).map { "- \(MarkdownText.escaped($0))\n" }.joined()
         }
         return out
     }

@@ -148,7 +148,7 @@ struct ResolveTests {
         #expect(text.contains("commit: \(RegistryWorld.revision)"))
         #expect(text.contains("SBOM: SPDX"))
         let md = try await digests("multi:1.0", .markdown)
-        #expect(md.contains("| arm32v7 | linux/arm/v7 | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
+        #expect(md.contains("| arm32v7 | `linux/arm/v7` | `\(world.images.multiPlatforms["arm32v7"]!)` |"))
         let single = try await digests("single:1.0", .text)
         #expect(single.contains("single-platform image"))
 

@@ -66,7 +66,7 @@ extension CheckReportRenderer {
         typealias M = MarkdownText
         let tags = entry.tags.map(\.tag)
         var out = ["#### " + entry.entryTags.map { M.code($0) }.joined(separator: " "), ""]
-        if Set(tags) != Set(entry.entryTags) {
+        if !entry.checksAllEntryTags {
             out += ["checked: " + tags.map { M.code($0) }.joined(separator: " "), ""]
         }
         for (digest, named) in entry.indexDigests {

@@ -10,7 +10,7 @@ extension CheckReportRenderer {
         switch format {
         case .json: return ""
         case .markdown:
-            return "\n### Mirrors (not fetched)\n\n" + mirrors.map { "- \($0.line)\n" }.joined()
+            return "\n### Mirrors (not fetched)\n\n" + mirrors.map { "- \(MarkdownText.escaped($0.line))\n" }.joined()
         case .text:
             return "\nmirrors (not fetched):\n" + mirrors.map { "  " + clean($0.line) + "\n" }.joined()
         }

@@ -96,8 +96,11 @@ public struct DigestSearchReport: Sendable, Equatable {
     }
 
     public func markdown() -> String {
-        guard let digest else { return "`\(wanted)` not found; \(searched)\n" }
-        return "### `\(digest)`\n\n" + matches.map { "- `\(Self.line($0))`\n" }.joined() + "\n" + searched + "\n"
+        // `wanted` is as typed, the references as the registry and library named them.
+        guard let digest else { return "\(MarkdownText.code(wanted)) not found; \(MarkdownText.escaped(searched))\n" }
+        return "### \(MarkdownText.code(digest.description))\n\n"
+            + matches.map { "- \(MarkdownText.code(Self.line($0)))\n" }.joined() + "\n"
+            + MarkdownText.escaped(searched) + "\n"
     }
 
     /// `{"wanted","digest","found","matches":[{"reference","kind","platform","architecture"}],

@@ -23,26 +23,34 @@ struct ImageGrouping {
             }
         }
         let checked = Set(image.tags.map(\.tag))
-        entries = entries.map { $0.arranged(image.findings) }
+        // Each entry is handed only its own tags' findings (in the report's order), not the
+        // whole image's: node has hundreds of findings over dozens of entries.
+        var byTag: [String: [Int]] = [:]
+        for (i, f) in image.findings.enumerated() { if let t = f.tag { byTag[t, default: []].append(i) } }
+        entries = entries.map { e in
+            let mine = Set(e.tags.map(\.tag)).flatMap { byTag[$0] ?? [] }.sorted()
+            return e.arranged(mine.map { image.findings[$0] })
+        }
         other = CollapsedFinding.collapse(image.findings.filter { $0.tag.map { !checked.contains($0) } ?? true })
         shared = []
         // A warning said by two or more entries is said once for the image; an alert stays
         // under each entry it concerns.
         var seen: [CollapsedFinding.Key: Set<Int>] = [:]
+        var merged: [CollapsedFinding.Key: CollapsedFinding] = [:]
         var order: [CollapsedFinding.Key] = []
         for (i, e) in entries.enumerated() {
             for f in e.allFindings where f.finding.severity != .alert {
-                if seen[f.key] == nil { order.append(f.key) }
-                seen[f.key, default: []].insert(i)
+                let key = f.key
+                if seen[key] == nil { order.append(key) }
+                seen[key, default: []].insert(i)
+                if merged[key] == nil { merged[key] = f } else { merged[key]?.tags += f.tags }
             }
         }
         let lifted = Set(order.filter { (seen[$0]?.count ?? 0) > 1 })
         for key in order where lifted.contains(key) {
-            let all = entries.flatMap(\.allFindings).filter { $0.key == key }
-            guard var merged = all.first else { continue }
-            merged.tags = all.flatMap(\.tags)
-            merged.entries = seen[key]?.count ?? 1
-            shared.append(merged)
+            guard var m = merged[key] else { continue }
+            m.entries = seen[key]?.count ?? 1
+            shared.append(m)
         }
         self.entries = entries.map { $0.without(lifted) }
     }
@@ -63,11 +71,13 @@ struct EntryGroup {
 
     /// The tags as the heading names them: the entry's, or the tags checked and then the entry's.
     var heading: String {
-        let names = tags.map(\.tag)
-        return Set(names) == Set(entryTags)
+        checksAllEntryTags
             ? entryTags.joined(separator: ", ")
-            : names.joined(separator: ", ") + "  [\(entryTags.joined(separator: ", "))]"
+            : tags.map(\.tag).joined(separator: ", ") + "  [\(entryTags.joined(separator: ", "))]"
     }
+
+    /// Whether every tag of the entry was checked in this run.
+    var checksAllEntryTags: Bool { Set(tags.map(\.tag)) == Set(entryTags) }
 
     var allFindings: [CollapsedFinding] {
         builds.flatMap { $0.platforms.flatMap(\.findings) } + findings
@@ -203,11 +213,13 @@ struct CollapsedFinding {
 
     static func collapse(_ findings: [Finding]) -> [CollapsedFinding] {
         var out: [CollapsedFinding] = []
+        var index: [Key: Int] = [:]
         for f in findings {
             let c = CollapsedFinding(finding: f, tags: f.tag.map { [$0] } ?? [])
-            if let i = out.firstIndex(where: { $0.key == c.key }) {
+            if let i = index[c.key] {
                 out[i].tags += c.tags.filter { !out[i].tags.contains($0) }
             } else {
+                index[c.key] = out.count
                 out.append(c)
             }
         }

@@ -27,13 +27,7 @@ enum MarkdownText {
         var value = Sanitize.terminal(s)
         if value.isEmpty { return "" }
         if inTable { value = value.replacingOccurrences(of: "|", with: "\\|") }
-        var longest = 0
-        var run = 0
-        for c in value {
-            run = c == "`" ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        let fence = String(repeating: "`", count: longest + 1)
+        let fence = String(repeating: "`", count: longestBacktickRun([value]) + 1)
         let edges: [Character] = ["`", " "]
         let pad =
             value.contains { $0 != " " } && (edges.contains(value.first!) || edges.contains(value.last!)) ? " " : ""
@@ -44,16 +38,21 @@ enum MarkdownText {
     /// the lines, so no line can close it.
     static func fenced(_ lines: [String], info: String) -> [String] {
         let body = lines.map { Sanitize.terminal($0) }
+        let fence = String(repeating: "`", count: max(3, longestBacktickRun(body) + 1))
+        return [fence + info] + body + [fence]
+    }
+
+    /// The longest run of backticks in any of `lines`: a fence must be longer to hold them.
+    static func longestBacktickRun(_ lines: [String]) -> Int {
         var longest = 0
-        for line in body {
+        for line in lines {
             var run = 0
             for c in line {
                 run = c == "`" ? run + 1 : 0
                 longest = max(longest, run)
             }
         }
-        let fence = String(repeating: "`", count: max(3, longest + 1))
-        return [fence + info] + body + [fence]
+        return longest
     }
 
     /// Text inside an HTML element (`<summary>`), where Markdown is not read.

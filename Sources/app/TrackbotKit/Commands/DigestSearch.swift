@@ -77,6 +77,7 @@ public enum DigestSearch {
         var diagnostics: [String] = []
         var budget = request.maxTags
         var published: [Published] = []
+        var library = LibraryTags(context: context, request: request)
 
         for text in request.references {
             let (name, typedTags) = try split(text)
@@ -92,11 +93,11 @@ public enum DigestSearch {
             if let typedTags {
                 tags = typedTags
                 report.tagSources.append("the tags named")
-                if official { try await checkLibrary(image, tags: tags, context: context, request: request) }
+                if official { try await library.check(image, tags: tags) }
             } else if official {
-                let (library, from) = try await libraryTags(image, context: context, request: request)
-                tags = library
-                available = library.count
+                let (known, from) = try await library.of(image)
+                tags = known
+                available = known.count
                 report.tagSources.append(from)
             } else {
                 let listed = try await client.tags(
@@ -119,14 +120,13 @@ public enum DigestSearch {
             if budget == 0 { break }
         }
 
-        // One GET per distinct manifest, in the order first seen.
+        // One GET per distinct manifest, by digest, through the first tag that showed it: an
+        // index (its platforms and attestations) or a single image (its config names the platform).
         var seen = Set<Digest>()
-        let distinct = published.map(\.digest).filter { seen.insert($0).inserted }
         var images: [Digest: PublishedImage] = [:]
-        for digest in distinct {
-            guard let tag = published.first(where: { $0.digest == digest }) else { continue }
+        for tag in published where seen.insert(tag.digest).inserted {
             do {
-                images[digest] = try await read(tag, client: client)
+                images[tag.digest] = try await client.resolve(tag.image.at(tag.digest))
             } catch {
                 diagnostics.append("\(tag.reference): \(error)")
             }
@@ -182,29 +182,45 @@ public enum DigestSearch {
         return (String(text[..<colon]), tags)
     }
 
-    /// Every tag of the library file, entry by entry (each entry's tags, then its shared tags),
-    /// each once, in the file's order.
-    static func libraryTags(_ image: ImageReference, context: RunContext, request: Request) async throws -> (
-        [String], String
-    ) {
-        let name = String(image.repository.dropFirst("library/".count))
-        let library = context.library(request.library)
-        let commit = try await library.resolveCommit()
-        let file = try await library.file(name, at: commit)
-        var seen = Set<String>()
-        let tags = file.entries.flatMap(\.allTags).filter { seen.insert($0).inserted }
-        return (tags, "library/\(name)" + (commit.map { " at \($0.prefix(12))" } ?? ""))
-    }
+    /// The library files' tags, read once per run: official-images' commit is resolved (a fetch)
+    /// the first time an official image comes up, and each image's file is read once, however
+    /// many of its references are named.
+    struct LibraryTags {
+        let context: RunContext
+        let request: Request
+        private var commit: String??
+        private var read: [String: (tags: [String], from: String)] = [:]
 
-    /// A tag the library file does not list is a typo until shown otherwise: said with the nearest names.
-    static func checkLibrary(_ image: ImageReference, tags: [String], context: RunContext, request: Request)
-        async throws
-    {
-        let (known, from) = try await libraryTags(image, context: context, request: request)
-        for tag in tags where !known.contains(tag) {
-            throw UsageError(
-                "\(from) has no tag \"\(tag)\"" + (NearestNames.didYouMean(tag, among: known).map { " (\($0))" } ?? "")
-                    + "; add --registry-tags to search the registry's tags instead")
+        init(context: RunContext, request: Request) {
+            self.context = context
+            self.request = request
+        }
+
+        /// Every tag of the library file, entry by entry (each entry's tags, then its shared
+        /// tags), each once, in the file's order; and where they were read.
+        mutating func of(_ image: ImageReference) async throws -> (tags: [String], from: String) {
+            let name = String(image.repository.dropFirst("library/".count))
+            if let known = read[name] { return known }
+            let library = context.library(request.library)
+            if commit == nil { commit = .some(try await library.resolveCommit()) }
+            let at = commit ?? nil
+            let file = try await library.file(name, at: at)
+            var seen = Set<String>()
+            let tags = file.entries.flatMap(\.allTags).filter { seen.insert($0).inserted }
+            let result = (tags, "library/\(name)" + (at.map { " at \($0.prefix(12))" } ?? ""))
+            read[name] = result
+            return result
+        }
+
+        /// A tag the library file does not list is a typo until shown otherwise: said with the nearest names.
+        mutating func check(_ image: ImageReference, tags: [String]) async throws {
+            let (known, from) = try await of(image)
+            for tag in tags where !known.contains(tag) {
+                throw UsageError(
+                    "\(from) has no tag \"\(tag)\""
+                        + (NearestNames.didYouMean(tag, among: known).map { " (\($0))" } ?? "")
+                        + "; add --registry-tags to search the registry's tags instead")
+            }
         }
     }
 
@@ -240,12 +256,6 @@ public enum DigestSearch {
             }
         }
         return (found, failures)
-    }
-
-    /// The manifest a tag points at, by digest: an index (its platforms and attestations), or a
-    /// single image (its config names the platform).
-    static func read(_ tag: Published, client: RegistryClient) async throws -> PublishedImage {
-        try await client.resolve(tag.image.at(tag.digest))
     }
 
     /// Every digest `tag`'s manifest holds, with what it is.

@@ -196,11 +196,13 @@ struct PinScanner {
         return pins
     }
 
-    private static func algorithm(of value: String) -> String? {
+    /// `sha256` or `sha512` for a hash of that many hex digits, nil for anything else.
+    static func algorithm(of value: String) -> String? {
         hex(value).map { $0.count == 128 ? "sha512" : "sha256" }
     }
 
-    private static func hex(_ value: String) -> String? {
+    /// The hash in lowercase when it is 64 or 128 hex digits.
+    static func hex(_ value: String) -> String? {
         guard Hex.isHex(value, count: 64) || Hex.isHex(value, count: 128) else { return nil }
         return value.lowercased()
     }

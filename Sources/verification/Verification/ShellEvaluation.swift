@@ -22,7 +22,6 @@ struct ShellFacts {
         /// nil when the hash could not be resolved.
         var expected: String?
         var file: String
-        var written: String
     }
 
     struct ListCheck {
@@ -327,11 +326,10 @@ struct ShellEvaluation {
             let hash = String(parts[0])
             let file = parts.dropFirst().joined(separator: " ")
             let cleaned = file.hasPrefix("*") ? String(file.dropFirst()) : file
-            let hex = Hex.isHex(hash, count: 64) || Hex.isHex(hash, count: 128) ? hash.lowercased() : nil
             facts.inlineChecks.append(
                 ShellFacts.InlineCheck(
-                    algorithm: hex.map { $0.count == 128 ? "sha512" : "sha256" } ?? algorithm, expected: hex,
-                    file: cleaned, written: first.joined(separator: " ")))
+                    algorithm: PinScanner.algorithm(of: hash) ?? algorithm, expected: PinScanner.hex(hash),
+                    file: cleaned))
         case "grep":
             guard args.count >= 2 else { return }
             var pattern = expansion.expand(args[0]).text.trimmingCharacters(in: .whitespaces)

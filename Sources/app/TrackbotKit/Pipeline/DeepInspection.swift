@@ -312,8 +312,8 @@ actor DeepInspection {
 /// Thrown by a download's sink at the cap; aborts the transfer.
 private struct DownloadTooLarge: Error {}
 
-/// Bytes received so far, counted on the transfer's thread and read there.
-private final class ByteCounter: @unchecked Sendable {
+/// Bytes received or written so far, counted on the transfer's thread and read there.
+final class ByteCounter: @unchecked Sendable {
     private var total: Int64 = 0
     func add(_ n: Int) -> Int64 {
         total += Int64(n)

@@ -146,7 +146,7 @@ extension DeepInspection {
             let handle = FileHandle(forWritingAtPath: path)
         else { throw DeepError(description: "--deep: cannot write \(path)") }
         defer { try? handle.close() }
-        let written = ByteTally()
+        let written = ByteCounter()
         let request = HTTPRequest(.get, rewriter.rewrite(url).url, connectTimeout: 10, totalTimeout: downloadTimeout)
         let response = try await http.stream(request) { chunk in
             guard written.add(chunk.count) <= cap else {
@@ -160,14 +160,5 @@ extension DeepInspection {
         guard response.isSuccess else {
             throw DeepError(description: "--deep: \(Redaction.stripCredentials(url)) answered \(response.status)")
         }
-    }
-}
-
-/// Bytes written so far, counted on the transfer's thread.
-private final class ByteTally: @unchecked Sendable {
-    private var total: Int64 = 0
-    func add(_ n: Int) -> Int64 {
-        total += Int64(n)
-        return total
     }
 }

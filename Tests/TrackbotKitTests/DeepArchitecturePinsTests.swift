@@ -290,6 +290,10 @@ struct DeepSignatureTests {
             notes["good"]?.contains(
                 "amd64: --deep: SHASUMS256.txt signed by \(stranger) (http://127.0.0.1:\(port)/SHASUMS256.txt.asc)")
                 == true, "\(notes)")
+        // The clear-signed list is downloaded once per run: its check reuses the pins' download.
+        #expect(
+            DeepArchitecturePinsTests.served(server).filter { $0 == "/SHASUMS256.txt.asc" }.count == 2,
+            "\(DeepArchitecturePinsTests.served(server))")
         let findings = Dictionary(grouping: report.findings) { $0.tag ?? "" }
         #expect(findings["good"] == nil, "\(report.findings)")
         let unlisted = try #require(findings["unlisted"]?.first)

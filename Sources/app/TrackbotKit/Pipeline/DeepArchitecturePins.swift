@@ -70,8 +70,17 @@ extension DeepInspection {
     private func listed(_ file: String, in list: String, url: String, dockerfile: String, line: Int) async -> Result<
         ChecksumEntry?, DeepError
     > {
+        await listBytes(url, dockerfile: dockerfile, line: line).map { bytes in
+            let parsed = ChecksumFile.parse(Array(Self.signedText(bytes).utf8), path: list)
+            return parsed.entries.first { $0.path.map(TreePath.base) == file }
+        }
+    }
+
+    /// A checksum list's bytes, downloaded once per run (after rewrites) for every platform and
+    /// for its signature's check.
+    func listBytes(_ url: String, dockerfile: String, line: Int) async -> Result<[UInt8], DeepError> {
         let http = http, target = rewriter.rewrite(url).url
-        let body = await Self.shared(lists, url) {
+        return await Self.shared(lists, url) {
             do {
                 let response = try await http.send(
                     HTTPRequest(.get, target, connectTimeout: 10, totalTimeout: Self.downloadTimeout))
@@ -90,10 +99,6 @@ extension DeepInspection {
                             "--deep: downloading \(Redaction.stripCredentials(url)) (\(dockerfile):\(line)): \(error)"
                     ))
             }
-        }
-        return body.map { bytes in
-            let parsed = ChecksumFile.parse(Array(Self.signedText(bytes).utf8), path: list)
-            return parsed.entries.first { $0.path.map(TreePath.base) == file }
         }
     }
 

@@ -39,11 +39,19 @@ extension DeepInspection {
                 continue
             }
             let key = "\(signatureURL) \(dataURL ?? "")"
+            // The checksum list was downloaded for the pins: its bytes are the clear-signed
+            // message, or the data a detached signature signs; not downloaded again.
+            let listURL = download.checksum?.listURL
+            func list(_ url: String?) async -> Result<[UInt8], DeepError>? {
+                guard let url, url == listURL else { return nil }
+                return await listBytes(url, dockerfile: dockerfile, line: download.line)
+            }
+            let known = (signature: await list(signatureURL), data: await list(dataURL))
             let http = http, rewriter = rewriter, cap = maxDownload
             let result = await Self.shared(signatures, key) {
                 await Self.verify(
-                    signature: signatureURL, data: dataURL, keyring: keyring, http: http, rewriter: rewriter, cap: cap,
-                    dockerfile: dockerfile, line: download.line)
+                    signature: signatureURL, data: dataURL, known: known, keyring: keyring, http: http,
+                    rewriter: rewriter, cap: cap, dockerfile: dockerfile, line: download.line)
             }
             switch result {
             case .failure(let e): failure = "\(e)"
@@ -75,26 +83,34 @@ extension DeepInspection {
         return (findings, notes, failure)
     }
 
-    /// Downloads the signature (and the file it signs) into a temporary directory and runs
-    /// `gpgv --status-fd 1 --keyring KEYRING SIG [DATA]` with a throwaway home.
+    /// Writes the signature (and the file it signs) into a temporary directory, from `known`
+    /// bytes or downloaded, and runs `gpgv --status-fd 1 --keyring KEYRING SIG [DATA]` with a
+    /// throwaway home.
     private static func verify(
-        signature: String, data: String?, keyring: String, http: HTTPClient, rewriter: URLRewriter, cap: Int64,
-        dockerfile: String, line: Int
+        signature: String, data: String?,
+        known: (signature: Result<[UInt8], DeepError>?, data: Result<[UInt8], DeepError>?), keyring: String,
+        http: HTTPClient, rewriter: URLRewriter, cap: Int64, dockerfile: String, line: Int
     ) async -> Result<SignatureCheck, DeepError> {
+        func place(_ url: String, _ bytes: Result<[UInt8], DeepError>?, at path: String) async throws {
+            guard let bytes else { return try await fetch(url, to: path, http: http, rewriter: rewriter, cap: cap) }
+            guard FileManager.default.createFile(atPath: path, contents: Data(try bytes.get())) else {
+                throw DeepError(description: "--deep: cannot write \(path)")
+            }
+        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trackbot-gpgv-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             try FileManager.default.createDirectory(
                 at: dir.appendingPathComponent("home"), withIntermediateDirectories: true)
             let sigPath = dir.appendingPathComponent("signature").path
-            try await fetch(signature, to: sigPath, http: http, rewriter: rewriter, cap: cap)
+            try await place(signature, known.signature, at: sigPath)
             var arguments = [
                 "gpgv", "--status-fd", "1", "--homedir", dir.appendingPathComponent("home").path, "--keyring",
                 URL(fileURLWithPath: keyring).standardizedFileURL.path, sigPath,
             ]
             if let data {
                 let dataPath = dir.appendingPathComponent("data").path
-                try await fetch(data, to: dataPath, http: http, rewriter: rewriter, cap: cap)
+                try await place(data, known.data, at: dataPath)
                 arguments.append(dataPath)
             }
             let command = arguments

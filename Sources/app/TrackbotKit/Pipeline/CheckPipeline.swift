@@ -28,8 +28,17 @@ struct CheckPipeline: Sendable {
     var deep: DeepInspection? = nil
     /// `-v`: one line per stage of each image and tag, with its duration; nil otherwise.
     var log: (@Sendable (String) -> Void)? = nil
-    /// Each parent's chain, followed once per run (keyed by parent and architecture).
-    let chains = TaskCache<String, [ChainLink]>(keep: .everything)
+    /// Each parent's link of a chain, checked once per run (keyed by parent and architecture),
+    /// with the parent it is built on.
+    let chains = TaskCache<String, (ChainLink, String?)>(keep: .everything)
+    /// Each library file read, once per run and commit: a parent's file is read for every
+    /// architecture of every chain it is in, and an image checked is often a parent too.
+    let libraryFiles = TaskCache<String, LibraryFile>(keep: .everything)
+
+    /// `library/NAME` at `commit`, read once per run.
+    func libraryFile(_ name: String, at commit: String?) async throws -> LibraryFile {
+        try await libraryFiles.value(for: "\(name)@\(commit ?? "")") { try await library.file(name, at: commit) }
+    }
 
     init(library: LibrarySource, verification: SourceVerification, registry: PublishedDigests?, now: Date) {
         self.library = library
@@ -52,7 +61,7 @@ struct CheckPipeline: Sendable {
             let file = try await Log.stage(
                 log,
                 "\(target.image): library read (library/\(target.image)\(libraryCommit.map { " at \($0.prefix(12))" } ?? ""))"
-            ) { try await library.file(target.image, at: libraryCommit) }
+            ) { try await libraryFile(target.image, at: libraryCommit) }
             report.notes += file.warnings
             if let old = previous?.libraryCommit, let new = libraryCommit, old != new,
                 let oldFile = try? await library.file(target.image, at: old)

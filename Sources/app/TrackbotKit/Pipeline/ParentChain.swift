@@ -10,26 +10,41 @@ extension CheckPipeline {
     /// The chain under `parent` for `arch`: the parent checked as its own library entry says
     /// (its source verified, its published platform, its layers against its own parent), then
     /// what it is built on, down to `FROM scratch` or an oci-import layout. Each parent is
-    /// followed once per run, whichever tags share it.
-    func chain(under parent: String, arch: Architecture, libraryCommit: String?, depth: Int = 0) async -> [ChainLink] {
-        let key = "\(parent)|\(arch.rawValue)|\(depth)"  // by depth too: a loop ends at chainDepth
-        return
-            (try? await chains.value(for: key) {
-                await self.follow(parent, arch: arch, libraryCommit: libraryCommit, depth: depth)
-            }) ?? [ChainLink(image: parent, arch: arch.rawValue, stop: "the chain could not be followed")]
+    /// checked once per run and architecture, whichever tags and chains share it, at any depth.
+    func chain(under parent: String, arch: Architecture, libraryCommit: String?) async -> [ChainLink] {
+        var chain: [ChainLink] = []
+        var next: String? = parent
+        while let current = next {
+            // Checked before each parent, so a loop ends here.
+            if !ParentEvidence.isExternal(current) && chain.count >= Self.chainDepth {
+                chain.append(
+                    ChainLink(image: current, arch: arch.rawValue, stop: "more than \(Self.chainDepth) parents deep"))
+                break
+            }
+            let key = "\(current)|\(arch.rawValue)"
+            let (link, parent) =
+                (try? await chains.value(for: key) {
+                    await self.follow(current, arch: arch, libraryCommit: libraryCommit)
+                }) ?? (ChainLink(image: current, arch: arch.rawValue, stop: "the chain could not be followed"), nil)
+            chain.append(link)
+            next = parent
+        }
+        return chain
     }
 
-    private func follow(_ parent: String, arch: Architecture, libraryCommit: String?, depth: Int) async -> [ChainLink] {
-        func stop(_ why: String) -> [ChainLink] { [ChainLink(image: parent, arch: arch.rawValue, stop: why)] }
+    /// One link: `parent` checked for `arch`, and the parent it is built on (nil at the root).
+    private func follow(_ parent: String, arch: Architecture, libraryCommit: String?) async -> (ChainLink, String?) {
+        func stop(_ why: String) -> (ChainLink, String?) {
+            (ChainLink(image: parent, arch: arch.rawValue, stop: why), nil)
+        }
         if ParentEvidence.isExternal(parent) {
             return stop("not an official image: how it was built cannot be checked here")
         }
-        guard depth < Self.chainDepth else { return stop("more than \(Self.chainDepth) parents deep") }
         let written = parent.hasPrefix("library/") ? String(parent.dropFirst("library/".count)) : parent
         let name = ParentEvidence.repository(of: written)
         let tag = written.count > name.count ? String(written.dropFirst(name.count + 1)) : "latest"
         let file: LibraryFile
-        do { file = try await library.file(name, at: libraryCommit) } catch {
+        do { file = try await libraryFile(name, at: libraryCommit) } catch {
             return stop("library/\(name): \(error)")
         }
         let entries = file.entries(for: tag).filter { $0.architectures.contains(arch) }
@@ -57,10 +72,8 @@ extension CheckPipeline {
             image: "\(name):\(tag)", arch: key, digest: index?.platform(arch)?.digest,
             source: platform.observation.source, verified: platform.verified + (parents.verified[key] ?? []),
             problems: problems)
-        if let next = platform.observation.parent {
-            return [link] + (await chain(under: next, arch: arch, libraryCommit: libraryCommit, depth: depth + 1))
-        }
+        if let next = platform.observation.parent { return (link, next) }
         link.base = platform.observation.source.builder == "oci-import" ? "oci-import layout" : "scratch"
-        return [link]
+        return (link, nil)
     }
 }

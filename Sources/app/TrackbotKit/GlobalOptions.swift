@@ -1,3 +1,4 @@
+import Foundation
 import Reporting
 import TrackbotCore
 
@@ -22,6 +23,9 @@ public struct GlobalOptions: Sendable {
     /// Where credentials are read from (`TRACKBOT_REGISTRY_*`, `DOCKER_CONFIG`, `HOME`); nil for
     /// the process environment (tests pass their own).
     public var environment: [String: String]?
+
+    /// `environment`, else the process's own.
+    var resolvedEnvironment: [String: String] { environment ?? ProcessInfo.processInfo.environment }
     /// Where `-v` lines go; nil for stderr (tests collect them).
     public var logSink: (@Sendable (String) -> Void)?
 

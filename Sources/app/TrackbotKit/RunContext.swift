@@ -21,7 +21,7 @@ public struct RunContext: Sendable {
     /// `$XDG_CONFIG_HOME/trackbot/trackbot.toml`, else the defaults) and combines it with the
     /// command line.
     public static func load(_ options: GlobalOptions) throws -> RunContext {
-        let discovery = ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
+        let discovery = ConfigurationDiscovery(environment: options.resolvedEnvironment)
         let configuration = try ConfigurationLoader.load(explicitPath: options.configPath, discovery: discovery)
         // Warnings are not errors: shown once per load, and not with -q.
         if options.verbosity >= 0 {
@@ -49,7 +49,7 @@ public struct RunContext: Sendable {
     public var state: StateStore {
         StateStore(
             path: options.statePath ?? configuration.statePath
-                ?? ConfigurationDiscovery(environment: options.environment ?? ProcessInfo.processInfo.environment)
+                ?? ConfigurationDiscovery(environment: options.resolvedEnvironment)
                 .defaultStatePath)
     }
 
@@ -79,7 +79,7 @@ public struct RunContext: Sendable {
             rc = base
         } else {
             let store = try CredentialStore.fromEnvironment(
-                options.environment ?? ProcessInfo.processInfo.environment,
+                options.resolvedEnvironment,
                 registry: registry ?? configuration.registry.host,
                 realms: configuration.registry.credentialRealms)
             rc = RegistryConfiguration(credentials: store)

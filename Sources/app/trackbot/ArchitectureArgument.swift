@@ -17,12 +17,7 @@ enum ArchitectureArgument {
             return a
         }
         guard let named = Architecture.named(name) else {
-            let hint =
-                name.lowercased() == "armhf"
-                ? " (armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian: name one)" : ""
-            throw ValidationError(
-                "--arch: unknown architecture \"\(name)\"\(hint) (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
+            throw ValidationError("--arch: " + Architecture.unknownNameMessage(name))
         }
         if named.alias { note("--arch \(name) is the bashbrew architecture \(named.architecture)") }
         return named.architecture

@@ -22,6 +22,17 @@ extension Architecture {
         return nil
     }
 
+    /// Why `text` names no architecture, for `--arch` and the configuration alike: the armhf
+    /// ambiguity when that is the name, `suggestion` ("did you mean …") when there is one, and
+    /// bashbrew's names.
+    public static func unknownNameMessage(_ text: String, suggestion: String? = nil) -> String {
+        let armhf =
+            text.lowercased() == "armhf"
+            ? " (armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian: name one)" : ""
+        return "unknown architecture \"\(text)\"\(armhf)" + (suggestion.map { "; \($0)" } ?? "")
+            + " (known: \(allCases.map(\.rawValue).joined(separator: ", ")))"
+    }
+
     /// `os/arch[/variant]` as `--platform` and `docker --platform` write it, normalised as
     /// bashbrew normalises a published platform (`linux/arm64` is arm64v8, `linux/arm` arm32v7).
     /// nil when it is not that shape or names no bashbrew architecture (`linux/arm64/v9`).

@@ -86,7 +86,7 @@ enum MarkdownText {
     /// and a hexadecimal commit make a link, so nothing from the library file shapes the URL.
     static func commit(_ sha: String, gitRepo: String, length: Int = 7) -> String {
         let shown = code(String(sha.prefix(length)))
-        guard let path = gitHubRepository(gitRepo), !sha.isEmpty, sha.allSatisfy(\.isHexDigit) else { return shown }
+        guard let path = gitHubRepository(gitRepo), Hex.isHex(sha) else { return shown }
         return "[\(shown)](https://github.com/\(path)/commit/\(sha))"
     }
 

@@ -116,7 +116,7 @@ public enum AttestationComparison {
         if let repository = provenance.repository, !SourceLocation.sameRepository(repository, source.gitRepo) {
             out.append(Difference(field: "repository", expected: source.gitRepo, actual: repository))
         }
-        if let commit = provenance.commit ?? provenance.ref.flatMap(fullCommit), commit != source.gitCommit {
+        if let commit = commit(of: provenance), commit != source.gitCommit {
             out.append(Difference(field: "commit", expected: source.gitCommit, actual: commit))
         }
         if provenance.repository != nil,
@@ -135,22 +135,26 @@ public enum AttestationComparison {
             out.append(
                 Difference(
                     field: "base image", expected: baseDigest,
-                    actual: bases.map { "\($0.uri)@\($0.digest ?? "-")" }.joined(separator: ", ")))
+                    actual: bases.map(material).joined(separator: ", ")))
         }
         return out
     }
 
-    /// A ref that is a full commit id (docker-library builds from `REPO#COMMIT:DIR`).
-    static func fullCommit(_ ref: String) -> String? {
-        (ref.count == 40 || ref.count == 64) && ref.allSatisfy(\.isHexDigit) ? ref : nil
+    /// The commit the provenance names: its own, or a ref that is a full commit id
+    /// (docker-library builds from `REPO#COMMIT:DIR`).
+    static func commit(of p: BuildProvenance) -> String? {
+        p.commit ?? p.ref.flatMap { Hex.isHex($0, count: 40) || Hex.isHex($0, count: 64) ? $0 : nil }
     }
+
+    /// A base-image material as `URI@DIGEST`.
+    static func material(_ m: ProvenanceMaterial) -> String { "\(m.uri)@\(m.digest ?? "-")" }
 
     static func summary(_ content: AttestationContent, _ p: BuildProvenance) -> AttestationSummary {
         AttestationSummary(
             attestation: content.digest, predicateType: p.predicateType, configSource: p.configSource,
-            repository: p.repository, commit: p.commit ?? p.ref.flatMap(fullCommit), directory: p.directory,
+            repository: p.repository, commit: commit(of: p), directory: p.directory,
             dockerfile: p.dockerfile ?? "Dockerfile",
-            baseImages: p.baseImages.map { "\($0.uri)@\($0.digest ?? "-")" }, sboms: content.sboms,
+            baseImages: p.baseImages.map(material), sboms: content.sboms,
             builderID: p.builderID)
     }
 }

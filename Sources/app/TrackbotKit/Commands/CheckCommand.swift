@@ -56,7 +56,7 @@ public enum CheckCommand {
             ? CheckIssues.prepare(
                 repository: request.githubRepository, settings: request.github, config: config, dryRun: options.dryRun)
             : nil
-        let environment = options.environment ?? ProcessInfo.processInfo.environment
+        let environment = options.resolvedEnvironment
         let webhooks = try CheckNotifications.prepare(config, environment: environment)
         let heartbeat = try request.heartbeat ? Heartbeat.prepare(config, environment: environment) : nil
         let targets = try targets(request, context: context)
@@ -92,10 +92,11 @@ public enum CheckCommand {
         diagnostics += rendered.diagnostics
         if rendered.failed { exitCode = 2 }
 
+        // The images checked in full: their alerts are the ones issues and webhooks may close.
+        let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
         switch (issues, recording) {
         case (nil, _): break
         case (let issues?, .written), (let issues?, .dryRun):
-            let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
             let alerts = report.images.flatMap(\.alerts)
             let (lines, failed) = await Log.stage(log, "check: GitHub issue sync") {
                 await CheckIssues.sync(
@@ -111,7 +112,6 @@ public enum CheckCommand {
         switch recording {
         case _ where webhooks.isEmpty: break
         case .written, .dryRun:
-            let checked = Set(report.images.filter { $0.error == nil }.map(\.name))
             // As recorded after the issue sync (issue numbers, what each webhook was sent before).
             let alerts =
                 options.dryRun

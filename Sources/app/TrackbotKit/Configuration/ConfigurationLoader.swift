@@ -217,15 +217,9 @@ public enum ConfigurationLoader {
             throws(ConfigurationError) -> Architecture
         {
             guard let named = Architecture.named(text) else {
-                let known = Architecture.allCases.map(\.rawValue)
-                let guess = NearestNames.didYouMean(text, among: known + Architecture.aliases.keys.sorted())
-                let armhf =
-                    text.lowercased() == "armhf"
-                    ? " (armhf is arm32v7 on Debian but arm32v6 on Alpine and Raspbian: name one)" : ""
-                throw error(
-                    table, key,
-                    "unknown architecture \"\(text)\"\(armhf)" + (guess.map { "; \($0)" } ?? "")
-                        + " (known: \(known.joined(separator: ", ")))", value: text)
+                let known = Architecture.allCases.map(\.rawValue) + Architecture.aliases.keys.sorted()
+                let guess = NearestNames.didYouMean(text, among: known)
+                throw error(table, key, Architecture.unknownNameMessage(text, suggestion: guess), value: text)
             }
             if named.alias || named.architecture.rawValue != text {
                 warnings.append(

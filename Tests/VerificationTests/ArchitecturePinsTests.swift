@@ -36,6 +36,17 @@ import TrackbotCore
         try #require(df.architecturePins.first { $0.architecture == arch })
     }
 
+    /// lint and history never read the pins: they parse without resolving them, and lose nothing else.
+    @Test func parseWithoutArchitecturePins_sameDockerfileOtherwise() throws {
+        let text = try String(
+            contentsOf: TestPaths.fixture("pins/\(Self.nodeDockerfiles[0])/Dockerfile"), encoding: .utf8)
+        let full = try Dockerfile.parse(Array(text.utf8), path: "Dockerfile")
+        var light = try Dockerfile.parse(Array(text.utf8), path: "Dockerfile", resolvingArchitecturePins: false)
+        #expect(!full.architecturePins.isEmpty && light.architecturePins.isEmpty)
+        light.architecturePins = full.architecturePins
+        #expect(light == full)
+    }
+
     @Test func nodeAlpine_x86_64UsesTheMuslBuildAndItsChecksum() throws {
         let df = try dockerfile(Self.nodeDockerfiles[0])
         let amd64 = try pins(df, .amd64)

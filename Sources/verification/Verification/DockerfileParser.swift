@@ -1,8 +1,12 @@
 import Foundation
 
 extension Dockerfile {
-    /// Parses a Dockerfile (nothing is executed). `path` is used in error messages.
-    public static func parse(_ bytes: [UInt8], path: String = "Dockerfile") throws(VerificationError) -> Dockerfile {
+    /// Parses a Dockerfile (nothing is executed). `path` is used in error messages. Resolving
+    /// each architecture's pins runs every `RUN` once per Linux architecture: a caller that never
+    /// reads `architecturePins` (lint's FROM lines, history) passes false and gets none.
+    public static func parse(
+        _ bytes: [UInt8], path: String = "Dockerfile", resolvingArchitecturePins: Bool = true
+    ) throws(VerificationError) -> Dockerfile {
         let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? bytes.dropFirst(3) : bytes[...]
         // Split bytes, not Characters: Swift treats "\r\n" as one Character.
         let lines = body.split(separator: 0x0a, omittingEmptySubsequences: false).map { line in
@@ -14,7 +18,7 @@ extension Dockerfile {
         return try DockerfileSemantics(
             path: path, escape: parser.escape, directives: parser.directives,
             instructions: parser.instructions
-        ).build()
+        ).build(resolvingArchitecturePins: resolvingArchitecturePins)
     }
 
     /// Parses a Dockerfile given as text.
@@ -258,7 +262,7 @@ struct DockerfileSemantics {
         }
     }
 
-    func build() throws(VerificationError) -> Dockerfile {
+    func build(resolvingArchitecturePins: Bool = true) throws(VerificationError) -> Dockerfile {
         var globalArgs: [String: String?] = [:]
         var stages: [DockerfileStage] = []
         var stageVars: [[String: String]] = []
@@ -414,6 +418,6 @@ struct DockerfileSemantics {
             globalArgs: globalArgs, stages: stages, parent: last.base,
             externalImages: external, contextSources: contextSources,
             pins: pins.sorted { ($0.line, $0.sourceLine) < ($1.line, $1.sourceLine) },
-            architecturePins: PinResolver.resolve(scripts))
+            architecturePins: resolvingArchitecturePins ? PinResolver.resolve(scripts) : [])
     }
 }

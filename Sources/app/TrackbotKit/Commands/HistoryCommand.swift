@@ -118,7 +118,7 @@ public enum HistoryCommand {
             )
         }
         let bytes = try await sources.cache.mirror(source.gitRepo).blob(path, at: source.gitCommit)
-        return try Dockerfile.parse([UInt8](bytes), path: path)
+        return try Dockerfile.parse([UInt8](bytes), path: path, resolvingArchitecturePins: false)
     }
 
     /// One `history-mismatch` warning per differing row.

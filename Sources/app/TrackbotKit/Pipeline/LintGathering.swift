@@ -124,7 +124,8 @@ struct LintGathering: Sendable {
             return .notChecked("\(source.gitRepo) at \(source.gitCommit.prefix(12)) could not be read: \(error)")
         }
         do {
-            return .froms(DockerFroms.of(try Dockerfile.parse([UInt8](data), path: path)))
+            return .froms(
+                DockerFroms.of(try Dockerfile.parse([UInt8](data), path: path, resolvingArchitecturePins: false)))
         } catch {
             return .unreadable("\(error)")
         }
